@@ -1,0 +1,272 @@
+import Foundation
+
+/// A week's push note as pushnote understands it: what `pushnote show --json` prints.
+///
+/// Every element keeps where it was found (`line`, and byte ranges that are not part of the JSON) so
+/// that edits can splice the original bytes. `docs/json.md` documents the JSON form.
+public struct Note: Sendable, Equatable, Codable {
+  /// The file it was read from.
+  public var file: String?
+  /// The title: the first level-1 heading's text.
+  public var title: String?
+  /// The push date, from the header, the title or the file name.
+  public var date: PushDate?
+  /// The tag of the first push, from the header or the date.
+  public var tag: String?
+  /// The pad id, from the header or the date.
+  public var pad: String?
+  /// Who is on duty.
+  public var people = People()
+  /// Sections by heading, in order.
+  public var sections: [Section] = []
+  /// Compare links anywhere in the note.
+  public var compare: [CompareLink] = []
+  /// Commit links: cherry-picks for repeat pushes.
+  public var cherryPicks: [CherryPick] = []
+  /// Waffle flags and switches to flip.
+  public var flags: [Flag] = []
+  /// Migrations to run or review.
+  public var migrations: [Migration] = []
+  /// Sign-offs by QA, Ops and the release manager.
+  public var signoffs: [Signoff] = []
+  /// Timeline entries, in the order written.
+  public var timeline: [TimelineEntry] = []
+  /// 1 plus the number of repeat pushes seen in tags (`-N`).
+  public var pushes = 1
+  /// From the first start to the last end of the push; nil when unknown.
+  public var durationSeconds: Int?
+  /// What lint reports for the note.
+  public var problems: [Problem] = []
+
+  /// Creates an empty note.
+  public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case file, title, date, tag, pad, people, sections, compare
+    case cherryPicks = "cherry_picks"
+    case flags, migrations, signoffs, timeline, pushes
+    case durationSeconds = "duration_seconds"
+    case problems
+  }
+
+  /// The people on duty, from the header fields.
+  public struct People: Sendable, Equatable, Codable {
+    /// The release manager (the "push hero").
+    public var releaseManager: String?
+    /// QA.
+    public var qa: String?
+    /// Ops.
+    public var ops: String?
+
+    /// Nobody known.
+    public init(releaseManager: String? = nil, qa: String? = nil, ops: String? = nil) {
+      self.releaseManager = releaseManager
+      self.qa = qa
+      self.ops = ops
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case releaseManager = "release_manager"
+      case qa, ops
+    }
+  }
+
+  /// A section: a heading line through the line before the next heading of the same or a higher level.
+  public struct Section: Sendable, Equatable, Codable {
+    /// The heading's text, trailing colon kept as written.
+    public var title: String
+    /// The heading level, 1 to 6 (0 for text before the first heading in pad-era notes).
+    public var level: Int
+    /// The heading's 1-based line.
+    public var line: Int
+    /// The checklist items directly in this section (not in its subsections).
+    public var items: [ChecklistItem]
+    /// Done and total items; not-applicable items count in neither.
+    public var progress: Progress
+    /// The bytes from the heading's first byte to the next section's first byte.
+    public var range: Range<Int> = 0..<0
+
+    enum CodingKeys: String, CodingKey { case title, level, line, items, progress }
+
+    /// Creates a section.
+    public init(title: String, level: Int, line: Int, items: [ChecklistItem], range: Range<Int>) {
+      self.title = title
+      self.level = level
+      self.line = line
+      self.items = items
+      self.range = range
+      self.progress = Progress(items)
+    }
+
+  }
+
+  /// Done and total checklist items.
+  public struct Progress: Sendable, Equatable, Codable {
+    /// Items done.
+    public var done: Int
+    /// Items that apply (open or done).
+    public var total: Int
+
+    /// Counts the items.
+    public init(_ items: [ChecklistItem]) {
+      done = items.filter { $0.state == .done }.count
+      total = items.filter { $0.state != .notApplicable }.count
+    }
+  }
+
+  /// A checklist item: a list item whose first paragraph starts with `[ ]`, `[x]`, `[X]` or `[-]`.
+  public struct ChecklistItem: Sendable, Equatable, Codable {
+    /// The item's text after the box.
+    public var text: String
+    /// Its state.
+    public var state: ItemState
+    /// Its 1-based line.
+    public var line: Int
+    /// The byte offset of the character inside the box (the space, `x` or `-`); nil when the item
+    /// has no box and is done by strike-through.
+    public var boxOffset: Int?
+    /// The item's bytes.
+    public var range: Range<Int> = 0..<0
+
+    enum CodingKeys: String, CodingKey { case text, state, line }
+
+    /// Creates an item.
+    public init(text: String, state: ItemState, line: Int, boxOffset: Int?, range: Range<Int>) {
+      self.text = text
+      self.state = state
+      self.line = line
+      self.boxOffset = boxOffset
+      self.range = range
+    }
+
+  }
+
+  /// The state of a checklist item.
+  public enum ItemState: String, Sendable, Codable {
+    /// `[x]`, `[X]`, or wholly struck through.
+    case done
+    /// `[ ]`.
+    case open
+    /// `[-]`: does not apply this week.
+    case notApplicable = "na"
+  }
+
+  /// A compare link: `https://github.com/OWNER/REPO/compare/FROM...TO` (also `..` and GitLab's `/-/compare/`).
+  public struct CompareLink: Sendable, Equatable, Codable {
+    /// `OWNER/NAME`.
+    public var repo: String
+    /// The older ref.
+    public var from: String
+    /// The newer ref.
+    public var to: String
+    /// The whole URL as written.
+    public var url: String
+    /// The 1-based line it is on.
+    public var line: Int
+    /// The URL's bytes.
+    public var range: Range<Int> = 0..<0
+
+    enum CodingKeys: String, CodingKey { case repo, from, to, url, line }
+  }
+
+  /// A commit link, taken as a cherry-pick for a repeat push.
+  public struct CherryPick: Sendable, Equatable, Codable {
+    /// `OWNER/NAME`.
+    public var repo: String
+    /// The commit's SHA as written.
+    public var sha: String
+    /// The whole URL.
+    public var url: String
+    /// Ticked or struck through.
+    public var done: Bool
+    /// The repeat tag it went out in, when the note says.
+    public var tag: String?
+    /// The 1-based line.
+    public var line: Int
+    /// The URL's bytes.
+    public var range: Range<Int> = 0..<0
+
+    enum CodingKeys: String, CodingKey { case repo, sha, url, done, tag, line }
+  }
+
+  /// A waffle flag, switch or sample to change during the push.
+  public struct Flag: Sendable, Equatable, Codable {
+    /// The flag's name.
+    public var name: String
+    /// `flag`, `switch` or `sample`.
+    public var kind: String
+    /// The state wanted: `on` or `off`; nil when the text does not say.
+    public var desired: String?
+    /// Whether it was done.
+    public var done: Bool
+    /// The 1-based line.
+    public var line: Int
+  }
+
+  /// A migration to run or review.
+  public struct Migration: Sendable, Equatable, Codable {
+    /// What the note says of it.
+    public var text: String
+    /// The repository, when the text names one.
+    public var repo: String?
+    /// Whether it was done.
+    public var done: Bool
+    /// The 1-based line.
+    public var line: Int
+  }
+
+  /// A sign-off: `- [x] QA: krupa 2026-12-01 12:10`.
+  public struct Signoff: Sendable, Equatable, Codable {
+    /// `qa`, `ops` or `rm`.
+    public var role: String
+    /// Who signed; nil when not yet named.
+    public var name: String?
+    /// When, as ISO 8601 with the offset (`2026-12-01T12:10:00-08:00`); nil when no time is written.
+    public var at: String?
+    /// Whether it is ticked.
+    public var done: Bool
+    /// The 1-based line.
+    public var line: Int
+  }
+
+  /// One timeline entry: `- 11:02 push started`, `start: 9:17am Pacific`, `17:33 UTC: Push complete`.
+  public struct TimelineEntry: Sendable, Equatable, Codable {
+    /// What happened: `start`, `end`, or the text.
+    public var event: String
+    /// When, as ISO 8601 with the offset; nil when the time cannot be read.
+    public var at: String?
+    /// The 1-based line.
+    public var line: Int
+  }
+
+  /// A lint finding.
+  public struct Problem: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// How bad it is.
+    public enum Severity: String, Sendable, Codable {
+      /// The note is wrong; lint exits 65.
+      case error
+      /// Worth a look.
+      case warning
+    }
+
+    /// How bad it is.
+    public var severity: Severity
+    /// The 1-based line.
+    public var line: Int
+    /// The 1-based byte column.
+    public var column: Int
+    /// What is wrong.
+    public var message: String
+
+    /// Creates a finding.
+    public init(severity: Severity, line: Int, column: Int, message: String) {
+      self.severity = severity
+      self.line = line
+      self.column = column
+      self.message = message
+    }
+
+    /// `line:col: error: message`; the command line puts the file in front.
+    public var description: String { "\(line):\(column): \(severity.rawValue): \(message)" }
+  }
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+/// A git-tracked folder of weekly push notes with its `pushnote.yml`.
+///
+/// The push date names everything: tag `YYYY.MM.DD`, pad `<prefix>YYYY-MM-DD`, note file
+/// `YYYY/<prefix>YYYY-MM-DD.md` under the notebook.
+public struct Notebook: Sendable {
+  /// The notebook's folder, absolute.
+  public let root: String
+  /// Its configuration (the defaults when it has no `pushnote.yml`).
+  public let config: NotebookConfig
+
+  /// The configuration file's name.
+  public static let configFileName = "pushnote.yml"
+  /// Folders under the notebook that hold no notes.
+  public static let reservedFolders: Set<String> = ["templates", ".pushnote", ".git"]
+
+  /// Opens the notebook at `root`, reading its `pushnote.yml` if it has one.
+  ///
+  /// - Throws: ``NotebookError/configuration(path:line:column:message:)`` for a bad configuration.
+  public init(root: String) throws(NotebookError) {
+    self.root = URL(fileURLWithPath: root).standardizedFileURL.path
+    let configPath = (self.root as NSString).appendingPathComponent(Notebook.configFileName)
+    if FileManager.default.fileExists(atPath: configPath) {
+      let bytes = try AtomicFile.read(configPath)
+      guard let text = String(validating: bytes, as: UTF8.self) else {
+        let offset = SourceText.firstInvalidUTF8Offset(bytes) ?? 0
+        let location = SourceText(String(decoding: bytes, as: UTF8.self)).location(ofOffset: offset)
+        throw .configuration(path: configPath, line: location.line, column: location.column, message: "invalid UTF-8 at byte offset \(offset)")
+      }
+      config = try NotebookConfig(yaml: text, path: configPath)
+    } else {
+      config = NotebookConfig()
+    }
+  }
+
+  /// Opens a notebook with a configuration given in code (tests, tools).
+  public init(root: String, config: NotebookConfig) {
+    self.root = URL(fileURLWithPath: root).standardizedFileURL.path
+    self.config = config
+  }
+
+  /// Finds the notebook folder as DESIGN.md says: `--notebook`, then `PUSHNOTE_NOTEBOOK`, then the
+  /// nearest folder upward holding `pushnote.yml`, then `./notebook`.
+  ///
+  /// - Throws: ``NotebookError/notebookNotFound(searchedFrom:)`` when none applies.
+  public static func locate(explicit: String?, environment: [String: String], workingDirectory: String) throws(NotebookError) -> String {
+    func absolute(_ path: String) -> String {
+      path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
+    }
+    if let explicit, !explicit.isEmpty { return absolute(explicit) }
+    if let fromEnvironment = environment["PUSHNOTE_NOTEBOOK"], !fromEnvironment.isEmpty { return absolute(fromEnvironment) }
+    var directory = URL(fileURLWithPath: workingDirectory).standardizedFileURL
+    while true {
+      if FileManager.default.fileExists(atPath: directory.appendingPathComponent(configFileName).path) { return directory.path }
+      let parent = directory.deletingLastPathComponent()
+      if parent.path == directory.path { break }
+      directory = parent
+    }
+    let fallback = absolute("notebook")
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: fallback, isDirectory: &isDirectory), isDirectory.boolValue { return fallback }
+    throw .notebookNotFound(searchedFrom: workingDirectory)
+  }
+
+  // MARK: Names
+
+  /// The tag of a push date's first push.
+  public func tag(for date: PushDate) -> PushTag { PushTag(date: date) }
+
+  /// The pad id of a push date: `mkt-2026-12-01`.
+  public func padID(for date: PushDate) -> String { config.pad.prefix + date.iso }
+
+  /// Where a push date's note lives: `<root>/2026/mkt-2026-12-01.md`.
+  public func notePath(for date: PushDate) -> String {
+    ((root as NSString).appendingPathComponent(String(date.year)) as NSString)
+      .appendingPathComponent(padID(for: date) + ".md")
+  }
+
+  /// A path relative to the notebook's root (unchanged when outside it).
+  public func relativePath(_ path: String) -> String {
+    let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+    return standardized.hasPrefix(root + "/") ? String(standardized.dropFirst(root.count + 1)) : path
+  }
+
+  // MARK: Dates
+
+  /// The push day a week's work is for: the first push weekday on or after `day`.
+  public func pushDate(onOrAfter day: PushDate) -> PushDate { day.next(config.push.weekday) }
+
+  /// The push date of the week `now` falls in, in the team's time zone: the coming push day.
+  public func comingPushDate(now: Date = Date()) -> PushDate {
+    pushDate(onOrAfter: PushDate(now, in: config.timeZone))
+  }
+
+  /// The tag day of a push: the tag weekday before the push date.
+  public func tagDate(for pushDate: PushDate) -> PushDate {
+    pushDate.previous(config.tag.weekday, includingToday: false)
+  }
+
+  /// Checks that a date is a push day.
+  ///
+  /// - Throws: ``NotebookError/notPushDay(_:pushWeekday:)`` unless `force` is set.
+  public func requirePushDay(_ date: PushDate, force: Bool) throws(NotebookError) {
+    if !force, date.weekday != config.push.weekday { throw .notPushDay(date, pushWeekday: config.push.weekday) }
+  }
+
+  /// Parses a date argument, refusing template placeholders.
+  ///
+  /// - Throws: ``NotebookError/invalidDate(_:)``.
+  public static func parseDate(_ text: String) throws(NotebookError) -> PushDate {
+    guard let date = PushDate(text.trimmingCharacters(in: .whitespaces)) else { throw .invalidDate(text) }
+    return date
+  }
+
+  // MARK: Notes
+
+  /// A note file found in the notebook.
+  public struct NoteFile: Sendable, Hashable {
+    /// The absolute path.
+    public var path: String
+    /// The push date its name gives, if it gives one.
+    public var date: PushDate?
+  }
+
+  /// Every `*.md` file under the notebook except its templates and reserved folders, by date, then path.
+  public func noteFiles() -> [NoteFile] {
+    guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+    var result: [NoteFile] = []
+    while let relative = enumerator.nextObject() as? String {
+      let components = relative.split(separator: "/")
+      if let first = components.first, Notebook.reservedFolders.contains(String(first)) {
+        enumerator.skipDescendants()
+        continue
+      }
+      guard relative.hasSuffix(".md"), components.last?.lowercased() != "readme.md" else { continue }
+      result.append(NoteFile(path: (root as NSString).appendingPathComponent(relative), date: Notebook.date(fromPath: relative)))
+    }
+    return result.sorted { ($0.date ?? PushDate(daysSinceEpoch: 0), $0.path) < ($1.date ?? PushDate(daysSinceEpoch: 0), $1.path) }
+  }
+
+  /// The date a note's path gives: `mkt-2026-12-01.md`, `2026-12-01.md` or `2026/12/01.md`.
+  public static func date(fromPath path: String) -> PushDate? {
+    let components = path.split(separator: "/")
+    guard let last = components.last, last.hasSuffix(".md") else { return nil }
+    let stem = last.dropLast(3)
+    if stem.count >= 10, let date = PushDate(stem.suffix(10)) { return date }
+    if components.count >= 3, stem.count == 2 {
+      return PushDate("\(components[components.count - 3])-\(components[components.count - 2])-\(stem)")
+    }
+    return nil
+  }
+
+  /// The note a NOTE argument names: a date, a pad id, a path, or nothing for this week's note.
+  ///
+  /// Without an argument it is the note of the coming push day, else the latest note before it.
+  ///
+  /// - Throws: ``NotebookError/noteNotFound(argument:)``.
+  public func resolveNote(_ argument: String?, now: Date = Date(), workingDirectory: String = FileManager.default.currentDirectoryPath) throws(NotebookError) -> String {
+    guard let argument, !argument.isEmpty else {
+      let coming = comingPushDate(now: now)
+      let dated = noteFiles().filter { $0.date != nil }
+      if let exact = dated.first(where: { $0.date == coming }) { return exact.path }
+      if let latest = dated.last(where: { ($0.date ?? coming) <= coming }) { return latest.path }
+      throw .noteNotFound(argument: "this week (\(coming))")
+    }
+    let prefix = config.pad.prefix
+    let dateText = argument.hasPrefix(prefix) && !argument.hasSuffix(".md") ? String(argument.dropFirst(prefix.count)) : argument
+    if !argument.hasSuffix(".md"), let date = PushDate(dateText) {
+      let expected = notePath(for: date)
+      if FileManager.default.fileExists(atPath: expected) { return expected }
+      if let found = noteFiles().first(where: { $0.date == date }) { return found.path }
+      throw .noteNotFound(argument: argument)
+    }
+    let candidates = [
+      argument.hasPrefix("/") ? argument : (workingDirectory as NSString).appendingPathComponent(argument),
+      (root as NSString).appendingPathComponent(argument),
+    ]
+    if let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+      return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+    throw .noteNotFound(argument: argument)
+  }
+}

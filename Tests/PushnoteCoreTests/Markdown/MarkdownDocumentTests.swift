@@ -1,0 +1,80 @@
+import PushnoteCore
+import Testing
+
+@Suite struct MarkdownDocumentTests {
+  private func parse(_ text: String) throws -> MarkdownDocument { try MarkdownDocument(bytes: Array(text.utf8)) }
+
+  @Test func blockRangesAreExactBytes() throws {
+    let text = "# Week 47 — café\n\n- [ ] write report\n- [x] ship **v1**\n  - [ ] nested été item\n"
+    let document = try parse(text)
+    let heading = try #require(document.blocks.first)
+    #expect(heading.kind == .heading(level: 1))
+    #expect(document.source.string(heading.range) == "# Week 47 — café")
+    #expect(heading.plainText == "Week 47 — café")
+    let list = document.blocks[1]
+    #expect(list.kind == .list(ordered: false, tight: true))
+    #expect(list.children.count == 2)
+    let nested = list.children[1].children[1].children[0]
+    #expect(document.source.string(nested.range) == "- [ ] nested été item")
+    #expect(nested.line == 5 && nested.column == 3)
+  }
+
+  @Test func byteOrderMarkKeepsOffsetsOfTheOriginalBytes() throws {
+    let document = try MarkdownDocument(bytes: [0xEF, 0xBB, 0xBF] + Array("# Title\n\ntext\n".utf8))
+    #expect(document.source.byteOrderMarkLength == 3)
+    #expect(document.blocks[0].range == 3..<10)
+    #expect(document.blocks[0].column == 4)
+    #expect(document.source.string(document.blocks[1].range) == "text")
+  }
+
+  @Test func crlfLineEndingsStayOutsideBlocks() throws {
+    let document = try parse("- [x] crlf item\r\n- [ ] second\r\n")
+    let items = document.blocks[0].children
+    #expect(document.source.string(items[0].range) == "- [x] crlf item")
+    #expect(document.source.string(items[1].range) == "- [ ] second")
+    #expect(document.source.preferredLineEnding == "\r\n")
+  }
+
+  @Test func nulBytesDoNotShiftPositions() throws {
+    let document = try MarkdownDocument(bytes: Array("a\u{0}b\u{0}c\n\n## After\n".utf8))
+    let heading = document.blocks[1]
+    #expect(document.source.string(heading.range) == "## After")
+  }
+
+  @Test func invalidUTF8IsAnErrorWithItsOffset() {
+    let bytes: [UInt8] = Array("# ok\nab".utf8) + [0xC3, 0x28] + Array("\n".utf8)
+    #expect(throws: MarkdownError.invalidUTF8(path: "n.md", offset: 7, location: SourceLocation(line: 2, column: 3, offset: 7))) {
+      try MarkdownDocument(bytes: bytes, path: "n.md")
+    }
+  }
+
+  @Test(arguments: [
+    [0xED, 0xA0, 0x80] as [UInt8],  // a surrogate
+    [0xC0, 0xAF],  // overlong
+    [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+    [0xE2, 0x82],  // truncated
+  ])
+  func malformedSequencesAreRefused(bytes: [UInt8]) {
+    #expect(throws: MarkdownError.self) { try MarkdownDocument(bytes: Array("x".utf8) + bytes) }
+  }
+
+  @Test func codeBlocksAndLinks() throws {
+    let text = "Pushing:\n\n    https://github.com/a/b/compare/1...2\n\n[x](https://example.org/x) and <https://auto.example>\n"
+    let document = try parse(text)
+    #expect(document.blocks[1].kind == .codeBlock(info: ""))
+    #expect(document.blocks[1].literal == "https://github.com/a/b/compare/1...2\n")
+    #expect(MarkdownInline.destinations(document.blocks[2].inlines) == ["https://example.org/x", "https://auto.example"])
+  }
+
+  @Test func emptyAndDeeplyNestedInputs() throws {
+    #expect(try parse("").blocks.isEmpty)
+    let deep = String(repeating: ">", count: 5000) + " x\n"
+    let document = try parse(deep)
+    #expect(document.allBlocks.count > 1000)
+  }
+
+  @Test func listEndingAtBlankLineEndsAtContent() throws {
+    let document = try parse("- a\n- b\n\nafter\n")
+    #expect(document.source.string(document.blocks[0].range) == "- a\n- b")
+  }
+}
