@@ -1,0 +1,32 @@
+import Foundation
+
+/// Where the project's files and built products are, for tests and benchmarks.
+public enum Fixtures {
+  /// The project's root folder (the one holding Package.swift).
+  public static let projectRoot: String = {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+  }()
+
+  /// A path under the project's root.
+  public static func path(_ relative: String) -> String { (projectRoot as NSString).appendingPathComponent(relative) }
+
+  /// The test fixtures folder, `Tests/Fixtures`.
+  public static func fixture(_ relative: String) -> String { path("Tests/Fixtures/" + relative) }
+
+  /// A file's content as UTF-8 text.
+  public static func text(_ relative: String) throws -> String {
+    try String(contentsOfFile: fixture(relative), encoding: .utf8)
+  }
+
+  /// A product built beside the running test binary (`pushnote`, `pushnote-bench`).
+  public static func builtExecutable(_ name: String) -> String {
+    let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    var directory = here
+    for _ in 0..<4 {
+      let candidate = directory.appendingPathComponent(name).path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      directory = directory.deletingLastPathComponent()
+    }
+    return path(".build/debug/\(name)")
+  }
+}
