@@ -103,6 +103,11 @@ public actor EtherpadClient {
     _ = try await call("createPad", ["padID": padID, "text": ""], idempotent: false)
   }
 
+  /// Uses an API version remembered from an earlier run instead of asking the server.
+  public func useVersion(_ version: String?) {
+    if apiVersion == nil { apiVersion = version }
+  }
+
   // MARK: Transport
 
   private var host: String { server.host ?? server.absoluteString }

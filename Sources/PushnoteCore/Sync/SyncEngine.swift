@@ -82,6 +82,7 @@ public struct SyncEngine: Sendable {
     var baseText: String? = if case .text(let text) = storedBase { text } else { nil }
     let syncedBefore = storedBase != .none
 
+    await client.useVersion(state.apiVersion)
     var revision: Int
     do {
       revision = try await client.revisionsCount(padID)
@@ -199,7 +200,7 @@ public struct SyncEngine: Sendable {
       let newBase = merge.baseText
       if baseText != newBase || !FileManager.default.fileExists(atPath: store.basePath) {
         try store.saveBase(newBase)
-        changedPaths.append(store.baseRelativePath)
+        changedPaths += [store.baseRelativePath, store.ignoreRelativePath]
       }
       state.revision = revision
       state.padMatchesBase = Self.samePadText(newBase, merge.padText)

@@ -49,6 +49,8 @@ public struct SyncStore: Sendable {
   public var baseRelativePath: String { ".pushnote/base/\(padID).md" }
   /// The base file's path.
   public var basePath: String { (root as NSString).appendingPathComponent(baseRelativePath) }
+  /// The `.gitignore` keeping the state and the lock out of git, relative to the notebook.
+  public var ignoreRelativePath: String { ".pushnote/.gitignore" }
   /// The state file's path.
   public var statePath: String { (root as NSString).appendingPathComponent(".pushnote/state/\(padID).json") }
   /// The lock file's path.
@@ -88,7 +90,7 @@ public struct SyncStore: Sendable {
 
   /// Writes the state atomically (and the `.gitignore` that keeps it out of git).
   public func saveState(_ state: State) throws(SyncError) {
-    let ignore = (root as NSString).appendingPathComponent(".pushnote/.gitignore")
+    let ignore = (root as NSString).appendingPathComponent(ignoreRelativePath)
     if !FileManager.default.fileExists(atPath: ignore) { try write(Array("state/\nsync.lock\n".utf8), to: ignore) }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -1,4 +1,5 @@
 import FlyingFox
+import FlyingSocks
 import Foundation
 
 /// A stand-in Etherpad 3.x HTTP API on 127.0.0.1 (port chosen by the system), behaving as
@@ -73,7 +74,7 @@ public actor FakeEtherpad {
   /// Starts listening on 127.0.0.1, port 0; returns the base URL.
   @discardableResult
   public func start() async throws -> String {
-    let server = HTTPServer(address: .loopback(port: 0), timeout: 60)
+    let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 60, logger: .disabled)
     await server.appendRoute("*") { [weak self] request in
       guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }
       return await self.handle(request)
