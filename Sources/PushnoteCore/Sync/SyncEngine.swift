@@ -79,11 +79,13 @@ public struct SyncEngine: Sendable {
     let local = try sections(originalBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
     var state = store.loadState()
     let storedBase = store.loadBase(state: state)
-    var baseText: String? = if case .text(let text) = storedBase { text } else { nil }
+    let storedBaseText: String? = if case .text(let text) = storedBase { text } else { nil }
+    var baseText = storedBaseText
     let syncedBefore = storedBase != .none
 
     await client.useVersion(state.apiVersion)
     var revision: Int
+    var created = false
     do {
       revision = try await client.revisionsCount(padID)
     } catch .padMissing(let server) {
@@ -96,6 +98,9 @@ public struct SyncEngine: Sendable {
       } else {
         try await client.createPad(padID)
         revision = try await client.revisionsCount(padID)
+        created = true
+        // A new pad shares no history with the file: nothing is known to be synced.
+        baseText = nil
       }
     }
     checkpoint("after-revision")
@@ -105,13 +110,13 @@ public struct SyncEngine: Sendable {
       report.requests = await client.requestCount
       return report
     }
-    if let known = state.revision, revision < known, revision >= 0, !options.acceptPadReset {
+    if let known = state.revision, revision < known, revision >= 0, !created, !options.acceptPadReset {
       throw .refused("the pad \(padID)'s revision count went back from \(known) to \(revision): it was recreated or "
         + "restored; nothing was changed. Use --accept-pad-reset to merge with it anyway")
     }
     var padText = revision >= 0 ? try await client.text(padID, rev: revision) : ""
     checkpoint("after-read")
-    if let baseText, !options.acceptRemoteDeletion, Self.looksWiped(base: baseText, pad: padText) {
+    if let baseText, !created, !options.acceptRemoteDeletion, Self.looksWiped(base: baseText, pad: padText) {
       throw .refused("the pad \(padID) was emptied or lost most of its lines since the last sync; nothing was changed. "
         + "Use --accept-remote-deletion to take that deletion")
     }
@@ -198,7 +203,7 @@ public struct SyncEngine: Sendable {
     }
     if confirmed {
       let newBase = merge.baseText
-      if baseText != newBase || !FileManager.default.fileExists(atPath: store.basePath) {
+      if storedBaseText != newBase {
         try store.saveBase(newBase)
         changedPaths += [store.baseRelativePath, store.ignoreRelativePath]
       }

@@ -109,7 +109,7 @@ public actor FakeEtherpad {
 
   /// Creates a pad holding `text` (already in the pad's form), as if made in the browser.
   public func seed(_ padID: String, _ text: String) {
-    pads[padID] = Pad(revisions: ["\n", Self.finalNewline(Self.cleanText(text))])
+    pads[padID] = Pad(revisions: [Self.finalNewline(Self.cleanText(text))])
   }
 
   /// Deletes a pad as `deletePad` would.
@@ -117,6 +117,9 @@ public actor FakeEtherpad {
 
   /// How many times `function` was called.
   public func count(_ function: String) -> Int { calls.filter { $0 == function }.count }
+
+  /// Answers `getText(rev)` in the pre-1.9 `{text:{text,attribs}}` shape from now on.
+  public func setLegacyShape() { legacyRevisionShape = true }
 
   /// Forgets the recorded calls.
   public func resetCalls() { calls.removeAll() }
