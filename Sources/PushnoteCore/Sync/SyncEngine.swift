@@ -104,7 +104,7 @@ public struct SyncEngine: Sendable {
       }
     }
     checkpoint("after-revision")
-    if !options.dryRun, let baseText, state.revision == revision, state.padMatchesBase,
+    if !options.dryRun, let baseText, state.revision == revision, state.padMatchesBase, !state.uncommitted,
       local.sections.allSatisfy(\.conflictBlocks.isEmpty), Self.padFacingText(local) == baseText
     {
       report.requests = await client.requestCount
@@ -196,6 +196,11 @@ public struct SyncEngine: Sendable {
     fill(&report, merge)
     report.outcome = merge.hasConflicts ? .conflicts : (report.fromPad.isEmpty && report.toPad.isEmpty ? .unchanged : .synced)
     var changedPaths: [String] = []
+    if state.uncommitted { changedPaths += [relativeNote, store.baseRelativePath, store.ignoreRelativePath] }
+    if merge.localBytes != originalBytes || confirmed && storedBaseText != merge.baseText {
+      state.uncommitted = true
+      try store.saveState(state)
+    }
     if merge.localBytes != originalBytes {
       try writeNote(merge.localBytes, expecting: originalBytes)
       changedPaths.append(relativeNote)
@@ -216,8 +221,13 @@ public struct SyncEngine: Sendable {
       checkpoint("after-base")
     }
     if !changedPaths.isEmpty {
-      report.committed = try await commit(git, paths: changedPaths, message: report.commitMessage)
+      let existing = changedPaths.filter {
+        FileManager.default.fileExists(atPath: (notebook.root as NSString).appendingPathComponent($0))
+      }
+      report.committed = try await commit(git, paths: Array(Set(existing)).sorted(), message: report.commitMessage)
       checkpoint("after-commit")
+      state.uncommitted = false
+      try store.saveState(state)
     }
     if !options.dryRun, notebook.config.gitRemote != nil, report.committed { try await pushRemote(git) }
     report.requests = await client.requestCount

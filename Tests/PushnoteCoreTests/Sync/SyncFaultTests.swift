@@ -24,7 +24,7 @@ import Testing
     let harness = try await SyncHarness()
     try await harness.establish()
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
-    let before = harness.fileBytes(), commits = try harness.commits(), base = harness.base()
+    let before = harness.fileBytes(), commits = try await harness.commits(), base = harness.base()
     let faults: [FakeEtherpad.Fault] = [
       .respond(status: 500, body: "{\"code\":2,\"message\":\"boom\",\"data\":null}"),
       .respond(status: 502, body: "<html>Bad Gateway</html>"),
@@ -36,7 +36,8 @@ import Testing
       for _ in 0..<3 { await harness.server.inject(fault, into: "getText") }
       let error = await harness.failingSync()
       #expect(error?.exitStatus == .temporaryFailure, "\(fault)")
-      #expect(try harness.fileBytes() == before && harness.base() == base && harness.commits() == commits)
+      let commitsNow = try await harness.commits()
+      #expect(harness.fileBytes() == before && harness.base() == base && commitsNow == commits)
     }
     for _ in 0..<3 { await harness.server.inject(.delay(2.5), into: "getRevisionsCount") }
     let slow = await harness.failingSync(timeout: 1)
@@ -45,7 +46,8 @@ import Testing
     await harness.server.stop()
     let refused = await harness.failingSync()
     #expect(refused?.exitStatus == .temporaryFailure)
-    #expect(try harness.fileBytes() == before && harness.commits() == commits)
+    let commitsAfter = try await harness.commits()
+    #expect(harness.fileBytes() == before && commitsAfter == commits)
   }
 
   @Test func failedSetTextKeepsTheMergeAndConvergesNextTime() async throws {
@@ -55,11 +57,11 @@ import Testing
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
     await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
     await harness.server.inject(.respond(status: 500, body: "{\"code\":2,\"message\":\"x\",\"data\":null}"), into: "setText")
-    let commits = try harness.commits()
+    let commits = try await harness.commits()
     let error = await harness.failingSync()
     #expect(error?.exitStatus == .temporaryFailure)
     #expect(harness.file().contains("PAD") && harness.file().contains("LOCAL"))
-    #expect(try harness.commits() == commits + 1)
+    #expect(try await harness.commits() == commits + 1)
     #expect(harness.base() == base)
     let revision = await harness.padRevision()
     #expect(try await harness.sync().outcome == .synced)
@@ -103,7 +105,7 @@ import Testing
     #expect(harness.fileBytes() == before)
     try await harness.establish()
     #expect(await harness.server.requestTargets.allSatisfy { !$0.contains(harness.key) })
-    #expect(try !harness.git(["log", "-p", "--all"]).contains(harness.key))
+    #expect(try await !harness.git(["log", "-p", "--all"]).contains(harness.key))
   }
 
   @Test func oauthTokenIsFetchedAgainAfterARestart() async throws {
