@@ -1,0 +1,138 @@
+import Foundation
+
+/// How pushes went across every note of a notebook: per week, in total, and by quarter.
+public struct DutyStats: Sendable, Equatable, Codable {
+  /// The weeks, by date.
+  public var weeks: [WeekStats]
+  /// Figures over all weeks.
+  public var totals: Totals
+  /// Figures by calendar quarter, in order: the trend.
+  public var quarters: [Quarter]
+  /// What could not be read, note by note.
+  public var warnings: [StatsWarning]
+
+  /// Figures over all weeks.
+  public struct Totals: Sendable, Equatable, Codable {
+    /// Weeks with a note.
+    public var weeks: Int
+    /// Weeks whose note gives a duration.
+    public var weeksWithDuration: Int
+    /// The median push duration, in seconds.
+    public var medianDurationSeconds: Int?
+    /// Pushes, repeat pushes included.
+    public var pushes: Int
+    /// Weeks that needed a repeat push.
+    public var weeksWithRepeatPush: Int
+    /// `weeksWithRepeatPush / weeks`, 0 to 1.
+    public var repeatPushShare: Double
+    /// Cherry-picks.
+    public var cherryPicks: Int
+    /// Checklist items done.
+    public var checklistDone: Int
+    /// Checklist items that apply.
+    public var checklistTotal: Int
+    /// The median time from the push's start to the last sign-off, in seconds.
+    public var medianSecondsToLastSignoff: Int?
+
+    enum CodingKeys: String, CodingKey {
+      case weeks
+      case weeksWithDuration = "weeks_with_duration"
+      case medianDurationSeconds = "median_duration_seconds"
+      case pushes
+      case weeksWithRepeatPush = "weeks_with_repeat_push"
+      case repeatPushShare = "repeat_push_share"
+      case cherryPicks = "cherry_picks"
+      case checklistDone = "checklist_done"
+      case checklistTotal = "checklist_total"
+      case medianSecondsToLastSignoff = "median_seconds_to_last_signoff"
+    }
+  }
+
+  /// One calendar quarter's figures.
+  public struct Quarter: Sendable, Equatable, Codable {
+    /// `2017-Q2`.
+    public var quarter: String
+    /// Weeks with a note.
+    public var weeks: Int
+    /// The median push duration, in seconds.
+    public var medianDurationSeconds: Int?
+    /// The share of weeks with a repeat push, 0 to 1.
+    public var repeatPushShare: Double
+
+    enum CodingKeys: String, CodingKey {
+      case quarter, weeks
+      case medianDurationSeconds = "median_duration_seconds"
+      case repeatPushShare = "repeat_push_share"
+    }
+  }
+
+  /// Figures over the given weeks (sorted by date here).
+  public init(weeks: [WeekStats], warnings: [StatsWarning]) {
+    self.weeks = weeks.sorted { ($0.date, $0.file) < ($1.date, $1.file) }
+    self.warnings = warnings
+    let all = self.weeks
+    let repeated = all.filter(\.repeated).count
+    totals = Totals(
+      weeks: all.count, weeksWithDuration: all.count { $0.durationSeconds != nil },
+      medianDurationSeconds: DutyStats.median(all.compactMap(\.durationSeconds)), pushes: all.reduce(0) { $0 + $1.pushes },
+      weeksWithRepeatPush: repeated, repeatPushShare: all.isEmpty ? 0 : Double(repeated) / Double(all.count),
+      cherryPicks: all.reduce(0) { $0 + $1.cherryPicks }, checklistDone: all.reduce(0) { $0 + $1.checklistDone },
+      checklistTotal: all.reduce(0) { $0 + $1.checklistTotal },
+      medianSecondsToLastSignoff: DutyStats.median(all.compactMap(\.secondsToLastSignoff)))
+    var byQuarter: [(name: String, weeks: [WeekStats])] = []
+    for week in all {
+      let name = DutyStats.quarter(of: week.date)
+      if byQuarter.last?.name == name { byQuarter[byQuarter.count - 1].weeks.append(week) } else { byQuarter.append((name, [week])) }
+    }
+    quarters = byQuarter.map { name, weeks in
+      Quarter(
+        quarter: name, weeks: weeks.count, medianDurationSeconds: DutyStats.median(weeks.compactMap(\.durationSeconds)),
+        repeatPushShare: Double(weeks.count(where: \.repeated)) / Double(weeks.count))
+    }
+  }
+
+  /// Reads every note of a notebook (from `since` on, when given) into figures.
+  ///
+  /// A note that cannot be read, or has no date in its path or its text, becomes a warning and is left out;
+  /// nothing here fails.
+  ///
+  /// - Parameters:
+  ///   - notebook: the notebook; its `noteFiles()` are read.
+  ///   - since: the first push date to include.
+  ///   - read: parses one note file.
+  public static func collect(notebook: Notebook, since: PushDate? = nil, read: (String) throws -> Note) -> DutyStats {
+    var weeks: [WeekStats] = []
+    var warnings: [StatsWarning] = []
+    for file in notebook.noteFiles() {
+      if let since, let date = file.date, date < since { continue }
+      let relative = notebook.relativePath(file.path)
+      let note: Note
+      do {
+        note = try read(file.path)
+      } catch {
+        warnings.append(StatsWarning(file: relative, line: 1, column: 1, message: "not read: \(error)"))
+        continue
+      }
+      guard let date = file.date ?? note.date else {
+        warnings.append(StatsWarning(file: relative, line: 1, column: 1, message: "no push date in the path or the note; left out"))
+        continue
+      }
+      if let since, date < since { continue }
+      let (week, noteWarnings) = WeekStats.read(note, date: date, file: relative)
+      weeks.append(week)
+      warnings += noteWarnings
+    }
+    return DutyStats(weeks: weeks, warnings: warnings)
+  }
+
+  /// `2017-Q2`.
+  public static func quarter(of date: PushDate) -> String { "\(date.year)-Q\((date.month - 1) / 3 + 1)" }
+
+  /// The median, the mean of the middle two for an even count; nil for none.
+  public static func median(_ values: [Int]) -> Int? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  }
+}
