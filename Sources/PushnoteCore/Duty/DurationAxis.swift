@@ -24,12 +24,4 @@ struct DurationAxis {
     if minutes < 60 { return "\(minutes) min" }
     return minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60)"
   }
-
-  /// A duration for people: `45 min`, `2 h 05 min`.
-  static func spoken(_ seconds: Int) -> String {
-    let minutes = (seconds + 30) / 60
-    guard minutes >= 60 else { return "\(minutes) min" }
-    let rest = minutes % 60
-    return "\(minutes / 60) h " + (rest < 10 ? "0" : "") + "\(rest) min"
-  }
 }

@@ -50,7 +50,15 @@ public struct DutyStats: Sendable, Equatable, Codable {
 
   /// One calendar quarter's figures.
   public struct Quarter: Sendable, Equatable, Codable {
-    /// `2017-Q2`.
+    /// A duration for people, to the minute: `45 min`, `2 h 05 min`.
+  public static func formatDuration(_ seconds: Int) -> String {
+    let minutes = (seconds + 30) / 60
+    guard minutes >= 60 else { return "\(minutes) min" }
+    let rest = minutes % 60
+    return "\(minutes / 60) h " + (rest < 10 ? "0" : "") + "\(rest) min"
+  }
+
+  /// `2017-Q2`.
     public var quarter: String
     /// Weeks with a note.
     public var weeks: Int
@@ -91,6 +99,11 @@ public struct DutyStats: Sendable, Equatable, Codable {
     }
   }
 
+  /// Reads every note of a notebook (from `since` on, when given) with the note parser into figures.
+  public static func collect(notebook: Notebook, since: PushDate? = nil) -> DutyStats {
+    collect(notebook: notebook, since: since) { path in try ParsedNote.read(path: path, config: notebook.config).note }
+  }
+
   /// Reads every note of a notebook (from `since` on, when given) into figures.
   ///
   /// A note that cannot be read, or has no date in its path or its text, becomes a warning and is left out;
@@ -100,7 +113,7 @@ public struct DutyStats: Sendable, Equatable, Codable {
   ///   - notebook: the notebook; its `noteFiles()` are read.
   ///   - since: the first push date to include.
   ///   - read: parses one note file.
-  public static func collect(notebook: Notebook, since: PushDate? = nil, read: (String) throws -> Note) -> DutyStats {
+  public static func collect(notebook: Notebook, since: PushDate?, read: (String) throws -> Note) -> DutyStats {
     var weeks: [WeekStats] = []
     var warnings: [StatsWarning] = []
     for file in notebook.noteFiles() {
@@ -123,6 +136,14 @@ public struct DutyStats: Sendable, Equatable, Codable {
       warnings += noteWarnings
     }
     return DutyStats(weeks: weeks, warnings: warnings)
+  }
+
+  /// A duration for people, to the minute: `45 min`, `2 h 05 min`.
+  public static func formatDuration(_ seconds: Int) -> String {
+    let minutes = (seconds + 30) / 60
+    guard minutes >= 60 else { return "\(minutes) min" }
+    let rest = minutes % 60
+    return "\(minutes / 60) h " + (rest < 10 ? "0" : "") + "\(rest) min"
   }
 
   /// `2017-Q2`.

@@ -70,7 +70,7 @@ public struct StatsChart: Sendable {
     let totals = stats.totals
     var pieces = ["\(totals.weeks) weeks"]
     if let first = stats.weeks.first?.date, let last = stats.weeks.last?.date { pieces.append("\(first) to \(last)") }
-    if let median = totals.medianDurationSeconds { pieces.append("median \(DurationAxis.spoken(median))") }
+    if let median = totals.medianDurationSeconds { pieces.append("median \(DutyStats.formatDuration(median))") }
     pieces.append("\(Int((totals.repeatPushShare * 100).rounded()))% of weeks with a repeat push")
     if totals.weeks > totals.weeksWithDuration { pieces.append("\(totals.weeks - totals.weeksWithDuration) without a duration") }
     return pieces.joined(separator: " · ")
@@ -84,7 +84,7 @@ public struct StatsChart: Sendable {
       let x2 = min(Self.plotRight, xScale.x(end))
       return "<line x1=\"\(format(x1))\" y1=\"\(format(y(median)))\" x2=\"\(format(x2))\" y2=\"\(format(y(median)))\" "
         + "stroke=\"\(Self.medianColor)\" stroke-width=\"2.5\" stroke-linecap=\"round\" opacity=\"0.75\">"
-        + "<title>\(escape("\(quarter.quarter): median \(DurationAxis.spoken(median)) over \(quarter.weeks) weeks"))</title></line>"
+        + "<title>\(escape("\(quarter.quarter): median \(DutyStats.formatDuration(median)) over \(quarter.weeks) weeks"))</title></line>"
     }
   }
 
@@ -96,13 +96,13 @@ public struct StatsChart: Sendable {
       return "<circle cx=\"\(format(x))\" cy=\"\(format(Self.plotBottom - 4))\" r=\"2.5\" fill=\"none\" stroke=\"\(Self.missingColor)\">"
         + "<title>\(tip)</title></circle>"
     }
-    let tip = escape("\(week.date): \(DurationAxis.spoken(seconds))\(pushes)\(manager)")
+    let tip = escape("\(week.date): \(DutyStats.formatDuration(seconds))\(pushes)\(manager)")
     let color = week.repeated ? Self.repeatColor : Self.ordinary
     if seconds > top {
       let tipY = Self.plotTop
       return "<g><path d=\"M\(format(x - 6)),\(format(tipY + 8)) L\(format(x)),\(format(tipY - 2)) L\(format(x + 6)),\(format(tipY + 8)) Z\" "
         + "fill=\"\(color)\"><title>\(tip)</title></path>"
-        + text(x: x, y: tipY - 6, DurationAxis.spoken(seconds), size: 11, anchor: "middle", color: color) + "</g>"
+        + text(x: x, y: tipY - 6, DutyStats.formatDuration(seconds), size: 11, anchor: "middle", color: color) + "</g>"
     }
     if week.repeated {
       return "<g><circle cx=\"\(format(x))\" cy=\"\(format(y(seconds)))\" r=\"5.5\" fill=\"\(color)\" stroke=\"#ffffff\" stroke-width=\"1.5\">"
