@@ -58,7 +58,7 @@ public struct StatsChart: Sendable {
     parts.append(text(x: (Self.plotLeft + Self.plotRight) / 2, y: Self.height - 18, "push date", size: 13, anchor: "middle", color: "#374151"))
     parts.append(
       "<text x=\"22\" y=\"\(format((Self.plotTop + Self.plotBottom) / 2))\" font-size=\"13\" fill=\"#374151\" text-anchor=\"middle\" "
-        + "transform=\"rotate(-90 22 \(format((Self.plotTop + Self.plotBottom) / 2)))\">push duration (hours)</text>")
+        + "transform=\"rotate(-90 22 \(format((Self.plotTop + Self.plotBottom) / 2)))\">push duration</text>")
     parts += medianLines(xScale: xScale, y: y)
     parts += stats.weeks.map { dot(for: $0, x: xScale.x($0.date), y: y, clippedAbove: yAxis.top) }
     parts += legend()

@@ -28,7 +28,7 @@ import Testing
     // One <title> per week (dot, triangle or missing mark), one per quarter median.
     let titles = svg.components(separatedBy: "<title>").count - 1
     #expect(titles == stats.weeks.count + stats.quarters.count { $0.medianDurationSeconds != nil })
-    for label in ["2016", "2017", "2018", "push date", "push duration (hours)", "repeat push (×N: N pushes)", "quarter median"] {
+    for label in ["2016", "2017", "2018", "push date", "push duration", "repeat push (×N: N pushes)", "quarter median"] {
       #expect(svg.contains(">\(label)</text>"), "missing \(label)")
     }
     #expect(svg.contains(">23 h 20 min</text>"), "the runaway week is drawn at the top with its value")
