@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How pushes went across every note of a notebook: per week, in total, and by quarter.
 public struct DutyStats: Sendable, Equatable, Codable {
@@ -50,15 +51,7 @@ public struct DutyStats: Sendable, Equatable, Codable {
 
   /// One calendar quarter's figures.
   public struct Quarter: Sendable, Equatable, Codable {
-    /// A duration for people, to the minute: `45 min`, `2 h 05 min`.
-  public static func formatDuration(_ seconds: Int) -> String {
-    let minutes = (seconds + 30) / 60
-    guard minutes >= 60 else { return "\(minutes) min" }
-    let rest = minutes % 60
-    return "\(minutes / 60) h " + (rest < 10 ? "0" : "") + "\(rest) min"
-  }
-
-  /// `2017-Q2`.
+    /// `2017-Q2`.
     public var quarter: String
     /// Weeks with a note.
     public var weeks: Int
@@ -106,36 +99,44 @@ public struct DutyStats: Sendable, Equatable, Codable {
 
   /// Reads every note of a notebook (from `since` on, when given) into figures.
   ///
-  /// A note that cannot be read, or has no date in its path or its text, becomes a warning and is left out;
-  /// nothing here fails.
+  /// Notes are read in parallel, one per core. A note that cannot be read, or has no date in its path
+  /// or its text, becomes a warning and is left out; nothing here fails.
   ///
   /// - Parameters:
   ///   - notebook: the notebook; its `noteFiles()` are read.
   ///   - since: the first push date to include.
   ///   - read: parses one note file.
-  public static func collect(notebook: Notebook, since: PushDate?, read: (String) throws -> Note) -> DutyStats {
-    var weeks: [WeekStats] = []
-    var warnings: [StatsWarning] = []
-    for file in notebook.noteFiles() {
-      if let since, let date = file.date, date < since { continue }
-      let relative = notebook.relativePath(file.path)
-      let note: Note
-      do {
-        note = try read(file.path)
-      } catch {
-        warnings.append(StatsWarning(file: relative, line: 1, column: 1, message: "not read: \(error)"))
-        continue
-      }
-      guard let date = file.date ?? note.date else {
-        warnings.append(StatsWarning(file: relative, line: 1, column: 1, message: "no push date in the path or the note; left out"))
-        continue
-      }
-      if let since, date < since { continue }
-      let (week, noteWarnings) = WeekStats.read(note, date: date, file: relative)
-      weeks.append(week)
-      warnings += noteWarnings
+  public static func collect(notebook: Notebook, since: PushDate?, read: @Sendable (String) throws -> Note) -> DutyStats {
+    let files = notebook.noteFiles().filter { file in
+      guard let since, let date = file.date else { return true }
+      return date >= since
     }
-    return DutyStats(weeks: weeks, warnings: warnings)
+    let outcomes = Mutex<[Int: (week: WeekStats?, warnings: [StatsWarning])]>([:])
+    DispatchQueue.concurrentPerform(iterations: files.count) { index in
+      let outcome = week(of: files[index], in: notebook, since: since, read: read)
+      outcomes.withLock { $0[index] = outcome }
+    }
+    let ordered = outcomes.withLock { all in files.indices.compactMap { all[$0] } }
+    return DutyStats(weeks: ordered.compactMap { $0.week }, warnings: ordered.flatMap { $0.warnings })
+  }
+
+  /// One note's week (nil when left out) and warnings.
+  private static func week(
+    of file: Notebook.NoteFile, in notebook: Notebook, since: PushDate?, read: (String) throws -> Note
+  ) -> (week: WeekStats?, warnings: [StatsWarning]) {
+    let relative = notebook.relativePath(file.path)
+    let note: Note
+    do {
+      note = try read(file.path)
+    } catch {
+      return (nil, [StatsWarning(file: relative, line: 1, column: 1, message: "not read: \(error)")])
+    }
+    guard let date = file.date ?? note.date else {
+      return (nil, [StatsWarning(file: relative, line: 1, column: 1, message: "no push date in the path or the note; left out")])
+    }
+    if let since, date < since { return (nil, []) }
+    let (week, warnings) = WeekStats.read(note, date: date, file: relative)
+    return (week, warnings)
   }
 
   /// A duration for people, to the minute: `45 min`, `2 h 05 min`.
