@@ -16,6 +16,8 @@ struct Pushnote: AsyncParsableCommand {
       Sign.self,
       Time.self,
       RotationCommand.self,
+      CalendarCommand.self,
+      StatsCommand.self,
     ]
   )
 }
