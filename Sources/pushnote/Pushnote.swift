@@ -18,6 +18,7 @@ struct Pushnote: AsyncParsableCommand {
       RotationCommand.self,
       CalendarCommand.self,
       StatsCommand.self,
+      Sync.self,
     ]
   )
 }
