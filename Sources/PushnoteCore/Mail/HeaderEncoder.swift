@@ -93,13 +93,14 @@ enum HeaderEncoder {
   static func encodedWord(_ bytes: [UInt8]) -> String { "=?utf-8?b?" + Data(bytes).base64EncodedString() + "?=" }
 
   /// Lays out atoms after `Name:` separated by single spaces, starting a new line (CRLF and a space)
-  /// when the next atom would pass the line limit; ends in CRLF.
+  /// when the next atom would pass the line limit (also before the first: a long Message-ID goes on
+  /// a line of its own); ends in CRLF.
   static func fold(name: String, atoms: [String]) -> String {
     var result = name + ":"
     var lineLength = result.utf8.count
     for atom in atoms {
       let length = atom.utf8.count
-      if lineLength + 1 + length > lineLimit, lineLength > name.utf8.count + 1 {
+      if lineLength + 1 + length > lineLimit {
         result += "\r\n " + atom
         lineLength = 1 + length
       } else {

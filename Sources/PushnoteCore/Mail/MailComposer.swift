@@ -117,16 +117,16 @@ public struct MailComposer: Sendable {
     } : nil
     let message = MailMessage(
       from: from, to: to, cc: cc, replyTo: replyTo, subject: subject, date: options.now, timeZone: config.timeZone,
-      messageID: MailComposer.messageID(kind: options.kind, model: model, from: from), body: body, attachment: attachment)
+      messageID: MailComposer.messageID(kind: options.kind, pad: notebook.padID(for: date), model: model, from: from), body: body, attachment: attachment)
     return Composed(message: message, model: model, gateMissing: missing)
   }
 
-  /// A Message-ID that depends only on the kind, the pad, the product and the sender's domain, so
-  /// every render of the same week's message carries the same one.
-  static func messageID(kind: MailKind, model: MailModel, from: MailAddress) -> String {
+  /// A Message-ID that depends only on the kind, the date's pad id, the product and the sender's
+  /// domain, so every render of the same week's message carries the same one.
+  static func messageID(kind: MailKind, pad: String, model: MailModel, from: MailAddress) -> String {
     func atoms(_ text: String) -> String {
       String(text.lowercased().unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? Character($0) : "-" })
     }
-    return "\(kind.rawValue).\(atoms(model.pad)).\(atoms(model.product)).pushnote@\(from.domain)"
+    return "\(kind.rawValue).\(atoms(pad).prefix(40)).\(atoms(model.product).prefix(24)).pushnote@\(from.domain)"
   }
 }
