@@ -7,6 +7,15 @@ struct Pushnote: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pushnote",
     abstract: "The release manager's weekly push note: parse, sync, tag, mail.",
-    subcommands: []
+    subcommands: [
+      Init.self,
+      New.self,
+      Show.self,
+      Check.self,
+      Uncheck.self,
+      Sign.self,
+      Time.self,
+      RotationCommand.self,
+    ]
   )
 }
