@@ -12,6 +12,9 @@ public enum MailKind: String, Sendable, CaseIterable {
 
   /// The header field the note records a sent message in.
   public var sentField: String { self == .announcement ? "Mail sent" : "Hand-over sent" }
+
+  /// That field's key in ``Note/HeaderField/key``.
+  public var headerKey: String { self == .announcement ? "mail" : "handover" }
 }
 
 /// Writes the announcement or the hand-over for a note: the model, the templates, the gate and
@@ -19,18 +22,18 @@ public enum MailKind: String, Sendable, CaseIterable {
 public struct MailComposer: Sendable {
   /// The notebook the note belongs to.
   public var notebook: Notebook
-  /// Folders searched for templates, in order: the notebook's `templates/`, then the fallbacks.
-  public var templateDirectories: [String]
+  /// Where `mail.txt` and `handover.txt` are found: the notebook's `templates/` first.
+  public var templates: Templates
 
   /// The default subject pattern of the announcement.
   public static let defaultSubject = "{{product}} push {{date}}: {{summary}}"
   /// The subject pattern of the hand-over.
   public static let handoverSubject = "{{product}} push {{next.date}}: over to you, {{next.release_manager_name}}"
 
-  /// A composer for `notebook`, with templates from its `templates/` folder and then `fallbackTemplates`.
-  public init(notebook: Notebook, fallbackTemplates: [String] = []) {
+  /// A composer for `notebook`, with the notebook's templates and then the defaults (``Templates``).
+  public init(notebook: Notebook, templates: Templates? = nil) {
     self.notebook = notebook
-    templateDirectories = [(notebook.root as NSString).appendingPathComponent("templates")] + fallbackTemplates
+    self.templates = templates ?? Templates(notebook: notebook)
   }
 
   /// What to write and how.
@@ -108,7 +111,7 @@ public struct MailComposer: Sendable {
     }
 
     let subject = try MailTemplate(text: subjectPattern, path: "pushnote.yml (mail.subject)").render(context)
-    var body = try MailTemplate.load(options.kind.templateName, from: templateDirectories).render(context)
+    var body = try MailTemplate.load(options.kind.templateName, from: templates).render(context)
     if !missing.isEmpty {
       body = "WARNING: rendered with --force before the gate was met: " + missing.joined(separator: "; ") + "\n\n" + body
     }

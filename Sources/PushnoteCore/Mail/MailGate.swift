@@ -7,7 +7,7 @@ public enum MailGate {
   /// What is missing, one sentence each with the command that fixes it; empty when the gate is met.
   public static func missing(in note: Note) -> [String] {
     var missing: [String] = []
-    if !note.timeline.contains(where: { $0.event.lowercased() == "end" }) {
+    if !note.timeline.contains(where: { $0.mark == .end }) {
       missing.append("the push has not ended: the timeline has no end (pushnote time end)")
     }
     for (role, label) in roles where !note.signoffs.contains(where: { $0.role == role && $0.done }) {

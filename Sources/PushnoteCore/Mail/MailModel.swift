@@ -97,7 +97,7 @@ public struct MailModel: Sendable, Equatable {
 
   /// Next week's push and release manager.
   public struct NextWeek: Sendable, Equatable {
-    /// The next push date (skipped weeks left out).
+    /// The next push date somebody is on duty (skipped weeks left out).
     public var date: PushDate
     /// The day its repositories are tagged.
     public var tagDate: PushDate
@@ -157,8 +157,8 @@ extension MailModel {
     durationMinutes = note.durationSeconds.map { $0 / 60 }
     duration = note.durationSeconds.map(MailModel.humanDuration)
     let timeFormatter = MailModel.timeFormatter(config.timeZone)
-    startedAt = note.timeline.first { $0.event.lowercased() == "start" }?.at.flatMap { MailModel.localTime($0, timeFormatter) }
-    endedAt = note.timeline.last { $0.event.lowercased() == "end" }?.at.flatMap { MailModel.localTime($0, timeFormatter) }
+    startedAt = note.timeline.first { $0.mark == .start }?.at.flatMap { MailModel.localTime($0, timeFormatter) }
+    endedAt = note.timeline.last { $0.mark == .end }?.at.flatMap { MailModel.localTime($0, timeFormatter) }
 
     let listed = MailModel.sectionItems(note: note, document: document)
     shipped = listed.filter { MailModel.isShippedSection($0.section) }.map(\.item.text)
@@ -191,8 +191,10 @@ extension MailModel {
     notePath = path
     noteURL = try MailModel.noteURL(config: config, path: path, date: date, pad: pad)
 
-    let nextDate = MailRotation.nextPushDate(after: date, config: config)
-    let nextHandle = MailRotation.releaseManager(for: nextDate, config: config)
+    // The next push date somebody is on duty (skipped weeks have nobody), within a year.
+    let nextTurn = Rotation(config: config).schedule(from: date.adding(days: 1), weeks: 53).first { $0.person != nil }
+    let nextDate = nextTurn?.date ?? date.adding(days: 7)
+    let nextHandle = nextTurn?.person
     let nextPath = notebook.notePath(for: nextDate)
     next = NextWeek(
       date: nextDate, tagDate: notebook.tagDate(for: nextDate), releaseManager: nextHandle.map(line),

@@ -27,22 +27,17 @@ struct MailTemplate {
     }
   }
 
-  /// Reads `name` from the first of `directories` that has it.
+  /// Reads `name` from the first folder of `templates` that has it.
   ///
   /// - Throws: ``MailError/templateNotFound(name:searched:)``, or a parse error.
-  static func load(_ name: String, from directories: [String]) throws(MailError) -> MailTemplate {
-    for directory in directories {
-      let path = (directory as NSString).appendingPathComponent(name)
-      guard FileManager.default.fileExists(atPath: path) else { continue }
-      let bytes: [UInt8]
-      do { bytes = try AtomicFile.read(path) } catch { throw .templateNotFound(name: name, searched: [path + " (\(error))"]) }
-      guard let text = String(validating: bytes, as: UTF8.self) else {
-        let offset = SourceText.firstInvalidUTF8Offset(bytes) ?? 0
-        throw .template(path: path, line: 1, column: 1, message: "invalid UTF-8 at byte offset \(offset)")
-      }
-      return try MailTemplate(text: text, path: path)
+  static func load(_ name: String, from templates: Templates) throws(MailError) -> MailTemplate {
+    guard let path = try? templates.path(of: name) else { throw .templateNotFound(name: name, searched: templates.searchPath) }
+    let bytes: [UInt8]
+    do { bytes = try AtomicFile.read(path) } catch { throw .template(path: path, line: 1, column: 1, message: error.description) }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw .template(path: path, line: 1, column: 1, message: "invalid UTF-8 at byte offset \(SourceText.firstInvalidUTF8Offset(bytes) ?? 0)")
     }
-    throw .templateNotFound(name: name, searched: directories)
+    return try MailTemplate(text: text, path: path)
   }
 
   /// Renders with a context of dictionaries, arrays, strings, numbers and booleans.

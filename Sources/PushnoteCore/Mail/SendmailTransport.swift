@@ -35,7 +35,7 @@ public struct SendmailTransport: MailTransport {
         executable, arguments: Arguments(SendmailTransport.arguments), input: .array(input),
         output: .discarded, error: .string(limit: 64 << 10))
       status = result.terminationStatus
-      said = (result.standardError ?? "").trimmingSpaces
+      said = result.standardError.trimmingSpaces
     } catch {
       throw .sendFailed("cannot run \(program): \(error)")
     }

@@ -112,7 +112,7 @@ import Testing
       let sha = String(repeating: String(number), count: 40)
       return Note.CherryPick(
         repo: "mozilla/zamboni", sha: sha, url: "https://github.com/mozilla/zamboni/commit/\(sha)", done: true,
-        tag: "2026.12.01-\(number)", line: 30 + number)
+        tag: "2026.12.01-\(number)", line: 30 + number, range: 0..<0)
     }
     let composed = try MailFixtures.compose(note)
     let parsed = try MailMessageTests.parsed(composed.message)
@@ -141,11 +141,11 @@ import Testing
     note.title = evil
     note.pad = evil
     note.people = .init(releaseManager: evil, qa: evil, ops: evil)
-    note.compare = [Note.CompareLink(repo: evil, from: evil, to: evil, url: evil, line: 1)]
-    note.cherryPicks = [Note.CherryPick(repo: evil, sha: evil, url: evil, done: true, tag: "2026.12.01-1", line: 2)]
-    note.flags = [Note.Flag(name: evil, kind: "switch", desired: evil, done: true, line: 3)]
-    note.migrations = [Note.Migration(text: evil, repo: evil, done: false, line: 4)]
-    note.signoffs = ["qa", "ops", "rm"].map { Note.Signoff(role: $0, name: evil, at: nil, done: true, line: 5) }
+    note.compare = [Note.CompareLink(repo: evil, from: evil, to: evil, url: evil, line: 1, range: 0..<0)]
+    note.cherryPicks = [Note.CherryPick(repo: evil, sha: evil, url: evil, done: true, tag: "2026.12.01-1", line: 2, range: 0..<0)]
+    note.flags = [Note.Flag(name: evil, kind: "switch", desired: evil, done: true, line: 3, range: 0..<0)]
+    note.migrations = [Note.Migration(text: evil, repo: evil, done: false, line: 4, range: 0..<0)]
+    note.signoffs = ["qa", "ops", "rm"].map { Note.Signoff(role: $0, name: evil, at: nil, done: true, line: 5, range: 0..<0, boxOffset: nil, valueRange: 0..<0) }
     note.sections = [
       MailFixtures.section(evil, line: 6, [MailFixtures.item(evil, .open)]),
       MailFixtures.section("Notable features", line: 7, [MailFixtures.item(evil, .done)]),
@@ -180,7 +180,8 @@ import Testing
     let templates = folder.appending("templates")
     try FileManager.default.createDirectory(atPath: templates, withIntermediateDirectories: true)
     try AtomicFile.write("Pushed {{tag}} <b>{{product}}</b> & {{release_manager}}\n", to: (templates as NSString).appendingPathComponent("mail.txt"))
-    let composer = MailComposer(notebook: MailFixtures.notebook(folder), fallbackTemplates: MailFixtures.projectTemplates)
+    let notebook = MailFixtures.notebook(folder)
+    let composer = MailComposer(notebook: notebook, templates: MailFixtures.templates(notebook))
     let options = MailComposer.Options(kind: .announcement, now: MailFixtures.now)
     let composed = try composer.compose(note: MailFixtures.finishedNote(), document: nil, options: options)
     #expect(composed.message.body == "Pushed 2026.12.01 <b>Marketplace</b> & David Durst\n")
@@ -193,7 +194,7 @@ import Testing
     #expect(path == broken)
     #expect(line > 1)
     #expect(error.exitStatus == .dataError)
-    let missing = MailComposer(notebook: MailFixtures.notebook(folder), fallbackTemplates: [])
+    let missing = MailComposer(notebook: notebook, templates: Templates(searchPath: [templates]))
     #expect(throws: MailError.templateNotFound(name: "handover.txt", searched: [templates])) {
       try missing.compose(note: MailFixtures.finishedNote(), document: nil, options: .init(kind: .handover, now: MailFixtures.now))
     }

@@ -31,8 +31,10 @@ enum MailFixtures {
     Notebook(root: folder.path, config: config)
   }
 
-  /// The template folders: the project's `templates/`.
-  static let projectTemplates = [Fixtures.path("templates")]
+  /// The templates: the notebook's `templates/`, then the project's.
+  static func templates(_ notebook: Notebook) -> Templates {
+    Templates(searchPath: [(notebook.root as NSString).appendingPathComponent("templates"), Fixtures.path("templates")])
+  }
 
   /// A finished, signed-off push: two pushes, a cherry-pick, two repositories, 1h 13m.
   static func finishedNote() -> Note {
@@ -50,19 +52,19 @@ enum MailFixtures {
     note.cherryPicks = [
       Note.CherryPick(
         repo: "mozilla/zamboni", sha: "a1b2c3d4e5f6a7b8c9d0", url: "https://github.com/mozilla/zamboni/commit/a1b2c3d4e5f6a7b8c9d0",
-        done: true, tag: "2026.12.01-1", line: 30)
+        done: true, tag: "2026.12.01-1", line: 30, range: 0..<0)
     ]
     note.pushes = 2
-    note.flags = [Note.Flag(name: "new-search", kind: "switch", desired: "on", done: true, line: 20)]
-    note.migrations = [Note.Migration(text: "add index on addons.slug", repo: "mozilla/zamboni", done: true, line: 22)]
+    note.flags = [Note.Flag(name: "new-search", kind: "switch", desired: "on", done: true, line: 20, range: 0..<0)]
+    note.migrations = [Note.Migration(text: "add index on addons.slug", repo: "mozilla/zamboni", done: true, line: 22, range: 0..<0)]
     note.signoffs = [
-      Note.Signoff(role: "qa", name: "krupa", at: "2026-12-01T12:10:00-08:00", done: true, line: 40),
-      Note.Signoff(role: "ops", name: "jason", at: "2026-12-01T12:12:00-08:00", done: true, line: 41),
-      Note.Signoff(role: "rm", name: "ddurst", at: "2026-12-01T12:15:00-08:00", done: true, line: 42),
+      Note.Signoff(role: "qa", name: "krupa", at: "2026-12-01T12:10:00-08:00", done: true, line: 40, range: 0..<0, boxOffset: nil, valueRange: 0..<0),
+      Note.Signoff(role: "ops", name: "jason", at: "2026-12-01T12:12:00-08:00", done: true, line: 41, range: 0..<0, boxOffset: nil, valueRange: 0..<0),
+      Note.Signoff(role: "rm", name: "ddurst", at: "2026-12-01T12:15:00-08:00", done: true, line: 42, range: 0..<0, boxOffset: nil, valueRange: 0..<0),
     ]
     note.timeline = [
-      Note.TimelineEntry(event: "start", at: "2026-12-01T11:02:00-08:00", line: 50),
-      Note.TimelineEntry(event: "end", at: "2026-12-01T12:15:00-08:00", line: 51),
+      Note.TimelineEntry(event: "start", at: "2026-12-01T11:02:00-08:00", line: 50, range: 0..<0, mark: .start),
+      Note.TimelineEntry(event: "end", at: "2026-12-01T12:15:00-08:00", line: 51, range: 0..<0, mark: .end),
     ]
     note.durationSeconds = 73 * 60
     note.sections = [
@@ -74,7 +76,7 @@ enum MailFixtures {
 
   /// A compare link.
   static func compare(_ repo: String, _ from: String, _ to: String) -> Note.CompareLink {
-    Note.CompareLink(repo: repo, from: from, to: to, url: "https://github.com/\(repo)/compare/\(from)...\(to)", line: 5)
+    Note.CompareLink(repo: repo, from: from, to: to, url: "https://github.com/\(repo)/compare/\(from)...\(to)", line: 5, range: 0..<0)
   }
 
   /// A section with checklist items.
@@ -92,7 +94,8 @@ enum MailFixtures {
     _ note: Note, kind: MailKind = .announcement, config: NotebookConfig = config(), force: Bool = false, calendar: String? = nil
   ) throws -> MailComposer.Composed {
     let folder = try TemporaryDirectory(prefix: "pushnote-mail")
-    let composer = MailComposer(notebook: notebook(folder, config: config), fallbackTemplates: projectTemplates)
+    let notebook = notebook(folder, config: config)
+    let composer = MailComposer(notebook: notebook, templates: templates(notebook))
     return try composer.compose(
       note: note, document: nil, options: .init(kind: kind, force: force, now: now, calendarEvent: calendar))
   }
