@@ -63,3 +63,14 @@ extension String {
     return String(self[first...last])
   }
 }
+
+extension MailAddress {
+  /// git's `user.name` and `user.email` in `directory`, the sender when `mail.from` is not set; nil
+  /// when git has no usable address.
+  public static func gitUser(directory: String) async -> MailAddress? {
+    let git = Git(directory: directory)
+    guard let email = try? await git.run(["config", "user.email"]).trimmingSpaces, !email.isEmpty else { return nil }
+    let name = try? await git.run(["config", "user.name"]).trimmingSpaces
+    return try? MailAddress(name: name, address: email, field: "git user.email")
+  }
+}

@@ -30,9 +30,9 @@ import Testing
       "The push took 1h 13m, from 11:02 PST to 12:15 PST.", "  - 2026.12.01-1, cherry-picked:",
       "      https://github.com/mozilla/zamboni/commit/a1b2c3d4e5f6a7b8c9d0",
       "    https://github.com/mozilla/fireplace/compare/2026.11.24...2026.12.01", "  - Search by developer name",
-      "  - add index on addons.slug (mozilla/zamboni)", "  - Clean up the dodgy migration", "  - Bump the CDN TTL (done)",
+      "  - add index on addons.slug", "  - Clean up the dodgy migration", "  - Bump the CDN TTL (done)",
       "  - QA: Krupa at 12:10 PST", "  - Release manager: David Durst at 12:15 PST",
-      "The push note: https://notes.example.org/2026/mkt-2026-12-01.md", "Next week's release manager is Chris Van, pushing on Tuesday 2026-12-08.",
+      "The push note:\n  https://notes.example.org/2026/mkt-2026-12-01.md", "Next week's release manager is Chris Van, pushing on Tuesday 2026-12-08.",
     ] {
       #expect(body.contains(expected + "\n"), "body lacks: \(expected)")
     }
