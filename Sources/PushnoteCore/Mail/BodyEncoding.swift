@@ -35,28 +35,29 @@ enum BodyEncoding: String, Sendable {
   /// except at the end, everything else `=XX`; soft breaks (`=` CRLF) keep lines within 76 octets.
   static func quotedPrintable(_ line: Substring) -> String {
     let bytes = Array(line.utf8)
-    var output = ""
+    var output: [UInt8] = []
+    output.reserveCapacity(bytes.count * 3 / 2)
     var lineLength = 0
     for (index, byte) in bytes.enumerated() {
       let isLast = index == bytes.count - 1
       let literal = (byte >= 0x21 && byte <= 0x7E && byte != 0x3D) || ((byte == 0x20 || byte == 0x09) && !isLast)
-      let token = literal ? String(UnicodeScalar(byte)) : "=" + hexDigits(byte)
+      let width = literal ? 1 : 3
       // The last token may use the whole line; others leave room for the soft break's `=`.
-      let room = isLast ? encodedLineLimit : encodedLineLimit - 1
-      if lineLength + token.utf8.count > room {
-        output += "=\r\n"
+      if lineLength + width > (isLast ? encodedLineLimit : encodedLineLimit - 1) {
+        output += [0x3D, 0x0D, 0x0A]
         lineLength = 0
       }
-      output += token
-      lineLength += token.utf8.count
+      if literal {
+        output.append(byte)
+      } else {
+        output += [0x3D, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+      }
+      lineLength += width
     }
-    return output
+    return String(decoding: output, as: UTF8.self)
   }
 
-  private static func hexDigits(_ byte: UInt8) -> String {
-    let digits = Array("0123456789ABCDEF")
-    return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-  }
+  private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }
 
 extension String {

@@ -157,8 +157,9 @@ extension MailModel {
     durationMinutes = note.durationSeconds.map { $0 / 60 }
     duration = note.durationSeconds.map(MailModel.humanDuration)
     let timeFormatter = MailModel.timeFormatter(config.timeZone)
-    startedAt = note.timeline.first { $0.mark == .start }?.at.flatMap { MailModel.localTime($0, timeFormatter) }
-    endedAt = note.timeline.last { $0.mark == .end }?.at.flatMap { MailModel.localTime($0, timeFormatter) }
+    let isoParser = ISO8601DateFormatter()
+    startedAt = note.timeline.first { $0.mark == .start }?.at.flatMap { MailModel.localTime($0, isoParser, timeFormatter) }
+    endedAt = note.timeline.last { $0.mark == .end }?.at.flatMap { MailModel.localTime($0, isoParser, timeFormatter) }
 
     let listed = MailModel.sectionItems(note: note, document: document)
     shipped = listed.filter { MailModel.isShippedSection($0.section) }.map(\.item.text)
@@ -184,7 +185,7 @@ extension MailModel {
     signoffs = note.signoffs.filter(\.done).map {
       SignedOff(
         role: roleLabels[$0.role] ?? line($0.role), name: $0.name.map { line(MailModel.displayName($0, config: config)) },
-        at: $0.at.flatMap { MailModel.localTime($0, timeFormatter) })
+        at: $0.at.flatMap { MailModel.localTime($0, isoParser, timeFormatter) })
     }
 
     let path = note.file.map(notebook.relativePath) ?? notebook.relativePath(notebook.notePath(for: date))
@@ -235,8 +236,8 @@ extension MailModel {
   }
 
   /// An ISO 8601 instant as `12:10 PST` in the team's zone; nil when it cannot be read.
-  static func localTime(_ iso: String, _ formatter: DateFormatter) -> String? {
-    ISO8601DateFormatter().date(from: iso).map(formatter.string)
+  static func localTime(_ iso: String, _ parser: ISO8601DateFormatter, _ formatter: DateFormatter) -> String? {
+    parser.date(from: iso).map(formatter.string)
   }
 
   /// Whether a section lists what shipped: its title names notable features or what shipped.
