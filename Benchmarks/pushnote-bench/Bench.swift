@@ -6,6 +6,9 @@ struct Bench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pushnote-bench",
     abstract: "Measure pushnote against a reference tool on the same input, in one run.",
-    subcommands: [StatsBenchmark.self]
+    subcommands: [
+      StatsBenchmark.self,
+      MailBenchmark.self,
+    ]
   )
 }

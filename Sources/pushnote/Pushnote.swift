@@ -19,6 +19,7 @@ struct Pushnote: AsyncParsableCommand {
       CalendarCommand.self,
       StatsCommand.self,
       Sync.self,
+      Mail.self,
     ]
   )
 }
