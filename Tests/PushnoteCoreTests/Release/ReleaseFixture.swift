@@ -1,0 +1,62 @@
+import Foundation
+import PushnoteCore
+import PushnoteTestSupport
+import Testing
+
+/// A notebook (a git repository with pushnote.yml) and bare repositories as its remotes.
+struct ReleaseFixture {
+  /// Holds everything; removed when the fixture goes.
+  let directory: TemporaryDirectory
+  /// The notebook's folder.
+  let root: String
+  /// Repository name to its remote's path.
+  let remotes: [String: String]
+  /// The committer identity the tests tag with.
+  static let identity = ["GIT_COMMITTER_NAME": "Rita Release", "GIT_COMMITTER_EMAIL": "rita@example.org"]
+
+  /// A notebook with the given repositories, each remote with `commits` commits on `main`.
+  init(repositories: [String] = ["acme/api", "acme/web"], commits: Int = 3, extraConfig: String = "") async throws {
+    directory = try TemporaryDirectory(prefix: "pushnote-release")
+    root = directory.appending("notebook")
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    var remotes: [String: String] = [:]
+    var yaml = "product: Acme\ntimezone: UTC\n\(extraConfig)repositories:\n"
+    for name in repositories {
+      let path = directory.appending("remotes/\(name).git")
+      try await GitRemotes.create(at: path, commits: commits)
+      remotes[name] = path
+      yaml += "  - name: \(name)\n    git: \(path)\n    branch: main\n"
+      yaml += "    migrations: [\"migrations/*.sql\", \"**/migrations/*.py\"]\n"
+    }
+    self.remotes = remotes
+    try yaml.write(toFile: (root as NSString).appendingPathComponent("pushnote.yml"), atomically: true, encoding: .utf8)
+    let git = Git(directory: root)
+    try await git.run(["init", "--quiet", "--initial-branch=main"])
+    try await git.run(["config", "user.name", "Rita Release"])
+    try await git.run(["config", "user.email", "rita@example.org"])
+    try await git.run(["add", "."])
+    try await git.run(["commit", "--quiet", "-m", "Notebook"])
+  }
+
+  /// The notebook, as pushnote opens it.
+  func notebook() throws -> Notebook { try Notebook(root: root) }
+
+  /// A tagger for the notebook with the test identity.
+  func tagger(_ tag: String) throws -> Tagger {
+    var tagger = Tagger(notebook: try notebook(), tag: try #require(PushTag(tag)))
+    tagger.identity = ReleaseFixture.identity
+    return tagger
+  }
+
+  /// The path of a remote.
+  func remote(_ name: String) throws -> String { try #require(remotes[name]) }
+
+  /// Every ref of every remote, to prove a command left them alone.
+  func remoteRefs() async throws -> [String: String] {
+    var refs: [String: String] = [:]
+    for (name, path) in remotes {
+      refs[name] = try await Git(directory: path).run(["for-each-ref", "--format=%(objectname) %(refname)"])
+    }
+    return refs
+  }
+}
