@@ -37,13 +37,7 @@ public struct ChangeSummary: Sendable, Equatable, Codable {
   /// Migration globs use git's own glob pathspec magic: `*` stays within a folder and `**/`
   /// matches any number of folders, `migrations/*.sql` is anchored at the repository's root.
   static func read(from: String, to: String, in clone: WorkingClone) async throws(ReleaseError) -> ChangeSummary {
-    let separator = "\u{1F}"
-    let log = try await clone.run(["log", "--format=%H\(separator)%an\(separator)%s", "\(from)..\(to)"])
-    let commits = log.split(separator: "\n").compactMap { line -> Commit? in
-      let fields = line.split(separator: Character(separator), maxSplits: 2, omittingEmptySubsequences: false)
-      guard fields.count == 3 else { return nil }
-      return Commit(sha: String(fields[0]), author: ChangeSummary.plain(fields[1]), subject: ChangeSummary.plain(fields[2]))
-    }
+    let commits = try await log(["\(from)..\(to)"], in: clone)
     var migrations: [String] = []
     if !clone.repository.migrations.isEmpty {
       let pathspecs = clone.repository.migrations.map { ":(glob)" + $0 }
@@ -51,6 +45,17 @@ public struct ChangeSummary: Sendable, Equatable, Codable {
       migrations = names.split(separator: "\n").map(String.init).sorted()
     }
     return ChangeSummary(commits: commits, migrations: migrations)
+  }
+
+  /// The commits `git log` lists for the given revisions (full SHAs and ranges of them), newest first.
+  static func log(_ revisions: [String], in clone: WorkingClone) async throws(ReleaseError) -> [Commit] {
+    let separator = "\u{1F}"
+    let output = try await clone.run(["log", "--format=%H\(separator)%an\(separator)%s"] + revisions + ["--"])
+    return output.split(separator: "\n").compactMap { line -> Commit? in
+      let fields = line.split(separator: Character(separator), maxSplits: 2, omittingEmptySubsequences: false)
+      guard fields.count == 3 else { return nil }
+      return Commit(sha: String(fields[0]), author: plain(fields[1]), subject: plain(fields[2]))
+    }
   }
 
   /// Text from git made safe for one line of a note: control characters become spaces.

@@ -94,6 +94,11 @@ public struct WorkingClone: Sendable {
     }
   }
 
+  /// The same clone, with git running in one of its worktrees.
+  func inWorktree(_ worktree: String) -> WorkingClone {
+    WorkingClone(repository: repository, path: worktree, git: Git(directory: worktree), remote: remote, environment: environment)
+  }
+
   /// Fetches the remote's branches and tags into pushnote's namespace, dropping those the remote lost.
   public func fetch() async throws(ReleaseError) {
     try await run([

@@ -15,17 +15,23 @@ struct ReleaseFixture {
   static let identity = ["GIT_COMMITTER_NAME": "Rita Release", "GIT_COMMITTER_EMAIL": "rita@example.org"]
 
   /// A notebook with the given repositories, each remote with `commits` commits on `main`.
-  init(repositories: [String] = ["acme/api", "acme/web"], commits: Int = 3, extraConfig: String = "") async throws {
+  /// With `localClones`, each repository also has a working clone of its own named by `clone:`.
+  init(repositories: [String] = ["acme/api", "acme/web"], commits: Int = 3, localClones: Bool = false) async throws {
     directory = try TemporaryDirectory(prefix: "pushnote-release")
     root = directory.appending("notebook")
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     var remotes: [String: String] = [:]
-    var yaml = "product: Acme\ntimezone: UTC\n\(extraConfig)repositories:\n"
+    var yaml = "product: Acme\ntimezone: UTC\nrepositories:\n"
     for name in repositories {
       let path = directory.appending("remotes/\(name).git")
       try await GitRemotes.create(at: path, commits: commits)
       remotes[name] = path
       yaml += "  - name: \(name)\n    git: \(path)\n    branch: main\n"
+      if localClones {
+        let clone = directory.appending("clones/\(name)")
+        try await Git(directory: directory.path).run(["clone", "--quiet", "--", path, clone])
+        yaml += "    clone: \(clone)\n"
+      }
       yaml += "    migrations: [\"migrations/*.sql\", \"**/migrations/*.py\"]\n"
     }
     self.remotes = remotes
