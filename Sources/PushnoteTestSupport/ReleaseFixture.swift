@@ -1,22 +1,21 @@
 import Foundation
 import PushnoteCore
-import PushnoteTestSupport
-import Testing
 
-/// A notebook (a git repository with pushnote.yml) and bare repositories as its remotes.
-struct ReleaseFixture {
+/// A notebook (a git repository with pushnote.yml) and bare repositories as its remotes, for the
+/// tests of tagging and cherry-picks.
+public struct ReleaseFixture: Sendable {
   /// Holds everything; removed when the fixture goes.
-  let directory: TemporaryDirectory
+  public let directory: TemporaryDirectory
   /// The notebook's folder.
-  let root: String
+  public let root: String
   /// Repository name to its remote's path.
-  let remotes: [String: String]
+  public let remotes: [String: String]
   /// The committer identity the tests tag with.
-  static let identity = ["GIT_COMMITTER_NAME": "Rita Release", "GIT_COMMITTER_EMAIL": "rita@example.org"]
+  public static let identity = ["GIT_COMMITTER_NAME": "Rita Release", "GIT_COMMITTER_EMAIL": "rita@example.org"]
 
   /// A notebook with the given repositories, each remote with `commits` commits on `main`.
   /// With `localClones`, each repository also has a working clone of its own named by `clone:`.
-  init(repositories: [String] = ["acme/api", "acme/web"], commits: Int = 3, localClones: Bool = false) async throws {
+  public init(repositories: [String] = ["acme/api", "acme/web"], commits: Int = 3, localClones: Bool = false) async throws {
     directory = try TemporaryDirectory(prefix: "pushnote-release")
     root = directory.appending("notebook")
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -45,20 +44,34 @@ struct ReleaseFixture {
   }
 
   /// The notebook, as pushnote opens it.
-  func notebook() throws -> Notebook { try Notebook(root: root) }
+  public func notebook() throws -> Notebook { try Notebook(root: root) }
 
   /// A tagger for the notebook with the test identity.
-  func tagger(_ tag: String) throws -> Tagger {
-    var tagger = Tagger(notebook: try notebook(), tag: try #require(PushTag(tag)))
+  public func tagger(_ tag: String) throws -> Tagger {
+    guard let pushTag = PushTag(tag) else { throw ReleaseError.invalidTag(tag) }
+    var tagger = Tagger(notebook: try notebook(), tag: pushTag)
     tagger.identity = ReleaseFixture.identity
     return tagger
   }
 
+  /// Writes a note (a path relative to the notebook) and commits it; returns its absolute path.
+  @discardableResult
+  public func addNote(_ relativePath: String, _ text: String) async throws -> String {
+    let path = (root as NSString).appendingPathComponent(relativePath)
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    try await Git(directory: root).commit(paths: [relativePath], message: "Note \(relativePath)")
+    return path
+  }
+
   /// The path of a remote.
-  func remote(_ name: String) throws -> String { try #require(remotes[name]) }
+  public func remote(_ name: String) throws -> String {
+    guard let path = remotes[name] else { throw ReleaseError.unknownRepository(name, known: remotes.keys.sorted()) }
+    return path
+  }
 
   /// Every ref of every remote, to prove a command left them alone.
-  func remoteRefs() async throws -> [String: String] {
+  public func remoteRefs() async throws -> [String: String] {
     var refs: [String: String] = [:]
     for (name, path) in remotes {
       refs[name] = try await Git(directory: path).run(["for-each-ref", "--format=%(objectname) %(refname)"])
