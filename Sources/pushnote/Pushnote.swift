@@ -7,6 +7,11 @@ struct Pushnote: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pushnote",
     abstract: "The release manager's weekly push note: parse, sync, tag, mail.",
-    subcommands: [RotationCommand.self, TagCommand.self, CherryPickCommand.self]
+    subcommands: [
+      Show.self,
+      RotationCommand.self,
+      TagCommand.self,
+      CherryPickCommand.self,
+    ]
   )
 }

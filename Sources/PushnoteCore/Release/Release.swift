@@ -210,7 +210,7 @@ public struct Release: Sendable {
     let updated = ByteEdit.apply(plan(editor), to: parsed.source.bytes)
     guard updated != parsed.source.bytes else { return (false, false) }
     guard !dryRun else { return (true, false) }
-    do {
+    do throws(NotebookError) {
       guard try AtomicFile.read(path) == parsed.source.bytes else { throw NotebookError.changedOnDisk(path: path) }
       try AtomicFile.write(updated, to: path)
     } catch {
