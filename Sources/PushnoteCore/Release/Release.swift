@@ -167,14 +167,17 @@ public struct Release: Sendable {
     }
   }
 
-  /// The note's push date, refusing a placeholder or malformed date or tag (tagz's guard rails).
+  /// The note's push date, refusing a placeholder or malformed date or tag (tagz's guard rails),
+  /// and a date that disagrees with the note's file name.
   private func pushDate(of parsed: ParsedNote, path: String) throws(ReleaseError) -> PushDate {
-    guard let date = parsed.note.date ?? Notebook.date(fromPath: path) else {
+    if let field = parsed.note.headerFields.first(where: { $0.key == "tag" }), !field.value.isEmpty, PushTag(field.value) == nil {
+      throw .invalidPushDate("Tag: \(field.value)")
+    }
+    let named = Notebook.date(fromPath: path)
+    guard let date = parsed.note.date ?? named else {
       throw .invalidPushDate(parsed.note.title ?? (path as NSString).lastPathComponent)
     }
-    if let field = parsed.note.headerFields.first(where: { $0.key == "tag" }), !field.value.isEmpty {
-      guard let tag = PushTag(field.value), tag.date == date else { throw .invalidPushDate("Tag: \(field.value)") }
-    }
+    if let named, named != date { throw .invalidPushDate("\(date) (the file is named for \(named))") }
     return date
   }
 

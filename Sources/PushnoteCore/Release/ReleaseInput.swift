@@ -31,11 +31,15 @@ public enum ReleaseInput {
     return text.lowercased()
   }
 
-  /// A branch name (`master`, `release/2026`), checked by `git check-ref-format` as `refs/heads/NAME`.
+  /// A branch name (`master`, `release/2026`): letters, digits, `.`, `_`, `-` and `/`, not starting
+  /// with `-`, and valid for `git check-ref-format` as `refs/heads/NAME`.
   ///
   /// - Throws: ``ReleaseError/invalidRef(_:)``.
   public static func branch(_ text: String, git: Git) async throws(ReleaseError) -> String {
-    guard !text.hasPrefix("-"), !text.hasPrefix("refs/"), try await isValidRef("refs/heads/" + text, git: git) else {
+    let allowed = text.utf8.allSatisfy { byte in
+      isHexDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/")].contains(byte)
+    }
+    guard allowed, !text.hasPrefix("-"), !text.hasPrefix("refs/"), try await isValidRef("refs/heads/" + text, git: git) else {
       throw .invalidRef(text)
     }
     return text
