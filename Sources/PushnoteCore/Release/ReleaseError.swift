@@ -37,9 +37,9 @@ public enum ReleaseError: PushnoteError, Equatable {
 
   public var exitStatus: ExitStatus {
     switch self {
-    case .unknownRepository, .invalidRef, .notPushDay: return .usage
+    case .unknownRepository, .invalidRef, .invalidCommit, .notPushDay: return .usage
     case .noRepositories, .noRemote: return .configuration
-    case .invalidTag, .invalidCommit, .invalidPushDate, .tagElsewhere, .refNotFound, .notTagged, .unknownCommit, .conflict:
+    case .invalidTag, .invalidPushDate, .tagElsewhere, .refNotFound, .notTagged, .unknownCommit, .conflict:
       return .dataError
     case .git(_, let error): return error.exitStatus
     case .repositoriesFailed(let failures):
