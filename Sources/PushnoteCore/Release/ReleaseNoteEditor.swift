@@ -34,11 +34,13 @@ struct ReleaseNoteEditor {
   ///
   /// Only links that end at a tag of this push, or at something that is no tag (a template
   /// placeholder), change: a link to another week is history and stays as written. A link already
-  /// at a later repeat tag of this push keeps it.
+  /// at a later repeat tag of this push keeps it. Links inside What goes out, which pushnote
+  /// rewrites whole, are left to that rewrite.
   func compareLinks(_ targets: [String: CompareTarget]) -> [ByteEdit] {
     var edits: [ByteEdit] = []
     var linked = Set<String>()
-    for link in sections.note.compare {
+    let rewritten = sections.sectionIndex(ReleaseNoteEditor.whatGoesOutSection).map(sections.extent(ofSection:))
+    for link in sections.note.compare where !(rewritten?.contains(link.range.lowerBound) ?? false) {
       guard let target = targets[link.repo] else { continue }
       switch refresh(link, to: target) {
       case .history: continue
