@@ -20,6 +20,8 @@ struct Pushnote: AsyncParsableCommand {
       StatsCommand.self,
       Sync.self,
       Mail.self,
+      TagCommand.self,
+      CherryPickCommand.self,
     ]
   )
 }
