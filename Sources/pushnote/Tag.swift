@@ -51,7 +51,8 @@ struct TagCommand: AsyncParsableCommand {
       options.ref = ref
       options.concurrency = jobs
       let live = LiveProgress(
-        terminal: .standardError, repositories: notebook.config.repositories.map(\.name), enabled: !json && Terminal.standardError.isTerminal)
+        terminal: .standardError, repositories: notebook.config.repositories.map(\.name),
+        enabled: !json && Terminal.standardError.isTerminal)
       let report = try await Release(notebook: notebook).tag(note: path, options: options, progress: live.update)
       if json {
         ReleaseOutput.printJSON(report)

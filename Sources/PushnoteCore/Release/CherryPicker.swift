@@ -102,7 +102,9 @@ public struct CherryPicker: Sendable {
         _ = try await worktree.call(["cherry-pick", "--abort"])
         let files = unmerged.split(separator: "\n").map(String.init)
         if files.isEmpty {
-          throw .git(repository: repository.name, .failed(arguments: ["cherry-pick", "-x", commit.sha], status: result.status, stderr: result.stderr))
+          throw .git(
+            repository: repository.name,
+            .failed(arguments: ["cherry-pick", "-x", commit.sha], status: result.status, stderr: result.stderr))
         }
         throw .conflict(repository: repository.name, commit: commit.sha, files: files)
       }

@@ -37,7 +37,8 @@ public enum ReleaseInput {
   /// - Throws: ``ReleaseError/invalidRef(_:)``.
   public static func branch(_ text: String, git: Git) async throws(ReleaseError) -> String {
     let allowed = text.utf8.allSatisfy { byte in
-      isHexDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/")].contains(byte)
+      isHexDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+        || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/")].contains(byte)
     }
     guard allowed, !text.hasPrefix("-"), !text.hasPrefix("refs/"), try await isValidRef("refs/heads/" + text, git: git) else {
       throw .invalidRef(text)

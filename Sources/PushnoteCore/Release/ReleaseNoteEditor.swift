@@ -109,7 +109,9 @@ struct ReleaseNoteEditor {
       let range = "\(previous)...\(outcome.tag)"
       guard !changes.commits.isEmpty else { return ["- \(outcome.repository) (\(range)): no changes"] }
       let count = changes.commits.count
-      var result = ["- \(outcome.repository) (\(range)): \(count) commit\(count == 1 ? "" : "s") by \(changes.authors.joined(separator: ", "))"]
+      var result = [
+        "- \(outcome.repository) (\(range)): \(count) commit\(count == 1 ? "" : "s") by \(changes.authors.joined(separator: ", "))"
+      ]
       result += changes.commits.prefix(ReleaseNoteEditor.subjectLimit).map { "  - \($0.sha.prefix(7)) \($0.subject) (\($0.author))" }
       if count > ReleaseNoteEditor.subjectLimit { result.append("  - and \(count - ReleaseNoteEditor.subjectLimit) more") }
       return result

@@ -41,7 +41,9 @@ struct SectionEdits {
     let needle = Array(text.utf8)
     let range = extent(ofSection: index)
     guard !needle.isEmpty, range.count >= needle.count else { return false }
-    return (range.lowerBound...(range.upperBound - needle.count)).contains { start in bytes[start..<(start + needle.count)].elementsEqual(needle) }
+    return (range.lowerBound...(range.upperBound - needle.count)).contains { start in
+      bytes[start..<(start + needle.count)].elementsEqual(needle)
+    }
   }
 
   /// Inserts lines after the last non-blank line of a section, or, when the note has no such
@@ -53,7 +55,8 @@ struct SectionEdits {
     while end > range.lowerBound, [UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: " "), UInt8(ascii: "\t")].contains(bytes[end - 1]) {
       end -= 1
     }
-    let headingOnly = !bytes[range.lowerBound..<end].contains(UInt8(ascii: "\n")) && !bytes[range.lowerBound..<end].contains(UInt8(ascii: "\r"))
+    let headingOnly =
+      !bytes[range.lowerBound..<end].contains(UInt8(ascii: "\n")) && !bytes[range.lowerBound..<end].contains(UInt8(ascii: "\r"))
     let lineEnd = endOfLine(from: end)
     let text = (lineEnd.terminated ? "" : lineEnding) + (headingOnly ? lineEnding : "") + lines.map { $0 + lineEnding }.joined()
     return ByteEdit(range: lineEnd.offset..<lineEnd.offset, text: text)
@@ -65,7 +68,8 @@ struct SectionEdits {
     let range = extent(ofSection: index)
     let heading = String(decoding: bytes[range.lowerBound..<endOfLine(from: range.lowerBound).offset], as: UTF8.self)
     let trailing = range.upperBound < bytes.count ? lineEnding : ""
-    let text = heading + (endOfLine(from: range.lowerBound).terminated ? "" : lineEnding) + lineEnding
+    let text =
+      heading + (endOfLine(from: range.lowerBound).terminated ? "" : lineEnding) + lineEnding
       + body.map { $0 + lineEnding }.joined() + trailing
     return ByteEdit(range: range, text: text)
   }
@@ -81,8 +85,11 @@ struct SectionEdits {
     var prefix = ""
     if offset > 0 {
       let before = bytes[..<offset]
-      if !(before.last == UInt8(ascii: "\n") || before.last == UInt8(ascii: "\r")) { prefix = lineEnding + lineEnding }
-      else if !endsWithBlankLine(before) { prefix = lineEnding }
+      if !(before.last == UInt8(ascii: "\n") || before.last == UInt8(ascii: "\r")) {
+        prefix = lineEnding + lineEnding
+      } else if !endsWithBlankLine(before) {
+        prefix = lineEnding
+      }
     }
     let suffix = offset < bytes.count ? lineEnding : ""
     let text = prefix + "## \(title)" + lineEnding + lineEnding + body.map { $0 + lineEnding }.joined() + suffix

@@ -38,7 +38,8 @@ public struct WorkingClone: Sendable {
   ) async throws(ReleaseError) -> WorkingClone {
     if let configured = repository.clone {
       let path = configured.hasPrefix("/") ? configured : (notebook.root as NSString).appendingPathComponent(configured)
-      return WorkingClone(repository: repository, path: path, git: Git(directory: path), remote: repository.git ?? "origin", environment: environment)
+      return WorkingClone(
+        repository: repository, path: path, git: Git(directory: path), remote: repository.git ?? "origin", environment: environment)
     }
     guard let remote = repository.git else { throw .noRemote(repository: repository.name) }
     let folder = (notebook.root as NSString).appendingPathComponent(managedFolder)
