@@ -8,8 +8,18 @@ struct Pushnote: AsyncParsableCommand {
     commandName: "pushnote",
     abstract: "The release manager's weekly push note: parse, sync, tag, mail.",
     subcommands: [
+      Init.self,
+      New.self,
       Show.self,
+      Check.self,
+      Uncheck.self,
+      Sign.self,
+      Time.self,
       RotationCommand.self,
+      CalendarCommand.self,
+      StatsCommand.self,
+      Sync.self,
+      Mail.self,
       TagCommand.self,
       CherryPickCommand.self,
     ]
