@@ -54,13 +54,8 @@ public struct ChangeSummary: Sendable, Equatable, Codable {
     return output.split(separator: "\n").compactMap { line -> Commit? in
       let fields = line.split(separator: Character(separator), maxSplits: 2, omittingEmptySubsequences: false)
       guard fields.count == 3 else { return nil }
-      return Commit(sha: String(fields[0]), author: plain(fields[1]), subject: plain(fields[2]))
+      return Commit(
+        sha: String(fields[0]), author: NoteEditor.singleLine(String(fields[1])), subject: NoteEditor.singleLine(String(fields[2])))
     }
-  }
-
-  /// Text from git made safe for one line of a note: control characters become spaces.
-  static func plain(_ text: Substring) -> String {
-    String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
-      .trimmingCharacters(in: .whitespaces)
   }
 }

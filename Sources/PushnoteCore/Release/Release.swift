@@ -133,7 +133,7 @@ public struct Release: Sendable {
     picker.identity = await identity()
     let outcome = try await picker.run(progress: progress)
     guard let tag = PushTag(outcome.tag) else { throw .invalidTag(outcome.tag) }
-    let time = Release.timeStamp(now, in: notebook.config.timeZone)
+    let time = NoteEditor.localTimestamp(now, zone: notebook.config.timeZone)
     let repository = picker.repository
     let update = try await updateNote(path, date: date, dryRun: dryRun, message: "pushnote cherry-pick \(name): \(tag.name)") { editor in
       editor.cherryPicks(outcome.picked, repository: repository, tag: tag, time: time)
@@ -141,15 +141,6 @@ public struct Release: Sendable {
     }
     return CherryPickReport(
       note: notebook.relativePath(path), dryRun: dryRun, outcome: outcome, noteUpdated: update.changed, committed: update.committed)
-  }
-
-  /// `2026-12-01 13:05` in the team's time zone.
-  static func timeStamp(_ instant: Date, in zone: TimeZone) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = zone
-    formatter.dateFormat = "yyyy-MM-dd HH:mm"
-    return formatter.string(from: instant)
   }
 
   // MARK: The note
@@ -218,7 +209,7 @@ public struct Release: Sendable {
   ) async throws(ReleaseError) -> (changed: Bool, committed: Bool) {
     let parsed = try read(path)
     let editor = ReleaseNoteEditor(
-      sections: SectionEdits(source: parsed.source, note: parsed.note), config: notebook.config, pushDate: date)
+      sections: SectionEdits(parsed), config: notebook.config, pushDate: date)
     let updated = ByteEdit.apply(plan(editor), to: parsed.source.bytes)
     guard updated != parsed.source.bytes else { return (false, false) }
     guard !dryRun else { return (true, false) }

@@ -148,8 +148,10 @@ struct ReleaseNoteEditor {
         newLines.append("- [x] \(ReleaseNoteEditor.commitURL(repository, sha: commit.sha)) (\(tag.name)) \(time): \(commit.subject)")
         continue
       }
-      if let item = items.first(where: { $0.range.contains(link.range.lowerBound) }), item.state == .open, let box = item.boxOffset {
-        edits.append(ByteEdit(range: box..<(box + 1), text: "x"))
+      if let item = items.first(where: { $0.range.contains(link.range.lowerBound) }), item.state == .open,
+        let tick = try? sections.editor.setState(.done, of: item)
+      {
+        edits.append(tick)
       }
       let lineEnd = sections.lineContentEnd(from: link.range.upperBound)
       edits.append(ByteEdit(range: lineEnd..<lineEnd, text: " (\(tag.name)) \(time)"))

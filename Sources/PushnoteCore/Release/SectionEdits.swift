@@ -3,6 +3,8 @@
 /// Sections are found by title, compared without case, spaces, punctuation or a trailing colon, so
 /// `## Cherry-picks:` and `## Cherry picks` are the same section. A missing section is created.
 struct SectionEdits {
+  /// The note's editor, which finds sections by title.
+  let editor: NoteEditor
   /// The note's bytes.
   let bytes: [UInt8]
   /// The parsed note.
@@ -10,22 +12,18 @@ struct SectionEdits {
   /// The line ending the note uses most.
   let lineEnding: String
 
-  /// Edits of `source`, parsed as `note`.
-  init(source: SourceText, note: Note) {
-    bytes = source.bytes
-    self.note = note
-    lineEnding = source.preferredLineEnding
+  /// Edits of a parsed note.
+  init(_ parsed: ParsedNote) {
+    editor = NoteEditor(parsed)
+    bytes = parsed.source.bytes
+    note = parsed.note
+    lineEnding = parsed.source.preferredLineEnding
   }
 
-  /// A title reduced to its letters and digits, lower-cased.
-  static func key(_ title: String) -> String {
-    String(title.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(Character.init))
-  }
-
-  /// The index of the first section with this title.
+  /// The index of the first section with this title (compared as ``NoteEditor/section(titled:)`` does).
   func sectionIndex(_ title: String) -> Int? {
-    let wanted = SectionEdits.key(title)
-    return note.sections.firstIndex { $0.level > 0 && SectionEdits.key($0.title) == wanted }
+    guard let section = editor.section(titled: title) else { return nil }
+    return note.sections.firstIndex { $0.line == section.line && $0.range == section.range }
   }
 
   /// The section's bytes including its subsections: through the line before the next heading of
