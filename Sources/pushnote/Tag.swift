@@ -22,7 +22,7 @@ struct TagCommand: AsyncParsableCommand {
   @Argument(help: "The note: a date, a pad id or a path (default: this week's note).")
   var note: String?
 
-  @Flag(name: .long, help: "Change nothing: say what would be done.")
+  @Flag(name: .long, help: "Create, push and write nothing: say what would be done (pushnote's own clones are still fetched).")
   var dryRun = false
 
   @Option(name: .long, help: "Tag this branch (or commit SHA) instead of each repository's configured branch.")

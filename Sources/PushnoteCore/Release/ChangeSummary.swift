@@ -2,9 +2,9 @@ import Foundation
 
 /// What goes out in one repository: the commits between the previous tag and the new one, and the
 /// migration files among the files they change.
-public struct ChangeSummary: Sendable, Equatable, Codable {
+public struct ChangeSummary: Sendable, Equatable, Encodable {
   /// One commit.
-  public struct Commit: Sendable, Equatable, Codable {
+  public struct Commit: Sendable, Equatable, Encodable {
     /// The full SHA.
     public var sha: String
     /// The author's name.
@@ -24,7 +24,16 @@ public struct ChangeSummary: Sendable, Equatable, Codable {
     return commits.map(\.author).filter { seen.insert($0).inserted }
   }
 
-  enum CodingKeys: String, CodingKey { case commits, migrations }
+  enum CodingKeys: String, CodingKey { case count, authors, commits, migrations }
+
+  /// Writes the count and the authors too, for readers of `--json`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(commits.count, forKey: .count)
+    try container.encode(authors, forKey: .authors)
+    try container.encode(commits, forKey: .commits)
+    try container.encode(migrations, forKey: .migrations)
+  }
 
   /// Creates a summary.
   public init(commits: [Commit], migrations: [String]) {

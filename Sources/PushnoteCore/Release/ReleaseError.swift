@@ -2,6 +2,8 @@
 public enum ReleaseError: PushnoteError, Equatable {
   /// The repository is not one of pushnote.yml's `repositories`; names come from there only.
   case unknownRepository(String, known: [String])
+  /// A repository's name in pushnote.yml is not `OWNER/NAME` made of letters, digits, `.`, `_` and `-`.
+  case invalidRepositoryName(String)
   /// pushnote.yml lists no repositories, so there is nothing to tag.
   case noRepositories
   /// The repository has neither a `git` URL nor a `clone` in pushnote.yml.
@@ -38,7 +40,7 @@ public enum ReleaseError: PushnoteError, Equatable {
   public var exitStatus: ExitStatus {
     switch self {
     case .unknownRepository, .invalidRef, .invalidCommit, .notPushDay: return .usage
-    case .noRepositories, .noRemote: return .configuration
+    case .invalidRepositoryName, .noRepositories, .noRemote: return .configuration
     case .invalidTag, .invalidPushDate, .tagElsewhere, .refNotFound, .notTagged, .unknownCommit, .conflict:
       return .dataError
     case .git(_, let error): return error.exitStatus
@@ -53,6 +55,7 @@ public enum ReleaseError: PushnoteError, Equatable {
     switch self {
     case .unknownRepository(let name, let known):
       return "'\(name)' is not a repository of pushnote.yml (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+    case .invalidRepositoryName(let name): return "pushnote.yml: repository name '\(name)' is not OWNER/NAME"
     case .noRepositories: return "pushnote.yml lists no repositories"
     case .noRemote(let repository): return "\(repository): pushnote.yml gives neither `git` nor `clone` for it"
     case .invalidTag(let tag): return "'\(tag)' is not a push tag (YYYY.MM.DD or YYYY.MM.DD-N)"
