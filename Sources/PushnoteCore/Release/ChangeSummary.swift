@@ -50,16 +50,19 @@ public struct ChangeSummary: Sendable, Equatable, Encodable {
     var migrations: [String] = []
     if !clone.repository.migrations.isEmpty {
       let pathspecs = clone.repository.migrations.map { ":(glob)" + $0 }
-      let names = try await clone.run(["diff", "--name-only", "--no-renames", "--diff-filter=d", from, to, "--"] + pathspecs)
+      let names = try await clone.run(
+        ["diff", "--name-only", "--no-renames", "--diff-filter=d", "--end-of-options", from, to, "--"] + pathspecs)
       migrations = names.split(separator: "\n").map(String.init).sorted()
     }
     return ChangeSummary(commits: commits, migrations: migrations)
   }
 
-  /// The commits `git log` lists for the given revisions (full SHAs and ranges of them), newest first.
-  static func log(_ revisions: [String], in clone: WorkingClone) async throws(ReleaseError) -> [Commit] {
+  /// The commits `git log` lists for the given revisions (full SHAs and ranges of them), newest
+  /// first, at most `limit` of them.
+  static func log(_ revisions: [String], limit: Int? = nil, in clone: WorkingClone) async throws(ReleaseError) -> [Commit] {
     let separator = "\u{1F}"
-    let output = try await clone.run(["log", "--format=%H\(separator)%an\(separator)%s"] + revisions + ["--"])
+    let options = ["--format=%H\(separator)%an\(separator)%s"] + (limit.map { ["--max-count=\($0)"] } ?? [])
+    let output = try await clone.run(["log"] + options + ["--end-of-options"] + revisions + ["--"])
     return output.split(separator: "\n").compactMap { line -> Commit? in
       let fields = line.split(separator: Character(separator), maxSplits: 2, omittingEmptySubsequences: false)
       guard fields.count == 3 else { return nil }

@@ -26,6 +26,8 @@ public enum ReleaseError: PushnoteError, Equatable {
   case notTagged(repository: String, date: PushDate)
   /// A commit to cherry-pick is not in the repository (nor on any of its remote branches).
   case unknownCommit(repository: String, commit: String)
+  /// A commit to cherry-pick is already in the tag it would go onto.
+  case alreadyInTag(repository: String, commit: String, tag: String)
   /// A commit did not apply cleanly; nothing was tagged or pushed and the clone was left clean.
   case conflict(repository: String, commit: String, files: [String])
   /// A git command failed, in a repository's clone when `repository` is given.
@@ -41,7 +43,7 @@ public enum ReleaseError: PushnoteError, Equatable {
     switch self {
     case .unknownRepository, .invalidRef, .invalidCommit, .notPushDay: return .usage
     case .invalidRepositoryName, .noRepositories, .noRemote: return .configuration
-    case .invalidTag, .invalidPushDate, .tagElsewhere, .refNotFound, .notTagged, .unknownCommit, .conflict:
+    case .invalidTag, .invalidPushDate, .tagElsewhere, .refNotFound, .notTagged, .unknownCommit, .alreadyInTag, .conflict:
       return .dataError
     case .git(_, let error): return error.exitStatus
     case .repositoriesFailed(let failures):
@@ -70,6 +72,8 @@ public enum ReleaseError: PushnoteError, Equatable {
     case .notTagged(let repository, let date):
       return "\(repository) has no tag of the push \(date) yet; run pushnote tag first"
     case .unknownCommit(let repository, let commit): return "\(repository): commit \(commit) is not in the repository"
+    case .alreadyInTag(let repository, let commit, let tag):
+      return "\(repository): commit \(commit.prefix(12)) is already in \(tag); nothing to cherry-pick"
     case .conflict(let repository, let commit, let files):
       return "\(repository): commit \(commit.prefix(12)) does not apply cleanly"
         + (files.isEmpty ? "" : " (conflicts in \(files.joined(separator: ", ")))") + "; nothing was pushed"

@@ -86,6 +86,9 @@ import Testing
     await #expect(throws: ReleaseError.unknownCommit(repository: "acme/api", commit: "deadbeefdeadbeef")) {
       _ = try await picker(fixture, ["deadbeefdeadbeef"]).run()
     }
+    await #expect(throws: ReleaseError.alreadyInTag(repository: "acme/api", commit: head, tag: "2026.12.01")) {
+      _ = try await picker(fixture, [head]).run()
+    }
     #expect(throws: ReleaseError.unknownRepository("acme/other", known: ["acme/api"])) {
       _ = try CherryPicker(notebook: fixture.notebook(), repository: "acme/other", pushDate: date, commits: [head])
     }
