@@ -37,6 +37,9 @@ public struct Note: Sendable, Equatable, Codable {
   public var durationSeconds: Int?
   /// What lint reports for the note.
   public var problems: [Problem] = []
+  /// The header fields before the first `##` (`- Release manager: NAME`, `- Tag:`), with the byte
+  /// ranges of their values so an editor can rewrite them. Not part of the JSON.
+  public var headerFields: [HeaderField] = []
 
   /// Creates an empty note.
   public init() {}
@@ -47,6 +50,51 @@ public struct Note: Sendable, Equatable, Codable {
     case flags, migrations, signoffs, timeline, pushes
     case durationSeconds = "duration_seconds"
     case problems
+  }
+
+  /// Writes every key, unknown values as `null`, so the JSON's shape never changes.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(file, forKey: .file)
+    try container.encode(title, forKey: .title)
+    try container.encode(date, forKey: .date)
+    try container.encode(tag, forKey: .tag)
+    try container.encode(pad, forKey: .pad)
+    try container.encode(people, forKey: .people)
+    try container.encode(sections, forKey: .sections)
+    try container.encode(compare, forKey: .compare)
+    try container.encode(cherryPicks, forKey: .cherryPicks)
+    try container.encode(flags, forKey: .flags)
+    try container.encode(migrations, forKey: .migrations)
+    try container.encode(signoffs, forKey: .signoffs)
+    try container.encode(timeline, forKey: .timeline)
+    try container.encode(pushes, forKey: .pushes)
+    try container.encode(durationSeconds, forKey: .durationSeconds)
+    try container.encode(problems, forKey: .problems)
+  }
+
+  /// A header field before the first `##`: `- Release manager: NAME`, `- QA:`, `- Ops:`, `- Tag:`, `- Pad:`.
+  public struct HeaderField: Sendable, Equatable {
+    /// The field's name as written (`Release manager`).
+    public var name: String
+    /// What the name means: `rm`, `qa`, `ops`, `tag`, `pad`, `date`, `mail` or `handover`.
+    public var key: String
+    /// The value, trimmed; empty when the field is blank.
+    public var value: String
+    /// The 1-based line.
+    public var line: Int
+    /// The value's bytes: from just after the colon and the blanks after it to the end of the line's
+    /// text (trailing blanks excluded); empty, just after the colon and its blanks, when there is no value.
+    public var valueRange: Range<Int>
+
+    /// Creates a header field.
+    public init(name: String, key: String, value: String, line: Int, valueRange: Range<Int>) {
+      self.name = name
+      self.key = key
+      self.value = value
+      self.line = line
+      self.valueRange = valueRange
+    }
   }
 
   /// The people on duty, from the header fields.
@@ -69,13 +117,23 @@ public struct Note: Sendable, Equatable, Codable {
       case releaseManager = "release_manager"
       case qa, ops
     }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(releaseManager, forKey: .releaseManager)
+      try container.encode(qa, forKey: .qa)
+      try container.encode(ops, forKey: .ops)
+    }
   }
 
-  /// A section: a heading line through the line before the next heading of the same or a higher level.
+  /// A section: a heading and what follows it up to the next heading.
+  ///
+  /// In pad-era notes without `##` headings, a paragraph line ending with a colon (`Pushing:`) stands
+  /// for a heading; such sections have level 0.
   public struct Section: Sendable, Equatable, Codable {
     /// The heading's text, trailing colon kept as written.
     public var title: String
-    /// The heading level, 1 to 6 (0 for text before the first heading in pad-era notes).
+    /// The heading level, 1 to 6 (0 for a pad-era `Title:` line).
     public var level: Int
     /// The heading's 1-based line.
     public var line: Int
@@ -83,8 +141,11 @@ public struct Note: Sendable, Equatable, Codable {
     public var items: [ChecklistItem]
     /// Done and total items; not-applicable items count in neither.
     public var progress: Progress
-    /// The bytes from the heading's first byte to the next section's first byte.
+    /// The bytes from the heading's first byte to the next section's first byte (of any level).
     public var range: Range<Int> = 0..<0
+    /// The bytes from the heading's first byte to the next heading of the same or a higher level:
+    /// the section with its subsections.
+    public var extent: Range<Int> = 0..<0
 
     enum CodingKeys: String, CodingKey { case title, level, line, items, progress }
 
@@ -167,6 +228,16 @@ public struct Note: Sendable, Equatable, Codable {
     public var range: Range<Int> = 0..<0
 
     enum CodingKeys: String, CodingKey { case repo, from, to, url, line }
+
+    /// Creates a compare link.
+    public init(repo: String, from: String, to: String, url: String, line: Int, range: Range<Int>) {
+      self.repo = repo
+      self.from = from
+      self.to = to
+      self.url = url
+      self.line = line
+      self.range = range
+    }
   }
 
   /// A commit link, taken as a cherry-pick for a repeat push.
@@ -187,6 +258,27 @@ public struct Note: Sendable, Equatable, Codable {
     public var range: Range<Int> = 0..<0
 
     enum CodingKeys: String, CodingKey { case repo, sha, url, done, tag, line }
+
+    /// Creates a cherry-pick.
+    public init(repo: String, sha: String, url: String, done: Bool, tag: String?, line: Int, range: Range<Int>) {
+      self.repo = repo
+      self.sha = sha
+      self.url = url
+      self.done = done
+      self.tag = tag
+      self.line = line
+      self.range = range
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(repo, forKey: .repo)
+      try container.encode(sha, forKey: .sha)
+      try container.encode(url, forKey: .url)
+      try container.encode(done, forKey: .done)
+      try container.encode(tag, forKey: .tag)
+      try container.encode(line, forKey: .line)
+    }
   }
 
   /// A waffle flag, switch or sample to change during the push.
@@ -201,6 +293,29 @@ public struct Note: Sendable, Equatable, Codable {
     public var done: Bool
     /// The 1-based line.
     public var line: Int
+    /// The bytes of the list item (or line) that names it.
+    public var range: Range<Int> = 0..<0
+
+    enum CodingKeys: String, CodingKey { case name, kind, desired, done, line }
+
+    /// Creates a flag.
+    public init(name: String, kind: String, desired: String?, done: Bool, line: Int, range: Range<Int>) {
+      self.name = name
+      self.kind = kind
+      self.desired = desired
+      self.done = done
+      self.line = line
+      self.range = range
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(name, forKey: .name)
+      try container.encode(kind, forKey: .kind)
+      try container.encode(desired, forKey: .desired)
+      try container.encode(done, forKey: .done)
+      try container.encode(line, forKey: .line)
+    }
   }
 
   /// A migration to run or review.
@@ -213,6 +328,27 @@ public struct Note: Sendable, Equatable, Codable {
     public var done: Bool
     /// The 1-based line.
     public var line: Int
+    /// The list item's bytes.
+    public var range: Range<Int> = 0..<0
+
+    enum CodingKeys: String, CodingKey { case text, repo, done, line }
+
+    /// Creates a migration.
+    public init(text: String, repo: String?, done: Bool, line: Int, range: Range<Int>) {
+      self.text = text
+      self.repo = repo
+      self.done = done
+      self.line = line
+      self.range = range
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(text, forKey: .text)
+      try container.encode(repo, forKey: .repo)
+      try container.encode(done, forKey: .done)
+      try container.encode(line, forKey: .line)
+    }
   }
 
   /// A sign-off: `- [x] QA: krupa 2026-12-01 12:10`.
@@ -227,6 +363,35 @@ public struct Note: Sendable, Equatable, Codable {
     public var done: Bool
     /// The 1-based line.
     public var line: Int
+    /// The list item's bytes.
+    public var range: Range<Int> = 0..<0
+    /// The byte offset of the character inside the box; nil for an item without a box.
+    public var boxOffset: Int?
+    /// The bytes after the role's colon (name and time) up to the end of the item's first line.
+    public var valueRange: Range<Int> = 0..<0
+
+    enum CodingKeys: String, CodingKey { case role, name, at, done, line }
+
+    /// Creates a sign-off.
+    public init(role: String, name: String?, at: String?, done: Bool, line: Int, range: Range<Int>, boxOffset: Int?, valueRange: Range<Int>) {
+      self.role = role
+      self.name = name
+      self.at = at
+      self.done = done
+      self.line = line
+      self.range = range
+      self.boxOffset = boxOffset
+      self.valueRange = valueRange
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(role, forKey: .role)
+      try container.encode(name, forKey: .name)
+      try container.encode(at, forKey: .at)
+      try container.encode(done, forKey: .done)
+      try container.encode(line, forKey: .line)
+    }
   }
 
   /// One timeline entry: `- 11:02 push started`, `start: 9:17am Pacific`, `17:33 UTC: Push complete`.
@@ -237,6 +402,38 @@ public struct Note: Sendable, Equatable, Codable {
     public var at: String?
     /// The 1-based line.
     public var line: Int
+    /// The bytes of the line (or list item) holding the entry.
+    public var range: Range<Int> = 0..<0
+    /// Whether the entry marks the start or the end of the push (used for the duration).
+    public var mark: Mark = .other
+
+    /// What an entry marks.
+    public enum Mark: String, Sendable {
+      /// The push started.
+      case start
+      /// The push ended.
+      case end
+      /// Anything else.
+      case other
+    }
+
+    enum CodingKeys: String, CodingKey { case event, at, line }
+
+    /// Creates an entry.
+    public init(event: String, at: String?, line: Int, range: Range<Int>, mark: Mark) {
+      self.event = event
+      self.at = at
+      self.line = line
+      self.range = range
+      self.mark = mark
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(event, forKey: .event)
+      try container.encode(at, forKey: .at)
+      try container.encode(line, forKey: .line)
+    }
   }
 
   /// A lint finding.

@@ -1,0 +1,168 @@
+/// Finds compare links, commit links and push tags in a note's raw bytes: in links, autolinks, bare
+/// text and code blocks alike, with exact byte ranges.
+///
+/// It reads bytes, not the Markdown tree, so a URL is found wherever it is written (the pad-era notes
+/// indent them by four spaces, which CommonMark reads as code).
+enum LinkScanner {
+  /// A compare or commit URL.
+  struct Link: Equatable {
+    /// What the URL points at.
+    enum Kind: Equatable {
+      /// `…/compare/FROM...TO` (or `FROM..TO`).
+      case compare(from: String, to: String)
+      /// `…/commit/SHA`.
+      case commit(sha: String)
+    }
+
+    /// What the URL points at.
+    var kind: Kind
+    /// The repository path before `/compare` or `/commit` (`OWNER/NAME`; GitLab's `/-` dropped).
+    var repo: String
+    /// The URL's bytes, from the scheme to the end of the last ref or SHA.
+    var range: Range<Int>
+  }
+
+  /// Every compare and commit URL in `bytes`, in order.
+  static func links(in bytes: [UInt8]) -> [Link] {
+    var result: [Link] = []
+    var index = 0
+    let count = bytes.count
+    while index + 2 < count {
+      guard bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") else {
+        index += 1
+        continue
+      }
+      if let link = link(in: bytes, schemeEnd: index) {
+        result.append(link)
+        index = link.range.upperBound
+      } else {
+        index += 3
+      }
+    }
+    return result
+  }
+
+  /// Push tags (`2026.12.01`, `2026.12.01-2`) standing as words in `bytes[range]`, with their ranges.
+  static func tags(in bytes: [UInt8], range: Range<Int>) -> [(tag: PushTag, range: Range<Int>)] {
+    var result: [(PushTag, Range<Int>)] = []
+    var index = range.lowerBound + 4
+    while index + 5 < range.upperBound {
+      // A tag has a dot at its fifth byte and at its eighth.
+      guard bytes[index] == UInt8(ascii: "."), bytes[index + 3] == UInt8(ascii: ".") else {
+        index += 1
+        continue
+      }
+      let start = index - 4
+      if let found = tag(in: bytes, at: start, limit: range.upperBound) {
+        result.append(found)
+        index = found.range.upperBound + 4
+      } else {
+        index += 1
+      }
+    }
+    return result
+  }
+
+  /// A tag exactly at `start`, bounded by non-word bytes on both sides.
+  private static func tag(in bytes: [UInt8], at start: Int, limit: Int) -> (tag: PushTag, range: Range<Int>)? {
+    guard start + 10 <= limit else { return nil }
+    if start > 0, isDigit(bytes[start - 1]) || isLetter(bytes[start - 1]) { return nil }
+    for offset in [0, 1, 2, 3, 5, 6, 8, 9] where !isDigit(bytes[start + offset]) { return nil }
+    guard let date = PushDate(year: number(bytes, start..<start + 4), month: number(bytes, start + 5..<start + 7), day: number(bytes, start + 8..<start + 10))
+    else { return nil }
+    var end = start + 10
+    var repeatNumber = 0
+    if end + 1 < limit, bytes[end] == UInt8(ascii: "-"), isDigit(bytes[end + 1]) {
+      var digitsEnd = end + 1
+      while digitsEnd < limit, isDigit(bytes[digitsEnd]), digitsEnd - end <= 4 { digitsEnd += 1 }
+      repeatNumber = number(bytes, end + 1..<digitsEnd)
+      end = digitsEnd
+    }
+    if end < limit, isDigit(bytes[end]) || isLetter(bytes[end]) { return nil }
+    return (PushTag(date: date, repeatNumber: repeatNumber), start..<end)
+  }
+
+  /// The link whose `://` is at `schemeEnd`, if it is an http(s) compare or commit URL.
+  private static func link(in bytes: [UInt8], schemeEnd: Int) -> Link? {
+    var schemeStart = schemeEnd
+    while schemeStart > 0, isLetter(bytes[schemeStart - 1]) { schemeStart -= 1 }
+    let scheme = String(decoding: bytes[schemeStart..<schemeEnd], as: UTF8.self).lowercased()
+    guard scheme == "http" || scheme == "https" else { return nil }
+    var index = schemeEnd + 3
+    let hostStart = index
+    while index < bytes.count, isHostByte(bytes[index]) { index += 1 }
+    guard index > hostStart, index < bytes.count, bytes[index] == UInt8(ascii: "/") else { return nil }
+    var segments: [Range<Int>] = []
+    while index < bytes.count, bytes[index] == UInt8(ascii: "/") {
+      let segmentStart = index + 1
+      var end = segmentStart
+      while end < bytes.count, isSegmentByte(bytes[end]) { end += 1 }
+      guard end > segmentStart else { return nil }
+      let segment = segmentStart..<end
+      let word = String(decoding: bytes[segment], as: UTF8.self)
+      if (word == "compare" || word == "commit"), let repo = repository(bytes, segments), end < bytes.count, bytes[end] == UInt8(ascii: "/") {
+        let refsStart = end + 1
+        let found = word == "compare" ? compareRefs(bytes, from: refsStart) : commitSHA(bytes, from: refsStart)
+        guard let (kind, refsEnd) = found else { return nil }
+        return Link(kind: kind, repo: repo, range: schemeStart..<refsEnd)
+      }
+      segments.append(segment)
+      index = end
+    }
+    return nil
+  }
+
+  /// `OWNER/NAME` from the path segments before `compare`/`commit` (GitLab's trailing `-` dropped).
+  private static func repository(_ bytes: [UInt8], _ segments: [Range<Int>]) -> String? {
+    var parts = segments.map { String(decoding: bytes[$0], as: UTF8.self) }
+    if parts.last == "-" { parts.removeLast() }
+    guard parts.count >= 2 else { return nil }
+    return parts.joined(separator: "/")
+  }
+
+  /// `FROM...TO` or `FROM..TO`; FROM cannot hold `..` (git forbids it in ref names); a TO ending in
+  /// dots (end of a sentence) loses them.
+  private static func compareRefs(_ bytes: [UInt8], from start: Int) -> (Link.Kind, Int)? {
+    var index = start
+    while index < bytes.count, isRefByte(bytes[index]) {
+      if bytes[index] == UInt8(ascii: "."), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ".") { break }
+      index += 1
+    }
+    let fromEnd = index
+    guard fromEnd > start, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), bytes[index + 1] == UInt8(ascii: ".") else { return nil }
+    index += 2
+    if index < bytes.count, bytes[index] == UInt8(ascii: ".") { index += 1 }
+    let toStart = index
+    while index < bytes.count, isRefByte(bytes[index]) { index += 1 }
+    while index > toStart, bytes[index - 1] == UInt8(ascii: ".") { index -= 1 }
+    guard index > toStart else { return nil }
+    let from = String(decoding: bytes[start..<fromEnd], as: UTF8.self)
+    let to = String(decoding: bytes[toStart..<index], as: UTF8.self)
+    return (.compare(from: from, to: to), index)
+  }
+
+  /// A hexadecimal SHA of 7 to 40 digits, ending at a non-word byte.
+  private static func commitSHA(_ bytes: [UInt8], from start: Int) -> (Link.Kind, Int)? {
+    var index = start
+    while index < bytes.count, isHexDigit(bytes[index]) { index += 1 }
+    guard (7...40).contains(index - start) else { return nil }
+    if index < bytes.count, isLetter(bytes[index]) || isDigit(bytes[index]) { return nil }
+    return (.commit(sha: String(decoding: bytes[start..<index], as: UTF8.self)), index)
+  }
+
+  private static func number(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+    bytes[range].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+  }
+
+  private static func isDigit(_ byte: UInt8) -> Bool { ASCII.isDigit(byte) }
+  private static func isLetter(_ byte: UInt8) -> Bool { ASCII.isLetter(byte) }
+  private static func isHexDigit(_ byte: UInt8) -> Bool { ASCII.isHexDigit(byte) }
+  private static func isHostByte(_ byte: UInt8) -> Bool {
+    isDigit(byte) || isLetter(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":")
+  }
+  private static func isSegmentByte(_ byte: UInt8) -> Bool {
+    isDigit(byte) || isLetter(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+  }
+  /// Bytes of a git ref as compare URLs write them.
+  private static func isRefByte(_ byte: UInt8) -> Bool { isSegmentByte(byte) || byte == UInt8(ascii: "/") }
+}

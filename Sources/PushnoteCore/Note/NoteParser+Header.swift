@@ -1,0 +1,81 @@
+import Foundation
+
+extension NoteParser {
+  /// Header field names as people write them (lowercased), and what they mean.
+  static let headerKeys: [String: String] = [
+    "release manager": "rm", "release-manager": "rm", "rm": "rm", "push hero": "rm", "qa": "qa", "ops": "ops",
+    "ops support": "ops", "tag": "tag", "pad": "pad", "date": "date", "push date": "date",
+    // Written by `pushnote mail --send` (and `--handover --send`).
+    "mail sent": "mail", "hand-over sent": "handover", "handover sent": "handover",
+  ]
+
+  /// Reads the header fields before the first `##`, the people, the date, the tag and the pad.
+  func readHeader(into note: inout Note, outline: Outline) {
+    var candidates: [(range: Range<Int>, line: Int)] = []
+    for item in outline.items where item.parent == nil && item.boxOffset == nil && item.block.range.lowerBound < outline.headerEnd {
+      candidates.append((item.firstLine, item.paragraph?.line ?? item.block.line))
+    }
+    for line in outline.lines where line.range.lowerBound < outline.headerEnd { candidates.append((line.range, line.line)) }
+    candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
+    note.headerFields = candidates.compactMap { headerField($0.range, line: $0.line) }
+
+    func value(_ key: String) -> String? { note.headerFields.first { $0.key == key && !$0.value.isEmpty }?.value }
+    note.people.releaseManager = value("rm").flatMap(personName) ?? pushHero(candidates.map(\.range))
+    note.people.qa = value("qa").flatMap(personName)
+    note.people.ops = value("ops").flatMap(personName)
+
+    let tagField = value("tag").flatMap { PushTag($0) }
+    note.date = value("date").flatMap { PushDate($0) } ?? tagField?.date ?? note.title.flatMap(dateInText)
+      ?? path.flatMap(Notebook.date(fromPath:))
+    note.tag = tagField?.name ?? value("tag") ?? note.date.map { PushTag(date: $0).name }
+    if let pad = value("pad") {
+      note.pad = pad.split(separator: "/").last.map(String.init) ?? pad
+    } else {
+      note.pad = note.date.map { config.pad.prefix + $0.iso }
+    }
+  }
+
+  /// `Name: value` on a line, when the name is a header field's.
+  func headerField(_ range: Range<Int>, line: Int) -> Note.HeaderField? {
+    guard let colon = bytes[range].firstIndex(of: UInt8(ascii: ":")), colon - range.lowerBound <= 40 else { return nil }
+    let name = normalizedName(range.lowerBound..<colon)
+    guard let key = NoteParser.headerKeys[name] else { return nil }
+    var valueStart = colon + 1
+    while valueStart < range.upperBound, ASCII.isBlank(bytes[valueStart]) { valueStart += 1 }
+    let valueRange = ASCII.trimmed(bytes, valueStart..<range.upperBound)
+    let written = source.string(range.lowerBound..<colon).trimmingCharacters(in: CharacterSet(charactersIn: " \t*_"))
+    return Note.HeaderField(name: written, key: key, value: source.string(valueRange), line: line, valueRange: valueRange)
+  }
+
+  /// "This week's push hero is [@mat](https://github.com/diox)": the name after "push hero is".
+  private func pushHero(_ ranges: [Range<Int>]) -> String? {
+    for range in ranges {
+      guard let found = ASCII.firstIndex(of: "push hero is ", in: bytes, range) else { continue }
+      let rest = source.string(found + 13..<range.upperBound)
+      if let name = personName(rest)?.split(separator: " ").first { return String(name) }
+    }
+    return nil
+  }
+
+  /// A person as a field names them: a Markdown link's text, without `@`; nil for a blank or a
+  /// template placeholder (`<push hero>`).
+  func personName(_ value: String) -> String? {
+    var text = value.trimmingCharacters(in: .whitespaces)
+    if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+      text = String(text[text.index(after: text.startIndex)..<close])
+    }
+    text = text.trimmingCharacters(in: CharacterSet(charactersIn: " \t@*_`"))
+    if text.isEmpty || (text.hasPrefix("<") && text.hasSuffix(">")) { return nil }
+    return text
+  }
+
+  /// The first `YYYY-MM-DD` (or `YYYY.MM.DD`) word in a text.
+  func dateInText(_ text: String) -> PushDate? {
+    for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+      let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: "()[],:;`*_"))
+      if let date = PushDate(trimmed) { return date }
+      if let tag = PushTag(trimmed) { return tag.date }
+    }
+    return nil
+  }
+}

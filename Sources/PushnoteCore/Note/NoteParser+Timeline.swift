@@ -1,0 +1,98 @@
+import Foundation
+
+extension NoteParser {
+  /// Timeline labels (lowercased) and what they mark: `start: 9:17am Pacific`, `- end time: 17:05 UTC`.
+  static let timelineLabels: [String: Note.TimelineEntry.Mark] = [
+    "start": .start, "start time": .start, "started": .start, "push start": .start, "push started": .start,
+    "end": .end, "end time": .end, "ended": .end, "finished": .end, "push end": .end, "push ended": .end,
+  ]
+
+  /// Section titles that hold a timeline.
+  static let timelineSectionWords = ["timeline", "stats", "timing", "push log"]
+
+  /// A timeline entry before its time is resolved against the ones before it.
+  private struct PendingEntry {
+    var event: String
+    var match: NoteTime.Match?
+    var line: Int
+    var range: Range<Int>
+    var mark: Note.TimelineEntry.Mark
+  }
+
+  /// Timeline entries: `start:`/`end:` lines anywhere, `TIME: text` lines anywhere, and `TIME text`
+  /// lines or items in a Timeline or Stats section. The duration runs from the first start to the
+  /// last end.
+  func readTimeline(into note: inout Note, outline: Outline) {
+    var pending: [PendingEntry] = []
+    for item in outline.items where !item.firstLine.isEmpty {
+      let inSection = section(item.section, in: outline, mentions: NoteParser.timelineSectionWords)
+      if let entry = timelineEntry(item.firstLine, line: item.paragraph?.line ?? item.block.line, inSection: inSection, date: note.date) {
+        pending.append(PendingEntry(event: entry.event, match: entry.match, line: entry.line, range: item.block.range, mark: entry.mark))
+      }
+    }
+    for line in outline.lines where !line.range.isEmpty {
+      let inSection = section(line.section, in: outline, mentions: NoteParser.timelineSectionWords)
+      if let entry = timelineEntry(line.range, line: line.line, inSection: inSection, date: note.date) { pending.append(entry) }
+    }
+    pending.sort { $0.range.lowerBound < $1.range.lowerBound }
+
+    var previous: Date?
+    var starts: [Date] = []
+    var ends: [Date] = []
+    for entry in pending {
+      var at: Date?
+      if let match = entry.match {
+        var date = match.date
+        // A time that falls more than 12 hours before the entry above it is on the next day (past midnight).
+        if !match.hasDate, let previous, date < previous.addingTimeInterval(-12 * 3600) { date.addTimeInterval(86_400) }
+        previous = date
+        at = date
+        if entry.mark == .start { starts.append(date) }
+        if entry.mark == .end { ends.append(date) }
+      }
+      note.timeline.append(
+        Note.TimelineEntry(event: entry.event, at: at.map { NoteTime.iso($0, in: config.timeZone) }, line: entry.line, range: entry.range, mark: entry.mark))
+    }
+    if let first = starts.min(), let last = ends.max(), last >= first {
+      note.durationSeconds = Int(last.timeIntervalSince(first).rounded())
+    }
+  }
+
+  /// One line read as a timeline entry, if it is one.
+  private func timelineEntry(_ range: Range<Int>, line: Int, inSection: Bool, date: PushDate?) -> PendingEntry? {
+    let first = bytes[range.lowerBound]
+    let lowered = first | 0x20
+    if lowered == UInt8(ascii: "s") || lowered == UInt8(ascii: "e") || lowered == UInt8(ascii: "f") || lowered == UInt8(ascii: "p"),
+      let colon = bytes[range].firstIndex(of: UInt8(ascii: ":")), colon - range.lowerBound <= 20,
+      let mark = NoteParser.timelineLabels[normalizedName(range.lowerBound..<colon)]
+    {
+      var valueStart = colon + 1
+      while valueStart < range.upperBound, ASCII.isBlank(bytes[valueStart]) { valueStart += 1 }
+      let match = valueStart < range.upperBound ? NoteTime.leading(bytes, from: valueStart, on: date, in: config.timeZone) : nil
+      return PendingEntry(event: mark.rawValue, match: match, line: line, range: range, mark: mark)
+    }
+    guard ASCII.isDigit(first), let match = NoteTime.leading(bytes, from: range.lowerBound, on: date, in: config.timeZone) else { return nil }
+    var index = range.lowerBound + match.length
+    while index < range.upperBound, ASCII.isBlank(bytes[index]) { index += 1 }
+    var separated = false
+    if index < range.upperBound, bytes[index] == UInt8(ascii: ":") || bytes[index] == UInt8(ascii: "-") {
+      separated = bytes[index] == UInt8(ascii: ":")
+      index += 1
+    } else if ASCII.hasPrefix(bytes, index..<range.upperBound, "\u{2013}") {
+      index += 3
+    }
+    guard separated || inSection else { return nil }
+    let event = source.string(ASCII.trimmed(bytes, index..<range.upperBound))
+    guard !event.isEmpty else { return nil }
+    return PendingEntry(event: event, match: match, line: line, range: range, mark: NoteParser.mark(of: event))
+  }
+
+  /// Whether free text marks the start or the end of the push.
+  static func mark(of event: String) -> Note.TimelineEntry.Mark {
+    let lowered = event.lowercased()
+    if let label = timelineLabels[lowered] { return label }
+    if lowered.contains("start") || lowered.contains("begin") { return .start }
+    for word in ["complete", "finish", "done", "ended", "end of push", "push end"] where lowered.contains(word) { return .end }
+    return .other
+  }
+}

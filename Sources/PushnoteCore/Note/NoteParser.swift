@@ -1,0 +1,296 @@
+import Foundation
+
+/// Reads the note model out of a parsed Markdown document: sections, checklist items, header fields,
+/// compare and commit links, flags, migrations, sign-offs and the timeline.
+///
+/// It is tolerant: it recognises what it can and never requires anything, so hand-written notes of the
+/// pad era read as well as notes made from the template. Everything it finds keeps its line and bytes.
+public struct NoteParser {
+  /// The document read.
+  public let document: MarkdownDocument
+  /// The notebook's configuration: its time zone, pad prefix and repositories.
+  public let config: NotebookConfig
+  /// The file's path, for the model and for a date taken from the file name.
+  public let path: String?
+
+  /// The document's bytes.
+  var source: SourceText { document.source }
+  var bytes: [UInt8] { document.source.bytes }
+
+  /// A parser for one document.
+  public init(document: MarkdownDocument, config: NotebookConfig, path: String? = nil) {
+    self.document = document
+    self.config = config
+    self.path = path
+  }
+
+  /// A list item of the document, with what the parser needs to know of it.
+  struct Item {
+    /// The item block.
+    var block: MarkdownBlock
+    /// The index of the item it is nested in.
+    var parent: Int?
+    /// The index of its section.
+    var section: Int?
+    /// Its first paragraph, if the item starts with one.
+    var paragraph: MarkdownBlock?
+    /// The offset of the byte inside a `[ ]` box.
+    var boxOffset: Int?
+    /// Its checklist state; nil for a list item that is not a checklist item.
+    var state: Note.ItemState?
+    /// The plain text of its first paragraph after the box.
+    var text: String
+    /// The raw bytes of its first paragraph's first line, after the box and the blanks after it.
+    var firstLine: Range<Int>
+
+    /// Ticked, or wholly struck through.
+    var isDone: Bool { state == .done }
+  }
+
+  /// A line of a paragraph that is not an item's first line: where timeline entries and header
+  /// fields written as plain text are found.
+  struct TextLine {
+    /// The line's bytes without leading blanks (and quote markers) or its line ending.
+    var range: Range<Int>
+    /// The 1-based line number.
+    var line: Int
+    /// The index of its section.
+    var section: Int?
+  }
+
+  /// Everything found in one walk over the tree.
+  struct Outline {
+    var sections: [Note.Section] = []
+    var items: [Item] = []
+    var lines: [TextLine] = []
+    /// Code block lines, for waffle commands.
+    var headerEnd = 0
+  }
+
+  /// Parses the document into the note model (problems are left to ``NoteLinter``).
+  public func parse() -> Note {
+    var note = Note()
+    note.file = path
+    let outline = makeOutline()
+    note.sections = outline.sections
+    note.title = document.blocks.first { $0.kind == .heading(level: 1) }?.plainText
+    readHeader(into: &note, outline: outline)
+    readLinks(into: &note, outline: outline)
+    readFlags(into: &note, outline: outline)
+    readMigrations(into: &note, outline: outline)
+    readSignoffs(into: &note, outline: outline)
+    readTimeline(into: &note, outline: outline)
+    readPushes(into: &note)
+    return note
+  }
+
+  // MARK: Sections and items
+
+  /// The sections, the items with their sections, and the paragraph lines.
+  func makeOutline() -> Outline {
+    var outline = Outline()
+    let starts = sectionStarts()
+    for (index, start) in starts.enumerated() {
+      let end = index + 1 < starts.count ? starts[index + 1].offset : bytes.count
+      var extentEnd = bytes.count
+      if start.level > 0, let next = starts[(index + 1)...].first(where: { $0.level > 0 && $0.level <= start.level }) {
+        extentEnd = next.offset
+      } else if start.level == 0 {
+        extentEnd = end
+      }
+      var section = Note.Section(title: start.title, level: start.level, line: start.line, items: [], range: start.offset..<end)
+      section.extent = start.offset..<extentEnd
+      outline.sections.append(section)
+    }
+    outline.headerEnd = starts.first { $0.level != 1 }?.offset ?? bytes.count
+    let sectionOffsets = starts.map(\.offset)
+    for block in document.blocks { collect(block, parent: nil, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline) }
+    for item in outline.items {
+      guard item.state != nil, let section = item.section else { continue }
+      outline.sections[section].items.append(
+        Note.ChecklistItem(text: item.text, state: item.state ?? .open, line: item.block.line, boxOffset: item.boxOffset, range: item.block.range))
+    }
+    for index in outline.sections.indices { outline.sections[index].progress = Note.Progress(outline.sections[index].items) }
+    return outline
+  }
+
+  /// Where a section begins.
+  struct SectionStart {
+    var title: String
+    var level: Int
+    var line: Int
+    var offset: Int
+  }
+
+  /// Headings at the top level; in a note without `##` headings, also pad-era `Title:` lines.
+  func sectionStarts() -> [SectionStart] {
+    var starts: [SectionStart] = []
+    let padEra = !document.blocks.contains { if case .heading(let level) = $0.kind { return level >= 2 } else { return false } }
+    for block in document.blocks {
+      switch block.kind {
+      case .heading(let level):
+        starts.append(SectionStart(title: block.plainText, level: level, line: block.line, offset: block.range.lowerBound))
+      case .paragraph where padEra:
+        starts.append(contentsOf: padTitles(in: block))
+      default:
+        continue
+      }
+    }
+    return starts
+  }
+
+  /// Lines of a paragraph ending with a colon (`Pushing:`), each with the lines before it in the same
+  /// paragraph (at most three) as its title. Field lines (`ops: jason`, `start:`) are not titles.
+  func padTitles(in paragraph: MarkdownBlock) -> [SectionStart] {
+    var result: [SectionStart] = []
+    let lines = paragraphLines(paragraph)
+    var titleStart: Int?
+    for (index, line) in lines.enumerated() {
+      let text = ASCII.trimmed(bytes, line.range)
+      if isFieldLine(text) {
+        titleStart = nil
+        continue
+      }
+      if titleStart == nil || index - (titleStart ?? index) >= 3 { titleStart = index }
+      guard text.count > 1, bytes[text.upperBound - 1] == UInt8(ascii: ":"), let first = titleStart else { continue }
+      let title = lines[first...index].map { source.string(ASCII.trimmed(bytes, $0.range)) }.joined(separator: " ")
+      result.append(SectionStart(title: title, level: 0, line: lines[first].line, offset: source.lineStarts[lines[first].line - 1]))
+      titleStart = nil
+    }
+    return result
+  }
+
+  /// Whether a line is `name: value` with a name pushnote knows (header fields, `start:`, `end:`).
+  func isFieldLine(_ range: Range<Int>) -> Bool {
+    guard let colon = bytes[range].firstIndex(of: UInt8(ascii: ":")) else { return false }
+    let name = normalizedName(range.lowerBound..<colon)
+    return NoteParser.headerKeys[name] != nil || NoteParser.timelineLabels[name] != nil
+  }
+
+  /// The lines of a paragraph: the first from the paragraph's start, the others without their indent.
+  func paragraphLines(_ paragraph: MarkdownBlock, section: Int? = nil) -> [TextLine] {
+    guard !paragraph.range.isEmpty else { return [] }
+    let lastLine = source.location(ofOffset: paragraph.range.upperBound - 1).line
+    var result: [TextLine] = []
+    for number in paragraph.line...max(paragraph.line, lastLine) {
+      let full = source.lineRange(number)
+      var start = number == paragraph.line ? paragraph.range.lowerBound : full.lowerBound
+      while start < full.upperBound, ASCII.isBlank(bytes[start]) || bytes[start] == UInt8(ascii: ">") { start += 1 }
+      let end = min(full.upperBound, paragraph.range.upperBound)
+      result.append(TextLine(range: start..<max(start, end), line: number, section: section))
+    }
+    return result
+  }
+
+  /// Walks a block, collecting items and paragraph lines.
+  private func collect(_ block: MarkdownBlock, parent: Int?, itemFirstParagraph: Bool, sectionOffsets: [Int], into outline: inout Outline) {
+    let section = NoteParser.lastIndex(in: sectionOffsets, atOrBefore: block.range.lowerBound)
+    switch block.kind {
+    case .item:
+      let item = makeItem(block, parent: parent, section: section)
+      outline.items.append(item)
+      let index = outline.items.count - 1
+      for (position, child) in block.children.enumerated() {
+        collect(child, parent: index, itemFirstParagraph: position == 0, sectionOffsets: sectionOffsets, into: &outline)
+      }
+    case .paragraph:
+      var lines = paragraphLines(block, section: section)
+      if itemFirstParagraph, !lines.isEmpty { lines.removeFirst() }
+      outline.lines.append(contentsOf: lines)
+    default:
+      for child in block.children { collect(child, parent: parent, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline) }
+    }
+  }
+
+  /// An item: its box, state, text and first line.
+  private func makeItem(_ block: MarkdownBlock, parent: Int?, section: Int?) -> Item {
+    guard let paragraph = block.children.first, paragraph.kind == .paragraph else {
+      return Item(block: block, parent: parent, section: section, paragraph: nil, boxOffset: nil, state: nil, text: "", firstLine: block.range.lowerBound..<block.range.lowerBound)
+    }
+    let start = paragraph.range.lowerBound
+    var boxOffset: Int?
+    var state: Note.ItemState?
+    if start + 2 < bytes.count, bytes[start] == UInt8(ascii: "["), bytes[start + 2] == UInt8(ascii: "]"),
+      start + 3 >= bytes.count || [0x20, 0x09, 0x0D, 0x0A].contains(bytes[start + 3])
+    {
+      switch bytes[start + 1] {
+      case UInt8(ascii: " "): state = .open
+      case UInt8(ascii: "x"), UInt8(ascii: "X"): state = .done
+      case UInt8(ascii: "-"): state = .notApplicable
+      default: break
+      }
+      if state != nil { boxOffset = start + 1 }
+    }
+    var textStart = boxOffset.map { $0 + 2 } ?? start
+    while textStart < paragraph.range.upperBound, ASCII.isBlank(bytes[textStart]) { textStart += 1 }
+    let body = textStart..<paragraph.range.upperBound
+    if isStruck(body), state != .notApplicable { state = .done }
+    let lineEnd = min(source.lineRange(paragraph.line).upperBound, paragraph.range.upperBound)
+    return Item(
+      block: block, parent: parent, section: section, paragraph: paragraph, boxOffset: boxOffset, state: state,
+      text: itemText(paragraph, box: boxOffset.map { bytes[$0] }), firstLine: ASCII.trimmed(bytes, textStart..<max(textStart, lineEnd)))
+  }
+
+  /// The plain text of a first paragraph without its box. A `[x]` that a link definition `[x]: /url`
+  /// turned into a link reads as `x`.
+  private func itemText(_ paragraph: MarkdownBlock, box: UInt8?) -> String {
+    var text = Substring(paragraph.plainText)
+    if let box {
+      if text.hasPrefix("["), text.count >= 3, text.dropFirst(2).first == "]" {
+        text = text.dropFirst(3)
+      } else if box != UInt8(ascii: " "), text.first.map({ $0 == "x" || $0 == "X" || $0 == "-" }) == true {
+        text = text.dropFirst()
+      }
+    }
+    return text.trimmingCharacters(in: .whitespaces)
+  }
+
+  /// Whether the bytes are wholly struck through: `~~text~~` (or `~text~`), with no closing run inside.
+  func isStruck(_ range: Range<Int>) -> Bool {
+    let trimmed = ASCII.trimmed(bytes, range)
+    var opening = 0
+    while opening < 2, trimmed.lowerBound + opening < trimmed.upperBound, bytes[trimmed.lowerBound + opening] == UInt8(ascii: "~") { opening += 1 }
+    guard opening > 0, trimmed.count > 2 * opening else { return false }
+    let inner = trimmed.lowerBound + opening..<trimmed.upperBound - opening
+    for offset in trimmed.upperBound - opening..<trimmed.upperBound where bytes[offset] != UInt8(ascii: "~") { return false }
+    let run = String(repeating: "~", count: opening)
+    return !ASCII.contains(bytes, inner, run) && bytes[inner.lowerBound] != UInt8(ascii: "~") && bytes[inner.upperBound - 1] != UInt8(ascii: "~")
+  }
+
+  /// The innermost item whose bytes hold `offset`.
+  func item(containing offset: Int, in items: [Item]) -> Int? {
+    var low = 0
+    var high = items.count
+    while low < high {
+      let middle = (low + high) / 2
+      if items[middle].block.range.lowerBound <= offset { low = middle + 1 } else { high = middle }
+    }
+    var candidate: Int? = low - 1 >= 0 ? low - 1 : nil
+    while let index = candidate, !items[index].block.range.contains(offset) { candidate = items[index].parent }
+    return candidate
+  }
+
+  /// The last index whose offset is at or before `offset` in an ascending list.
+  static func lastIndex(in offsets: [Int], atOrBefore offset: Int) -> Int? {
+    var low = 0
+    var high = offsets.count
+    while low < high {
+      let middle = (low + high) / 2
+      if offsets[middle] <= offset { low = middle + 1 } else { high = middle }
+    }
+    return low > 0 ? low - 1 : nil
+  }
+
+  /// A field or label name, lowercased, without emphasis markers, list bullets or surrounding blanks.
+  func normalizedName(_ range: Range<Int>) -> String {
+    let text = source.string(range).lowercased()
+    return text.trimmingCharacters(in: CharacterSet(charactersIn: " \t*_-`")).split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+  }
+
+  /// The section of an index, if its title mentions one of the words.
+  func section(_ index: Int?, in outline: Outline, mentions words: [String]) -> Bool {
+    guard let index else { return false }
+    let title = outline.sections[index].title.lowercased()
+    return words.contains { title.contains($0) }
+  }
+}

@@ -1,0 +1,285 @@
+import Foundation
+
+/// Times as people write them in a note: `11:02`, `9:17am`, `9:17am Pacific`, `17:33 UTC`,
+/// `6:03pm CEST`, `2026-12-01 11:02 PST`, ISO 8601 (`2026-12-01T11:02:00-08:00`).
+///
+/// A time without a date is on the push date; a time without a zone is in the notebook's zone.
+public enum NoteTime {
+  /// A time expression found at the start of some text.
+  public struct Match: Sendable, Equatable {
+    /// The instant it names.
+    public var date: Date
+    /// How many UTF-8 bytes of the text it covers.
+    public var length: Int
+    /// Whether the text names the day (`2026-12-01 11:02`).
+    public var hasDate: Bool
+    /// Whether the text names a zone or an offset.
+    public var hasZone: Bool
+  }
+
+  /// Parses text that is exactly one time expression (blanks around it are ignored).
+  ///
+  /// - Parameters:
+  ///   - text: `11:02`, `9:17am Pacific`, `2026-12-01 11:02 PST`, ISO 8601 …
+  ///   - date: the day a time without a date is on; without it such times are not read.
+  ///   - zone: the zone of a time that names none.
+  public static func parse(_ text: String, on date: PushDate?, in zone: TimeZone) -> Date? {
+    let bytes = Array(text.utf8)
+    let start = bytes.firstIndex { !ASCII.isBlank($0) } ?? bytes.count
+    let end = (bytes.lastIndex { !ASCII.isBlank($0) } ?? -1) + 1
+    guard start < end, let match = leading(bytes, from: start, on: date, in: zone), start + match.length == end else { return nil }
+    return match.date
+  }
+
+  /// Reads a time expression at `start` of `bytes`, if one begins there and ends at a word boundary.
+  public static func leading(_ bytes: [UInt8], from start: Int, on day: PushDate?, in zone: TimeZone) -> Match? {
+    var reader = Reader(bytes: bytes, index: start)
+    var explicitDay: PushDate?
+    if let parsedDay = reader.isoDay() {
+      explicitDay = parsedDay
+      if reader.peek == UInt8(ascii: "T") || reader.peek == UInt8(ascii: "t") {
+        reader.index += 1
+      } else {
+        guard reader.skipBlanks() > 0 else { return nil }
+      }
+    }
+    guard let clock = reader.clock(), let resolvedDay = explicitDay ?? day else { return nil }
+    var named: Zone?
+    let beforeZone = reader.index
+    if let zoneFound = reader.zone(allowingSignedOffset: explicitDay != nil) {
+      named = zoneFound
+    } else {
+      reader.index = beforeZone
+    }
+    guard !reader.atWordCharacter else { return nil }
+    let seconds = clock.hour * 3600 + clock.minute * 60 + clock.second
+    let date: Date
+    switch named ?? .named(zone) {
+    case .offset(let offset):
+      date = Date(timeIntervalSince1970: Double(resolvedDay.daysSinceEpoch * 86_400 + seconds - offset))
+    case .named(let timeZone):
+      date = instant(resolvedDay, seconds: seconds, in: timeZone)
+    }
+    return Match(date: date, length: reader.index - start, hasDate: explicitDay != nil, hasZone: named != nil)
+  }
+
+  /// Finds the first time expression in `bytes[range]` that starts a word.
+  public static func first(in bytes: [UInt8], range: Range<Int>, on day: PushDate?, in zone: TimeZone) -> (start: Int, match: Match)? {
+    var index = range.lowerBound
+    while index < range.upperBound {
+      let startsWord = index == range.lowerBound || !ASCII.isWordByte(bytes[index - 1])
+      if startsWord, ASCII.isDigit(bytes[index]), let match = leading(bytes, from: index, on: day, in: zone),
+        index + match.length <= range.upperBound
+      {
+        return (index, match)
+      }
+      index += 1
+    }
+    return nil
+  }
+
+  /// ISO 8601 with the zone's offset at that instant: `2026-12-01T11:02:00-08:00`.
+  public static func iso(_ date: Date, in zone: TimeZone) -> String {
+    let offset = zone.secondsFromGMT(for: date)
+    let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+    let days = Int((Double(local) / 86_400).rounded(.down))
+    let secondsOfDay = local - days * 86_400
+    let day = PushDate(daysSinceEpoch: days)
+    let sign = offset < 0 ? "-" : "+"
+    let absolute = abs(offset)
+    return day.iso + "T" + two(secondsOfDay / 3600) + ":" + two(secondsOfDay % 3600 / 60) + ":" + two(secondsOfDay % 60)
+      + sign + two(absolute / 3600) + ":" + two(absolute % 3600 / 60)
+  }
+
+  /// The instant a wall-clock time of a day has in a zone (the later one in a repeated hour).
+  static func instant(_ day: PushDate, seconds: Int, in zone: TimeZone) -> Date {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = zone
+    let components = DateComponents(
+      year: day.year, month: day.month, day: day.day, hour: seconds / 3600, minute: seconds % 3600 / 60, second: seconds % 60)
+    if let date = calendar.date(from: components) { return date }
+    let utc = Double(day.daysSinceEpoch * 86_400 + seconds)
+    return Date(timeIntervalSince1970: utc - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: utc))))
+  }
+
+  private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+  /// A zone a time names.
+  enum Zone: Equatable {
+    /// A fixed offset east of UTC, in seconds (`UTC`, `PST`, `+01:00`).
+    case offset(Int)
+    /// A zone with its daylight-saving rules (`Pacific`, `Europe/Berlin`).
+    case named(TimeZone)
+  }
+
+  /// Zone words people write, lowercased.
+  static let zoneWords: [String: Zone] = {
+    var words: [String: Zone] = [:]
+    let hours: [String: Int] = [
+      "utc": 0, "gmt": 0, "ut": 0, "z": 0, "wet": 0, "pst": -8, "pdt": -7, "mst": -7, "mdt": -6, "cst": -6, "cdt": -5,
+      "est": -5, "edt": -4, "akst": -9, "akdt": -8, "hst": -10, "cet": 1, "cest": 2, "bst": 1, "west": 1, "eet": 2,
+      "eest": 3, "msk": 3, "jst": 9, "kst": 9, "aest": 10, "aedt": 11, "nzst": 12, "nzdt": 13,
+    ]
+    for (word, hour) in hours { words[word] = .offset(hour * 3600) }
+    let regions: [String: String] = [
+      "pacific": "America/Los_Angeles", "pt": "America/Los_Angeles", "mountain": "America/Denver", "mt": "America/Denver",
+      "central": "America/Chicago", "ct": "America/Chicago", "eastern": "America/New_York", "et": "America/New_York",
+    ]
+    for (word, identifier) in regions {
+      if let zone = TimeZone(identifier: identifier) { words[word] = .named(zone) }
+    }
+    return words
+  }()
+
+  /// A cursor over UTF-8 bytes for the little grammar of times.
+  private struct Reader {
+    let bytes: [UInt8]
+    var index: Int
+
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+    var atWordCharacter: Bool { peek.map(ASCII.isWordByte) ?? false }
+
+    func byte(at offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
+
+    @discardableResult mutating func skipBlanks() -> Int {
+      let start = index
+      while let byte = peek, ASCII.isBlank(byte) { index += 1 }
+      return index - start
+    }
+
+    /// Exactly `count` digits, as a number.
+    mutating func digits(_ count: Int) -> Int? {
+      var value = 0
+      for offset in 0..<count {
+        guard let byte = byte(at: offset), ASCII.isDigit(byte) else { return nil }
+        value = value * 10 + Int(byte - 0x30)
+      }
+      index += count
+      return value
+    }
+
+    /// `YYYY-MM-DD`.
+    mutating func isoDay() -> PushDate? {
+      let start = index
+      guard let year = digits(4), peek == UInt8(ascii: "-") else { index = start; return nil }
+      index += 1
+      guard let month = digits(2), peek == UInt8(ascii: "-") else { index = start; return nil }
+      index += 1
+      guard let day = digits(2), let date = PushDate(year: year, month: month, day: day) else { index = start; return nil }
+      return date
+    }
+
+    /// `H:MM[:SS[.fff]]` with an optional `am`/`pm`, or `Ham`/`H pm`.
+    mutating func clock() -> (hour: Int, minute: Int, second: Int)? {
+      let start = index
+      var hour = 0
+      var hourDigits = 0
+      while hourDigits < 2, let byte = peek, ASCII.isDigit(byte) {
+        hour = hour * 10 + Int(byte - 0x30)
+        hourDigits += 1
+        index += 1
+      }
+      guard hourDigits > 0 else { index = start; return nil }
+      var minute = 0
+      var second = 0
+      var hasMinutes = false
+      if peek == UInt8(ascii: ":"), let value = digitsAfterColon() {
+        minute = value
+        hasMinutes = true
+        if peek == UInt8(ascii: ":"), let value = digitsAfterColon() {
+          second = value
+          if peek == UInt8(ascii: "."), let next = byte(at: 1), ASCII.isDigit(next) {
+            index += 1
+            while let byte = peek, ASCII.isDigit(byte) { index += 1 }
+          }
+        }
+      }
+      let beforeMeridiem = index
+      skipBlanks()
+      if let afternoon = meridiem() {
+        guard (1...12).contains(hour) else { index = start; return nil }
+        hour = hour % 12 + (afternoon ? 12 : 0)
+      } else {
+        index = beforeMeridiem
+        guard hasMinutes else { index = start; return nil }
+      }
+      guard hour <= 23, minute <= 59, second <= 59 else { index = start; return nil }
+      return (hour, minute, second)
+    }
+
+    private mutating func digitsAfterColon() -> Int? {
+      let start = index
+      index += 1
+      guard let value = digits(2) else { index = start; return nil }
+      return value
+    }
+
+    /// `am`, `pm`, `a.m.`, `p.m.` (any case): true for the afternoon.
+    private mutating func meridiem() -> Bool? {
+      guard let first = peek.map({ $0 | 0x20 }), first == UInt8(ascii: "a") || first == UInt8(ascii: "p") else { return nil }
+      let start = index
+      index += 1
+      if peek == UInt8(ascii: ".") { index += 1 }
+      guard peek.map({ $0 | 0x20 }) == UInt8(ascii: "m") else { index = start; return nil }
+      index += 1
+      if peek == UInt8(ascii: ".") { index += 1 }
+      if atWordCharacter { index = start; return nil }
+      return first == UInt8(ascii: "p")
+    }
+
+    /// `Z`, `+01:00`, `-0800`, or blanks and a zone word (`UTC`, `Pacific`, `CEST`, `Europe/Berlin`, `UTC+2`).
+    ///
+    /// A bare signed offset is only read after a date (ISO 8601): after a lone time, `11:02-11:30` is a span.
+    mutating func zone(allowingSignedOffset: Bool) -> Zone? {
+      if let byte = peek, byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") { return allowingSignedOffset ? offset() : nil }
+      if peek == UInt8(ascii: "Z") {
+        index += 1
+        return atWordCharacter ? nil : .offset(0)
+      }
+      guard skipBlanks() > 0 || peek.map(ASCII.isLetter) == true else { return nil }
+      let wordStart = index
+      while let byte = peek, ASCII.isLetter(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "_") { index += 1 }
+      guard index > wordStart else { return nil }
+      let word = String(decoding: bytes[wordStart..<index], as: UTF8.self)
+      if word.contains("/") {
+        guard let zone = TimeZone(identifier: word) else { return nil }
+        return .named(zone)
+      }
+      guard let zone = NoteTime.zoneWords[word.lowercased()] else { return nil }
+      if case .offset(let base) = zone, base == 0, let byte = peek, byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") {
+        let beforeOffset = index
+        if let extra = offset() { return extra }
+        index = beforeOffset
+      }
+      if word.count <= 2, word != word.uppercased() { return nil }
+      return zone
+    }
+
+    /// `+HH:MM`, `+HHMM` or `+H`/`+HH`.
+    private mutating func offset() -> Zone? {
+      let start = index
+      guard let sign = peek else { return nil }
+      index += 1
+      var hours: Int
+      if let two = digits(2) {
+        hours = two
+      } else if let one = digits(1) {
+        hours = one
+      } else {
+        index = start
+        return nil
+      }
+      var minutes = 0
+      if peek == UInt8(ascii: ":") {
+        index += 1
+        guard let value = digits(2) else { index = start; return nil }
+        minutes = value
+      } else if let value = digits(2) {
+        minutes = value
+      }
+      guard hours <= 14, minutes <= 59 else { index = start; return nil }
+      let seconds = hours * 3600 + minutes * 60
+      return .offset(sign == UInt8(ascii: "-") ? -seconds : seconds)
+    }
+  }
+}
