@@ -183,3 +183,55 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: harness.folder.appending(".git/index.lock")))
   }
 }
+
+/// The editor, large inputs, and the notebook's own git remote.
+@Suite struct SyncEdgeTests {
+  @Test func anEditorSaveDuringTheSyncIsNeverOverwritten() async throws {
+    let harness = try await SyncHarness()
+    try await harness.establish()
+    try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
+    await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
+    let path = harness.notePath
+    let editorBytes = Array(harness.file().replacingOccurrences(of: "- Release manager: ddurst", with: "- Release manager: ddurst EDITOR").utf8)
+    let error: SyncError?
+    do {
+      _ = try await harness.sync(checkpoint: { step in
+        if step == "after-merge" { FileManager.default.createFile(atPath: path, contents: Data(editorBytes)) }
+      })
+      error = nil
+    } catch let caught {
+      error = caught
+    }
+    #expect(error == .changedDuringSync(path: "2026/mkt-2026-12-01.md"))
+    #expect(harness.fileBytes() == editorBytes)
+    #expect(try await harness.sync().outcome == .synced)
+    for token in ["LOCAL", "PAD", "EDITOR"] { #expect(harness.file().components(separatedBy: token).count == 2, "\(token)") }
+    #expect(await harness.padText() == harness.file())
+  }
+
+  @Test func largeAndRepetitiveNotesStayBounded() async throws {
+    let repeated = "## Checklist\n\n" + String(repeating: "- [ ]\n", count: 10_000)
+    let harness = try await SyncHarness(note: repeated)
+    try await harness.establish()
+    try harness.write("## Checklist\n\n- [ ] LOCAL first\n" + String(repeating: "- [ ]\n", count: 10_000))
+    await harness.server.colleagueSets(harness.padID, repeated + "- [ ] PAD last\n")
+    let start = Date()
+    #expect(try await harness.sync().outcome == .synced)
+    #expect(Date().timeIntervalSince(start) < 20)
+    #expect(harness.file() == "## Checklist\n\n- [ ] LOCAL first\n" + String(repeating: "- [ ]\n", count: 10_000) + "- [ ] PAD last\n")
+    let longLine = "## Long\n\n" + String(repeating: "x", count: 1_000_000) + "\n"
+    let long = try await SyncHarness(note: longLine)
+    try await long.establish()
+    #expect(await long.padText() == longLine)
+  }
+
+  @Test func theNotebookRemoteIsPulledAndPushed() async throws {
+    let remote = try TemporaryDirectory(prefix: "pushnote-sync-remote")
+    _ = try ProcessRunner.run("git", ["init", "-q", "--bare", "-b", "main", remote.path])
+    let harness = try await SyncHarness(gitRemote: remote.path)
+    try await harness.git(["push", "-q", remote.path, "main"])
+    try await harness.establish()
+    let pushed = try ProcessRunner.run("git", ["--git-dir", remote.path, "log", "-1", "--format=%s", "main"])
+    #expect(pushed.stdout.hasPrefix("sync mkt-2026-12-01"))
+  }
+}

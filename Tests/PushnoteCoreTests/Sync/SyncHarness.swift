@@ -31,10 +31,13 @@ final class SyncHarness: Sendable {
 
     """
 
-  init(note: String = SyncHarness.note, localOnly: [String] = [], auth: FakeEtherpad.Auth? = nil) async throws {
+  init(
+    note: String = SyncHarness.note, localOnly: [String] = [], auth: FakeEtherpad.Auth? = nil, gitRemote: String? = nil
+  ) async throws {
     folder = try TemporaryDirectory(prefix: "pushnote-sync")
     var config = NotebookConfig()
     config.pad.localOnly = localOnly
+    config.gitRemote = gitRemote
     notebook = Notebook(root: folder.path, config: config)
     server = FakeEtherpad(auth: auth ?? .apiKey(key))
     url = try await server.start()
@@ -87,11 +90,14 @@ final class SyncHarness: Sendable {
 
   /// One sync, as the command runs it.
   func sync(
-    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5
+    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
+    checkpoint: @escaping @Sendable (String) -> Void = { _ in }
   ) async throws(SyncError) -> SyncReport {
     var options = SyncEngine.Options()
     configure(&options)
-    let engine = SyncEngine(notebook: notebook, notePath: notePath, client: try client(credentials: credentials, timeout: timeout), options: options)
+    let engine = SyncEngine(
+      notebook: notebook, notePath: notePath, client: try client(credentials: credentials, timeout: timeout), options: options,
+      checkpoint: checkpoint)
     return try await engine.run()
   }
 
