@@ -34,18 +34,29 @@ public struct NoteSections: Sendable {
   /// Sections `bytes`, which must be UTF-8; titles in `localOnly` (any case) are marked local-only.
   ///
   /// - Throws: ``MarkdownError/invalidUTF8(path:offset:location:)`` for bytes that are not UTF-8.
-  public init(bytes: [UInt8], path: String? = nil, localOnly: [String] = []) throws(MarkdownError) {
-    let document = try MarkdownDocument(bytes: bytes, path: path)
+  ///
+  /// Notes made of plain lines, lists and `#` headings are sectioned by a line scanner that finds
+  /// what CommonMark finds (a test holds it to cmark); anything else is parsed with cmark.
+  public init(bytes: [UInt8], path: String? = nil, localOnly: [String] = [], alwaysParse: Bool = false) throws(MarkdownError) {
     let text = SyncText(bytes: bytes)
     self.text = text
+    let headings: [Heading]
+    if !alwaysParse, let scanned = Self.scanHeadings(text) {
+      _ = try SourceText(bytes: bytes, path: path)  // UTF-8 check with the offset of a bad byte
+      headings = scanned
+    } else {
+      let document = try MarkdownDocument(bytes: bytes, path: path)
+      headings = document.blocks.compactMap { block in
+        guard case .heading(let level) = block.kind else { return nil }
+        return Heading(line: block.line - 1, level: level, title: block.plainText.trimmingCharacters(in: .whitespaces))
+      }
+    }
     let blocks = Self.conflictBlocks(in: text)
     let localOnlyTitles = Set(localOnly.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
     var starts: [(line: Int, level: Int, title: String)] = []
     var hiddenTitles: [(Int, String)] = []
-    for block in document.blocks {
-      guard case .heading(let level) = block.kind else { continue }
-      let line = block.line - 1
-      let title = block.plainText.trimmingCharacters(in: .whitespaces)
+    for heading in headings {
+      let line = heading.line, level = heading.level, title = heading.title
       if blocks.contains(where: { $0.contains(line) }) {
         hiddenTitles.append((level, title))
       } else {
@@ -81,6 +92,59 @@ public struct NoteSections: Sendable {
     }
     self.sections = sections
     self.hiddenKeys = Set(hiddenTitles.map { key(level: $0.0, title: $0.1) })
+  }
+
+  /// A top-level heading: its first line (0-based), level and text.
+  struct Heading: Equatable {
+    var line: Int
+    var level: Int
+    var title: String
+  }
+
+  /// The top-level headings of a text made only of lines whose block structure cannot hide or
+  /// make a heading: ATX headings at column 0 with plain-text titles, and lines that start with
+  /// none of the characters that open code fences, HTML blocks, quotes, Setext underlines or
+  /// indented headings. Nil when some line needs the real parser.
+  static func scanHeadings(_ text: SyncText) -> [Heading]? {
+    guard text.byteOrderMark.isEmpty else { return nil }
+    var headings: [Heading] = []
+    for (index, line) in text.lines.enumerated() {
+      let content = line.content
+      guard let first = content.first(where: { $0 != 0x20 }) else { continue }
+      let leading = content.prefix { $0 == 0x20 }.count
+      switch first {
+      case UInt8(ascii: "#"):
+        guard leading == 0 else { return nil }
+        let level = content.prefix { $0 == UInt8(ascii: "#") }.count
+        let rest = content.dropFirst(level)
+        if level > 6 || !(rest.isEmpty || rest.first == 0x20 || rest.first == 0x09) { continue }  // `#tag`, `#######`: a paragraph
+        guard let title = plainTitle(rest) else { return nil }
+        headings.append(Heading(line: index, level: level, title: title))
+      case UInt8(ascii: "`"), UInt8(ascii: "~"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="), 0x09:
+        return nil
+      case UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "_"):
+        // A line of only -, * or _ (and spaces) is a thematic break or a Setext underline.
+        if content.allSatisfy({ $0 == first || $0 == 0x20 }) { return nil }
+      default:
+        if content.contains(0x09) { return nil }
+      }
+    }
+    return headings
+  }
+
+  /// The text of an ATX heading's content when it is plain (no inline syntax), as cmark gives it.
+  private static func plainTitle(_ rest: ArraySlice<UInt8>) -> String? {
+    let special: Set<UInt8> = Set("`*_[]<>&\\!\t".utf8)
+    if rest.contains(where: special.contains) { return nil }
+    var bytes = Array(rest)
+    while bytes.last == 0x20 { bytes.removeLast() }
+    // A closing sequence of #s preceded by a space (or the whole content) is not part of the text.
+    let closing = bytes.reversed().prefix { $0 == UInt8(ascii: "#") }.count
+    if closing > 0 {
+      let beforeClosing = bytes.count - closing
+      if beforeClosing == 0 || bytes[beforeClosing - 1] == 0x20 { bytes.removeLast(closing) }
+    }
+    return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
   }
 
   /// The line ranges of complete conflict blocks: `<<<<<<<`, then `=======`, then `>>>>>>>`.

@@ -179,6 +179,27 @@ import Testing
   }
 }
 
+extension MergePropertyTests {
+  /// The line scanner finds exactly the headings cmark finds, or leaves the text to cmark.
+  @Test func headingScannerAgreesWithCommonMark() throws {
+    var random = SeededRandom(seed: Self.seed &+ 4)
+    let pieces = [
+      "# Title", "## Monday ##", "### C# notes", "#", "# #", "#tag", "####### seven", "#\ttab", "# *em*", "# a &amp; b",
+      "- [ ] item", "- # in a list", "  # indented", "text", "", "1. one", "* star", "+ plus", "- ```", "  - nested",
+      "    code", "caf\u{E9} \u{A0}", "## Friday", "-- dashes", "*not* a break",
+    ]
+    var scanned = 0
+    for _ in 0..<500 {
+      let text = (0..<random.int(0...12)).map { _ in pieces[random.int(0...(pieces.count - 1))] + "\n" }.joined()
+      let fast = try NoteSections(bytes: Array(text.utf8))
+      let parsed = try NoteSections(bytes: Array(text.utf8), alwaysParse: true)
+      if NoteSections.scanHeadings(SyncText(bytes: Array(text.utf8))) != nil { scanned += 1 }
+      #expect(fast.sections == parsed.sections, "seed \(Self.seed): \(text.debugDescription)")
+    }
+    #expect(scanned > 100)
+  }
+}
+
 /// A small seeded generator (SplitMix64), so that a run can be replayed from its seed.
 struct SeededRandom {
   private var state: UInt64
