@@ -31,8 +31,10 @@ struct SyncBenchmark: AsyncParsableCommand {
     let path = notebook.notePath(for: date)
     try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     try Self.note(sections: 12, linesPerSection: 8).write(toFile: path, atomically: true, encoding: .utf8)
-    for arguments in [["init", "-q", "-b", "main"], ["config", "user.name", "Bench"], ["config", "user.email", "b@example.org"],
-      ["add", "-A"], ["commit", "-qm", "note"]] {
+    for arguments in [
+      ["init", "-q", "-b", "main"], ["config", "user.name", "Bench"], ["config", "user.email", "b@example.org"],
+      ["add", "-A"], ["commit", "-qm", "note"],
+    ] {
       _ = try ProcessRunner.run("git", arguments, workingDirectory: folder.path)
     }
     let padID = notebook.padID(for: date)
@@ -53,8 +55,9 @@ struct SyncBenchmark: AsyncParsableCommand {
       await server.colleagueSets(padID, text.replacingOccurrences(of: "- [ ] item 9-4\n", with: "- [x] item 9-4 pad\n"))
     }
     let twoSided = try await sync()
-    print("HTTP requests: first sync \(first.requests); no-op \(noOp.requests) (goal 1); one-sided change \(oneSided.requests); "
-      + "two-sided merge \(twoSided.requests) (goal at most 4)")
+    print(
+      "HTTP requests: first sync \(first.requests); no-op \(noOp.requests) (goal 1); one-sided change \(oneSided.requests); "
+        + "two-sided merge \(twoSided.requests) (goal at most 4)")
 
     var syncTimes: [Double] = []
     for _ in 0..<max(runs, 3) {
@@ -104,7 +107,8 @@ struct SyncBenchmark: AsyncParsableCommand {
       }
       let lineCount = base.split(separator: "\n").count
       print("merge of \(lineCount) lines, every body line changed on both sides (\(label)): \(conflicts) conflict blocks")
-      print(String(format: "  pushnote section + merge:     %8.1f ms (sectioning the three texts: %.1f ms)", ours * 1000, sectioning * 1000))
+      print(
+        String(format: "  pushnote section + merge:     %8.1f ms (sectioning the three texts: %.1f ms)", ours * 1000, sectioning * 1000))
       print(String(format: "  git merge-file --diff3:       %8.1f ms", git * 1000))
       print(String(format: "  pushnote / git:               %8.2fx (goal at most 1.5x)", ours / git))
     }

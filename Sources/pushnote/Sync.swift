@@ -3,7 +3,7 @@ import Foundation
 import PushnoteCore
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// `pushnote sync`: the note with its pad, both ways, section by section.
@@ -120,7 +120,7 @@ struct Sync: AsyncParsableCommand {
   /// In debug builds, `PUSHNOTE_SYNC_CRASH_AT=<step>` kills the process at that step (crash tests).
   @Sendable static func checkpoint(_ step: String) {
     #if DEBUG
-      if ProcessInfo.processInfo.environment["PUSHNOTE_SYNC_CRASH_AT"] == step { kill(getpid(), SIGKILL) }
+    if ProcessInfo.processInfo.environment["PUSHNOTE_SYNC_CRASH_AT"] == step { kill(getpid(), SIGKILL) }
     #endif
   }
 }

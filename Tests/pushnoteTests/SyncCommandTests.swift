@@ -4,7 +4,7 @@ import PushnoteTestSupport
 import Testing
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// The real `pushnote sync` binary killed with SIGKILL at every step and at random moments,
@@ -26,16 +26,20 @@ import Testing
       #expect(url.hasPrefix("http://127.0.0.1:"))
       try FileManager.default.createDirectory(atPath: folder.appending("2026"), withIntermediateDirectories: true)
       try SyncCommandTests.note.write(toFile: notePath, atomically: true, encoding: .utf8)
-      for arguments in [["init", "-q", "-b", "main"], ["config", "user.name", "T"], ["config", "user.email", "t@example.org"],
-        ["add", "-A"], ["commit", "-qm", "note"]] {
+      for arguments in [
+        ["init", "-q", "-b", "main"], ["config", "user.name", "T"], ["config", "user.email", "t@example.org"],
+        ["add", "-A"], ["commit", "-qm", "note"],
+      ] {
         let directory = folder.path
         _ = try await SyncCommandTests.offPool { try ProcessRunner.run("git", arguments, workingDirectory: directory) }
       }
     }
 
     var environment: [String: String] {
-      ["PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "cli-key", "PUSHNOTE_PAD_TIMEOUT": "5", "PUSHNOTE_PAD_BACKOFF": "0.01",
-       "HOME": folder.path]
+      [
+        "PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "cli-key", "PUSHNOTE_PAD_TIMEOUT": "5", "PUSHNOTE_PAD_BACKOFF": "0.01",
+        "HOME": folder.path,
+      ]
     }
 
     /// Runs `pushnote sync` off the cooperative pool (the fake server needs it meanwhile).
@@ -62,7 +66,8 @@ import Testing
     #expect(bad.status == 77 && !bad.stderr.contains("BAD-KEY-4711"))
     try (setup.file().replacingOccurrences(of: "- [ ] tag zamboni", with: "- [x] tag zamboni LOCAL")).write(
       toFile: setup.notePath, atomically: true, encoding: .utf8)
-    await setup.server.colleagueSets("mkt-2026-12-01", SyncCommandTests.note.replacingOccurrences(of: "- [ ] tag zamboni", with: "- [-] PAD"))
+    await setup.server.colleagueSets(
+      "mkt-2026-12-01", SyncCommandTests.note.replacingOccurrences(of: "- [ ] tag zamboni", with: "- [-] PAD"))
     let conflict = try await setup.sync()
     #expect(conflict.status == 1 && setup.file().contains("<<<<<<< local"))
     let dry = try await setup.sync(arguments: ["--dry-run"])
@@ -79,7 +84,8 @@ import Testing
     try setup.file().replacingOccurrences(of: "- [ ] tag zamboni", with: "- [ ] tag zamboni\n- [ ] LOCAL-TOKEN").write(
       toFile: setup.notePath, atomically: true, encoding: .utf8)
     let pad = await setup.pad() ?? ""
-    await setup.server.colleagueSets("mkt-2026-12-01", pad.replacingOccurrences(of: "- [ ] verify stage", with: "- [ ] verify stage\n- [ ] PAD-TOKEN"))
+    await setup.server.colleagueSets(
+      "mkt-2026-12-01", pad.replacingOccurrences(of: "- [ ] verify stage", with: "- [ ] verify stage\n- [ ] PAD-TOKEN"))
     let killed = try await setup.sync(["PUSHNOTE_SYNC_CRASH_AT": step])
     #expect(killed.status == 128 + SIGKILL, "\(step): \(killed.stderr)")
     try await Self.checkConverged(setup, context: step)
@@ -96,7 +102,8 @@ import Testing
       try setup.file().replacingOccurrences(of: "- [ ] tag zamboni", with: "- [ ] tag zamboni\n- [ ] LOCAL-TOKEN").write(
         toFile: setup.notePath, atomically: true, encoding: .utf8)
       let pad = await setup.pad() ?? ""
-      await setup.server.colleagueSets("mkt-2026-12-01", pad.replacingOccurrences(of: "- [ ] verify stage", with: "- [ ] verify stage\n- [ ] PAD-TOKEN"))
+      await setup.server.colleagueSets(
+        "mkt-2026-12-01", pad.replacingOccurrences(of: "- [ ] verify stage", with: "- [ ] verify stage\n- [ ] PAD-TOKEN"))
       for function in ["getRevisionsCount", "getText", "setText"] { await setup.server.inject(.delay(0.05), into: function) }
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       let delay = Double(state >> 40 % 400) / 1000.0

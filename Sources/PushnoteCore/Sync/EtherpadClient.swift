@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-  import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// A client of Etherpad's HTTP API, 1.8 to 3.x (see spec/etherpad-api.md).
@@ -89,7 +89,9 @@ public actor EtherpadClient {
     throw .malformedResponse(server: host, function: "getText", detail: "no text in the answer")
   }
 
-  /// Replaces the pad's whole text. Never retried: the caller checks the result.
+  /// Replaces the pad's whole text.
+  ///
+  /// Never retried: the caller checks the result.
   public func setText(_ padID: String, _ text: String) async throws(SyncError) {
     _ = try await call("setText", ["padID": padID, "text": text], idempotent: false)
   }
@@ -129,7 +131,8 @@ public actor EtherpadClient {
     var rediscovered = false
     while true {
       var fields = parameters
-      var request = URLRequest(url: server.appendingPathComponent("api").appendingPathComponent(apiVersion ?? version).appendingPathComponent(function))
+      var request = URLRequest(
+        url: server.appendingPathComponent("api").appendingPathComponent(apiVersion ?? version).appendingPathComponent(function))
       request.httpMethod = "POST"
       request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
       switch credentials {

@@ -67,17 +67,31 @@ public enum LineDiff {
 
   /// Pairs of positions of lines occurring exactly once in each region, longest increasing chain.
   private static func uniqueAnchors(_ a: [Int], _ aRange: Range<Int>, _ b: [Int], _ bRange: Range<Int>) -> [(Int, Int)] {
-    var countsA: [Int: Int] = [:]
-    var positionA: [Int: Int] = [:]
-    for i in aRange {
-      countsA[a[i], default: 0] += 1
-      positionA[a[i]] = i
-    }
-    var countsB: [Int: Int] = [:]
-    for j in bRange { countsB[b[j], default: 0] += 1 }
     var pairs: [(Int, Int)] = []
-    for j in bRange where countsB[b[j]] == 1 && countsA[b[j]] == 1 {
-      if let i = positionA[b[j]] { pairs.append((i, j)) }
+    if aRange.count + bRange.count > 4096 {
+      // Large regions: counts in arrays indexed by symbol (symbols are small dense numbers).
+      let size = (a[aRange].max() ?? 0) + 1
+      var countsA = [Int32](repeating: 0, count: size)
+      var positionA = [Int32](repeating: 0, count: size)
+      for i in aRange {
+        countsA[a[i]] &+= 1
+        positionA[a[i]] = Int32(i)
+      }
+      var countsB = [Int32](repeating: 0, count: size)
+      for j in bRange where b[j] < size { countsB[b[j]] &+= 1 }
+      for j in bRange where b[j] < size && countsB[b[j]] == 1 && countsA[b[j]] == 1 { pairs.append((Int(positionA[b[j]]), j)) }
+    } else {
+      var countsA: [Int: Int] = [:]
+      var positionA: [Int: Int] = [:]
+      for i in aRange {
+        countsA[a[i], default: 0] += 1
+        positionA[a[i]] = i
+      }
+      var countsB: [Int: Int] = [:]
+      for j in bRange { countsB[b[j], default: 0] += 1 }
+      for j in bRange where countsB[b[j]] == 1 && countsA[b[j]] == 1 {
+        if let i = positionA[b[j]] { pairs.append((i, j)) }
+      }
     }
     guard !pairs.isEmpty else { return [] }
     // Pairs are ordered by j; the longest chain increasing in i (patience sorting).

@@ -62,7 +62,7 @@ private struct Builder {
   var texts: [Text]
   let hasBase: Bool
   let ending: [UInt8]
-  var forms: [ArraySlice<UInt8>: Int] = [:]
+  var forms: LineInterner
   var localBytes: [UInt8]
   var lastLineOpen = false
   var padBytes: [UInt8] = []
@@ -77,6 +77,7 @@ private struct Builder {
     localBytes = local.text.byteOrderMark
     localBytes.reserveCapacity(local.text.lines.count * 32)
     texts = [Text(sections: base ?? pad), Text(sections: local), Text(sections: pad)]
+    forms = LineInterner(capacity: (base?.text.lines.count ?? 0) + local.text.lines.count + pad.text.lines.count)
     for index in texts.indices where index != Self.baseText || hasBase {
       var symbols: [Int] = []
       symbols.reserveCapacity(texts[index].sections.text.lines.count)
@@ -92,11 +93,7 @@ private struct Builder {
   var baseOutput: String { String(decoding: baseBytes, as: UTF8.self) }
 
   mutating func symbol(_ line: SyncText.Line) -> Int {
-    let form = line.content.contains(0x09) ? ArraySlice(line.padForm) : line.content
-    if let existing = forms[form] { return existing }
-    let value = forms.count
-    forms[form] = value
-    return value
+    forms.symbol(line.content.contains(0x09) ? ArraySlice(line.padForm) : line.content)
   }
 
   func symbols(_ side: Side) -> ArraySlice<Int> { texts[side.text].symbols[side.lines] }
@@ -330,5 +327,44 @@ private struct Builder {
     }
     if tookPad && merged != localSymbols { fromPad.append(title) }
     if tookLocal && merged != padSymbols { toPad.append(title) }
+  }
+}
+
+/// Numbers distinct lines: equal bytes, equal symbol.
+///
+/// An open-addressing table over FNV-1a
+/// digests (hashing byte by byte through `Hasher` dominated large merges).
+private struct LineInterner {
+  private var slots: [Int32]
+  private var digests: [UInt64] = []
+  private var lines: [ArraySlice<UInt8>] = []
+  private let mask: Int
+
+  init(capacity: Int) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    slots = [Int32](repeating: -1, count: size)
+    mask = size - 1
+  }
+
+  /// The symbol of `bytes`, new if never seen.
+  mutating func symbol(_ bytes: ArraySlice<UInt8>) -> Int {
+    let digest = bytes.withUnsafeBufferPointer { buffer in
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for byte in buffer { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+      return hash
+    }
+    var slot = Int(truncatingIfNeeded: digest ^ (digest >> 29)) & mask
+    while true {
+      let existing = Int(slots[slot])
+      if existing < 0 {
+        slots[slot] = Int32(lines.count)
+        digests.append(digest)
+        lines.append(bytes)
+        return lines.count - 1
+      }
+      if digests[existing] == digest && lines[existing] == bytes { return existing }
+      slot = (slot + 1) & mask
+    }
   }
 }

@@ -101,10 +101,11 @@ public struct NoteSections: Sendable {
     var title: String
   }
 
-  /// The top-level headings of a text made only of lines whose block structure cannot hide or
-  /// make a heading: ATX headings at column 0 with plain-text titles, and lines that start with
-  /// none of the characters that open code fences, HTML blocks, quotes, Setext underlines or
-  /// indented headings. Nil when some line needs the real parser.
+  /// The top-level headings found by a line scan, or nil when the text needs the real parser.
+  ///
+  /// The scan accepts only lines whose block structure cannot hide or make a heading: ATX
+  /// headings at column 0 with plain-text titles, and lines that start with none of the
+  /// characters that open code fences, HTML blocks, quotes, Setext underlines or indented headings.
   static func scanHeadings(_ text: SyncText) -> [Heading]? {
     guard text.byteOrderMark.isEmpty else { return nil }
     var headings: [Heading] = []

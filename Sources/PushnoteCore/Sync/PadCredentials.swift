@@ -24,7 +24,8 @@ public enum PadCredentials: Sendable, Equatable {
       }
       return .clientCredentials(id: id, secret: secret)
     }
-    let path = environment["PUSHNOTE_PAD_CREDENTIALS"]
+    let path =
+      environment["PUSHNOTE_PAD_CREDENTIALS"]
       ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config/pushnote/credentials")
     guard FileManager.default.fileExists(atPath: path) else { return nil }
     return try readFile(path, notebookRoot: notebookRoot)

@@ -90,8 +90,9 @@ public struct SyncEngine: Sendable {
       revision = try await client.revisionsCount(padID)
     } catch .padMissing(let server) {
       if syncedBefore && !options.recreatePad {
-        throw .refused("the pad \(padID) was synced before but no longer exists on \(server); nothing was changed. "
-          + "Use --recreate-pad to create it again from the file")
+        throw .refused(
+          "the pad \(padID) was synced before but no longer exists on \(server); nothing was changed. "
+            + "Use --recreate-pad to create it again from the file")
       }
       if options.dryRun {
         revision = -1
@@ -111,14 +112,16 @@ public struct SyncEngine: Sendable {
       return report
     }
     if let known = state.revision, revision < known, revision >= 0, !created, !options.acceptPadReset {
-      throw .refused("the pad \(padID)'s revision count went back from \(known) to \(revision): it was recreated or "
-        + "restored; nothing was changed. Use --accept-pad-reset to merge with it anyway")
+      throw .refused(
+        "the pad \(padID)'s revision count went back from \(known) to \(revision): it was recreated or "
+          + "restored; nothing was changed. Use --accept-pad-reset to merge with it anyway")
     }
     var padText = revision >= 0 ? try await client.text(padID, rev: revision) : ""
     checkpoint("after-read")
     if let baseText, !created, !options.acceptRemoteDeletion, Self.looksWiped(base: baseText, pad: padText) {
-      throw .refused("the pad \(padID) was emptied or lost most of its lines since the last sync; nothing was changed. "
-        + "Use --accept-remote-deletion to take that deletion")
+      throw .refused(
+        "the pad \(padID) was emptied or lost most of its lines since the last sync; nothing was changed. "
+          + "Use --accept-remote-deletion to take that deletion")
     }
     if let pending = state.pending, pending == padText, Self.padFacingText(local) == pending {
       // The last push landed but was not recorded: adopt it as the base.

@@ -1,4 +1,6 @@
-/// Why a sync stopped. Nothing is lost in any case: the file, the pad and the base are each
+/// Why a sync stopped.
+///
+/// Nothing is lost in any case: the file, the pad and the base are each
 /// either untouched or in a state the next sync converges from.
 public enum SyncError: PushnoteError, Equatable {
   /// No pad server is configured, the URL is unusable, or the credentials are misplaced.

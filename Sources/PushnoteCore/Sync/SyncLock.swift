@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// The notebook's sync lock: `flock(2)` on `.pushnote/sync.lock`, holding the holder's PID.

@@ -127,7 +127,8 @@ public actor FakeEtherpad {
   // MARK: Handling
 
   private func handle(_ request: HTTPRequest) async -> HTTPResponse {
-    requestTargets.append(request.path + (request.query.isEmpty ? "" : "?" + request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")))
+    requestTargets.append(
+      request.path + (request.query.isEmpty ? "" : "?" + request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")))
     let path = request.path
     if path == "/api" || path == "/api/" {
       calls.append("api")
@@ -234,7 +235,9 @@ public actor FakeEtherpad {
       return ok(nil)
     case "getText":
       guard let revText = fields["rev"], !revText.isEmpty else { return ok(["text": pad.text]) }
-      guard let rev = Int(revText.prefix { $0.isNumber || $0 == "-" }) else { return envelope(200, code: 1, message: "rev is not a number") }
+      guard let rev = Int(revText.prefix { $0.isNumber || $0 == "-" }) else {
+        return envelope(200, code: 1, message: "rev is not a number")
+      }
       guard rev >= 0 else { return envelope(200, code: 1, message: "rev is not a negative number") }
       guard rev < pad.revisions.count else {
         return envelope(200, code: 1, message: "rev is higher than the head revision of the pad")

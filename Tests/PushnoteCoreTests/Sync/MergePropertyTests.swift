@@ -4,8 +4,10 @@ import Testing
 
 @testable import PushnoteCore
 
-/// Property tests of the merge: random bases and edit scripts, `git merge-file --diff3` as the
-/// oracle. The seed is printed; `PUSHNOTE_PROPERTY_SEED=<n>` replays a run.
+/// Property tests of the merge.
+///
+/// Random bases and edit scripts, with `git merge-file --diff3` as the oracle. The seed is
+/// printed; `PUSHNOTE_PROPERTY_SEED=<n>` replays a run.
 @Suite struct MergePropertyTests {
   static let seed: UInt64 = {
     if let text = ProcessInfo.processInfo.environment["PUSHNOTE_PROPERTY_SEED"], let value = UInt64(text) { return value }

@@ -11,7 +11,8 @@ import Testing
     let harness = try await SyncHarness()
     try await harness.establish()
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
-    await harness.server.inject(.colleagueEdit { $0.replacingOccurrences(of: "- [ ] mail the list", with: "- [ ] mail the list COLLEAGUE") }, into: "setText")
+    await harness.server.inject(
+      .colleagueEdit { $0.replacingOccurrences(of: "- [ ] mail the list", with: "- [ ] mail the list COLLEAGUE") }, into: "setText")
     let report = try await harness.sync()
     #expect(report.outcome == .synced)
     #expect(harness.file().contains("COLLEAGUE") && harness.file().contains("LOCAL"))
@@ -192,7 +193,8 @@ import Testing
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
     await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
     let path = harness.notePath
-    let editorBytes = Array(harness.file().replacingOccurrences(of: "- Release manager: ddurst", with: "- Release manager: ddurst EDITOR").utf8)
+    let editorBytes = Array(
+      harness.file().replacingOccurrences(of: "- Release manager: ddurst", with: "- Release manager: ddurst EDITOR").utf8)
     let error: SyncError?
     do {
       _ = try await harness.sync(checkpoint: { step in

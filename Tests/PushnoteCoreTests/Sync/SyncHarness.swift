@@ -76,7 +76,9 @@ final class SyncHarness: Sendable {
   func file() -> String { (try? String(contentsOfFile: notePath, encoding: .utf8)) ?? "" }
   func fileBytes() -> [UInt8] { [UInt8](FileManager.default.contents(atPath: notePath) ?? Data()) }
   func base() -> String? { try? String(contentsOfFile: SyncStore(root: folder.path, padID: padID).basePath, encoding: .utf8) }
-  func commits() async throws -> Int { Int(try await git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+  func commits() async throws -> Int {
+    Int(try await git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+  }
   func padText() async -> String? { await server.pads[padID]?.text }
   func padRevision() async -> Int { (await server.pads[padID]?.revisions.count ?? 0) - 1 }
   func isClean() async throws -> Bool { try await git(["status", "--porcelain"]).isEmpty }
@@ -102,7 +104,9 @@ final class SyncHarness: Sendable {
   }
 
   /// Runs a sync that must fail, and returns its error.
-  func failingSync(_ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5) async -> SyncError? {
+  func failingSync(
+    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5
+  ) async -> SyncError? {
     do {
       _ = try await sync(configure, credentials: credentials, timeout: timeout)
       return nil
@@ -119,7 +123,9 @@ final class SyncHarness: Sendable {
   }
 
   /// Replaces the first occurrence of `old` in the file.
-  func editFile(_ old: String, _ new: String) throws { try write(file().replacingOccurrences(of: old, with: new, options: [], range: file().range(of: old))) }
+  func editFile(_ old: String, _ new: String) throws {
+    try write(file().replacingOccurrences(of: old, with: new, options: [], range: file().range(of: old)))
+  }
 
   /// A colleague replaces the first occurrence of `old` on the pad.
   func editPad(_ old: String, _ new: String) async {

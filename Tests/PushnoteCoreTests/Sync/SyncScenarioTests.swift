@@ -33,7 +33,8 @@ import Testing
     #expect(harness.base() == harness.file())
     #expect(try await harness.commits() == commits + 1)
     #expect(await harness.padRevision() == revision + 2)  // the colleague's revision and ours
-    #expect(try await harness.git(["log", "-1", "--format=%s"]).hasPrefix("sync mkt-2026-12-01: 1 section from the pad, 1 section to the pad"))
+    #expect(
+      try await harness.git(["log", "-1", "--format=%s"]).hasPrefix("sync mkt-2026-12-01: 1 section from the pad, 1 section to the pad"))
     await harness.server.resetCalls()
     try harness.write(harness.file())  // a touch: same bytes
     let second = try await harness.sync()
@@ -86,7 +87,9 @@ import Testing
     let commits = try await harness.commits()
     let report = try await harness.sync()
     #expect(report.outcome == .conflicts && report.conflicts == ["Monday"])
-    #expect(harness.file().contains("<<<<<<< local\n- [x] tag zamboni LOCAL\n||||||| base\n- [ ] tag zamboni\n=======\n- [-] tag zamboni PAD\n>>>>>>> pad\n"))
+    #expect(
+      harness.file().contains(
+        "<<<<<<< local\n- [x] tag zamboni LOCAL\n||||||| base\n- [ ] tag zamboni\n=======\n- [-] tag zamboni PAD\n>>>>>>> pad\n"))
     #expect(await harness.padText()?.contains("PAD") == true)
     #expect(await harness.padText()?.contains("<<<<<<<") == false)
     #expect(try await harness.commits() == commits + 1)
@@ -167,7 +170,8 @@ import Testing
     try harness.editFile("- two", "- two LOCAL")
     await harness.editPad("- one", "- one PAD")
     #expect(try await harness.sync().outcome == .synced)
-    #expect(harness.file() == note.replacingOccurrences(of: "- two", with: "- two LOCAL").replacingOccurrences(of: "- one", with: "- one PAD"))
+    #expect(
+      harness.file() == note.replacingOccurrences(of: "- two", with: "- two LOCAL").replacingOccurrences(of: "- one", with: "- one PAD"))
     let sections = try NoteSections(bytes: Array(note.utf8))
     #expect(sections.sections.map(\.key) == ["", "## Notes", "# Setext", "## Notes #2"])
   }
