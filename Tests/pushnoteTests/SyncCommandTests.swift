@@ -143,3 +143,29 @@ import Glibc
     #expect(third.status == 0 && third.stdout.contains("in sync"), "\(context): \(third.stdout)")
   }
 }
+
+extension SyncCommandTests {
+  /// `--watch` syncs again and again, one line each, and ends cleanly on SIGINT.
+  @Test func watchSyncsUntilInterrupted() async throws {
+    let setup = try await Setup()
+    let output = setup.folder.appending("watch.out")
+    FileManager.default.createFile(atPath: output, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Fixtures.builtExecutable("pushnote"))
+    process.arguments = ["sync", "--notebook", setup.folder.path, setup.notePath, "--watch", "--interval", "0.2"]
+    process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    try await Task.sleep(nanoseconds: 1_500_000_000)
+    await setup.server.colleagueSets("mkt-2026-12-01", SyncCommandTests.note + "- [ ] WATCHED\n")
+    try await Task.sleep(nanoseconds: 1_500_000_000)
+    kill(process.processIdentifier, SIGINT)
+    try await Self.offPool { process.waitUntilExit() }
+    #expect(process.terminationStatus == 0)
+    let lines = ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n")
+    #expect(lines.count >= 3)
+    #expect(lines.contains { $0.contains("from the pad") })
+    #expect(setup.file().contains("WATCHED"))
+  }
+}

@@ -133,6 +133,7 @@ public struct SyncEngine: Sendable {
     var confirmed = false
     var pushFailure: SyncError?
     var merge = NoteMerge(base: mergeBase, local: mergeLocal, pad: try padSections(padText))
+    var headText = padText
     var readTime = Date()
     var round = 1
     while true {
@@ -145,7 +146,7 @@ public struct SyncEngine: Sendable {
         return report
       }
       checkpoint("after-merge")
-      if Self.samePadText(merge.padText, padText) {
+      if Self.samePadText(merge.padText, headText) {
         confirmed = true
         break
       }
@@ -155,6 +156,7 @@ public struct SyncEngine: Sendable {
           if current != revision {
             revision = current
             padText = try await client.text(padID, rev: current)
+            headText = padText
             merge = NoteMerge(base: mergeBase, local: mergeLocal, pad: try padSections(padText))
             readTime = Date()
             continue
@@ -171,25 +173,30 @@ public struct SyncEngine: Sendable {
           confirmed = true
           break
         }
-        // Somebody else wrote to the pad between the read and the write.
+        // Somebody else wrote to the pad between the read and the write: merge their edit too.
+        let head = try await client.text(padID, rev: after)
+        let previousPadText = padText
+        if Self.samePadText(head, merge.padText), after > 0 {
+          // Ours is the head: the colleague's edit is in the revision just before it, made on
+          // the text this round merged from.
+          padText = try await client.text(padID, rev: after - 1)
+          mergeBase = try padSections(previousPadText)
+        } else {
+          // A colleague wrote after ours: merge from what we pushed.
+          padText = head
+          mergeBase = try padSections(merge.padText)
+        }
+        mergeLocal = try sections(merge.localBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
+        headText = head
+        revision = after
+        merge = NoteMerge(base: mergeBase, local: mergeLocal, pad: try padSections(padText))
+        readTime = Date()
         guard round < options.maxRounds else {
+          // Give up pushing, but keep the colleague's edit in the file: the next sync pushes it.
           pushFailure = .raceLost(attempts: round)
           break
         }
         round += 1
-        let head = try await client.text(padID, rev: after)
-        if head == merge.padText || Self.samePadText(head, merge.padText), after > 0 {
-          // Ours is the head: the colleague's edit is in the revision just before it.
-          padText = try await client.text(padID, rev: after - 1)
-        } else {
-          // A colleague wrote after ours: merge from what we pushed.
-          mergeBase = try sections(Array(merge.padText.utf8), source: "the pushed text")
-          mergeLocal = try sections(merge.localBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
-          padText = head
-        }
-        revision = after
-        merge = NoteMerge(base: mergeBase, local: mergeLocal, pad: try padSections(padText))
-        readTime = Date()
       } catch {
         pushFailure = error
         break

@@ -237,3 +237,54 @@ import Testing
     #expect(pushed.stdout.hasPrefix("sync mkt-2026-12-01"))
   }
 }
+
+/// The guarded write's other paths: an edit landing after ours, a pad that never stays still,
+/// and an overloaded server.
+@Suite struct SyncRaceTests {
+  @Test func colleagueEditAfterOursIsMergedBack() async throws {
+    let harness = try await SyncHarness()
+    try await harness.establish()
+    try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
+    // The first count is the read; before the second (the check after setText) a colleague types.
+    await harness.server.inject(.delay(0), into: "getRevisionsCount")
+    await harness.server.inject(
+      .colleagueEdit { $0.replacingOccurrences(of: "- [ ] verify stage", with: "- [ ] verify stage LATE") }, into: "getRevisionsCount")
+    #expect(try await harness.sync().outcome == .synced)
+    #expect(harness.file().contains("LATE") && harness.file().contains("LOCAL"))
+    #expect(await harness.padText() == harness.file())
+    #expect(try await harness.sync().outcome == .unchanged)
+  }
+
+  @Test func aPadThatNeverStaysStillGivesUpWithNothingLost() async throws {
+    let harness = try await SyncHarness()
+    try await harness.establish()
+    let base = harness.base()
+    try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
+    for round in 1...3 {
+      await harness.server.inject(.colleagueEdit { $0 + "- [ ] BUSY \(round)\n" }, into: "setText")
+    }
+    let commits = try await harness.commits()
+    let error = await harness.failingSync()
+    let calls = await harness.server.calls
+    let padNow = await harness.padText() ?? ""
+    #expect(error == .raceLost(attempts: 3), "\(calls) \(padNow)")
+    #expect(harness.base() == base)
+    #expect(try await harness.commits() == commits + 1)
+    #expect(try await harness.sync().outcome == .synced)
+    for token in ["LOCAL", "BUSY 1", "BUSY 2", "BUSY 3"] {
+      #expect(harness.file().components(separatedBy: token).count == 2, "\(token)")
+    }
+    #expect(await harness.padText() == harness.file())
+  }
+
+  @Test func overloadedReadsHonourRetryAfter() async throws {
+    let harness = try await SyncHarness()
+    try await harness.establish()
+    await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
+    await harness.server.inject(.respond(status: 429, body: "slow down", headers: ["Retry-After": "0"]), into: "getText")
+    await harness.server.inject(.respond(status: 503, body: "busy", headers: ["Retry-After": "0"]), into: "getText")
+    #expect(try await harness.sync().outcome == .synced)
+    #expect(harness.file().contains("verify stage PAD"))
+    #expect(await harness.server.count("getText") == 4)  // the first sync's, two refusals, the read
+  }
+}
