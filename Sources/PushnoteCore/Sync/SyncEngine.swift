@@ -146,6 +146,10 @@ public struct SyncEngine: Sendable {
         return report
       }
       checkpoint("after-merge")
+      if round == 1, let lock = Self.staleGitLock(from: notebook.root) {
+        // Before anything is written: a commit would fail, so neither file nor pad is touched.
+        throw .gitLocked(path: lock)
+      }
       if Self.samePadText(merge.padText, headText) {
         confirmed = true
         break
@@ -332,6 +336,27 @@ public struct SyncEngine: Sendable {
   }
 
   // MARK: Pure helpers
+
+  /// The `index.lock` of the git repository holding `folder`, if it exists (a running or killed git).
+  static func staleGitLock(from folder: String) -> String? {
+    var directory = URL(fileURLWithPath: folder).standardizedFileURL
+    while true {
+      let dotGit = directory.appendingPathComponent(".git").path
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: dotGit, isDirectory: &isDirectory) {
+        var gitDirectory = dotGit
+        if !isDirectory.boolValue, let text = try? String(contentsOfFile: dotGit, encoding: .utf8), text.hasPrefix("gitdir:") {
+          let target = text.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+          gitDirectory = target.hasPrefix("/") ? target : directory.appendingPathComponent(target).path
+        }
+        let lock = (gitDirectory as NSString).appendingPathComponent("index.lock")
+        return FileManager.default.fileExists(atPath: lock) ? lock : nil
+      }
+      let parent = directory.deletingLastPathComponent()
+      if parent.path == directory.path { return nil }
+      directory = parent
+    }
+  }
 
   /// The text the file would give the pad: every section but local-only ones, in pad form.
   static func padFacingText(_ sections: NoteSections) -> String {

@@ -176,12 +176,18 @@ import Testing
     withExtendedLifetime(held) {}
   }
 
-  @Test func aStaleGitIndexLockIsReported() async throws {
+  @Test func aStaleGitIndexLockIsReportedBeforeAnythingIsWritten() async throws {
     let harness = try await SyncHarness()
+    try await harness.establish()
+    try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
+    await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
+    let before = harness.fileBytes(), pad = await harness.padText()
     FileManager.default.createFile(atPath: harness.folder.appending(".git/index.lock"), contents: Data())
     let error = await harness.failingSync()
     #expect(error?.exitStatus == .unavailable && error?.description.contains("index.lock") == true)
     #expect(FileManager.default.fileExists(atPath: harness.folder.appending(".git/index.lock")))
+    #expect(harness.fileBytes() == before)
+    #expect(await harness.padText() == pad)
   }
 }
 
