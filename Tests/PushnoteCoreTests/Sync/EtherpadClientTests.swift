@@ -7,8 +7,9 @@ import Testing
 /// The client's encoding, its refusal to leak credentials, and where credentials may come from.
 @Suite struct EtherpadClientTests {
   @Test func formValuesArePercentEncodedPlusIncluded() {
-    #expect(EtherpadClient.formEncode(["text": "a+b c\n\u{E9}&=", "padID": "mkt-2026-12-01"])
-      == "padID=mkt-2026-12-01&text=a%2Bb%20c%0A%C3%A9%26%3D")
+    #expect(
+      EtherpadClient.formEncode(["text": "a+b c\n\u{E9}&=", "padID": "mkt-2026-12-01"])
+        == "padID=mkt-2026-12-01&text=a%2Bb%20c%0A%C3%A9%26%3D")
   }
 
   @Test func textWithPlusAndUnicodeSurvivesTheServer() async throws {

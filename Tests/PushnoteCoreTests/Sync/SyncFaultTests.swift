@@ -229,7 +229,7 @@ import Testing
     #expect(harness.file() == "## Checklist\n\n- [ ] LOCAL first\n" + String(repeating: "- [ ]\n", count: 10_000) + "- [ ] PAD last\n")
     let longLine = "## Long\n\n" + String(repeating: "x", count: 1_000_000) + "\n"
     let long = try await SyncHarness(note: longLine)
-    try await long.establish()
+    try await long.establish(timeout: 60)  // 3 MB of form body through a debug-built test server
     #expect(await long.padText() == longLine)
   }
 

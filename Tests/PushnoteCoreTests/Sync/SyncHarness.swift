@@ -116,8 +116,8 @@ final class SyncHarness: Sendable {
   }
 
   /// First sync: creates the pad from the file; file, pad and base agree afterwards.
-  func establish() async throws {
-    let report = try await sync()
+  func establish(timeout: Double = 5) async throws {
+    let report = try await sync(timeout: timeout)
     #expect(report.outcome == .synced)
     #expect(await padText() == file())
   }
