@@ -78,6 +78,19 @@ struct SyncBenchmark: AsyncParsableCommand {
     print(String(format: "no-op sync (in process):        %8.2f ms", syncMedian * 1000))
     print(String(format: "curl getRevisionsCount:         %8.2f ms", curlMedian * 1000))
     print(String(format: "no-op sync / curl:              %8.2fx", syncMedian / curlMedian))
+    let binary = Fixtures.builtExecutable("pushnote")
+    if FileManager.default.isExecutableFile(atPath: binary) {
+      var binaryTimes: [Double] = []
+      let environment = ["PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "bench-key", "HOME": folder.path]
+      for _ in 0..<max(runs, 3) {
+        let start = Date()
+        let result = try ProcessRunner.run(binary, ["sync", "--notebook", folder.path, path], environment: environment)
+        binaryTimes.append(Date().timeIntervalSince(start))
+        guard result.status == 0, result.stdout.contains("in sync") else { throw ValidationError("pushnote sync failed: \(result.stderr)") }
+      }
+      print(String(format: "no-op `pushnote sync` process:  %8.2f ms (%@)", Self.median(binaryTimes) * 1000, binary))
+      print(String(format: "pushnote process / curl:        %8.2fx", Self.median(binaryTimes) / curlMedian))
+    }
     await server.stop()
   }
 
