@@ -111,34 +111,38 @@ private struct Builder {
 
   /// Appends a line brought from the pad or the base: its pad form, the file's line ending.
   mutating func emitForm(_ text: Int, _ index: Int) {
-    let line = line(text, index)
-    emit(text == Self.localText ? line.content : ArraySlice(line.padForm), ArraySlice(ending))
+    let lines = texts[text].sections.text.lines
+    let newline = ArraySlice(ending)
+    if text == Self.localText || !lines[index].content.contains(0x09) {
+      emit(lines[index].content, newline)
+    } else {
+      emit(ArraySlice(lines[index].padForm), newline)
+    }
   }
 
   mutating func emitLocal(_ range: Range<Int>) {
-    for index in range {
-      let line = line(Self.localText, index)
-      emit(line.content, line.ending)
-    }
+    let lines = texts[Self.localText].sections.text.lines
+    for index in range { emit(lines[index].content, lines[index].ending) }
   }
 
   mutating func emitMarker(_ marker: String) { emit(ArraySlice(marker.utf8), ArraySlice(ending)) }
 
-  static func appendForm(_ line: SyncText.Line, to bytes: inout [UInt8]) {
+  static func appendForm(_ line: borrowing SyncText.Line, to bytes: inout [UInt8]) {
     if line.content.contains(0x09) { bytes += line.padForm } else { bytes += line.content }
     bytes.append(0x0A)
   }
 
   mutating func pushLines(_ text: Int, _ range: Range<Int>, toBase: Bool = true) {
+    let lines = texts[text].sections.text.lines
     for index in range {
-      let line = line(text, index)
-      Self.appendForm(line, to: &padBytes)
-      if toBase { Self.appendForm(line, to: &baseBytes) }
+      Self.appendForm(lines[index], to: &padBytes)
+      if toBase { Self.appendForm(lines[index], to: &baseBytes) }
     }
   }
 
   mutating func baseLines(_ text: Int, _ range: Range<Int>) {
-    for index in range { Self.appendForm(line(text, index), to: &baseBytes) }
+    let lines = texts[text].sections.text.lines
+    for index in range { Self.appendForm(lines[index], to: &baseBytes) }
   }
 
   // MARK: Merge
@@ -273,9 +277,9 @@ private struct Builder {
     var merged: [Int] = []
     var pushed: [(text: Int, index: Int)] = []
     var conflicted = false, tookPad = false, tookLocal = false
+    let localLines = texts[Self.localText].sections.text.lines
     func takeLocal(_ index: Int) {
-      let line = line(Self.localText, lo + index)
-      emit(line.content, line.ending)
+      emit(localLines[lo + index].content, localLines[lo + index].ending)
       merged.append(localSymbols[index])
       pushed.append((Self.localText, lo + index))
     }
@@ -320,10 +324,11 @@ private struct Builder {
       if tookPad { fromPad.append(title) }
       return
     }
+    let padLines = texts[Self.padText].sections.text.lines
     for (text, index) in pushed {
-      let line = line(text, index)
-      Self.appendForm(line, to: &padBytes)
-      Self.appendForm(line, to: &baseBytes)
+      let lines = text == Self.localText ? localLines : padLines
+      Self.appendForm(lines[index], to: &padBytes)
+      Self.appendForm(lines[index], to: &baseBytes)
     }
     if tookPad && merged != localSymbols { fromPad.append(title) }
     if tookLocal && merged != padSymbols { toPad.append(title) }
