@@ -50,7 +50,8 @@ struct Sync: AsyncParsableCommand {
       let notebook = try global.openNotebook()
       let path = try notebook.resolveNote(note)
       let environment = ProcessInfo.processInfo.environment
-      guard let server = environment["PUSHNOTE_PAD_URL"] ?? notebook.config.pad.url else {
+      let override = environment["PUSHNOTE_PAD_URL"].flatMap { $0.isEmpty ? nil : $0 }
+      guard let server = override ?? notebook.config.pad.url else {
         throw SyncError.configuration("no pad server: set pad.url in pushnote.yml or PUSHNOTE_PAD_URL")
       }
       let credentials = try PadCredentials.load(environment: environment, notebookRoot: notebook.root)
