@@ -42,7 +42,9 @@ public struct NoteSections: Sendable {
     self.text = text
     let headings: [Heading]
     if !alwaysParse, let scanned = Self.scanHeadings(text) {
-      _ = try SourceText(bytes: bytes, path: path)  // UTF-8 check with the offset of a bad byte
+      if SourceText.firstInvalidUTF8Offset(bytes) != nil {
+        _ = try SourceText(bytes: bytes, path: path)  // throws the error naming the bad byte
+      }
       headings = scanned
     } else {
       let document = try MarkdownDocument(bytes: bytes, path: path)
