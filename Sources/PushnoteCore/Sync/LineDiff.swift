@@ -39,6 +39,11 @@ public enum LineDiff {
       if aLow < aHigh || bLow < bHigh { hunks.append(Hunk(old: aLow..<aHigh, new: bLow..<bHigh)) }
       return
     }
+    if (aHigh - aLow) * (bHigh - bLow) <= 4096 && !a[aLow..<aHigh].contains(where: b[bLow..<bHigh].contains) {
+      // A small region with nothing in common (a rewritten section): one replacement, no tables.
+      hunks.append(Hunk(old: aLow..<aHigh, new: bLow..<bHigh))
+      return
+    }
     let anchors = uniqueAnchors(a, aLow..<aHigh, b, bLow..<bHigh)
     if anchors.isEmpty && !shareAnyLine(a, aLow..<aHigh, b, bLow..<bHigh) {
       // Nothing in common: one replacement, without a search.
