@@ -116,7 +116,7 @@ public struct SyncEngine: Sendable {
         "the pad \(padID)'s revision count went back from \(known) to \(revision): it was recreated or "
           + "restored; nothing was changed. Use --accept-pad-reset to merge with it anyway")
     }
-    var padText = revision >= 0 ? try await client.text(padID, rev: revision) : ""
+    let padText = revision >= 0 ? try await client.text(padID, rev: revision) : ""
     checkpoint("after-read")
     if let baseText, !created, !options.acceptRemoteDeletion, Self.looksWiped(base: baseText, pad: padText) {
       throw .refused(
@@ -128,84 +128,27 @@ public struct SyncEngine: Sendable {
       baseText = pending
     }
 
-    var mergeBase = try baseText.map { text throws(SyncError) in try sections(Array(text.utf8), source: "the base") }
-    var mergeLocal = local
-    var confirmed = false
-    var pushFailure: SyncError?
-    var merge = NoteMerge(base: mergeBase, local: mergeLocal, pad: try padSections(padText))
-    var headText = padText
-    var readTime = Date()
-    var round = 1
-    while true {
-      if options.dryRun {
-        report.outcome = .dryRun
-        report.fileDiff = Self.diffLines(from: originalBytes, to: merge.localBytes)
-        report.padDiff = Self.diffLines(from: Array(padText.utf8), to: Array(merge.padText.utf8))
-        fill(&report, merge)
-        report.requests = await client.requestCount
-        return report
-      }
-      checkpoint("after-merge")
-      if round == 1, let lock = Self.staleGitLock(from: notebook.root) {
-        // Before anything is written: a commit would fail, so neither file nor pad is touched.
-        throw .gitLocked(path: lock)
-      }
-      if Self.samePadText(merge.padText, headText) {
-        confirmed = true
-        break
-      }
-      do {
-        if Date().timeIntervalSince(readTime) > options.guardAfter {
-          let current = try await client.revisionsCount(padID)
-          if current != revision {
-            revision = current
-            padText = try await client.text(padID, rev: current)
-            headText = padText
-            merge = NoteMerge(base: mergeBase, local: mergeLocal, pad: try padSections(padText))
-            readTime = Date()
-            continue
-          }
-        }
-        state.pending = merge.padText
-        try store.saveState(state)
-        try await client.setText(padID, merge.padText)
-        report.pushed = true
-        checkpoint("after-push")
-        let after = try await client.revisionsCount(padID)
-        if after == revision + 1 {
-          revision = after
-          confirmed = true
-          break
-        }
-        // Somebody else wrote to the pad between the read and the write: merge their edit too.
-        let head = try await client.text(padID, rev: after)
-        let previousPadText = padText
-        if Self.samePadText(head, merge.padText), after > 0 {
-          // Ours is the head: the colleague's edit is in the revision just before it, made on
-          // the text this round merged from.
-          padText = try await client.text(padID, rev: after - 1)
-          mergeBase = try padSections(previousPadText)
-        } else {
-          // A colleague wrote after ours: merge from what we pushed.
-          padText = head
-          mergeBase = try padSections(merge.padText)
-        }
-        mergeLocal = try sections(merge.localBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
-        headText = head
-        revision = after
-        merge = NoteMerge(base: mergeBase, local: mergeLocal, pad: try padSections(padText))
-        readTime = Date()
-        guard round < options.maxRounds else {
-          // Give up pushing, but keep the colleague's edit in the file: the next sync pushes it.
-          pushFailure = .raceLost(attempts: round)
-          break
-        }
-        round += 1
-      } catch {
-        pushFailure = error
-        break
-      }
+    let mergeBase = try baseText.map { text throws(SyncError) in try sections(Array(text.utf8), source: "the base") }
+    let first = NoteMerge(base: mergeBase, local: local, pad: try padSections(padText))
+    if options.dryRun {
+      report.outcome = .dryRun
+      report.fileDiff = Self.diffLines(from: originalBytes, to: first.localBytes)
+      report.padDiff = Self.diffLines(from: Array(padText.utf8), to: Array(first.padText.utf8))
+      fill(&report, first)
+      report.requests = await client.requestCount
+      return report
     }
+    checkpoint("after-merge")
+    if let lock = Self.staleGitLock(from: notebook.root) {
+      // Before anything is written: a commit would fail, so neither file nor pad is touched.
+      throw .gitLocked(path: lock)
+    }
+    var rounds = Rounds(merge: first, base: mergeBase, local: local, padText: padText, revision: revision)
+    let pushFailure = await push(&rounds, padID: padID, state: &state, store: store, relativeNote: relativeNote)
+    let merge = rounds.merge
+    revision = rounds.revision
+    let confirmed = rounds.confirmed
+    report.pushed = rounds.pushed
 
     fill(&report, merge)
     report.outcome = merge.hasConflicts ? .conflicts : (report.fromPad.isEmpty && report.toPad.isEmpty ? .unchanged : .synced)
@@ -250,6 +193,99 @@ public struct SyncEngine: Sendable {
   }
 
   // MARK: Steps
+
+  /// The state of the guarded write across its rounds.
+  private struct Rounds {
+    /// The merge to push and to write.
+    var merge: NoteMerge
+    /// What the merge was made against.
+    var base: NoteSections?
+    /// The file's side of the merge.
+    var local: NoteSections
+    /// The pad text the merge was made with.
+    var padText: String
+    /// The pad's head text as last seen.
+    var headText: String
+    /// The pad's head revision as last seen.
+    var revision: Int
+    /// Whether the pad is known to hold `merge.padText`.
+    var confirmed = false
+    /// Whether `setText` was called.
+    var pushed = false
+
+    init(merge: NoteMerge, base: NoteSections?, local: NoteSections, padText: String, revision: Int) {
+      self.merge = merge
+      self.base = base
+      self.local = local
+      self.padText = padText
+      self.headText = padText
+      self.revision = revision
+    }
+  }
+
+  /// Pushes the merge when the pad's text differs, guarded and verified.
+  ///
+  /// `setText`, then the revision count; when a colleague's edit slipped in, merges it too and
+  /// tries again, at most `maxRounds` times. Returns the error that stopped it, if any (the merge
+  /// in `rounds` is still written locally).
+  private func push(
+    _ rounds: inout Rounds, padID: String, state: inout SyncStore.State, store: SyncStore, relativeNote: String
+  ) async -> SyncError? {
+    var readTime = Date()
+    var round = 1
+    do {
+      while !Self.samePadText(rounds.merge.padText, rounds.headText) {
+        if Date().timeIntervalSince(readTime) > options.guardAfter {
+          let current = try await client.revisionsCount(padID)
+          if current != rounds.revision {
+            rounds.revision = current
+            rounds.padText = try await client.text(padID, rev: current)
+            rounds.headText = rounds.padText
+            rounds.merge = NoteMerge(base: rounds.base, local: rounds.local, pad: try padSections(rounds.padText))
+            readTime = Date()
+            continue
+          }
+        }
+        state.pending = rounds.merge.padText
+        try store.saveState(state)
+        try await client.setText(padID, rounds.merge.padText)
+        rounds.pushed = true
+        checkpoint("after-push")
+        let after = try await client.revisionsCount(padID)
+        if after == rounds.revision + 1 {
+          rounds.revision = after
+          rounds.headText = rounds.merge.padText
+          break
+        }
+        // Somebody else wrote to the pad between the read and the write: merge their edit too.
+        let head = try await client.text(padID, rev: after)
+        if Self.samePadText(head, rounds.merge.padText), after > 0 {
+          // Ours is the head: the colleague's edit is in the revision just before it, made on
+          // the text this round merged from.
+          rounds.base = try padSections(rounds.padText)
+          rounds.padText = try await client.text(padID, rev: after - 1)
+        } else {
+          // A colleague wrote after ours: merge from what we pushed.
+          rounds.base = try padSections(rounds.merge.padText)
+          rounds.padText = head
+        }
+        rounds.local = try sections(rounds.merge.localBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
+        rounds.headText = head
+        rounds.revision = after
+        rounds.merge = NoteMerge(base: rounds.base, local: rounds.local, pad: try padSections(rounds.padText))
+        readTime = Date()
+        guard round < options.maxRounds else {
+          // Give up pushing, but keep the colleague's edit in the file: the next sync pushes it.
+          return .raceLost(attempts: round)
+        }
+        round += 1
+      }
+      rounds.confirmed = true
+      return nil
+    } catch {
+      return error
+    }
+  }
 
   private func fill(_ report: inout SyncReport, _ merge: NoteMerge) {
     report.fromPad = merge.fromPad
