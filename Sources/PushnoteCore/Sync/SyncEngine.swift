@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `pushnote sync`: one note with its pad, offline-first, nobody's edit lost.
 ///
 /// The order of one sync: lock; read the file; read the pad consistently (`getRevisionsCount`,
@@ -75,6 +79,9 @@ public struct SyncEngine: Sendable {
     let git = Git(directory: notebook.root)
     if !options.dryRun, let remote = notebook.config.gitRemote { try await pullRemote(git, remote: remote) }
 
+    if !options.dryRun {
+      Self.removeAbandonedTemporaries(besides: [notePath, store.basePath, store.statePath])
+    }
     let originalBytes = try readNote()
     let local = try sections(originalBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
     var state = store.loadState()
@@ -146,46 +153,13 @@ public struct SyncEngine: Sendable {
     var rounds = Rounds(merge: first, base: mergeBase, local: local, padText: padText, revision: revision)
     let pushFailure = await push(&rounds, padID: padID, state: &state, store: store, relativeNote: relativeNote)
     let merge = rounds.merge
-    revision = rounds.revision
-    let confirmed = rounds.confirmed
     report.pushed = rounds.pushed
 
     fill(&report, merge)
     report.outcome = merge.hasConflicts ? .conflicts : (report.fromPad.isEmpty && report.toPad.isEmpty ? .unchanged : .synced)
-    var changedPaths: [String] = []
-    if state.uncommitted { changedPaths += [relativeNote, store.baseRelativePath, store.ignoreRelativePath] }
-    if merge.localBytes != originalBytes || confirmed && storedBaseText != merge.baseText {
-      state.uncommitted = true
-      try store.saveState(state)
-    }
-    if merge.localBytes != originalBytes {
-      try writeNote(merge.localBytes, expecting: originalBytes)
-      changedPaths.append(relativeNote)
-      checkpoint("after-write")
-    }
-    if confirmed {
-      let newBase = merge.baseText
-      if storedBaseText != newBase {
-        try store.saveBase(newBase)
-        changedPaths += [store.baseRelativePath, store.ignoreRelativePath]
-      }
-      state.revision = revision
-      state.padMatchesBase = Self.samePadText(newBase, merge.padText)
-      state.baseChecksum = SyncStore.checksum(newBase)
-      state.pending = nil
-      state.apiVersion = await client.apiVersion
-      try store.saveState(state)
-      checkpoint("after-base")
-    }
-    if !changedPaths.isEmpty {
-      let existing = changedPaths.filter {
-        FileManager.default.fileExists(atPath: (notebook.root as NSString).appendingPathComponent($0))
-      }
-      report.committed = try await commit(git, paths: Array(Set(existing)).sorted(), message: report.commitMessage)
-      checkpoint("after-commit")
-      state.uncommitted = false
-      try store.saveState(state)
-    }
+    report.committed = try await record(
+      rounds, originalBytes: originalBytes, storedBaseText: storedBaseText, state: &state, store: store,
+      relativeNote: relativeNote, message: report.commitMessage)
     if !options.dryRun, let remote = notebook.config.gitRemote, report.committed { try await pushRemote(git, remote: remote) }
     report.requests = await client.requestCount
     if let pushFailure { throw pushFailure }
@@ -287,6 +261,52 @@ public struct SyncEngine: Sendable {
     }
   }
 
+  /// Writes the merged file (if it did not change meanwhile), records the base when the push is
+  /// confirmed, and commits both; returns whether a commit was made.
+  ///
+  /// The state says `uncommitted` from before the first write until the commit, so that a run
+  /// killed in between has its files committed by the next one.
+  private func record(
+    _ rounds: Rounds, originalBytes: [UInt8], storedBaseText: String?, state: inout SyncStore.State, store: SyncStore,
+    relativeNote: String, message: String
+  ) async throws(SyncError) -> Bool {
+    let merge = rounds.merge
+    var changedPaths: [String] = []
+    if state.uncommitted { changedPaths += [relativeNote, store.baseRelativePath, store.ignoreRelativePath] }
+    if merge.localBytes != originalBytes || rounds.confirmed && storedBaseText != merge.baseText {
+      state.uncommitted = true
+      try store.saveState(state)
+    }
+    if merge.localBytes != originalBytes {
+      try writeNote(merge.localBytes, expecting: originalBytes)
+      changedPaths.append(relativeNote)
+      checkpoint("after-write")
+    }
+    if rounds.confirmed {
+      let newBase = merge.baseText
+      if storedBaseText != newBase {
+        try store.saveBase(newBase)
+        changedPaths += [store.baseRelativePath, store.ignoreRelativePath]
+      }
+      state.revision = rounds.revision
+      state.padMatchesBase = Self.samePadText(newBase, merge.padText)
+      state.baseChecksum = SyncStore.checksum(newBase)
+      state.pending = nil
+      state.apiVersion = await client.apiVersion
+      try store.saveState(state)
+      checkpoint("after-base")
+    }
+    guard !changedPaths.isEmpty else { return false }
+    let existing = changedPaths.filter {
+      FileManager.default.fileExists(atPath: (notebook.root as NSString).appendingPathComponent($0))
+    }
+    let committed = try await commit(Git(directory: notebook.root), paths: Array(Set(existing)).sorted(), message: message)
+    checkpoint("after-commit")
+    state.uncommitted = false
+    try store.saveState(state)
+    return committed
+  }
+
   private func fill(_ report: inout SyncReport, _ merge: NoteMerge) {
     report.fromPad = merge.fromPad
     report.toPad = merge.toPad
@@ -372,6 +392,21 @@ public struct SyncEngine: Sendable {
   }
 
   // MARK: Pure helpers
+
+  /// Deletes temporary files that a killed write left beside `paths` (`.<name>.pushnote-<pid>-….tmp`,
+  /// see ``AtomicFile``), when the process that made them is gone.
+  static func removeAbandonedTemporaries(besides paths: [String]) {
+    for path in paths {
+      let folder = (path as NSString).deletingLastPathComponent
+      let prefix = ".\((path as NSString).lastPathComponent).pushnote-"
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+      for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+        let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
+        guard let pid = Int32(pidText), kill(pid, 0) != 0, errno == ESRCH else { continue }
+        unlink((folder as NSString).appendingPathComponent(name))
+      }
+    }
+  }
 
   /// The `index.lock` of the git repository holding `folder`, if it exists (a running or killed git).
   static func staleGitLock(from folder: String) -> String? {

@@ -182,7 +182,7 @@ import Testing
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
     await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
     let before = harness.fileBytes(), pad = await harness.padText()
-    FileManager.default.createFile(atPath: harness.folder.appending(".git/index.lock"), contents: Data())
+    #expect(FileManager.default.createFile(atPath: harness.folder.appending(".git/index.lock"), contents: Data()))
     let error = await harness.failingSync()
     #expect(error?.exitStatus == .unavailable && error?.description.contains("index.lock") == true)
     #expect(FileManager.default.fileExists(atPath: harness.folder.appending(".git/index.lock")))
@@ -204,7 +204,7 @@ import Testing
     let error: SyncError?
     do {
       _ = try await harness.sync(checkpoint: { step in
-        if step == "after-merge" { FileManager.default.createFile(atPath: path, contents: Data(editorBytes)) }
+        if step == "after-merge" { _ = FileManager.default.createFile(atPath: path, contents: Data(editorBytes)) }
       })
       error = nil
     } catch let caught {
@@ -292,5 +292,18 @@ import Testing
     #expect(try await harness.sync().outcome == .synced)
     #expect(harness.file().contains("verify stage PAD"))
     #expect(await harness.server.count("getText") == 4)  // the first sync's, two refusals, the read
+  }
+}
+
+extension SyncEdgeTests {
+  @Test func temporaryFilesOfKilledWritesAreRemoved() async throws {
+    let harness = try await SyncHarness()
+    let dead = harness.folder.appending("2026/.mkt-2026-12-01.md.pushnote-999999-1.tmp")
+    let alive = harness.folder.appending("2026/.mkt-2026-12-01.md.pushnote-\(getpid())-2.tmp")
+    #expect(FileManager.default.createFile(atPath: dead, contents: Data("half".utf8)))
+    #expect(FileManager.default.createFile(atPath: alive, contents: Data("busy".utf8)))
+    try await harness.establish()
+    #expect(!FileManager.default.fileExists(atPath: dead))
+    #expect(FileManager.default.fileExists(atPath: alive))
   }
 }
