@@ -101,10 +101,11 @@ import Glibc
 
   /// Kills at random moments (seeded, slow server to widen the windows), then runs again.
   @Test func killedAtRandomMomentsThenConverges() async throws {
-    let seed = UInt64.random(in: 1...UInt64(UInt32.max))
-    print("killedAtRandomMoments seed \(seed)")
+    let replay = ProcessInfo.processInfo.environment["PUSHNOTE_KILL_SEED"].flatMap(UInt64.init)
+    let seed = replay ?? UInt64.random(in: 1...UInt64(UInt32.max))
+    print("killedAtRandomMoments seed \(seed) (replay with PUSHNOTE_KILL_SEED=\(seed))")
     var state = seed
-    for round in 0..<4 {
+    for round in 0..<8 {
       let setup = try await Setup()
       #expect(try await setup.sync().status == 0)
       try setup.file().replacingOccurrences(of: "- [ ] tag zamboni", with: "- [ ] tag zamboni\n- [ ] LOCAL-TOKEN").write(
@@ -114,7 +115,7 @@ import Glibc
         "mkt-2026-12-01", pad.replacingOccurrences(of: "- [ ] verify stage", with: "- [ ] verify stage\n- [ ] PAD-TOKEN"))
       for function in ["getRevisionsCount", "getText", "setText"] { await setup.server.inject(.delay(0.05), into: function) }
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      let delay = Double(state >> 40 % 400) / 1000.0
+      let delay = Double((state >> 40) % 400) / 1000
       let process = Process()
       process.executableURL = URL(fileURLWithPath: Fixtures.builtExecutable("pushnote"))
       process.arguments = ["sync", "--notebook", setup.folder.path, setup.notePath]
@@ -122,7 +123,7 @@ import Glibc
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
       try process.run()
-      try await Task.sleep(nanoseconds: UInt64(delay.truncatingRemainder(dividingBy: 0.4) * 1_000_000_000))
+      try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
       kill(process.processIdentifier, SIGKILL)
       try await Self.offPool { process.waitUntilExit() }
       try await Self.checkConverged(setup, context: "seed \(seed) round \(round)")
