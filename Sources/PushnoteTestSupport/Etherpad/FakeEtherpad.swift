@@ -272,14 +272,36 @@ public actor FakeEtherpad {
 
   /// Parses `application/x-www-form-urlencoded` the way Etherpad does (`+` is a space).
   static func parseForm(_ body: Data) -> [(String, String)] {
-    let text = String(decoding: body, as: UTF8.self)
-    return text.split(separator: "&").map { pair in
-      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      func decode(_ part: Substring) -> String {
-        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
-      }
+    [UInt8](body).split(separator: UInt8(ascii: "&")).map { pair in
+      let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
       return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
     }
+  }
+
+  /// Percent-decodes bytes, `+` as a space.
+  static func decode(_ bytes: ArraySlice<UInt8>) -> String {
+    func hex(_ byte: UInt8) -> UInt8? {
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+      default: return nil
+      }
+    }
+    var result: [UInt8] = []
+    result.reserveCapacity(bytes.count)
+    var index = bytes.startIndex
+    while index < bytes.endIndex {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "%"), index + 2 < bytes.endIndex, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
+        result.append(high << 4 | low)
+        index += 3
+      } else {
+        result.append(byte == UInt8(ascii: "+") ? 0x20 : byte)
+        index += 1
+      }
+    }
+    return String(decoding: result, as: UTF8.self)
   }
 
   private func ok(_ data: Any?) -> HTTPResponse { json(200, ["code": 0, "message": "ok", "data": data ?? NSNull()]) }
