@@ -1,0 +1,86 @@
+import Foundation
+
+/// Writes what a stage deploy did into the note, one commit per step: timeline lines, the failed job
+/// and its console tail under Blockers, and the "Push to stage" item ticked.
+///
+/// Every write goes through ``NoteEditing/edit(path:notebook:commit:makeChange:)``: the note is
+/// re-read just before, only the new bytes are spliced in, the file is replaced atomically.
+struct StageNoteRecorder: Sendable {
+  /// Section titles that hold a note's problems, in order of preference; the first is created when none exists.
+  static let problemSections = ["Blockers", "Problems", "Issues"]
+
+  let notebook: Notebook
+  let path: String
+  let commit: Bool
+  let now: @Sendable () -> Date
+
+  /// What one write did.
+  struct Written {
+    /// Whether a commit was made.
+    var committed: Bool
+    /// Whether the stage checklist item was ticked.
+    var ticked: Bool
+  }
+
+  /// Appends timeline events (and problem lines), ticks the stage item when asked; commits with `message`.
+  @discardableResult
+  func record(timeline events: [String], problem: [String] = [], tickStageItem: Bool = false, message: String) async throws -> Written {
+    let zone = notebook.config.timeZone
+    let time = now()
+    var ticked = false
+    let outcome = try await NoteEditing.edit(path: path, notebook: notebook, commit: commit) { editor in
+      let lines = events.map { NoteEditor.timelineEntry($0, at: time, noteDate: editor.parsed.note.date, zone: zone) }
+      var edits = [editor.appendLines(lines, toSection: "Timeline")].compactMap { $0 }
+      let problemSection = Self.problemSections.first { editor.section(titled: $0) != nil } ?? Self.problemSections[0]
+      edits += [editor.appendLines(problem, toSection: problemSection)].compactMap { $0 }
+      if tickStageItem, let item = editor.stageChecklistItem(), let tick = try? editor.setState(.done, of: item) {
+        edits.append(tick)
+        ticked = true
+      }
+      return NoteEditing.Change(edits: edits, message: message)
+    }
+    return Written(committed: outcome.committed, ticked: ticked && outcome.changed)
+  }
+
+  /// The problem lines of a failed job: what failed, where, and the console's last lines in a code block.
+  static func problemLines(_ record: StageRecord, buildURL: String?, console: [String]) -> [String] {
+    let place = buildURL.map { ", \($0)" } ?? (record.result == .cancelled ? ", cancelled in the queue" : "")
+    var lines = ["- Stage deploy failed: \(record.job) \(record.tag) \(record.result.rawValue)\(place)"]
+    guard !console.isEmpty else { return lines }
+    let fence = ConsoleText.fence(for: console)
+    lines.append("  " + fence)
+    lines += console.map { $0.isEmpty ? "" : "  " + $0 }
+    lines.append("  " + fence)
+    return lines
+  }
+}
+
+extension NoteEditor {
+  /// The splice that adds lines at the end of a section's content, as ``appendLine(_:toSection:)`` does
+  /// for one line; nil for no lines. Lines after the first are taken as they are (indentation kept).
+  func appendLines(_ lines: [String], toSection title: String) -> ByteEdit? {
+    guard let first = lines.first else { return nil }
+    var edit = appendLine(first, toSection: title)
+    guard lines.count > 1 else { return edit }
+    let ending = Array(parsed.source.preferredLineEnding.utf8)
+    let rest = lines.dropFirst().map { Array(($0).utf8) }
+    if edit.replacement.count >= ending.count, Array(edit.replacement.suffix(ending.count)) == ending {
+      edit.replacement += rest.flatMap { $0 + ending }
+    } else {
+      edit.replacement += rest.flatMap { ending + $0 }
+    }
+    return edit
+  }
+
+  /// The checklist item for pushing to stage: "Push to stage", else the one item that names stage and
+  /// pushing, deploying or updating (not QA on stage); nil when there is none or more than one.
+  func stageChecklistItem() -> Note.ChecklistItem? {
+    if let item = try? item(matching: "Push to stage") { return item }
+    let verbs: Set<Substring> = ["push", "pushed", "deploy", "deployed", "update", "updated"]
+    let candidates = parsed.note.sections.flatMap(\.items).filter { item in
+      let words = item.text.lowercased().split { !$0.isLetter }
+      return words.contains("stage") && !words.contains("qa") && words.contains { verbs.contains($0) }
+    }
+    return candidates.count == 1 ? candidates.first : nil
+  }
+}
