@@ -16,6 +16,7 @@ struct Pushnote: AsyncParsableCommand {
       Sign.self,
       Time.self,
       RotationCommand.self,
+      StageCommand.self,
     ]
   )
 }
