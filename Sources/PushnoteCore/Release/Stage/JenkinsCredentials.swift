@@ -6,7 +6,7 @@ import Foundation
 /// outside the notebook that only its owner can read (`KEY=value` lines with the same names; its path
 /// is `$PUSHNOTE_CREDENTIALS`, else `$XDG_CONFIG_HOME/pushnote/credentials`, else
 /// `~/.config/pushnote/credentials`). The token never appears in a description, a URL or a message.
-public struct JenkinsCredentials: Sendable, Equatable, CustomStringConvertible {
+public struct JenkinsCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
   /// The environment variable naming the user.
   public static let userVariable = "PUSHNOTE_JENKINS_USER"
   /// The environment variable holding the API token.
@@ -43,6 +43,12 @@ public struct JenkinsCredentials: Sendable, Equatable, CustomStringConvertible {
     case .file(let path): return "user \(user) (from \(path))"
     }
   }
+
+  /// The same as ``description``: the token stays out of debug output too.
+  public var debugDescription: String { description }
+
+  /// The user and the source only, so `dump` and test failures never show the token.
+  public var customMirror: Mirror { Mirror(self, children: ["user": user, "source": source]) }
 
   /// The `Authorization` header's value.
   var authorization: String { "Basic " + Data("\(user):\(token)".utf8).base64EncodedString() }
