@@ -104,7 +104,8 @@ extension StageCommand {
         finish(terminal.styled("–", .dim) + " \(job) \(tag) " + terminal.styled("already deployed, skipped", .dim))
       case .triggering(let job, let tag): update("\(job) \(tag): triggering")
       case .queued(let job, let why, let elapsed): update("\(job): queued \(Self.clock(elapsed))" + (why.map { " (\($0))" } ?? ""))
-      case .building(let job, let number, let elapsed): update("\(job): building" + (number.map { " #\($0)" } ?? "") + " \(Self.clock(elapsed))")
+      case .building(let job, let number, let elapsed):
+        update("\(job): building" + (number.map { " #\($0)" } ?? "") + " \(Self.clock(elapsed))")
       case .finished(let job): finish(Self.line(job, on: terminal))
       }
     }
@@ -124,7 +125,8 @@ extension StageCommand {
       if report.dryRun {
         lines.append("Would deploy to stage through \(report.jenkins) as \(credentials?.description ?? "anonymous"), in order:")
         for job in report.jobs {
-          lines.append("  " + (job.status == .skipped ? terminal.styled("skip \(job.name) \(job.tag) (already deployed)", .dim) : job.trigger))
+          lines.append(
+            "  " + (job.status == .skipped ? terminal.styled("skip \(job.name) \(job.tag) (already deployed)", .dim) : job.trigger))
         }
         lines.append("Nothing was sent and the note is unchanged.")
         return lines.joined(separator: "\n") + "\n"
@@ -134,7 +136,9 @@ extension StageCommand {
       var counts = "\(deployed) of \(report.jobs.count) jobs deployed"
       if skipped > 0 { counts += ", \(skipped) already deployed" }
       if let failed = report.jobs.first(where: { $0.status == .failed }) {
-        lines.append(terminal.styled("Stage deploy stopped: \(failed.name) \(failed.tag) \(failed.result?.rawValue ?? "failed")", .red) + " (\(counts))")
+        lines.append(
+          terminal.styled("Stage deploy stopped: \(failed.name) \(failed.tag) \(failed.result?.rawValue ?? "failed")", .red)
+            + " (\(counts))")
         if let tail = failed.consoleTail, !tail.isEmpty {
           lines.append("Last lines of its console:")
           lines += tail.map { "  " + $0 }

@@ -15,7 +15,9 @@ import Testing
   ]
 
   /// Runs `pushnote stage` on the notebook with fast polling; `environment` adds to a clean credentials setup.
-  private func stage(_ arguments: [String], in book: StageNotebook, environment: [String: String] = [:]) async throws -> ProcessRunner.Result {
+  private func stage(
+    _ arguments: [String], in book: StageNotebook, environment: [String: String] = [:]
+  ) async throws -> ProcessRunner.Result {
     var merged = [
       "PUSHNOTE_JENKINS_USER": "", "PUSHNOTE_JENKINS_TOKEN": "", "PUSHNOTE_CREDENTIALS": "",
       "XDG_CONFIG_HOME": book.folder.appending("no-config"),
@@ -75,7 +77,10 @@ import Testing
       #expect(resumed.status == 0, "\(resumed.stderr)")
       #expect(resumed.stdout.contains("– bazaar-stage-api 2026.12.01 already deployed, skipped"))
       #expect(resumed.stdout.contains("(2 of 3 jobs deployed, 1 already deployed)"))
-      #expect(await jenkins.triggers().map(\.job) == ["bazaar-stage-api", "bazaar-stage-payments", "bazaar-stage-payments", "bazaar-stage-frontend"])
+      #expect(
+        await jenkins.triggers().map(\.job) == [
+          "bazaar-stage-api", "bazaar-stage-payments", "bazaar-stage-payments", "bazaar-stage-frontend",
+        ])
     }
   }
 
@@ -109,7 +114,8 @@ import Testing
 
     try await FakeJenkins.serving(jobs: Self.jobs, user: Self.user, token: Self.token) { jenkins in
       let book = try await StageNotebook(jenkins: jenkins.url)
-      let rejected = try await stage([], in: book, environment: ["PUSHNOTE_JENKINS_USER": Self.user, "PUSHNOTE_JENKINS_TOKEN": "wrong-token"])
+      let rejected = try await stage(
+        [], in: book, environment: ["PUSHNOTE_JENKINS_USER": Self.user, "PUSHNOTE_JENKINS_TOKEN": "wrong-token"])
       #expect(rejected.status == 77 && !rejected.stderr.contains("wrong-token"), "\(rejected.stderr)")
       let halfSet = try await stage([], in: book, environment: ["PUSHNOTE_JENKINS_USER": Self.user])
       #expect(halfSet.status == 78 && halfSet.stderr.contains("PUSHNOTE_JENKINS_TOKEN"))

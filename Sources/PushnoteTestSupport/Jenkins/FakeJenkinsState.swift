@@ -72,7 +72,10 @@ actor FakeJenkinsState {
     }
     switch segments.first {
     case "crumbIssuer":
-      return requireCrumb ? Self.json(["_class": "hudson.security.csrf.DefaultCrumbIssuer", "crumb": FakeJenkins.crumbValue, "crumbRequestField": "Jenkins-Crumb"]) : Self.text(404, "Not Found")
+      return requireCrumb
+        ? Self.json([
+          "_class": "hudson.security.csrf.DefaultCrumbIssuer", "crumb": FakeJenkins.crumbValue, "crumbRequestField": "Jenkins-Crumb",
+        ]) : Self.text(404, "Not Found")
     case "queue" where segments.count >= 3 && segments[1] == "item":
       return queueItem(Int(segments[2]) ?? -1)
     case "job":
@@ -131,7 +134,11 @@ actor FakeJenkinsState {
       queue[id] = item
       builds["\(item.job)#\(number)"] = Build(job: item.job, behaviour: behaviour, startedAt: clock.now)
     }
-    let path = item.job.split(separator: "/").map { "/job/" + (String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? String($0)) }.joined()
+    let path = item.job.split(separator: "/").map {
+      "/job/"
+        + (String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+          ?? String($0))
+    }.joined()
     return Self.json([
       "_class": "hudson.model.Queue$LeftItem", "id": id, "cancelled": false,
       "executable": ["_class": "hudson.model.FreeStyleBuild", "number": number, "url": "\(root)\(path)/\(number)/"],
@@ -143,13 +150,19 @@ actor FakeJenkinsState {
     if elapsed < build.behaviour.buildTime {
       return Self.json(["_class": "hudson.model.FreeStyleBuild", "number": number, "building": true, "result": NSNull(), "duration": 0])
     }
-    let milliseconds = build.behaviour.reportedDurationMilliseconds ?? Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-    return Self.json(["_class": "hudson.model.FreeStyleBuild", "number": number, "building": false, "result": build.behaviour.result, "duration": milliseconds])
+    let milliseconds =
+      build.behaviour.reportedDurationMilliseconds
+      ?? Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    return Self.json([
+      "_class": "hudson.model.FreeStyleBuild", "number": number, "building": false, "result": build.behaviour.result,
+      "duration": milliseconds,
+    ])
   }
 
   private func console(_ build: Build) -> HTTPResponse {
     let text = build.behaviour.console + (build.behaviour.console.hasSuffix("\n") ? "" : "\n") + "Finished: \(build.behaviour.result)\n"
-    return HTTPResponse(statusCode: .ok, headers: HTTPHeaders(dictionaryLiteral: (.contentType, "text/plain; charset=utf-8")), body: Data(text.utf8))
+    return HTTPResponse(
+      statusCode: .ok, headers: HTTPHeaders(dictionaryLiteral: (.contentType, "text/plain; charset=utf-8")), body: Data(text.utf8))
   }
 
   // MARK: Helpers
@@ -166,7 +179,9 @@ actor FakeJenkinsState {
   }
 
   private static func text(_ status: Int, _ body: String) -> HTTPResponse {
-    HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "Status \(status)"), headers: HTTPHeaders(dictionaryLiteral: (.contentType, "text/plain")), body: Data(body.utf8))
+    HTTPResponse(
+      statusCode: HTTPStatusCode(status, phrase: "Status \(status)"), headers: HTTPHeaders(dictionaryLiteral: (.contentType, "text/plain")),
+      body: Data(body.utf8))
   }
 
   private static func json(_ object: [String: Any]) -> HTTPResponse {

@@ -5,7 +5,9 @@ import Testing
 /// A build's console made fit for a note.
 @Suite struct ConsoleTextTests {
   @Test func theLastLinesWithoutEscapesOrControlCharacters() {
-    let console = "Started by user rm\r\n\u{1B}[1;31mERROR\u{1B}[0m: \u{1B}]8;;http://x\u{07}link\u{1B}]8;;\u{07} failed\rprogress 100%\u{08}\n\tindented\u{00}\n\n\n"
+    let console =
+      "Started by user rm\r\n\u{1B}[1;31mERROR\u{1B}[0m: \u{1B}]8;;http://x\u{07}link\u{1B}]8;;\u{07} failed"
+      + "\rprogress 100%\u{08}\n\tindented\u{00}\n\n\n"
     #expect(ConsoleText.tail(Data(console.utf8), lines: 10) == ["Started by user rm", "ERROR: link failed", "progress 100%", "\tindented"])
     #expect(ConsoleText.tail(Data(console.utf8), lines: 2) == ["progress 100%", "\tindented"])
     #expect(ConsoleText.tail(Data(console.utf8), lines: 0).isEmpty)

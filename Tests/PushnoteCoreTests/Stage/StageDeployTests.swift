@@ -44,7 +44,8 @@ import Testing
   }
 
   static func deploy(
-    _ book: StageNotebook, credentials: JenkinsCredentials? = credentials, options: StageDeploy.Options = options(), events: Events = Events()
+    _ book: StageNotebook, credentials: JenkinsCredentials? = credentials, options: StageDeploy.Options = options(),
+    events: Events = Events()
   ) async throws -> StageReport {
     try await StageDeploy(notebook: book.notebook(), notePath: book.notePath, credentials: credentials, options: options)
       .run { events.record($0) }
@@ -56,7 +57,8 @@ import Testing
 
   /// The note with `lines` added after the Timeline's first entry.
   static func noteWithTimeline(_ lines: [String], base: String = StageNotebook.note) -> String {
-    base.replacingOccurrences(of: "- 10:58 tagged everything\n", with: (["- 10:58 tagged everything"] + lines).joined(separator: "\n") + "\n")
+    base.replacingOccurrences(
+      of: "- 10:58 tagged everything\n", with: (["- 10:58 tagged everything"] + lines).joined(separator: "\n") + "\n")
   }
 
   @Test func deploysEveryJobInOrderRecordsItAndTicksTheItem() async throws {
@@ -93,7 +95,8 @@ import Testing
       #expect(try !book.text().contains(Self.token))
       let seen = events.all
       #expect(seen.contains { if case .queued(job: "bazaar-stage-api", _, _) = $0 { return true } else { return false } })
-      #expect(seen.contains { if case .building(job: "bazaar-stage-api", number: 1, _) = $0 { return true } else { return false } }, "\(seen)")
+      #expect(
+        seen.contains { if case .building(job: "bazaar-stage-api", number: 1, _) = $0 { return true } else { return false } }, "\(seen)")
       #expect(seen.filter { if case .finished = $0 { return true } else { return false } }.count == 3)
     }
   }
@@ -101,7 +104,8 @@ import Testing
   @Test func aFailureStopsTheRunAndResumeDeploysOnlyWhatIsLeft() async throws {
     var jobs = Self.succeeding
     let console = (1...8).map { "step \($0)" }.joined(separator: "\n") + "\n\u{1B}[31mERROR: migration 0031 failed\u{1B}[0m\n"
-    jobs["bazaar-stage-payments"] = .init(buildTime: .milliseconds(10), result: "FAILURE", console: console, reportedDurationMilliseconds: 70_000)
+    jobs["bazaar-stage-payments"] = .init(
+      buildTime: .milliseconds(10), result: "FAILURE", console: console, reportedDurationMilliseconds: 70_000)
     try await FakeJenkins.serving(jobs: jobs) { jenkins in
       let book = try await StageNotebook(jenkins: jenkins.url)
       let failed = try await Self.deploy(book, credentials: nil)
@@ -109,7 +113,8 @@ import Testing
       #expect(failed.jobs.map(\.status) == [.deployed, .failed, .notRun])
       #expect(failed.jobs[1].result == .failure)
       #expect(failed.jobs[1].consoleTail == ["step 6", "step 7", "step 8", "ERROR: migration 0031 failed", "Finished: FAILURE"])
-      #expect(await jenkins.triggers() == [Self.trigger("bazaar-stage-api", "2026.12.01"), Self.trigger("bazaar-stage-payments", "2026.12.01")])
+      #expect(
+        await jenkins.triggers() == [Self.trigger("bazaar-stage-api", "2026.12.01"), Self.trigger("bazaar-stage-payments", "2026.12.01")])
       let firstRun = [
         "- 11:20 stage deploy started",
         "- 11:20 stage bazaar-stage-api 2026.12.01 SUCCESS in 2m 05s",
@@ -155,17 +160,22 @@ import Testing
         "- 11:09 stage deploy finished",
       ])
       let repeatPush = firstPush.replacingOccurrences(
-        of: "payments/compare/2026.11.24...2026.12.01\n", with: "payments/compare/2026.11.24...2026.12.01\n"
+        of: "payments/compare/2026.11.24...2026.12.01\n",
+        with: "payments/compare/2026.11.24...2026.12.01\n"
           + "- https://github.com/acme-bazaar/payments/compare/2026.12.01...2026.12.01-1\n"
-      ).replacingOccurrences(of: "## Blockers\n", with: "## Cherry-picks\n\n- [x] https://github.com/acme-bazaar/payments/commit/4f2c9e1b7a3d (2026.12.01-1)\n\n## Blockers\n")
+      ).replacingOccurrences(
+        of: "## Blockers\n",
+        with: "## Cherry-picks\n\n- [x] https://github.com/acme-bazaar/payments/commit/4f2c9e1b7a3d (2026.12.01-1)\n\n## Blockers\n")
       let book = try await StageNotebook(jenkins: jenkins.url, note: repeatPush)
       let report = try await Self.deploy(book, options: Self.options(resume: true))
       #expect(report.jobs.map(\.tag) == ["2026.12.01", "2026.12.01-1", "2026.12.01"])
       #expect(report.jobs.map(\.status) == [.skipped, .deployed, .skipped])
       #expect(await jenkins.triggers() == [Self.trigger("bazaar-stage-payments", "2026.12.01-1")])
-      #expect(try book.timeline().suffix(3) == [
-        "- 11:20 stage deploy started", "- 11:20 stage bazaar-stage-payments 2026.12.01-1 SUCCESS in 1m 01s", "- 11:20 stage deploy finished",
-      ])
+      #expect(
+        try book.timeline().suffix(3) == [
+          "- 11:20 stage deploy started", "- 11:20 stage bazaar-stage-payments 2026.12.01-1 SUCCESS in 1m 01s",
+          "- 11:20 stage deploy finished",
+        ])
     }
   }
 
@@ -202,7 +212,8 @@ import Testing
       let book = try await StageNotebook(jenkins: jenkins.url + "/", jobs: [.init("web/deploy api", repository: "acme-bazaar/api")])
       let report = try await Self.deploy(book)
       #expect(report.succeeded)
-      #expect(report.jobs[0].buildURL == "\(jenkins.url)/job/web/job/deploy%20api/1/", "moved from the advertised root to the server's origin")
+      #expect(
+        report.jobs[0].buildURL == "\(jenkins.url)/job/web/job/deploy%20api/1/", "moved from the advertised root to the server's origin")
       #expect(await jenkins.requests().contains { $0.target == "/job/web/job/deploy%20api/buildWithParameters" })
       #expect(try book.timeline().contains("- 11:20 stage web/deploy api 2026.12.01 SUCCESS in 3s"))
       let again = try await Self.deploy(book, options: Self.options(resume: true))
@@ -246,7 +257,10 @@ import Testing
       let report = try await Self.deploy(book)
       #expect(report.exitStatus == .conflicts && report.jobs[0].result == .cancelled)
       #expect(report.jobs.map(\.status) == [.failed, .notRun, .notRun])
-      #expect(try book.timeline().suffix(3) == ["- 11:20 stage deploy started", "- 11:20 stage bazaar-stage-api 2026.12.01 CANCELLED in 0s", "- 11:20 stage deploy stopped"])
+      #expect(
+        try book.timeline().suffix(3) == [
+          "- 11:20 stage deploy started", "- 11:20 stage bazaar-stage-api 2026.12.01 CANCELLED in 0s", "- 11:20 stage deploy stopped",
+        ])
       #expect(try book.section("Blockers") == ["- Stage deploy failed: bazaar-stage-api 2026.12.01 CANCELLED, cancelled in the queue"])
     }
   }
@@ -284,9 +298,10 @@ import Testing
       let book = try await StageNotebook(jenkins: jenkins.url)
       let error = await #expect(throws: StageError.self) { try await Self.deploy(book) }
       #expect(error?.exitStatus == .temporaryFailure)
-      #expect(try book.timeline().suffix(3) == [
-        "- 11:20 stage deploy started", "- 11:20 stage bazaar-stage-api 2026.12.01 SUCCESS in 2m 05s", "- 11:20 stage deploy interrupted",
-      ])
+      #expect(
+        try book.timeline().suffix(3) == [
+          "- 11:20 stage deploy started", "- 11:20 stage bazaar-stage-api 2026.12.01 SUCCESS in 2m 05s", "- 11:20 stage deploy interrupted",
+        ])
       #expect(await jenkins.triggers().map(\.job) == ["bazaar-stage-api"])
     }
   }

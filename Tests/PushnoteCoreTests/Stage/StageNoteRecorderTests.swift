@@ -1,6 +1,7 @@
 import Foundation
-@testable import PushnoteCore
 import Testing
+
+@testable import PushnoteCore
 
 /// The splices a stage deploy makes in a note: several lines at once, the stage checklist item.
 @Suite struct StageNoteRecorderTests {
@@ -18,7 +19,8 @@ import Testing
     #expect(
       apply(try editor(text).appendLines(lines, toSection: "Blockers"), to: text)
         == "# Push\n\n## Blockers\n\n- earlier\n- failed\n  ```\n  console\n\n  ```\n\n## Timeline\n")
-    #expect(apply(try editor(text).appendLines(["- 11:20 a", "- 11:21 b"], toSection: "Timeline"), to: text) == text + "\n- 11:20 a\n- 11:21 b\n")
+    #expect(
+      apply(try editor(text).appendLines(["- 11:20 a", "- 11:21 b"], toSection: "Timeline"), to: text) == text + "\n- 11:20 a\n- 11:21 b\n")
     #expect(try editor(text).appendLines([], toSection: "Timeline") == nil)
   }
 
@@ -27,7 +29,9 @@ import Testing
     #expect(
       apply(try editor(text).appendLines(["- x", "  y"], toSection: "Blockers"), to: text)
         == text + "\r\n## Blockers\r\n\r\n- x\r\n  y\r\n")
-    #expect(apply(try editor(text).appendLines(["- 11:20 a", "- 11:21 b"], toSection: "Timeline"), to: text) == text + "- 11:20 a\r\n- 11:21 b\r\n")
+    #expect(
+      apply(try editor(text).appendLines(["- 11:20 a", "- 11:21 b"], toSection: "Timeline"), to: text) == text
+        + "- 11:20 a\r\n- 11:21 b\r\n")
   }
 
   @Test func theStageItemIsFoundSensibly() throws {

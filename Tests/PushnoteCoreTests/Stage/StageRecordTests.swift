@@ -23,8 +23,9 @@ import Testing
         #expect(StageRecord(event: record.event) == record, "\(record.event)")
       }
     }
-    #expect(StageRecord(job: "bazaar-stage-api", tag: "2026.12.01", result: .success, durationSeconds: 125).event
-      == "stage bazaar-stage-api 2026.12.01 SUCCESS in 2m 05s")
+    #expect(
+      StageRecord(job: "bazaar-stage-api", tag: "2026.12.01", result: .success, durationSeconds: 125).event
+        == "stage bazaar-stage-api 2026.12.01 SUCCESS in 2m 05s")
   }
 
   @Test(arguments: [

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-  import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// The calls of Jenkins' remote API a stage deploy makes: the CSRF crumb, `buildWithParameters`, the
@@ -242,7 +242,8 @@ public actor JenkinsClient {
 
   /// `URL/api/json?tree=…`, asking only for the fields pushnote reads.
   private func apiURL(_ url: URL, tree: String) throws(StageError) -> URL {
-    try endpoint(url, appending: "api/json?tree=" + tree.replacingOccurrences(of: "[", with: "%5B").replacingOccurrences(of: "]", with: "%5D"))
+    try endpoint(
+      url, appending: "api/json?tree=" + tree.replacingOccurrences(of: "[", with: "%5B").replacingOccurrences(of: "]", with: "%5D"))
   }
 
   /// A URL Jenkins returned, moved to the configured server's scheme, host and port when it names

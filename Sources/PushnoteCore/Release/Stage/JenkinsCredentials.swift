@@ -102,7 +102,9 @@ public struct JenkinsCredentials: Sendable, Equatable, CustomStringConvertible, 
     } catch {
       throw .credentialsFile(path: path, problem: "cannot be read (\(error.localizedDescription))")
     }
-    guard (attributes[.type] as? FileAttributeType) == .typeRegular else { throw .credentialsFile(path: path, problem: "is not a regular file") }
+    guard (attributes[.type] as? FileAttributeType) == .typeRegular else {
+      throw .credentialsFile(path: path, problem: "is not a regular file")
+    }
     let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
     guard mode & 0o077 == 0 else {
       throw .credentialsFile(path: path, problem: "others may read it (mode \(String(mode, radix: 8))); run chmod 600 on it")

@@ -63,54 +63,56 @@ public struct StageDeploy: Sendable {
       })
     if options.dryRun { return report }
     let recorder = StageNoteRecorder(notebook: notebook, path: notePath, commit: options.commit, now: options.now)
-    let pending = report.jobs.indices.filter { report.jobs[$0].status == .notRun }
-    guard !pending.isEmpty else {
-      for job in report.jobs { progress(.skipped(job: job.name, tag: job.tag)) }
-      if plan.everyJobDeployed() {
-        let written = try await recorder.record(timeline: [], tickStageItem: true, message: "stage: every job deployed, push to stage ticked")
-        report.checklistItemTicked = written.ticked
-        report.commits += written.committed ? 1 : 0
-      }
-      return report
-    }
+    report.jobs = try await deploy(steps, plan: plan, jobs: report.jobs, recorder: recorder, progress: progress)
+    report.commits = await recorder.commits
+    report.checklistItemTicked = await recorder.ticked
+    return report
+  }
 
+  /// Deploys the jobs not skipped, in order, recording each step; stops at the first that fails.
+  private func deploy(
+    _ steps: [StagePlan.Step], plan: StagePlan, jobs: [StageReport.Job], recorder: StageNoteRecorder,
+    progress: @Sendable (StageEvent) -> Void
+  ) async throws -> [StageReport.Job] {
+    var jobs = jobs
+    guard jobs.contains(where: { $0.status == .notRun }) else {
+      for job in jobs { progress(.skipped(job: job.name, tag: job.tag)) }
+      if plan.everyJobDeployed() {
+        try await recorder.record(timeline: [], tickStageItem: true, message: "stage: every job deployed, push to stage ticked")
+      }
+      return jobs
+    }
     let client = JenkinsClient(base: plan.jenkins, credentials: credentials, timing: options.timing)
     try await client.connect()
     let tags = Set(steps.map(\.tag)).sorted().joined(separator: ", ")
-    report.commits += try await recorder.record(timeline: [StageRecord.startedEvent], message: "stage: deploy of \(tags) started").committed ? 1 : 0
-
+    try await recorder.record(timeline: [StageRecord.startedEvent], message: "stage: deploy of \(tags) started")
     var deployedNow: Set<String> = []
     for (index, step) in steps.enumerated() {
-      if report.jobs[index].status == .skipped {
+      if jobs[index].status == .skipped {
         progress(.skipped(job: step.job, tag: step.tag))
         continue
       }
       do {
-        report.jobs[index] = try await deploy(step, job: report.jobs[index], client: client, progress: progress)
+        jobs[index] = try await deploy(step, job: jobs[index], client: client, progress: progress)
       } catch {
-        _ = try? await recorder.record(
-          timeline: [StageRecord.interruptedEvent], message: "stage: deploy interrupted at \(step.job)")
+        await recorder.recordInterruption(at: step.job)
         throw error
       }
-      let job = report.jobs[index]
+      let job = jobs[index]
       progress(.finished(job))
       let record = StageRecord(job: step.job, tag: step.tag, result: job.result ?? .failure, durationSeconds: job.durationSeconds ?? 0)
-      if job.status == .deployed {
-        deployedNow.insert(step.job)
-        report.commits += try await recorder.record(timeline: [record.event], message: record.event).committed ? 1 : 0
-        continue
+      guard job.status == .deployed else {
+        let problem = StageNoteRecorder.problemLines(record, buildURL: job.buildURL, console: job.consoleTail ?? [])
+        try await recorder.record(timeline: [record.event, StageRecord.stoppedEvent], problem: problem, message: record.event)
+        return jobs
       }
-      let problem = StageNoteRecorder.problemLines(record, buildURL: job.buildURL, console: job.consoleTail ?? [])
-      report.commits += try await recorder.record(
-        timeline: [record.event, StageRecord.stoppedEvent], problem: problem, message: record.event).committed ? 1 : 0
-      return report
+      deployedNow.insert(step.job)
+      try await recorder.record(timeline: [record.event], message: record.event)
     }
-    let written = try await recorder.record(
+    try await recorder.record(
       timeline: [StageRecord.finishedEvent], tickStageItem: plan.everyJobDeployed(alsoDeployed: deployedNow),
       message: "stage: deploy of \(tags) finished")
-    report.checklistItemTicked = written.ticked
-    report.commits += written.committed ? 1 : 0
-    return report
+    return jobs
   }
 
   /// Triggers one job and waits for its result; a failed build comes back with its console's tail.

@@ -5,41 +5,53 @@ import Foundation
 ///
 /// Every write goes through ``NoteEditing/edit(path:notebook:commit:makeChange:)``: the note is
 /// re-read just before, only the new bytes are spliced in, the file is replaced atomically.
-struct StageNoteRecorder: Sendable {
+actor StageNoteRecorder {
   /// Section titles that hold a note's problems, in order of preference; the first is created when none exists.
   static let problemSections = ["Blockers", "Problems", "Issues"]
 
-  let notebook: Notebook
-  let path: String
-  let commit: Bool
-  let now: @Sendable () -> Date
+  private let notebook: Notebook
+  private let path: String
+  private let commit: Bool
+  private let now: @Sendable () -> Date
+  /// How many commits the writes made.
+  private(set) var commits = 0
+  /// Whether a write ticked the stage checklist item.
+  private(set) var ticked = false
 
-  /// What one write did.
-  struct Written {
-    /// Whether a commit was made.
-    var committed: Bool
-    /// Whether the stage checklist item was ticked.
-    var ticked: Bool
+  init(notebook: Notebook, path: String, commit: Bool, now: @escaping @Sendable () -> Date) {
+    self.notebook = notebook
+    self.path = path
+    self.commit = commit
+    self.now = now
   }
 
   /// Appends timeline events (and problem lines), ticks the stage item when asked; commits with `message`.
-  @discardableResult
-  func record(timeline events: [String], problem: [String] = [], tickStageItem: Bool = false, message: String) async throws -> Written {
+  func record(timeline events: [String], problem: [String] = [], tickStageItem: Bool = false, message: String) async throws {
     let zone = notebook.config.timeZone
     let time = now()
-    var ticked = false
+    var tick: ByteEdit?
     let outcome = try await NoteEditing.edit(path: path, notebook: notebook, commit: commit) { editor in
       let lines = events.map { NoteEditor.timelineEntry($0, at: time, noteDate: editor.parsed.note.date, zone: zone) }
       var edits = [editor.appendLines(lines, toSection: "Timeline")].compactMap { $0 }
       let problemSection = Self.problemSections.first { editor.section(titled: $0) != nil } ?? Self.problemSections[0]
       edits += [editor.appendLines(problem, toSection: problemSection)].compactMap { $0 }
-      if tickStageItem, let item = editor.stageChecklistItem(), let tick = try? editor.setState(.done, of: item) {
-        edits.append(tick)
-        ticked = true
+      if tickStageItem, let item = editor.stageChecklistItem() {
+        tick = try? editor.setState(.done, of: item)
       }
-      return NoteEditing.Change(edits: edits, message: message)
+      return NoteEditing.Change(edits: edits + [tick].compactMap { $0 }, message: message)
     }
-    return Written(committed: outcome.committed, ticked: ticked && outcome.changed)
+    commits += outcome.committed ? 1 : 0
+    ticked = ticked || (tick != nil && outcome.changed)
+  }
+
+  /// Records that the run was interrupted, as well as it can: the error that interrupted it matters
+  /// more than a failure to write this line, so such a failure is left unreported.
+  func recordInterruption(at job: String) async {
+    do {
+      try await record(timeline: [StageRecord.interruptedEvent], message: "stage: deploy interrupted at \(job)")
+    } catch {
+      return
+    }
   }
 
   /// The problem lines of a failed job: what failed, where, and the console's last lines in a code block.
@@ -56,8 +68,10 @@ struct StageNoteRecorder: Sendable {
 }
 
 extension NoteEditor {
-  /// The splice that adds lines at the end of a section's content, as ``appendLine(_:toSection:)`` does
-  /// for one line; nil for no lines. Lines after the first are taken as they are (indentation kept).
+  /// The splice that adds lines at the end of a section's content; nil for no lines.
+  ///
+  /// The first line goes where ``appendLine(_:toSection:)`` puts one; the others follow it as they
+  /// are (indentation kept).
   func appendLines(_ lines: [String], toSection title: String) -> ByteEdit? {
     guard let first = lines.first else { return nil }
     var edit = appendLine(first, toSection: title)

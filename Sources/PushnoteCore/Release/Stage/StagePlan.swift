@@ -97,7 +97,9 @@ public struct StagePlan: Sendable, Equatable {
       throw .invalidJenkinsURL(
         shown.string ?? host, reason: "must not carry credentials; set PUSHNOTE_JENKINS_USER and PUSHNOTE_JENKINS_TOKEN")
     }
-    guard components.query == nil, components.fragment == nil else { throw .invalidJenkinsURL(text, reason: "must not have a query or fragment") }
+    guard components.query == nil, components.fragment == nil else {
+      throw .invalidJenkinsURL(text, reason: "must not have a query or fragment")
+    }
     return url
   }
 }
