@@ -76,7 +76,7 @@ public final class FakeJenkins: Sendable {
     }
   }
 
-  /// The crumb the server issues when it requires one.
+  /// The first crumb the server issues when it requires one.
   public static let crumbValue = "fake-crumb-3f9a"
 
   private let server: HTTPServer
@@ -138,6 +138,9 @@ public final class FakeJenkins: Sendable {
 
   /// Changes or adds a job.
   public func setJob(_ name: String, _ job: Job) async { await state.setJob(name, job) }
+
+  /// Makes the next crumb issued invalid right after it is issued, as when Jenkins' session ends.
+  public func expireNextCrumb() async { await state.expireCrumbOnIssue() }
 
   /// The builds queued so far, in order.
   public func triggers() async -> [Trigger] { await state.triggers }

@@ -25,6 +25,8 @@ actor FakeJenkinsState {
   private let credentials: (user: String, token: String)?
   private let requireCrumb: Bool
   private var root = ""
+  private var crumb = FakeJenkins.crumbValue
+  private var expireNextCrumb = false
   private var queue: [Int: QueueItem] = [:]
   private var builds: [String: Build] = [:]
   private var lastBuildNumber: [String: Int] = [:]
@@ -42,6 +44,8 @@ actor FakeJenkinsState {
   func setRoot(_ root: String) { self.root = root }
 
   func setJob(_ name: String, _ job: FakeJenkins.Job) { jobs[name] = job }
+
+  func expireCrumbOnIssue() { expireNextCrumb = true }
 
   func inject(_ fault: FakeJenkins.Fault, pathPart: String, times: Int) {
     faults.append(PendingFault(fault: fault, pathPart: pathPart, remaining: times))
@@ -67,15 +71,12 @@ actor FakeJenkinsState {
       guard header == expected else { return Self.text(401, "Invalid password/token for user") }
     }
     let segments = request.target.path(percentEncoded: true).split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-    if request.method == .POST, requireCrumb, request.headers[HTTPHeader("Jenkins-Crumb")] != FakeJenkins.crumbValue {
+    if request.method == .POST, requireCrumb, request.headers[HTTPHeader("Jenkins-Crumb")] != crumb {
       return Self.text(403, "No valid crumb was included in the request")
     }
     switch segments.first {
     case "crumbIssuer":
-      return requireCrumb
-        ? Self.json([
-          "_class": "hudson.security.csrf.DefaultCrumbIssuer", "crumb": FakeJenkins.crumbValue, "crumbRequestField": "Jenkins-Crumb",
-        ]) : Self.text(404, "Not Found")
+      return issueCrumb()
     case "queue" where segments.count >= 3 && segments[1] == "item":
       return queueItem(Int(segments[2]) ?? -1)
     case "job":
@@ -107,6 +108,17 @@ actor FakeJenkinsState {
     default:
       return Self.text(method == .GET ? 404 : 405, "Not Found")
     }
+  }
+
+  /// The crumb, or 404 when the server does not require one; an expiring crumb is renewed once issued.
+  private func issueCrumb() -> HTTPResponse {
+    guard requireCrumb else { return Self.text(404, "Not Found") }
+    let issued = crumb
+    if expireNextCrumb {
+      crumb += "-renewed"
+      expireNextCrumb = false
+    }
+    return Self.json(["_class": "hudson.security.csrf.DefaultCrumbIssuer", "crumb": issued, "crumbRequestField": "Jenkins-Crumb"])
   }
 
   private func trigger(_ job: String, form: [String: String]) -> HTTPResponse {

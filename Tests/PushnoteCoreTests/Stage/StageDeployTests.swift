@@ -249,6 +249,19 @@ import Testing
     }
   }
 
+  @Test func aRefusedCrumbIsFetchedAgainOnce() async throws {
+    try await FakeJenkins.serving(jobs: Self.succeeding, requireCrumb: true) { jenkins in
+      await jenkins.expireNextCrumb()
+      let book = try await StageNotebook(jenkins: jenkins.url, jobs: [StageNotebook.jobs[0]])
+      let report = try await Self.deploy(book, credentials: nil)
+      #expect(report.succeeded)
+      let requests = await jenkins.requests()
+      #expect(requests.filter { $0.target.hasPrefix("/crumbIssuer/") }.count == 2)
+      #expect(requests.filter { $0.method == "POST" }.map(\.crumb) == [FakeJenkins.crumbValue, FakeJenkins.crumbValue + "-renewed"])
+      #expect(await jenkins.triggers().count == 1)
+    }
+  }
+
   @Test func aCancelledQueueItemStopsTheRun() async throws {
     var jobs = Self.succeeding
     jobs["bazaar-stage-api"] = .init(queueDelay: .milliseconds(10), cancelledInQueue: true)
