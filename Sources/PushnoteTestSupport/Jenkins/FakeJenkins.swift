@@ -25,11 +25,15 @@ public final class FakeJenkins: Sendable {
     public var reportedDurationMilliseconds: Int?
     /// Whether the queue item is cancelled when its delay ends, instead of starting a build.
     public var cancelledInQueue: Bool
+    /// How many polls of the queue item answer "waiting" at least, however fast they come.
+    public var queuePolls: Int
+    /// How many polls of the build answer "building" at least, however fast they come.
+    public var buildPolls: Int
 
     /// A job; by default it builds at once and succeeds.
     public init(
       queueDelay: Duration = .zero, buildTime: Duration = .zero, result: String = "SUCCESS", console: String = "Deploying\n",
-      reportedDurationMilliseconds: Int? = nil, cancelledInQueue: Bool = false
+      reportedDurationMilliseconds: Int? = nil, cancelledInQueue: Bool = false, queuePolls: Int = 0, buildPolls: Int = 0
     ) {
       self.queueDelay = queueDelay
       self.buildTime = buildTime
@@ -37,6 +41,8 @@ public final class FakeJenkins: Sendable {
       self.console = console
       self.reportedDurationMilliseconds = reportedDurationMilliseconds
       self.cancelledInQueue = cancelledInQueue
+      self.queuePolls = queuePolls
+      self.buildPolls = buildPolls
     }
   }
 

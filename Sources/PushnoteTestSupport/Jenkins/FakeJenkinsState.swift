@@ -7,12 +7,14 @@ actor FakeJenkinsState {
     var job: String
     var queuedAt: ContinuousClock.Instant
     var buildNumber: Int?
+    var polls = 0
   }
 
   private struct Build {
     var job: String
     var behaviour: FakeJenkins.Job
     var startedAt: ContinuousClock.Instant
+    var polls = 0
   }
 
   private struct PendingFault {
@@ -103,7 +105,10 @@ actor FakeJenkinsState {
     case (.GET, let number?) where Int(number) != nil:
       guard let build = builds["\(name)#\(number)"] else { return Self.text(404, "Not Found") }
       if rest.count == 2, rest[1] == "consoleText" { return console(build) }
-      if rest.count == 3, rest[1] == "api", rest[2] == "json" { return buildJSON(build, number: Int(number) ?? 0) }
+      if rest.count == 3, rest[1] == "api", rest[2] == "json" {
+        builds["\(name)#\(number)"]?.polls += 1
+        return buildJSON(builds["\(name)#\(number)"] ?? build, number: Int(number) ?? 0)
+      }
       return Self.text(404, "Not Found")
     default:
       return Self.text(method == .GET ? 404 : 405, "Not Found")
@@ -130,7 +135,9 @@ actor FakeJenkinsState {
 
   private func queueItem(_ id: Int) -> HTTPResponse {
     guard var item = queue[id], let behaviour = jobs[item.job] else { return Self.text(404, "Not Found") }
-    if clock.now - item.queuedAt < behaviour.queueDelay {
+    item.polls += 1
+    queue[id] = item
+    if clock.now - item.queuedAt < behaviour.queueDelay || item.polls <= behaviour.queuePolls {
       return Self.json(["_class": "hudson.model.Queue$WaitingItem", "id": id, "why": "Waiting for next available executor"])
     }
     if behaviour.cancelledInQueue {
@@ -159,7 +166,7 @@ actor FakeJenkinsState {
 
   private func buildJSON(_ build: Build, number: Int) -> HTTPResponse {
     let elapsed = clock.now - build.startedAt
-    if elapsed < build.behaviour.buildTime {
+    if elapsed < build.behaviour.buildTime || build.polls <= build.behaviour.buildPolls {
       return Self.json(["_class": "hudson.model.FreeStyleBuild", "number": number, "building": true, "result": NSNull(), "duration": 0])
     }
     let milliseconds =
