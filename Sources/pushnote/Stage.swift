@@ -28,7 +28,7 @@ struct StageCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Skip jobs the note records as having deployed their tag.")
   var resume = false
 
-  @Option(name: .long, parsing: .upToNextOption, help: "Deploy only these projects (job names or repositories).")
+  @Option(name: .long, parsing: .upToNextOption, help: "Deploy only these projects (job names or repositories); give NOTE before it.")
   var only: [String] = []
 
   @Flag(name: .long, help: "Print the report as JSON.")
