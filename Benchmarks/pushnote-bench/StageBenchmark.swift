@@ -4,7 +4,7 @@ import PushnoteCore
 import PushnoteTestSupport
 
 #if canImport(FoundationNetworking)
-  import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// `pushnote-bench stage`: a whole stage deploy, against a bare client doing the same Jenkins calls.
@@ -43,11 +43,15 @@ struct StageBenchmark: AsyncParsableCommand {
     let ideal = Double(jobs * (queueMilliseconds + buildMilliseconds)) / 1000
     let deployMedian = median(deploys)
     let referenceMedian = median(references)
-    print("stage: \(jobs) jobs x (\(queueMilliseconds) ms queued + \(buildMilliseconds) ms building), poll \(pollMilliseconds) ms, \(rounds) rounds")
+    print(
+      "stage: \(jobs) jobs x (\(queueMilliseconds) ms queued + \(buildMilliseconds) ms building), "
+        + "poll \(pollMilliseconds) ms, \(rounds) rounds"
+    )
     print(String(format: "  bare URLSession calls (reference): median %.3f s  runs %@", referenceMedian, format(references)))
     print(String(format: "  pushnote stage (records, commits): median %.3f s  runs %@", deployMedian, format(deploys)))
     print(String(format: "  ratio stage / reference: %.2f", deployMedian / referenceMedian))
-    print(String(format: "  against the jobs' own %.3f s: reference %.2f, stage %.2f", ideal, referenceMedian / ideal, deployMedian / ideal))
+    print(
+      String(format: "  against the jobs' own %.3f s: reference %.2f, stage %.2f", ideal, referenceMedian / ideal, deployMedian / ideal))
   }
 
   /// One `StageDeploy` run on a fresh notebook; the seconds it took.
