@@ -10,6 +10,7 @@ struct Bench: AsyncParsableCommand {
       StatsBenchmark.self,
       MailBenchmark.self,
       TagBenchmark.self,
+      StageBenchmark.self,
     ]
   )
 }

@@ -22,6 +22,7 @@ struct Pushnote: AsyncParsableCommand {
       Mail.self,
       TagCommand.self,
       CherryPickCommand.self,
+      StageCommand.self,
     ]
   )
 }
