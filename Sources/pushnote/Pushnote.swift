@@ -7,6 +7,6 @@ struct Pushnote: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pushnote",
     abstract: "The release manager's weekly push note: parse, sync, tag, mail.",
-    subcommands: [Show.self]
+    subcommands: [Show.self, Lint.self]
   )
 }

@@ -63,6 +63,13 @@ enum LinkScanner {
     return result
   }
 
+  /// Parses text that is exactly a push tag, without allocating more than its bytes.
+  static func pushTag(_ text: String) -> PushTag? {
+    let bytes = Array(text.utf8)
+    guard let found = tag(in: bytes, at: 0, limit: bytes.count), found.range.upperBound == bytes.count else { return nil }
+    return found.tag
+  }
+
   /// A tag exactly at `start`, bounded by non-word bytes on both sides.
   private static func tag(in bytes: [UInt8], at start: Int, limit: Int) -> (tag: PushTag, range: Range<Int>)? {
     guard start + 10 <= limit else { return nil }

@@ -10,8 +10,8 @@ extension NoteParser {
   /// Reads the header fields before the first `##`, the people, the date, the tag and the pad.
   func readHeader(into note: inout Note, outline: Outline) {
     var candidates: [(range: Range<Int>, line: Int)] = []
-    for item in outline.items where item.parent == nil && item.boxOffset == nil && item.block.range.lowerBound < outline.headerEnd {
-      candidates.append((item.firstLine, item.paragraph?.line ?? item.block.line))
+    for item in outline.items where item.parent == nil && item.boxOffset == nil && item.range.lowerBound < outline.headerEnd {
+      candidates.append((item.firstLine, item.textLine))
     }
     for line in outline.lines where line.range.lowerBound < outline.headerEnd { candidates.append((line.range, line.line)) }
     candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
@@ -41,7 +41,7 @@ extension NoteParser {
     var valueStart = colon + 1
     while valueStart < range.upperBound, ASCII.isBlank(bytes[valueStart]) { valueStart += 1 }
     let valueRange = ASCII.trimmed(bytes, valueStart..<range.upperBound)
-    let written = source.string(range.lowerBound..<colon).trimmingCharacters(in: CharacterSet(charactersIn: " \t*_"))
+    let written = ASCII.trimming(source.string(range.lowerBound..<colon), " \t*_")
     return Note.HeaderField(name: written, key: key, value: source.string(valueRange), line: line, valueRange: valueRange)
   }
 
@@ -58,11 +58,11 @@ extension NoteParser {
   /// A person as a field names them: a Markdown link's text, without `@`; nil for a blank or a
   /// template placeholder (`<push hero>`).
   func personName(_ value: String) -> String? {
-    var text = value.trimmingCharacters(in: .whitespaces)
+    var text = ASCII.trimming(value, ASCII.blanks)
     if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
       text = String(text[text.index(after: text.startIndex)..<close])
     }
-    text = text.trimmingCharacters(in: CharacterSet(charactersIn: " \t@*_`"))
+    text = ASCII.trimming(text, " \t@*_`")
     if text.isEmpty || (text.hasPrefix("<") && text.hasSuffix(">")) { return nil }
     return text
   }
@@ -70,7 +70,7 @@ extension NoteParser {
   /// The first `YYYY-MM-DD` (or `YYYY.MM.DD`) word in a text.
   func dateInText(_ text: String) -> PushDate? {
     for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-      let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: "()[],:;`*_"))
+      let trimmed = ASCII.trimming(word, "()[],:;`*_")
       if let date = PushDate(trimmed) { return date }
       if let tag = PushTag(trimmed) { return tag.date }
     }

@@ -19,7 +19,7 @@ extension NoteParser {
   /// 1 plus the highest repeat number among this week's tags: compare links' newer ends, and tags of
   /// the push date written anywhere.
   func readPushes(into note: inout Note) {
-    var highest = note.compare.compactMap { PushTag($0.to) }.filter { note.date == nil || $0.date == note.date }.map(\.repeatNumber).max() ?? 0
+    var highest = note.compare.compactMap { LinkScanner.pushTag($0.to) }.filter { note.date == nil || $0.date == note.date }.map(\.repeatNumber).max() ?? 0
     if let date = note.date {
       for found in LinkScanner.tags(in: bytes, range: 0..<bytes.count) where found.tag.date == date {
         highest = max(highest, found.tag.repeatNumber)

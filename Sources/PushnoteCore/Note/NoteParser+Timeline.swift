@@ -8,7 +8,11 @@ extension NoteParser {
   ]
 
   /// Section titles that hold a timeline.
-  static let timelineSectionWords = ["timeline", "stats", "timing", "push log"]
+  static let timelineSectionWords: [ASCII.Needle] = ["timeline", "stats", "timing", "push log"]
+  /// Words of free text that mark the start of the push.
+  static let startWords: [ASCII.Needle] = ["start", "begin"]
+  /// Words of free text that mark its end.
+  static let endWords: [ASCII.Needle] = ["complete", "finish", "done", "ended", "end of push", "push end"]
 
   /// A timeline entry before its time is resolved against the ones before it.
   private struct PendingEntry {
@@ -24,14 +28,15 @@ extension NoteParser {
   /// last end.
   func readTimeline(into note: inout Note, outline: Outline) {
     var pending: [PendingEntry] = []
+    let timelineSections = outline.sections.indices.map { section($0, in: outline, mentions: NoteParser.timelineSectionWords) }
     for item in outline.items where !item.firstLine.isEmpty {
-      let inSection = section(item.section, in: outline, mentions: NoteParser.timelineSectionWords)
-      if let entry = timelineEntry(item.firstLine, line: item.paragraph?.line ?? item.block.line, inSection: inSection, date: note.date) {
-        pending.append(PendingEntry(event: entry.event, match: entry.match, line: entry.line, range: item.block.range, mark: entry.mark))
+      let inSection = { item.section.map { timelineSections[$0] } ?? false }
+      if let entry = timelineEntry(item.firstLine, line: item.textLine, inSection: inSection, date: note.date) {
+        pending.append(PendingEntry(event: entry.event, match: entry.match, line: entry.line, range: item.range, mark: entry.mark))
       }
     }
     for line in outline.lines where !line.range.isEmpty {
-      let inSection = section(line.section, in: outline, mentions: NoteParser.timelineSectionWords)
+      let inSection = { line.section.map { timelineSections[$0] } ?? false }
       if let entry = timelineEntry(line.range, line: line.line, inSection: inSection, date: note.date) { pending.append(entry) }
     }
     pending.sort { $0.range.lowerBound < $1.range.lowerBound }
@@ -59,7 +64,9 @@ extension NoteParser {
   }
 
   /// One line read as a timeline entry, if it is one.
-  private func timelineEntry(_ range: Range<Int>, line: Int, inSection: Bool, date: PushDate?) -> PendingEntry? {
+  ///
+  /// `inSection` tells whether the line is in a Timeline section; it is only asked when it matters.
+  private func timelineEntry(_ range: Range<Int>, line: Int, inSection: () -> Bool, date: PushDate?) -> PendingEntry? {
     let first = bytes[range.lowerBound]
     let lowered = first | 0x20
     if lowered == UInt8(ascii: "s") || lowered == UInt8(ascii: "e") || lowered == UInt8(ascii: "f") || lowered == UInt8(ascii: "p"),
@@ -81,7 +88,7 @@ extension NoteParser {
     } else if ASCII.hasPrefix(bytes, index..<range.upperBound, "\u{2013}") {
       index += 3
     }
-    guard separated || inSection else { return nil }
+    guard separated || inSection() else { return nil }
     let event = source.string(ASCII.trimmed(bytes, index..<range.upperBound))
     guard !event.isEmpty else { return nil }
     return PendingEntry(event: event, match: match, line: line, range: range, mark: NoteParser.mark(of: event))
@@ -89,10 +96,9 @@ extension NoteParser {
 
   /// Whether free text marks the start or the end of the push.
   static func mark(of event: String) -> Note.TimelineEntry.Mark {
-    let lowered = event.lowercased()
-    if let label = timelineLabels[lowered] { return label }
-    if lowered.contains("start") || lowered.contains("begin") { return .start }
-    for word in ["complete", "finish", "done", "ended", "end of push", "push end"] where lowered.contains(word) { return .end }
+    if let label = timelineLabels[event.lowercased()] { return label }
+    if startWords.contains(where: { ASCII.contains(event, $0) }) { return .start }
+    if endWords.contains(where: { ASCII.contains(event, $0) }) { return .end }
     return .other
   }
 }

@@ -13,27 +13,34 @@ public struct NoteParser {
   /// The file's path, for the model and for a date taken from the file name.
   public let path: String?
 
-  /// The document's bytes.
-  var source: SourceText { document.source }
-  var bytes: [UInt8] { document.source.bytes }
+  /// The document's source text.
+  let source: SourceText
+  /// The document's bytes (stored: hot loops read them).
+  let bytes: [UInt8]
 
   /// A parser for one document.
   public init(document: MarkdownDocument, config: NotebookConfig, path: String? = nil) {
     self.document = document
+    self.source = document.source
+    self.bytes = document.source.bytes
     self.config = config
     self.path = path
   }
 
   /// A list item of the document, with what the parser needs to know of it.
   struct Item {
-    /// The item block.
-    var block: MarkdownBlock
+    /// The item's bytes.
+    var range: Range<Int>
+    /// The item's 1-based line.
+    var line: Int
     /// The index of the item it is nested in.
     var parent: Int?
     /// The index of its section.
     var section: Int?
-    /// Its first paragraph, if the item starts with one.
-    var paragraph: MarkdownBlock?
+    /// The bytes of its first paragraph, if the item starts with one.
+    var paragraphRange: Range<Int>?
+    /// The line its text starts on (its first paragraph's).
+    var textLine: Int
     /// The offset of the byte inside a `[ ]` box.
     var boxOffset: Int?
     /// Its checklist state; nil for a list item that is not a checklist item.
@@ -61,9 +68,11 @@ public struct NoteParser {
   /// Everything found in one walk over the tree.
   struct Outline {
     var sections: [Note.Section] = []
+    /// The sections' titles as bytes, to match words against.
+    var sectionKeys: [[UInt8]] = []
     var items: [Item] = []
     var lines: [TextLine] = []
-    /// Code block lines, for waffle commands.
+    /// Where the header ends: the first section that is not the title.
     var headerEnd = 0
   }
 
@@ -90,17 +99,13 @@ public struct NoteParser {
   func makeOutline() -> Outline {
     var outline = Outline()
     let starts = sectionStarts()
+    let extentEnds = NoteParser.extentEnds(of: starts, fileEnd: bytes.count)
     for (index, start) in starts.enumerated() {
       let end = index + 1 < starts.count ? starts[index + 1].offset : bytes.count
-      var extentEnd = bytes.count
-      if start.level > 0, let next = starts[(index + 1)...].first(where: { $0.level > 0 && $0.level <= start.level }) {
-        extentEnd = next.offset
-      } else if start.level == 0 {
-        extentEnd = end
-      }
       var section = Note.Section(title: start.title, level: start.level, line: start.line, items: [], range: start.offset..<end)
-      section.extent = start.offset..<extentEnd
+      section.extent = start.offset..<(start.level == 0 ? end : extentEnds[index])
       outline.sections.append(section)
+      outline.sectionKeys.append(Array(start.title.utf8))
     }
     outline.headerEnd = starts.first { $0.level != 1 }?.offset ?? bytes.count
     let sectionOffsets = starts.map(\.offset)
@@ -108,10 +113,24 @@ public struct NoteParser {
     for item in outline.items {
       guard item.state != nil, let section = item.section else { continue }
       outline.sections[section].items.append(
-        Note.ChecklistItem(text: item.text, state: item.state ?? .open, line: item.block.line, boxOffset: item.boxOffset, range: item.block.range))
+        Note.ChecklistItem(text: item.text, state: item.state ?? .open, line: item.line, boxOffset: item.boxOffset, range: item.range))
     }
     for index in outline.sections.indices { outline.sections[index].progress = Note.Progress(outline.sections[index].items) }
     return outline
+  }
+
+  /// For each section, where the next heading of the same or a higher level starts (the file's end
+  /// when there is none), in one pass from the end.
+  static func extentEnds(of starts: [SectionStart], fileEnd: Int) -> [Int] {
+    var nextByLevel = [Int](repeating: fileEnd, count: 7)
+    var result = [Int](repeating: fileEnd, count: starts.count)
+    for index in starts.indices.reversed() {
+      let level = min(max(starts[index].level, 0), 6)
+      guard level > 0 else { continue }
+      result[index] = nextByLevel[1...level].min() ?? fileEnd
+      nextByLevel[level] = starts[index].offset
+    }
+    return result
   }
 
   /// Where a section begins.
@@ -205,7 +224,10 @@ public struct NoteParser {
   /// An item: its box, state, text and first line.
   private func makeItem(_ block: MarkdownBlock, parent: Int?, section: Int?) -> Item {
     guard let paragraph = block.children.first, paragraph.kind == .paragraph else {
-      return Item(block: block, parent: parent, section: section, paragraph: nil, boxOffset: nil, state: nil, text: "", firstLine: block.range.lowerBound..<block.range.lowerBound)
+      let empty = block.range.lowerBound..<block.range.lowerBound
+      return Item(
+        range: block.range, line: block.line, parent: parent, section: section, paragraphRange: nil, textLine: block.line, boxOffset: nil,
+        state: nil, text: "", firstLine: empty)
     }
     let start = paragraph.range.lowerBound
     var boxOffset: Int?
@@ -227,8 +249,9 @@ public struct NoteParser {
     if isStruck(body), state != .notApplicable { state = .done }
     let lineEnd = min(source.lineRange(paragraph.line).upperBound, paragraph.range.upperBound)
     return Item(
-      block: block, parent: parent, section: section, paragraph: paragraph, boxOffset: boxOffset, state: state,
-      text: itemText(paragraph, box: boxOffset.map { bytes[$0] }), firstLine: ASCII.trimmed(bytes, textStart..<max(textStart, lineEnd)))
+      range: block.range, line: block.line, parent: parent, section: section, paragraphRange: paragraph.range, textLine: paragraph.line,
+      boxOffset: boxOffset, state: state, text: itemText(paragraph, box: boxOffset.map { bytes[$0] }),
+      firstLine: ASCII.trimmed(bytes, textStart..<max(textStart, lineEnd)))
   }
 
   /// The plain text of a first paragraph without its box. A `[x]` that a link definition `[x]: /url`
@@ -242,7 +265,7 @@ public struct NoteParser {
         text = text.dropFirst()
       }
     }
-    return text.trimmingCharacters(in: .whitespaces)
+    return ASCII.trimming(text, ASCII.blanks)
   }
 
   /// Whether the bytes are wholly struck through: `~~text~~` (or `~text~`), with no closing run inside.
@@ -253,7 +276,7 @@ public struct NoteParser {
     guard opening > 0, trimmed.count > 2 * opening else { return false }
     let inner = trimmed.lowerBound + opening..<trimmed.upperBound - opening
     for offset in trimmed.upperBound - opening..<trimmed.upperBound where bytes[offset] != UInt8(ascii: "~") { return false }
-    let run = String(repeating: "~", count: opening)
+    let run = ASCII.Needle(String(repeating: "~", count: opening))
     return !ASCII.contains(bytes, inner, run) && bytes[inner.lowerBound] != UInt8(ascii: "~") && bytes[inner.upperBound - 1] != UInt8(ascii: "~")
   }
 
@@ -263,10 +286,10 @@ public struct NoteParser {
     var high = items.count
     while low < high {
       let middle = (low + high) / 2
-      if items[middle].block.range.lowerBound <= offset { low = middle + 1 } else { high = middle }
+      if items[middle].range.lowerBound <= offset { low = middle + 1 } else { high = middle }
     }
     var candidate: Int? = low - 1 >= 0 ? low - 1 : nil
-    while let index = candidate, !items[index].block.range.contains(offset) { candidate = items[index].parent }
+    while let index = candidate, !items[index].range.contains(offset) { candidate = items[index].parent }
     return candidate
   }
 
@@ -283,14 +306,28 @@ public struct NoteParser {
 
   /// A field or label name, lowercased, without emphasis markers, list bullets or surrounding blanks.
   func normalizedName(_ range: Range<Int>) -> String {
-    let text = source.string(range).lowercased()
-    return text.trimmingCharacters(in: CharacterSet(charactersIn: " \t*_-`")).split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    var result: [UInt8] = []
+    var pendingBlank = false
+    for byte in bytes[range] {
+      if ASCII.isBlank(byte) {
+        pendingBlank = !result.isEmpty
+        continue
+      }
+      if pendingBlank { result.append(0x20) }
+      pendingBlank = false
+      result.append(ASCII.lowercased(byte))
+    }
+    // Space, `*`, `_`, `-` and a backquote decorate names.
+    func isDecoration(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x2A || byte == 0x5F || byte == 0x2D || byte == 0x60 }
+    let start = result.firstIndex { !isDecoration($0) } ?? result.count
+    let end = (result.lastIndex { !isDecoration($0) } ?? -1) + 1
+    return start < end ? String(decoding: result[start..<end], as: UTF8.self) : ""
   }
 
-  /// The section of an index, if its title mentions one of the words.
-  func section(_ index: Int?, in outline: Outline, mentions words: [String]) -> Bool {
+  /// Whether the section of an index has a title that mentions one of the words (lowercase).
+  func section(_ index: Int?, in outline: Outline, mentions words: [ASCII.Needle]) -> Bool {
     guard let index else { return false }
-    let title = outline.sections[index].title.lowercased()
-    return words.contains { title.contains($0) }
+    let title = outline.sectionKeys[index]
+    return words.contains { ASCII.firstIndex(of: $0, in: title, 0..<title.count) != nil }
   }
 }
