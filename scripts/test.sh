@@ -3,5 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh --with-test-oracles
+# The tests make real git commits; give git an identity where the machine has none.
+if [ -z "$(git config user.name || true)" ]; then
+  export GIT_AUTHOR_NAME="pushnote tests" GIT_COMMITTER_NAME="pushnote tests"
+  export GIT_AUTHOR_EMAIL="tests@pushnote.invalid" GIT_COMMITTER_EMAIL="tests@pushnote.invalid"
+fi
 swift build --build-tests
 swift test --skip-build --disable-xctest

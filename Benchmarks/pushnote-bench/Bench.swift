@@ -6,6 +6,11 @@ struct Bench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pushnote-bench",
     abstract: "Measure pushnote against a reference tool on the same input, in one run.",
-    subcommands: [ParseBenchmark.self]
+    subcommands: [
+      ParseBenchmark.self,
+      StatsBenchmark.self,
+      MailBenchmark.self,
+      TagBenchmark.self,
+    ]
   )
 }

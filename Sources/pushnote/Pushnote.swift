@@ -7,6 +7,22 @@ struct Pushnote: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pushnote",
     abstract: "The release manager's weekly push note: parse, sync, tag, mail.",
-    subcommands: [Show.self, Lint.self]
+    subcommands: [
+      Init.self,
+      New.self,
+      Show.self,
+      Lint.self,
+      Check.self,
+      Uncheck.self,
+      Sign.self,
+      Time.self,
+      RotationCommand.self,
+      CalendarCommand.self,
+      StatsCommand.self,
+      Sync.self,
+      Mail.self,
+      TagCommand.self,
+      CherryPickCommand.self,
+    ]
   )
 }

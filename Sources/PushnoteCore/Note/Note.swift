@@ -77,7 +77,7 @@ public struct Note: Sendable, Equatable, Codable {
   public struct HeaderField: Sendable, Equatable {
     /// The field's name as written (`Release manager`).
     public var name: String
-    /// What the name means: `rm`, `qa`, `ops`, `tag`, `pad` or `date`.
+    /// What the name means: `rm`, `qa`, `ops`, `tag`, `pad`, `date`, `mail` or `handover`.
     public var key: String
     /// The value, trimmed; empty when the field is blank.
     public var value: String

@@ -5,6 +5,8 @@ extension NoteParser {
   static let headerKeys: [String: String] = [
     "release manager": "rm", "release-manager": "rm", "rm": "rm", "push hero": "rm", "qa": "qa", "ops": "ops",
     "ops support": "ops", "tag": "tag", "pad": "pad", "date": "date", "push date": "date",
+    // Written by `pushnote mail --send` (and `--handover --send`).
+    "mail sent": "mail", "hand-over sent": "handover", "handover sent": "handover",
   ]
 
   /// Reads the header fields before the first `##`, the people, the date, the tag and the pad.

@@ -214,9 +214,26 @@ extension NotebookConfig {
     try validate(reader: reader, root: root)
   }
 
-  /// Checks what only the whole file can tell: swaps name people of the rotation.
+  /// Checks what only the whole file can tell: the rotation names people once, swaps name people
+  /// of the rotation, swaps and skips fall on push days.
   private func validate(reader: YAMLReader, root: Node) throws(NotebookError) {
     guard case .mapping(let mapping) = root else { return }
+    for (keyNode, value) in mapping where keyNode.string == "rotation" {
+      guard case .sequence(let names) = value else { continue }
+      if names.isEmpty { throw reader.error(value, "the rotation is empty; name the release managers in turn") }
+      var seen: Set<String> = []
+      for name in names where !seen.insert(name.string ?? "").inserted {
+        throw reader.error(name, "'\(name.string ?? "")' is in the rotation twice")
+      }
+    }
+    for (keyNode, value) in mapping where keyNode.string == "skips" {
+      guard case .sequence(let dates) = value else { continue }
+      for dateNode in dates {
+        if let day = PushDate(dateNode.string ?? ""), day.weekday != push.weekday {
+          throw reader.error(dateNode, "skipped date \(day) is a \(day.weekday.name), not a push day (\(push.weekday.name))")
+        }
+      }
+    }
     for (keyNode, value) in mapping where keyNode.string == "swaps" {
       guard case .mapping(let swapNodes) = value else { continue }
       for (dateNode, personNode) in swapNodes {

@@ -1,0 +1,302 @@
+import Foundation
+
+/// What the announcement and the hand-over say, taken from a parsed note, the notebook's
+/// configuration and the rotation: the values the templates see (`docs/mail.md` lists them).
+///
+/// Every text that came from the note or the configuration is one line here (control characters
+/// and line ends removed), so a name or a title cannot reshape the message.
+public struct MailModel: Sendable, Equatable {
+  /// The product (`Marketplace`).
+  public var product: String
+  /// The push date.
+  public var date: PushDate
+  /// The note's title, or `<product> push <date>`.
+  public var title: String
+  /// The pad id.
+  public var pad: String
+  /// The people on duty this week: display names.
+  public var releaseManager: String?
+  /// QA's name.
+  public var qa: String?
+  /// Ops' name.
+  public var ops: String?
+  /// Every tag pushed, first push first (`2026.12.01`, `2026.12.01-1`, ...).
+  public var tags: [String]
+  /// The repeat pushes with the cherry-picks that caused them.
+  public var repeats: [RepeatPush]
+  /// Cherry-picks the note lists, whatever their tag.
+  public var cherryPicks: [CherryPick]
+  /// Compare links, one per distinct URL, in note order.
+  public var compare: [Note.CompareLink]
+  /// How long the push took, `1h 13m`; nil when the note does not tell.
+  public var duration: String?
+  /// The same in whole minutes.
+  public var durationMinutes: Int?
+  /// When the push started and ended, `11:02 PST`; nil when unknown.
+  public var startedAt: String?
+  /// When the push ended.
+  public var endedAt: String?
+  /// What shipped: the items of the notable-features section.
+  public var shipped: [String]
+  /// Blockers the note lists.
+  public var blockers: [String]
+  /// Items flagged for follow-up, with whether they are done.
+  public var followUps: [ListedItem]
+  /// Migrations.
+  public var migrations: [Note.Migration]
+  /// Waffle flags, switches and samples.
+  public var flags: [Note.Flag]
+  /// Sign-offs that are ticked.
+  public var signoffs: [SignedOff]
+  /// The note's path relative to the notebook.
+  public var notePath: String
+  /// The note's web address from `mail.note_url`; nil when not configured.
+  public var noteURL: String?
+  /// Next week.
+  public var next: NextWeek
+
+  /// A repeat push: its tag and the cherry-picks that went out in it.
+  public struct RepeatPush: Sendable, Equatable {
+    /// `2026.12.01-1`.
+    public var tag: String
+    /// Cherry-picks the note ties to this tag.
+    public var cherryPicks: [CherryPick]
+  }
+
+  /// A cherry-pick, with the SHA shortened for reading.
+  public struct CherryPick: Sendable, Equatable {
+    /// `OWNER/NAME`.
+    public var repo: String
+    /// The SHA as written.
+    public var sha: String
+    /// Its first 10 characters.
+    public var shortSHA: String
+    /// The commit's URL.
+    public var url: String
+    /// The repeat tag, when the note says.
+    public var tag: String?
+  }
+
+  /// A list item of a section, with its checklist state.
+  public struct ListedItem: Sendable, Equatable {
+    /// The item's text without its box.
+    public var text: String
+    /// Ticked or struck through.
+    public var done: Bool
+  }
+
+  /// A ticked sign-off.
+  public struct SignedOff: Sendable, Equatable {
+    /// `QA`, `Ops` or `Release manager`.
+    public var role: String
+    /// Who signed, when the note says.
+    public var name: String?
+    /// When, `12:10 PST`, when the note says.
+    public var at: String?
+  }
+
+  /// Next week's push and release manager.
+  public struct NextWeek: Sendable, Equatable {
+    /// The next push date somebody is on duty (skipped weeks left out).
+    public var date: PushDate
+    /// The day its repositories are tagged.
+    public var tagDate: PushDate
+    /// The release manager's handle from the rotation; nil without a rotation.
+    public var releaseManager: String?
+    /// Their name from `people`, else the handle.
+    public var releaseManagerName: String?
+    /// Their address from `people`.
+    public var email: String?
+    /// The next note's path relative to the notebook.
+    public var notePath: String
+    /// Whether that note exists yet.
+    public var noteExists: Bool
+    /// The next note's web address.
+    public var noteURL: String?
+  }
+}
+
+extension MailModel {
+  /// Builds the model.
+  ///
+  /// - Parameters:
+  ///   - note: the parsed note.
+  ///   - document: the note's Markdown, for the items of its sections (shipped, blockers, follow-ups);
+  ///     nil gives the checklist items the note model carries.
+  ///   - notebook: the notebook, for names, the rotation and paths.
+  ///   - date: the push date when the note does not carry one.
+  /// - Throws: ``MailError/template(path:line:column:message:)`` for a bad `mail.note_url` pattern.
+  public init(note: Note, document: MarkdownDocument?, notebook: Notebook, date fallbackDate: PushDate) throws(MailError) {
+    let config = notebook.config
+    let date = note.date ?? fallbackDate
+    let line = HeaderEncoder.singleLine
+    product = line(config.product)
+    self.date = date
+    title = line(note.title ?? "\(config.product) push \(date.iso)")
+    pad = line(note.pad ?? notebook.padID(for: date))
+    releaseManager = note.people.releaseManager.map { line(MailModel.displayName($0, config: config)) }
+    qa = note.people.qa.map { line(MailModel.displayName($0, config: config)) }
+    ops = note.people.ops.map { line(MailModel.displayName($0, config: config)) }
+
+    tags = (0..<max(1, note.pushes)).map { PushTag(date: date, repeatNumber: $0).name }
+    let picks = note.cherryPicks.map {
+      CherryPick(repo: line($0.repo), sha: line($0.sha), shortSHA: String(line($0.sha).prefix(10)), url: line($0.url), tag: $0.tag.map(line))
+    }
+    cherryPicks = picks
+    repeats = tags.dropFirst().map { tag in RepeatPush(tag: tag, cherryPicks: picks.filter { $0.tag == tag }) }
+    var seenURLs: Set<String> = []
+    compare = note.compare.filter { seenURLs.insert($0.url).inserted }.map {
+      var link = $0
+      link.repo = line(link.repo)
+      link.from = line(link.from)
+      link.to = line(link.to)
+      link.url = line(link.url)
+      return link
+    }
+
+    durationMinutes = note.durationSeconds.map { $0 / 60 }
+    duration = note.durationSeconds.map(MailModel.humanDuration)
+    let timeFormatter = MailModel.timeFormatter(config.timeZone)
+    let isoParser = ISO8601DateFormatter()
+    startedAt = note.timeline.first { $0.mark == .start }?.at.flatMap { MailModel.localTime($0, isoParser, timeFormatter) }
+    endedAt = note.timeline.last { $0.mark == .end }?.at.flatMap { MailModel.localTime($0, isoParser, timeFormatter) }
+
+    let listed = MailModel.sectionItems(note: note, document: document)
+    shipped = listed.filter { MailModel.isShippedSection($0.section) }.map(\.item.text)
+    blockers = listed.filter { $0.section.lowercased().contains("blocker") }.map(\.item.text)
+    var followUps: [ListedItem] = []
+    for (section, item) in listed where section.lowercased().contains("follow") || MailModel.mentionsFollowUp(item.text) {
+      if !followUps.contains(item) { followUps.append(item) }
+    }
+    self.followUps = followUps
+    migrations = note.migrations.map {
+      var migration = $0
+      migration.text = line(migration.text)
+      migration.repo = migration.repo.map(line)
+      return migration
+    }
+    flags = note.flags.map {
+      var flag = $0
+      flag.name = line(flag.name)
+      flag.desired = flag.desired.map(line)
+      return flag
+    }
+    let roleLabels = ["qa": "QA", "ops": "Ops", "rm": "Release manager"]
+    signoffs = note.signoffs.filter(\.done).map {
+      SignedOff(
+        role: roleLabels[$0.role] ?? line($0.role), name: $0.name.map { line(MailModel.displayName($0, config: config)) },
+        at: $0.at.flatMap { MailModel.localTime($0, isoParser, timeFormatter) })
+    }
+
+    let path = note.file.map(notebook.relativePath) ?? notebook.relativePath(notebook.notePath(for: date))
+    notePath = path
+    noteURL = try MailModel.noteURL(config: config, path: path, date: date, pad: pad)
+
+    // The next push date somebody is on duty (skipped weeks have nobody), within a year.
+    let nextTurn = Rotation(config: config).schedule(from: date.adding(days: 1), weeks: 53).first { $0.person != nil }
+    let nextDate = nextTurn?.date ?? date.adding(days: 7)
+    let nextHandle = nextTurn?.person
+    let nextPath = notebook.notePath(for: nextDate)
+    next = NextWeek(
+      date: nextDate, tagDate: notebook.tagDate(for: nextDate), releaseManager: nextHandle.map(line),
+      releaseManagerName: nextHandle.map { line(MailModel.displayName($0, config: config)) },
+      email: nextHandle.flatMap { config.people[$0]?.email },
+      notePath: notebook.relativePath(nextPath), noteExists: FileManager.default.fileExists(atPath: nextPath),
+      noteURL: try MailModel.noteURL(
+        config: config, path: notebook.relativePath(nextPath), date: nextDate, pad: notebook.padID(for: nextDate)))
+  }
+
+  /// `done in 1h 13m, 2 pushes`, or `2 pushes` without a duration.
+  public var summary: String { (duration.map { "done in \($0), " } ?? "") + pushesText }
+
+  /// `1 push`, `2 pushes`.
+  public var pushesText: String { tags.count == 1 ? "1 push" : "\(tags.count) pushes" }
+
+  /// Follow-ups not yet done: what the hand-over passes on.
+  public var openFollowUps: [String] { followUps.filter { !$0.done }.map(\.text) }
+
+  /// A person's name from `people`, else the text as written.
+  static func displayName(_ handle: String, config: NotebookConfig) -> String {
+    config.people[handle.trimmingSpaces]?.name ?? handle
+  }
+
+  /// `1h 13m`, `45m`, `2h 0m`.
+  static func humanDuration(_ seconds: Int) -> String {
+    let minutes = max(0, seconds) / 60
+    return minutes >= 60 ? "\(minutes / 60)h \(minutes % 60)m" : "\(minutes)m"
+  }
+
+  /// A formatter for `HH:mm zzz` in the team's zone.
+  static func timeFormatter(_ zone: TimeZone) -> DateFormatter {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = zone
+    formatter.dateFormat = "HH:mm zzz"
+    return formatter
+  }
+
+  /// An ISO 8601 instant as `12:10 PST` in the team's zone; nil when it cannot be read.
+  static func localTime(_ iso: String, _ parser: ISO8601DateFormatter, _ formatter: DateFormatter) -> String? {
+    parser.date(from: iso).map(formatter.string)
+  }
+
+  /// Whether a section lists what shipped: its title names notable features or what shipped.
+  static func isShippedSection(_ title: String) -> Bool {
+    let lowered = title.lowercased()
+    return ["notable", "shipped", "features", "what's new"].contains { lowered.contains($0) }
+  }
+
+  /// Whether an item's text flags it for follow-up.
+  static func mentionsFollowUp(_ text: String) -> Bool {
+    let lowered = text.lowercased()
+    return lowered.contains("follow-up") || lowered.contains("follow up") || lowered.contains("followup")
+  }
+
+  /// The list items of every section with the section's title: from the Markdown when given (every
+  /// list item, boxes stripped, not-applicable ones left out), else the note's checklist items.
+  static func sectionItems(note: Note, document: MarkdownDocument?) -> [(section: String, item: ListedItem)] {
+    let line = HeaderEncoder.singleLine
+    guard let document else {
+      return note.sections.flatMap { section in
+        section.items.filter { $0.state != .notApplicable }.map { (section.title, ListedItem(text: line($0.text), done: $0.state == .done)) }
+      }
+    }
+    let items = document.allBlocks.filter { $0.kind == .item }
+    var result: [(section: String, item: ListedItem)] = []
+    for section in note.sections {
+      // Items of this section and not of a subsection that starts inside it.
+      let inner = note.sections.filter { $0.range.lowerBound > section.range.lowerBound && section.range.contains($0.range.lowerBound) }
+      for block in items where section.range.contains(block.range.lowerBound) && !inner.contains(where: { $0.range.contains(block.range.lowerBound) }) {
+        guard let paragraph = block.children.first(where: { $0.kind == .paragraph }) else { continue }
+        guard let item = MailModel.listedItem(line(paragraph.plainText)) else { continue }
+        result.append((section.title, item))
+      }
+    }
+    return result
+  }
+
+  /// An item's text and state from its first paragraph: `[x] text` is done, `[ ] text` open,
+  /// `[-] text` left out (nil), anything else open unless wholly `~~struck through~~`.
+  static func listedItem(_ text: String) -> ListedItem? {
+    let boxes: [(prefix: String, done: Bool?)] = [("[x]", true), ("[X]", true), ("[ ]", false), ("[-]", nil)]
+    var rest = text
+    var done = false
+    if let box = boxes.first(where: { text.hasPrefix($0.prefix) }) {
+      guard let boxDone = box.done else { return nil }
+      rest = String(text.dropFirst(box.prefix.count)).trimmingSpaces
+      done = boxDone
+    }
+    if rest.count > 4, rest.hasPrefix("~~"), rest.hasSuffix("~~") {
+      rest = String(rest.dropFirst(2).dropLast(2)).trimmingSpaces
+      done = true
+    }
+    return rest.isEmpty ? nil : ListedItem(text: rest, done: done)
+  }
+
+  /// The note's web address from the `mail.note_url` pattern (`path`, `date`, `pad`).
+  static func noteURL(config: NotebookConfig, path: String, date: PushDate, pad: String) throws(MailError) -> String? {
+    guard let pattern = config.mail.noteURL else { return nil }
+    let values: [String: Any] = ["path": path, "date": date.iso, "pad": pad]
+    return HeaderEncoder.singleLine(try MailTemplate(text: pattern, path: "pushnote.yml (mail.note_url)").render(values))
+  }
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// Computes the byte splices of a note's edits: ticking an item, signing off, adding a line to a
+/// section, setting a header field. It never touches a byte the edit does not mean to change.
+public struct NoteEditor: Sendable {
+  /// The note being edited, as read from disk.
+  public let parsed: ParsedNote
+
+  /// An editor of a parsed note.
+  public init(_ parsed: ParsedNote) { self.parsed = parsed }
+
+  private var source: SourceText { parsed.source }
+  private var lineEnding: String { source.preferredLineEnding }
+
+  // MARK: Checklist items
+
+  /// The one checklist item whose text matches `query`: an exact match (ignoring case and spacing)
+  /// wins, else the only item containing it.
+  ///
+  /// - Throws: ``NoteEditError/noMatchingItem(query:candidates:)`` or
+  ///   ``NoteEditError/ambiguousItem(query:candidates:)`` listing the candidates.
+  public func item(matching query: String) throws(NoteEditError) -> Note.ChecklistItem {
+    let items = parsed.note.sections.flatMap(\.items)
+    let wanted = Self.normalized(query)
+    let exact = items.filter { Self.normalized($0.text) == wanted }
+    if exact.count == 1, let only = exact.first { return only }
+    let containing = exact.isEmpty ? items.filter { Self.normalized($0.text).contains(wanted) } : exact
+    guard let first = containing.first else {
+      throw .noMatchingItem(query: query, candidates: items.map { "\($0.line): \($0.text)" })
+    }
+    guard containing.count == 1 else { throw .ambiguousItem(query: query, candidates: containing.map { "\($0.line): \($0.text)" }) }
+    return first
+  }
+
+  /// The splice that sets an item's box to `state` (`x`, space or `-`); nil when it already is.
+  ///
+  /// - Throws: ``NoteEditError/noBox(line:)`` for an item done by strike-through only.
+  public func setState(_ state: Note.ItemState, of item: Note.ChecklistItem) throws(NoteEditError) -> ByteEdit? {
+    guard let box = item.boxOffset else { throw .noBox(line: item.line) }
+    let mark: UInt8
+    switch state {
+    case .done: mark = UInt8(ascii: "x")
+    case .open: mark = UInt8(ascii: " ")
+    case .notApplicable: mark = UInt8(ascii: "-")
+    }
+    let current = source.bytes[box]
+    if current == mark || (state == .done && current == UInt8(ascii: "X")) { return nil }
+    return ByteEdit(range: box..<box + 1, replacement: [mark])
+  }
+
+  // MARK: Sign-offs
+
+  /// The splice that records a sign-off: it rewrites the role's sign-off item (`- [ ] QA:`) as
+  /// `- [x] QA: NAME YYYY-MM-DD HH:MM`, or adds one to the Sign-offs section.
+  public func sign(role: SignoffRole, name: String, at time: Date, zone: TimeZone) -> ByteEdit {
+    let text = "[x] \(role.label): \(Self.singleLine(name)) \(Self.localTimestamp(time, zone: zone))"
+    if let existing = parsed.note.signoffs.last(where: { $0.role == role.rawValue }) {
+      let line = source.lineRange(existing.line)
+      let prefixLength = Self.listMarkerLength(source.string(line))
+      return ByteEdit(range: line.lowerBound + prefixLength..<line.upperBound, text: text)
+    }
+    return appendLine("- " + text, toSection: "Sign-offs")
+  }
+
+  // MARK: Sections and header
+
+  /// The splice that adds a line at the end of a section's content (before its trailing blank lines),
+  /// creating the section at the end of the note when it has none.
+  public func appendLine(_ line: String, toSection title: String) -> ByteEdit {
+    let line = Self.singleLine(line)
+    guard let section = section(titled: title) else {
+      let bytes = source.bytes
+      let needsEnding = !(bytes.last == 0x0A || bytes.last == 0x0D) && !bytes.isEmpty
+      let separator = bytes.isEmpty ? "" : (needsEnding ? lineEnding : "") + lineEnding
+      return ByteEdit(range: bytes.count..<bytes.count, text: separator + "## \(title)" + lineEnding + lineEnding + line + lineEnding)
+    }
+    var end = section.range.upperBound
+    while end > section.range.lowerBound, [0x20, 0x09, 0x0A, 0x0D].contains(source.bytes[end - 1]) { end -= 1 }
+    let headingEnd = source.lineRange(section.line).upperBound
+    let separator = end <= headingEnd ? lineEnding + lineEnding : lineEnding
+    let insertAt = max(end, headingEnd)
+    let needsTrailingEnding = insertAt == source.bytes.count
+    return ByteEdit(range: insertAt..<insertAt, text: separator + line + (needsTrailingEnding ? lineEnding : ""))
+  }
+
+  /// The splice that sets a header field (`- Tag: 2026.12.01`), adding it after the last header
+  /// field (or the title) when the note has none of that name.
+  public func setHeaderField(_ name: String, value: String) -> ByteEdit {
+    let value = Self.singleLine(value)
+    if let field = parsed.note.headerFields.first(where: { Self.normalized($0.name) == Self.normalized(name) }) {
+      return ByteEdit(range: field.valueRange, text: value)
+    }
+    if let last = parsed.note.headerFields.last {
+      let end = source.lineRange(last.line).upperBound
+      return ByteEdit(range: end..<end, text: lineEnding + "- \(name): \(value)")
+    }
+    let titleLine = parsed.note.sections.first(where: { $0.level == 1 })?.line
+    let end = titleLine.map { source.lineRange($0).upperBound } ?? 0
+    let text = titleLine == nil ? "- \(name): \(value)" + lineEnding + lineEnding : lineEnding + lineEnding + "- \(name): \(value)"
+    return ByteEdit(range: end..<end, text: text)
+  }
+
+  /// The section whose title matches, ignoring case, punctuation and spacing (`Sign-offs:` matches
+  /// `signoffs`).
+  public func section(titled title: String) -> Note.Section? {
+    let wanted = Self.letters(title)
+    return parsed.note.sections.first { Self.letters($0.title) == wanted }
+  }
+
+  // MARK: Text helpers
+
+  /// A timeline line, `- 11:02 push started`, with the date in front when it is not the note's.
+  public static func timelineEntry(_ event: String, at time: Date, noteDate: PushDate?, zone: TimeZone) -> String {
+    let stamp = PushDate(time, in: zone) == noteDate ? localTime(time, zone: zone) : localTimestamp(time, zone: zone)
+    return "- \(stamp) \(singleLine(event))"
+  }
+
+  /// `YYYY-MM-DD HH:MM` in the zone, as sign-offs and dated timeline entries write it.
+  public static func localTimestamp(_ time: Date, zone: TimeZone) -> String {
+    let day = PushDate(time, in: zone)
+    return "\(day.iso) \(localTime(time, zone: zone))"
+  }
+
+  /// `HH:MM` in the zone.
+  public static func localTime(_ time: Date, zone: TimeZone) -> String {
+    let seconds = Int(time.timeIntervalSince1970) + zone.secondsFromGMT(for: time)
+    let minutes = ((seconds / 60) % 1440 + 1440) % 1440
+    return (TimeOfDay(hour: minutes / 60, minute: minutes % 60) ?? .eleven).description
+  }
+
+  /// Text made safe for one line of Markdown: line breaks and control characters become spaces.
+  static func singleLine(_ text: String) -> String {
+    String(text.unicodeScalars.map { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : Character($0) })
+      .trimmingCharacters(in: .whitespaces)
+  }
+
+  private static func normalized(_ text: String) -> String {
+    text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
+  private static func letters(_ text: String) -> String { String(text.lowercased().filter { $0.isLetter || $0.isNumber }) }
+
+  /// The length of a list item's leading indentation, marker and spacing (`  - `, `1. `).
+  private static func listMarkerLength(_ line: String) -> Int {
+    let bytes = Array(line.utf8)
+    var index = 0
+    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+    if index < bytes.count, [UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+")].contains(bytes[index]) {
+      index += 1
+    } else {
+      while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+      if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ")") { index += 1 }
+    }
+    while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+    return index
+  }
+}
+
+/// The roles that sign off a push.
+public enum SignoffRole: String, Sendable, CaseIterable {
+  /// Quality assurance.
+  case qa
+  /// Operations.
+  case ops
+  /// The release manager.
+  case rm
+
+  /// How the note writes the role: `QA`, `Ops`, `RM`.
+  public var label: String {
+    switch self {
+    case .qa: return "QA"
+    case .ops: return "Ops"
+    case .rm: return "RM"
+    }
+  }
+}

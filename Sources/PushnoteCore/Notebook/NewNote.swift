@@ -1,0 +1,116 @@
+import Foundation
+
+/// `pushnote new`: a week's note from `templates/push.md`, written atomically and committed.
+public enum NewNote {
+  /// What `new` did.
+  public struct Outcome: Sendable, Equatable {
+    /// The note's path.
+    public var path: String
+    /// Its push date.
+    public var date: PushDate
+    /// Whether a git commit was made.
+    public var committed: Bool
+  }
+
+  /// Creates the note for `date` (the coming push day when nil).
+  ///
+  /// - Parameters:
+  ///   - force: allow a date that is not a push day.
+  ///   - commit: commit the new note in the notebook's git repository, if it is one.
+  /// - Throws: ``NotebookError`` for a bad date, an existing note or a template problem; ``GitError``.
+  public static func create(in notebook: Notebook, date: PushDate?, force: Bool, commit: Bool, now: Date = Date()) async throws -> Outcome {
+    let day = date ?? notebook.comingPushDate(now: now)
+    try notebook.requirePushDay(day, force: force)
+    let path = notebook.notePath(for: day)
+    if FileManager.default.fileExists(atPath: path) { throw NotebookError.noteExists(path: path) }
+    let text = try render(in: notebook, date: day, templates: Templates(notebook: notebook))
+    do {
+      try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    } catch {
+      throw NotebookError.fileSystem(path: path, message: "cannot create its folder: \(error.localizedDescription)")
+    }
+    if FileManager.default.fileExists(atPath: path) { throw NotebookError.noteExists(path: path) }
+    try AtomicFile.write(text, to: path)
+    let git = Git(directory: notebook.root)
+    var committed = false
+    if commit, await git.isRepository() {
+      committed = try await git.commit(paths: [notebook.relativePath(path)], message: "new note for the push of \(day.iso)")
+    }
+    return Outcome(path: path, date: day, committed: committed)
+  }
+
+  /// Renders the note text for a push date without writing anything.
+  public static func render(in notebook: Notebook, date: PushDate, templates: Templates) throws -> String {
+    try templates.render("push.md", context: context(in: notebook, date: date))
+  }
+
+  /// The template variables, documented in `docs/templates.md`.
+  static func context(in notebook: Notebook, date: PushDate) throws -> [String: Any] {
+    let config = notebook.config
+    let tag = notebook.tag(for: date)
+    let previous = notebook.noteFiles().last { ($0.date.map { $0 < date }) ?? false }
+    let previousTags = try previous.map { try previousTagsByRepository(in: $0, notebook: notebook) } ?? [:]
+    let fallbackFrom = previous?.date.map { PushTag(date: $0) } ?? PushTag(date: date.adding(days: -7))
+    let repositories: [[String: Any]] = config.repositories.map { repository in
+      let from = previousTags[repository.name] ?? fallbackFrom
+      return ["name": repository.name, "from": from.name, "compare_url": CompareURL.make(web: repository.webURL, from: from.name, to: tag.name)]
+    }
+    let tagDay = notebook.tagDate(for: date)
+    var context: [String: Any] = [
+      "product": config.product,
+      "date": date.iso,
+      "weekday": date.weekday.name,
+      "tag": tag.name,
+      "tag_day": "\(tagDay.weekday.name) \(tagDay.iso)",
+      "pad": padLink(notebook: notebook, date: date),
+      "release_manager": Rotation(config: config).releaseManager(for: date) ?? "<push hero>",
+      "qa": person(withRole: "qa", in: config),
+      "ops": person(withRole: "ops", in: config),
+      "repositories": repositories,
+    ]
+    if let previous, let previousDate = previous.date {
+      context["previous"] = ["date": previousDate.iso, "link": relativeLink(from: notebook.notePath(for: date), to: previous.path)]
+    }
+    return context
+  }
+
+  /// The newest push tag each repository's compare links end at in a note.
+  static func previousTagsByRepository(in file: Notebook.NoteFile, notebook: Notebook) throws -> [String: PushTag] {
+    let parsed = try ParsedNote.read(path: file.path, config: notebook.config)
+    var tags: [String: PushTag] = [:]
+    for link in parsed.note.compare {
+      guard let tag = PushTag(link.to) else { continue }
+      tags[link.repo] = max(tags[link.repo] ?? tag, tag)
+    }
+    return tags
+  }
+
+  private static func padLink(notebook: Notebook, date: PushDate) -> String {
+    let id = notebook.padID(for: date)
+    guard let url = notebook.config.pad.url, !url.isEmpty else { return id }
+    return url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/p/" + id
+  }
+
+  private static func person(withRole role: String, in config: NotebookConfig) -> String {
+    config.people.filter { $0.value.role?.lowercased() == role }.map(\.key).sorted().first ?? ""
+  }
+
+  /// A relative Markdown link from one note to another (`../2025/mkt-2025-12-30.md`).
+  static func relativeLink(from source: String, to target: String) -> String {
+    let from = URL(fileURLWithPath: source).deletingLastPathComponent().standardizedFileURL.pathComponents
+    let to = URL(fileURLWithPath: target).standardizedFileURL.pathComponents
+    var common = 0
+    while common < from.count, common < to.count - 1, from[common] == to[common] { common += 1 }
+    return (Array(repeating: "..", count: from.count - common) + to[common...]).joined(separator: "/")
+  }
+}
+
+/// Compare links as GitHub and GitLab spell them.
+public enum CompareURL {
+  /// `WEB/compare/FROM...TO`, or `WEB/-/compare/FROM...TO` for a GitLab host.
+  public static func make(web: String, from: String, to: String) -> String {
+    let base = web.hasSuffix("/") ? String(web.dropLast()) : web
+    let path = base.lowercased().contains("gitlab") ? "/-/compare/" : "/compare/"
+    return base + path + from + "..." + to
+  }
+}

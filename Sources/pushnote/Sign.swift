@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import PushnoteCore
+
+extension SignoffRole: ExpressibleByArgument {}
+
+extension Pushnote {
+  /// `pushnote sign qa|ops|rm [--as NAME] [--at TIME]`.
+  struct Sign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record a sign-off by QA, Ops or the release manager.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: EditOptions
+
+    @Argument(help: "Who signs off: qa, ops or rm.")
+    var role: SignoffRole
+
+    @Option(name: .customLong("as"), help: "The name to record (default: the note's person for the role, else $USER).")
+    var name: String?
+
+    @Option(help: "When (11:02, 9:17am, 17:33 UTC, 2026-12-01 11:02 PST; default: now).")
+    var at: String?
+
+    func run() async throws {
+      try await reportingErrors {
+        let zone = try global.openNotebook().config.timeZone
+        try await options.edit(global) { editor in
+          let time = try resolveTime(at, note: editor.parsed.note, zone: zone)
+          let signer = name ?? defaultSigner(role, note: editor.parsed.note)
+          let edit = editor.sign(role: role, name: signer, at: time, zone: zone)
+          let stamp = NoteEditor.localTimestamp(time, zone: zone)
+          return NoteEditing.Change(edits: [edit], message: "sign-off: \(role.label) \(signer) at \(stamp)")
+        }
+      }
+    }
+  }
+}
+
+/// The person a role's sign-off names when `--as` is not given.
+private func defaultSigner(_ role: SignoffRole, note: Note) -> String {
+  let fromNote: String?
+  switch role {
+  case .qa: fromNote = note.people.qa
+  case .ops: fromNote = note.people.ops
+  case .rm: fromNote = note.people.releaseManager
+  }
+  if let fromNote, !fromNote.isEmpty { return fromNote }
+  return ProcessInfo.processInfo.environment["USER"] ?? role.label
+}
+
+/// Reads `--at` on the note's date in the notebook's zone; now when absent.
+func resolveTime(_ text: String?, note: Note, zone: TimeZone) throws(NoteEditError) -> Date {
+  guard let text else { return Date() }
+  guard let time = NoteTime.parse(text, on: note.date, in: zone) else { throw .unreadableTime(text) }
+  return time
+}

@@ -1,0 +1,71 @@
+"""Test peer: a real SMTP server (aiosmtpd) on 127.0.0.1, on a port the system picks.
+
+Prints `PORT <n>` first, then one JSON line per message received (envelope sender, recipients,
+the bytes as latin-1 text, the authenticated user), and exits after --messages messages or
+--lifetime seconds, whichever comes first."""
+import argparse
+import asyncio
+import json
+import sys
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--messages", type=int, default=1)
+parser.add_argument("--lifetime", type=float, default=20)
+parser.add_argument("--auth", help="USER:PASSWORD the server requires")
+parser.add_argument("--reject-rcpt", action="append", default=[])
+options = parser.parse_args()
+
+
+class Handler:
+    def __init__(self, done):
+        self.done = done
+        self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in options.reject_rcpt:
+            return "550 5.1.1 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        record = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "data": envelope.original_content.decode("latin-1"),
+            "auth_user": session.auth_data.decode() if isinstance(session.auth_data, bytes) else None,
+        }
+        print(json.dumps(record), flush=True)
+        self.count += 1
+        if self.count >= options.messages:
+            asyncio.get_running_loop().call_later(0.05, self.done.set)
+        return "250 Message accepted"
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    if not isinstance(auth_data, LoginPassword) or options.auth is None:
+        return AuthResult(success=False, handled=False)
+    user, password = options.auth.split(":", 1)
+    ok = auth_data.login.decode() == user and auth_data.password.decode() == password
+    return AuthResult(success=ok, handled=False, auth_data=auth_data.login if ok else None)
+
+
+async def main():
+    done = asyncio.Event()
+    handler = Handler(done)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(
+            handler, hostname="smtp.test", authenticator=authenticator if options.auth else None,
+            auth_required=options.auth is not None, auth_require_tls=False, decode_data=False),
+        host="127.0.0.1", port=0)
+    print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
+    try:
+        await asyncio.wait_for(done.wait(), options.lifetime)
+    except asyncio.TimeoutError:
+        pass
+    server.close()
+
+
+asyncio.run(main())

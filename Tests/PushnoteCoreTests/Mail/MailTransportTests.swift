@@ -1,0 +1,132 @@
+import Foundation
+import PushnoteTestSupport
+import Testing
+
+@testable import PushnoteCore
+
+/// Sending through a stand-in `sendmail` the test writes and a real SMTP server (aiosmtpd) on 127.0.0.1.
+@Suite struct MailTransportTests {
+  /// A script standing in for `sendmail -t`: stores its arguments and standard input, exits with `status`.
+  static func fakeSendmail(in folder: TemporaryDirectory, status: Int = 0) throws -> String {
+    let path = folder.appending("sendmail")
+    let script = """
+      #!/bin/sh
+      printf '%s\\n' "$@" > "\(folder.appending("argv"))"
+      cat > "\(folder.appending("stdin"))"
+      echo "stand-in sendmail says hello" >&2
+      exit \(status)
+
+      """
+    try AtomicFile.write(script, to: path)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    return path
+  }
+
+  static func message() throws -> MailMessage { try MailFixtures.compose(MailFixtures.finishedNote()).message }
+
+  @Test func sendmailGetsDashTDashOiAndTheMessageWithLocalLineEnds() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-sendmail")
+    let message = try Self.message()
+    try await SendmailTransport(program: try Self.fakeSendmail(in: folder)).send(message)
+    #expect(try String(contentsOfFile: folder.appending("argv"), encoding: .utf8) == "-t\n-oi\n")
+    let received = try AtomicFile.read(folder.appending("stdin"))
+    #expect(received == Array(message.renderedText().replacingOccurrences(of: "\r\n", with: "\n").utf8))
+    #expect(!received.contains(0x0D))
+  }
+
+  @Test func aFailingSendmailIsATemporaryFailureWithWhatItSaid() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-sendmail")
+    let transport = SendmailTransport(program: try Self.fakeSendmail(in: folder, status: 75))
+    let error = await #expect(throws: MailError.self) { try await transport.send(try Self.message()) }
+    #expect(error?.exitStatus == .temporaryFailure)
+    #expect(error?.description.contains("stand-in sendmail says hello") == true)
+  }
+
+  @Test func aMissingSendmailIsAConfigurationError() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-sendmail")
+    let transport = SendmailTransport(program: folder.appending("nothing-here"))
+    let error = await #expect(throws: MailError.self) { try await transport.send(try Self.message()) }
+    #expect(error?.exitStatus == .configuration)
+  }
+
+  @Test func smtpDeliversTheExactBytesToEveryRecipient() async throws {
+    let server = try SMTPTestServer()
+    var message = try Self.message()
+    message.cc = [try MailAddress(name: "Ops", address: "ops@example.org", field: "cc")]
+    message.body = "A line.\n.\n..two dots\n.leading dot\n"
+    try await SMTPTransport(url: server.url, credentials: nil, timeout: 10).send(message)
+    let received = try server.received()
+    #expect(received.count == 1)
+    #expect(received.first?.mailFrom == "rm@example.org")
+    #expect(received.first?.rcptTos == ["dev-marketplace@lists.example.org", "ops@example.org"])
+    #expect(received.first?.data == message.renderedText())
+    #expect(received.first?.authUser == nil)
+    #expect(try MailOracle.parse(Array((received.first?.data ?? "").utf8)).parts.first?.content == message.body)
+  }
+
+  @Test func smtpAuthenticatesWithTheCredentialsGiven() async throws {
+    let server = try SMTPTestServer(auth: "pushbot:s3cret")
+    let message = try Self.message()
+    try await SMTPTransport(url: server.url, credentials: ("pushbot", "s3cret"), timeout: 10).send(message)
+    let received = try server.received()
+    #expect(received.first?.authUser == "pushbot")
+    #expect(received.first?.data == message.renderedText())
+  }
+
+  @Test func rejectedCredentialsArePermissionErrorsWithoutThePassword() async throws {
+    let server = try SMTPTestServer(lifetime: 10, auth: "pushbot:s3cret")
+    let transport = try SMTPTransport(url: server.url, credentials: ("pushbot", "wrong-password"), timeout: 10)
+    let error = await #expect(throws: MailError.self) { try await transport.send(try Self.message()) }
+    #expect(error?.exitStatus == .permission)
+    #expect(error?.description.contains("wrong-password") == false)
+    #expect(transport.description.contains("wrong-password") == false)
+  }
+
+  @Test func aRefusedRecipientFailsTheSend() async throws {
+    let server = try SMTPTestServer(lifetime: 10, rejecting: ["dev-marketplace@lists.example.org"])
+    let transport = try SMTPTransport(url: server.url, credentials: nil, timeout: 10)
+    let error = await #expect(throws: MailError.self) { try await transport.send(try Self.message()) }
+    #expect(error?.exitStatus == .temporaryFailure)
+    #expect(error?.description.contains("550") == true)
+  }
+
+  @Test func nobodyListeningIsATemporaryFailure() async throws {
+    let port = try Self.closedPort()
+    let transport = try SMTPTransport(url: "smtp://127.0.0.1:\(port)", credentials: nil, timeout: 5)
+    let error = await #expect(throws: MailError.self) { try await transport.send(try Self.message()) }
+    #expect(error?.exitStatus == .temporaryFailure)
+  }
+
+  @Test(arguments: ["sendmail", "smtp://mail.example.org:587", "smtp://127.0.0.1", "http://x", "smtp://user:pw@host:25", "smtp://"])
+  func transportsComeFromTheSetting(_ setting: String) {
+    var config = NotebookConfig.MailConfig()
+    config.transport = setting
+    let made = try? MailTransports.make(config: config, environment: [:])
+    switch setting {
+    case "sendmail": #expect(made is SendmailTransport)
+    case "smtp://mail.example.org:587": #expect((made as? SMTPTransport)?.port == 587)
+    case "smtp://127.0.0.1": #expect((made as? SMTPTransport)?.port == 25)
+    default: #expect(made == nil)
+    }
+  }
+
+  @Test func halfTheCredentialsIsAConfigurationError() {
+    var config = NotebookConfig.MailConfig()
+    config.transport = "smtp://127.0.0.1:2525"
+    #expect(throws: MailError.self) { try MailTransports.make(config: config, environment: ["PUSHNOTE_SMTP_USER": "u"]) }
+    let made = try? MailTransports.make(config: config, environment: ["PUSHNOTE_SMTP_USER": "u", "PUSHNOTE_SMTP_PASSWORD": "p"])
+    #expect((made as? SMTPTransport)?.credentials?.user == "u")
+  }
+
+  @Test func dotStuffingDoublesLeadingDots() {
+    let stuffed = SMTPTransport.dotStuffed(Array(".a\r\nb.\r\n..c\r\n".utf8))
+    #expect(String(decoding: stuffed, as: UTF8.self) == "..a\r\nb.\r\n...c\r\n")
+  }
+
+  /// A loopback port nothing listens on: bound, then closed.
+  static func closedPort() throws -> Int {
+    let result = try ProcessRunner.run(
+      "python3", ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()"])
+    return try #require(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+  }
+}
