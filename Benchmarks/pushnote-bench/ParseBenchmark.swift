@@ -1,5 +1,9 @@
 import ArgumentParser
 import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 import PushnoteCore
 import PushnoteTestSupport
 
@@ -23,39 +27,59 @@ struct ParseBenchmark: AsyncParsableCommand {
     let total = notes.reduce(0) { $0 + $1.count }
     let folder = try TemporaryDirectory(prefix: "pushnote-bench")
     let joined = folder.appending("corpus.md")
-    FileManager.default.createFile(atPath: joined, contents: Data(notes.joined()))
+    try Data(notes.joined()).write(to: URL(fileURLWithPath: joined))
     let config = NotebookConfig()
 
     var modelItems = 0
-    let ours = try fastest(runs) {
+    let ours = try fastest(runs, clock: ParseBenchmark.processCPU) {
       modelItems = 0
       for (index, note) in notes.enumerated() {
         let parsed = try ParsedNote(bytes: note, path: "2026/mkt-\(index).md", config: config)
         modelItems += parsed.note.sections.reduce(0) { $0 + $1.items.count } + parsed.note.compare.count
       }
     }
-    let markdownOnly = try fastest(runs) {
+    let markdownOnly = try fastest(runs, clock: ParseBenchmark.processCPU) {
       for note in notes { _ = try MarkdownDocument(bytes: note) }
     }
-    let reference = try fastest(runs) {
+    let reference = try fastest(runs, clock: ParseBenchmark.childrenCPU) {
       let result = try ProcessRunner.run(cmark, [joined])
       guard result.status == 0 else { throw ValidationError("\(cmark) failed: \(result.stderr)") }
     }
     print("corpus: \(notes.count) notes, \(total) bytes; \(modelItems) items and compare links found")
-    print(String(format: "pushnote parse (model + lint): %.1f ms", ours * 1000))
-    print(String(format: "  of which the Markdown layer (UTF-8 check, libcmark, Swift tree): %.1f ms", markdownOnly * 1000))
-    print(String(format: "cmark CLI (render to HTML, one process): %.1f ms", reference * 1000))
-    print(String(format: "ratio: %.2fx (goal <= 1.5x)", ours / reference))
+    print("CPU time (user + system), fastest of \(runs) runs; wall time in brackets")
+    print(String(format: "pushnote parse (model + lint): %.1f ms [%.1f ms]", ours.cpu * 1000, ours.wall * 1000))
+    print(String(format: "  of which the Markdown layer (UTF-8 check, libcmark, Swift tree): %.1f ms [%.1f ms]", markdownOnly.cpu * 1000, markdownOnly.wall * 1000))
+    print(String(format: "cmark CLI (render to HTML, one process): %.1f ms [%.1f ms]", reference.cpu * 1000, reference.wall * 1000))
+    print(String(format: "ratio: %.2fx CPU, %.2fx wall (goal <= 1.5x)", ours.cpu / reference.cpu, ours.wall / reference.wall))
   }
 
-  /// The fastest of `runs` timings of `body`, in seconds.
-  private func fastest(_ runs: Int, _ body: () throws -> Void) throws -> Double {
-    var best = Double.infinity
+  /// CPU seconds this process has used.
+  static func processCPU() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+  }
+
+  /// CPU seconds the finished child processes have used.
+  static func childrenCPU() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    func seconds(_ value: timeval) -> Double { Double(value.tv_sec) + Double(value.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+  }
+
+  /// The fastest of `runs` runs of `body`, in CPU seconds (by `clock`) and wall seconds.
+  ///
+  /// The machine is shared, so CPU time is the fair measure; wall time is shown beside it.
+  private func fastest(_ runs: Int, clock cpuClock: () -> Double, _ body: () throws -> Void) throws -> (cpu: Double, wall: Double) {
+    var best = (cpu: Double.infinity, wall: Double.infinity)
     for _ in 0..<max(1, runs) {
+      let cpuStart = cpuClock()
       let start = ContinuousClock.now
       try body()
       let elapsed = ContinuousClock.now - start
-      best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+      best.cpu = min(best.cpu, cpuClock() - cpuStart)
+      best.wall = min(best.wall, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
     return best
   }

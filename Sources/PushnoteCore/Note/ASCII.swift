@@ -58,6 +58,15 @@ enum ASCII {
     return nil
   }
 
+  /// Whether `bytes[range]` contains any of the needles, in one pass.
+  static func containsAny(_ bytes: [UInt8], _ range: Range<Int>, _ needles: [Needle]) -> Bool {
+    for index in range {
+      let byte = lowercased(bytes[index])
+      for needle in needles where needle.bytes.first == byte && hasPrefix(bytes, index..<range.upperBound, needle) { return true }
+    }
+    return false
+  }
+
   /// Whether `text` contains `needle` (ASCII, compared without case), without Foundation.
   static func contains(_ text: String, _ needle: Needle) -> Bool {
     let bytes = Array(text.utf8)
@@ -69,14 +78,17 @@ enum ASCII {
 }
 
 extension ASCII {
-  /// The text without leading and trailing characters from `characters` (pure Swift: Foundation's
+  /// The text without leading and trailing ASCII `characters` (pure Swift: Foundation's
   /// trimming goes through NSString on Linux and is many times slower).
   static func trimming(_ text: some StringProtocol, _ characters: String) -> String {
     let whole = Substring(text)
-    var start = whole.startIndex
-    var end = whole.endIndex
-    while start < end, characters.contains(whole[start]) { start = whole.index(after: start) }
-    while end > start, characters.contains(whole[whole.index(before: end)]) { end = whole.index(before: end) }
+    let trimmed = characters.utf8
+    let utf8 = whole.utf8
+    var start = utf8.startIndex
+    var end = utf8.endIndex
+    // The characters are ASCII, so their bytes never sit inside a multi-byte character.
+    while start < end, trimmed.contains(utf8[start]) { start = utf8.index(after: start) }
+    while end > start, trimmed.contains(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
     return String(whole[start..<end])
   }
 

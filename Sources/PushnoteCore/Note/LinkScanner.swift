@@ -89,12 +89,16 @@ enum LinkScanner {
     return (PushTag(date: date, repeatNumber: repeatNumber), start..<end)
   }
 
+  private static let compareWord = Array("compare".utf8)
+  private static let httpWord: ASCII.Needle = "http"
+  private static let commitWord = Array("commit".utf8)
+
   /// The link whose `://` is at `schemeEnd`, if it is an http(s) compare or commit URL.
   private static func link(in bytes: [UInt8], schemeEnd: Int) -> Link? {
     var schemeStart = schemeEnd
-    while schemeStart > 0, isLetter(bytes[schemeStart - 1]) { schemeStart -= 1 }
-    let scheme = String(decoding: bytes[schemeStart..<schemeEnd], as: UTF8.self).lowercased()
-    guard scheme == "http" || scheme == "https" else { return nil }
+    while schemeStart > 0, schemeEnd - schemeStart < 5, isLetter(bytes[schemeStart - 1]) { schemeStart -= 1 }
+    if schemeEnd - schemeStart == 5, ASCII.lowercased(bytes[schemeStart + 4]) != UInt8(ascii: "s") { schemeStart += 1 }
+    guard ASCII.hasPrefix(bytes, schemeStart..<schemeEnd, httpWord), schemeEnd - schemeStart <= 5 else { return nil }
     var index = schemeEnd + 3
     let hostStart = index
     while index < bytes.count, isHostByte(bytes[index]) { index += 1 }
@@ -106,10 +110,12 @@ enum LinkScanner {
       while end < bytes.count, isSegmentByte(bytes[end]) { end += 1 }
       guard end > segmentStart else { return nil }
       let segment = segmentStart..<end
-      let word = String(decoding: bytes[segment], as: UTF8.self)
-      if (word == "compare" || word == "commit"), let repo = repository(bytes, segments), end < bytes.count, bytes[end] == UInt8(ascii: "/") {
+      let isCompare = bytes[segment].elementsEqual(compareWord)
+      if isCompare || bytes[segment].elementsEqual(commitWord), end < bytes.count, bytes[end] == UInt8(ascii: "/"),
+        let repo = repository(bytes, segments)
+      {
         let refsStart = end + 1
-        let found = word == "compare" ? compareRefs(bytes, from: refsStart) : commitSHA(bytes, from: refsStart)
+        let found = isCompare ? compareRefs(bytes, from: refsStart) : commitSHA(bytes, from: refsStart)
         guard let (kind, refsEnd) = found else { return nil }
         return Link(kind: kind, repo: repo, range: schemeStart..<refsEnd)
       }

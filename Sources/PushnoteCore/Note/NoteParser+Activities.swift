@@ -6,6 +6,11 @@ extension NoteParser {
     "qa": "qa", "ops": "ops", "rm": "rm", "release manager": "rm", "release-manager": "rm", "push hero": "rm",
   ]
 
+  /// Words after a role that still mean the role: `QA sign-off:`.
+  static let signoffSuffixes = ["sign-offs", "sign-off", "signoffs", "signoff", "sign off", "signed off", "signed-off"]
+  /// The bytes that can start a role.
+  static let signoffFirstLetters = firstLetters(of: signoffRoles.keys)
+
   /// Words searched for in every item, made once.
   enum Words {
     static let waffle: ASCII.Needle = "waffle_"
@@ -21,9 +26,9 @@ extension NoteParser {
   /// commands anywhere (code blocks included).
   func readFlags(into note: inout Note, outline: Outline) {
     var flags: [(offset: Int, flag: Note.Flag)] = []
-    for item in outline.items where !item.firstLine.isEmpty && !ASCII.contains(bytes, item.firstLine, Words.waffle) {
-      let mentionsFlag = Words.flagKinds.contains { ASCII.contains(bytes, item.firstLine, $0) }
-      guard mentionsFlag, let found = flag(in: words(item.firstLine)) else { continue }
+    for item in outline.items where ASCII.containsAny(bytes, item.firstLine, Words.flagKinds) {
+      // `waffle_switch …` commands are read below, wherever they are.
+      guard !ASCII.contains(bytes, item.firstLine, Words.waffle), let found = flag(in: words(item.firstLine)) else { continue }
       let flag = Note.Flag(
         name: found.name, kind: found.kind, desired: found.desired, done: item.isDone, line: item.line, range: item.range)
       flags.append((item.range.lowerBound, flag))
@@ -99,9 +104,8 @@ extension NoteParser {
 
   /// Items of a Migrations section, and items elsewhere that name migration files.
   func readMigrations(into note: inout Note, outline: Outline) {
-    let migrationSections = outline.sections.indices.map { section($0, in: outline, mentions: Words.migrationSection) }
     for item in outline.items where !item.text.isEmpty {
-      let inSection = item.section.map { migrationSections[$0] } ?? false
+      let inSection = item.section.map { outline.migrationSections[$0] } ?? false
       let body = item.paragraphRange ?? item.range
       guard inSection || Words.migrationFiles.contains(where: { ASCII.contains(bytes, body, $0) }) else { continue }
       note.migrations.append(
@@ -128,14 +132,15 @@ extension NoteParser {
     let signoffSections = outline.sections.indices.map { section($0, in: outline, mentions: Words.signoffSection) }
     for item in outline.items where !item.firstLine.isEmpty {
       let line = item.firstLine
-      guard let colon = bytes[line.lowerBound..<min(line.upperBound, line.lowerBound + 41)].firstIndex(of: UInt8(ascii: ":")),
+      guard mayStartName(line, NoteParser.signoffFirstLetters),
+        let colon = bytes[line.lowerBound..<min(line.upperBound, line.lowerBound + 41)].firstIndex(of: UInt8(ascii: ":")),
         item.boxOffset != nil || (item.section.map { signoffSections[$0] } ?? false)
       else { continue }
       var label = normalizedName(line.lowerBound..<colon)
-      for suffix in ["sign-offs", "sign-off", "signoffs", "signoff", "sign off", "signed off", "signed-off"] where label.hasSuffix(suffix) {
-        label.removeLast(suffix.count)
+      for suffix in NoteParser.signoffSuffixes where label.utf8.count > suffix.utf8.count && label.hasSuffix(suffix) {
+        label = ASCII.trimming(label.dropLast(suffix.count), ASCII.blanks)
       }
-      guard let role = NoteParser.signoffRoles[ASCII.trimming(label, ASCII.blanks)] else { continue }
+      guard let role = NoteParser.signoffRoles[label] else { continue }
       var valueStart = colon + 1
       while valueStart < line.upperBound, ASCII.isBlank(bytes[valueStart]) { valueStart += 1 }
       let valueRange = ASCII.trimmed(bytes, valueStart..<line.upperBound)

@@ -9,6 +9,12 @@ extension NoteParser {
     "mail sent": "mail", "hand-over sent": "handover", "handover sent": "handover",
   ]
 
+  /// The bytes that can start a header field's name.
+  static let headerFirstLetters = firstLetters(of: headerKeys.keys)
+
+  /// The sentence of AMO notes that names the release manager.
+  static let pushHeroWords: ASCII.Needle = "push hero is "
+
   /// Reads the header fields before the first `##`, the people, the date, the tag and the pad.
   func readHeader(into note: inout Note, outline: Outline) {
     var candidates: [(range: Range<Int>, line: Int)] = []
@@ -37,7 +43,9 @@ extension NoteParser {
 
   /// `Name: value` on a line, when the name is a header field's.
   func headerField(_ range: Range<Int>, line: Int) -> Note.HeaderField? {
-    guard let colon = bytes[range].firstIndex(of: UInt8(ascii: ":")), colon - range.lowerBound <= 40 else { return nil }
+    guard mayStartName(range, NoteParser.headerFirstLetters),
+      let colon = bytes[range.lowerBound..<min(range.upperBound, range.lowerBound + 41)].firstIndex(of: UInt8(ascii: ":"))
+    else { return nil }
     let name = normalizedName(range.lowerBound..<colon)
     guard let key = NoteParser.headerKeys[name] else { return nil }
     var valueStart = colon + 1
@@ -50,7 +58,7 @@ extension NoteParser {
   /// "This week's push hero is [@mat](https://github.com/diox)": the name after "push hero is".
   private func pushHero(_ ranges: [Range<Int>]) -> String? {
     for range in ranges {
-      guard let found = ASCII.firstIndex(of: "push hero is ", in: bytes, range) else { continue }
+      guard let found = ASCII.firstIndex(of: NoteParser.pushHeroWords, in: bytes, range) else { continue }
       let rest = source.string(found + 13..<range.upperBound)
       if let name = personName(rest)?.split(separator: " ").first { return String(name) }
     }
@@ -71,7 +79,7 @@ extension NoteParser {
 
   /// The first `YYYY-MM-DD` (or `YYYY.MM.DD`) word in a text.
   func dateInText(_ text: String) -> PushDate? {
-    for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+    for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) where word.utf8.count >= 10 && word.utf8.contains(where: ASCII.isDigit) {
       let trimmed = ASCII.trimming(word, "()[],:;`*_")
       if let date = PushDate(trimmed) { return date }
       if let tag = PushTag(trimmed) { return tag.date }

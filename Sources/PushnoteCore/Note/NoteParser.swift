@@ -45,7 +45,8 @@ public struct NoteParser {
     var boxOffset: Int?
     /// Its checklist state; nil for a list item that is not a checklist item.
     var state: Note.ItemState?
-    /// The plain text of its first paragraph after the box.
+    /// The plain text of its first paragraph after the box; empty for an item that is neither a
+    /// checklist item nor a possible migration.
     var text: String
     /// The raw bytes of its first paragraph's first line, after the box and the blanks after it.
     var firstLine: Range<Int>
@@ -70,6 +71,8 @@ public struct NoteParser {
     var sections: [Note.Section] = []
     /// The sections' titles as bytes, to match words against.
     var sectionKeys: [[UInt8]] = []
+    /// Whether each section's title mentions migrations.
+    var migrationSections: [Bool] = []
     var items: [Item] = []
     var lines: [TextLine] = []
     /// Where the header ends: the first section that is not the title.
@@ -107,6 +110,7 @@ public struct NoteParser {
       outline.sections.append(section)
       outline.sectionKeys.append(Array(start.title.utf8))
     }
+    outline.migrationSections = outline.sections.indices.map { section($0, in: outline, mentions: Words.migrationSection) }
     outline.headerEnd = starts.first { $0.level != 1 }?.offset ?? bytes.count
     let sectionOffsets = starts.map(\.offset)
     for block in document.blocks { collect(block, parent: nil, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline) }
@@ -187,18 +191,33 @@ public struct NoteParser {
   }
 
   /// The lines of a paragraph: the first from the paragraph's start, the others without their indent.
-  func paragraphLines(_ paragraph: MarkdownBlock, section: Int? = nil) -> [TextLine] {
+  ///
+  /// `skipFirst` leaves out the first line (an item's, read with the item); `keep` filters lines.
+  func paragraphLines(
+    _ paragraph: MarkdownBlock, section: Int? = nil, skipFirst: Bool = false, keep: (Range<Int>) -> Bool = { _ in true }
+  ) -> [TextLine] {
     guard !paragraph.range.isEmpty else { return [] }
     let lastLine = source.location(ofOffset: paragraph.range.upperBound - 1).line
+    let firstLine = paragraph.line + (skipFirst ? 1 : 0)
+    guard firstLine <= lastLine else { return [] }
     var result: [TextLine] = []
-    for number in paragraph.line...max(paragraph.line, lastLine) {
+    for number in firstLine...lastLine {
       let full = source.lineRange(number)
       var start = number == paragraph.line ? paragraph.range.lowerBound : full.lowerBound
       while start < full.upperBound, ASCII.isBlank(bytes[start]) || bytes[start] == UInt8(ascii: ">") { start += 1 }
-      let end = min(full.upperBound, paragraph.range.upperBound)
-      result.append(TextLine(range: start..<max(start, end), line: number, section: section))
+      let range = start..<max(start, min(full.upperBound, paragraph.range.upperBound))
+      if keep(range) { result.append(TextLine(range: range, line: number, section: section)) }
     }
     return result
+  }
+
+  /// Whether a paragraph line outside the header can matter: timeline lines start with a digit or
+  /// with `s`, `e`, `f` or `p` (`start:`, `end:`, `finished:`, `push started:`).
+  func mayHoldTimelineEntry(_ range: Range<Int>) -> Bool {
+    guard let first = range.first.map({ bytes[$0] }) else { return false }
+    let lowered = first | 0x20
+    return ASCII.isDigit(first) || lowered == UInt8(ascii: "s") || lowered == UInt8(ascii: "e") || lowered == UInt8(ascii: "f")
+      || lowered == UInt8(ascii: "p")
   }
 
   /// Walks a block, collecting items and paragraph lines.
@@ -206,15 +225,17 @@ public struct NoteParser {
     let section = NoteParser.lastIndex(in: sectionOffsets, atOrBefore: block.range.lowerBound)
     switch block.kind {
     case .item:
-      let item = makeItem(block, parent: parent, section: section)
+      let item = makeItem(block, parent: parent, section: section, migrationSection: section.map { outline.migrationSections[$0] } ?? false)
       outline.items.append(item)
       let index = outline.items.count - 1
       for (position, child) in block.children.enumerated() {
         collect(child, parent: index, itemFirstParagraph: position == 0, sectionOffsets: sectionOffsets, into: &outline)
       }
     case .paragraph:
-      var lines = paragraphLines(block, section: section)
-      if itemFirstParagraph, !lines.isEmpty { lines.removeFirst() }
+      let headerEnd = outline.headerEnd
+      let lines = paragraphLines(block, section: section, skipFirst: itemFirstParagraph) { range in
+        range.lowerBound < headerEnd || mayHoldTimelineEntry(range)
+      }
       outline.lines.append(contentsOf: lines)
     default:
       for child in block.children { collect(child, parent: parent, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline) }
@@ -222,7 +243,9 @@ public struct NoteParser {
   }
 
   /// An item: its box, state, text and first line.
-  private func makeItem(_ block: MarkdownBlock, parent: Int?, section: Int?) -> Item {
+  ///
+  /// The text is read for checklist items and possible migrations only: nothing else uses it.
+  private func makeItem(_ block: MarkdownBlock, parent: Int?, section: Int?, migrationSection: Bool) -> Item {
     guard let paragraph = block.children.first, paragraph.kind == .paragraph else {
       let empty = block.range.lowerBound..<block.range.lowerBound
       return Item(
@@ -233,7 +256,7 @@ public struct NoteParser {
     var boxOffset: Int?
     var state: Note.ItemState?
     if start + 2 < bytes.count, bytes[start] == UInt8(ascii: "["), bytes[start + 2] == UInt8(ascii: "]"),
-      start + 3 >= bytes.count || [0x20, 0x09, 0x0D, 0x0A].contains(bytes[start + 3])
+      start + 3 >= bytes.count || ASCII.isBlank(bytes[start + 3]) || bytes[start + 3] == 0x0A || bytes[start + 3] == 0x0D
     {
       switch bytes[start + 1] {
       case UInt8(ascii: " "): state = .open
@@ -248,9 +271,10 @@ public struct NoteParser {
     let body = textStart..<paragraph.range.upperBound
     if isStruck(body), state != .notApplicable { state = .done }
     let lineEnd = min(source.lineRange(paragraph.line).upperBound, paragraph.range.upperBound)
+    let needsText = state != nil || migrationSection || NoteParser.Words.migrationFiles.contains { ASCII.contains(bytes, paragraph.range, $0) }
     return Item(
       range: block.range, line: block.line, parent: parent, section: section, paragraphRange: paragraph.range, textLine: paragraph.line,
-      boxOffset: boxOffset, state: state, text: itemText(paragraph, box: boxOffset.map { bytes[$0] }),
+      boxOffset: boxOffset, state: state, text: needsText ? itemText(paragraph, box: boxOffset.map { bytes[$0] }) : "",
       firstLine: ASCII.trimmed(bytes, textStart..<max(textStart, lineEnd)))
   }
 
@@ -322,6 +346,26 @@ public struct NoteParser {
     let start = result.firstIndex { !isDecoration($0) } ?? result.count
     let end = (result.lastIndex { !isDecoration($0) } ?? -1) + 1
     return start < end ? String(decoding: result[start..<end], as: UTF8.self) : ""
+  }
+
+  /// A table of the bytes that can start one of `names` (lowercase ASCII), to skip most lines
+  /// before building a name.
+  static func firstLetters(of names: some Sequence<String>) -> [Bool] {
+    var table = [Bool](repeating: false, count: 256)
+    for name in names {
+      guard let first = name.utf8.first else { continue }
+      table[Int(first)] = true
+      if ASCII.isLetter(first) { table[Int(first & 0xDF)] = true }
+    }
+    return table
+  }
+
+  /// Whether the name at the start of `range` (after `*`, `_` or a backquote) may be one whose
+  /// first letters are in `table`.
+  func mayStartName(_ range: Range<Int>, _ table: [Bool]) -> Bool {
+    var index = range.lowerBound
+    while index < range.upperBound, bytes[index] == 0x2A || bytes[index] == 0x5F || bytes[index] == 0x60 { index += 1 }
+    return index < range.upperBound && table[Int(bytes[index])]
   }
 
   /// Whether the section of an index has a title that mentions one of the words (lowercase).

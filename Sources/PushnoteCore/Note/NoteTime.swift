@@ -91,15 +91,15 @@ public enum NoteTime {
       + sign + two(absolute / 3600) + ":" + two(absolute % 3600 / 60)
   }
 
-  /// The instant a wall-clock time of a day has in a zone (the later one in a repeated hour).
+  /// The instant a wall-clock time of a day has in a zone (in a repeated hour the earlier one; in a
+  /// skipped hour, the clock reading as if the change had not happened yet).
+  ///
+  /// Two offset look-ups instead of a `Calendar`, which is costly to make for every time of a note.
   static func instant(_ day: PushDate, seconds: Int, in zone: TimeZone) -> Date {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = zone
-    let components = DateComponents(
-      year: day.year, month: day.month, day: day.day, hour: seconds / 3600, minute: seconds % 3600 / 60, second: seconds % 60)
-    if let date = calendar.date(from: components) { return date }
-    let utc = Double(day.daysSinceEpoch * 86_400 + seconds)
-    return Date(timeIntervalSince1970: utc - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: utc))))
+    let wall = Double(day.daysSinceEpoch * 86_400 + seconds)
+    let guess = wall - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall)))
+    let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: guess))
+    return Date(timeIntervalSince1970: wall - Double(offset))
   }
 
   private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }

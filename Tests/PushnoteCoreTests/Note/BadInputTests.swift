@@ -70,21 +70,26 @@ import Testing
   }
 
   @Test func fiveMegabyteNote() throws {
+    // Mostly prose, as a long-running note grows; enough structure to exercise every reader.
+    let prose = String(repeating: "QA looked at the stage server again and found nothing worrying, see the dashboard. ", count: 50)
     var text = "# Marketplace push 2026-12-01\n\n- Release manager: ddurst\n\n"
     var week = 0
     while text.utf8.count < 5_000_000 {
       week += 1
       text += "## Section \(week)\n\n- [x] https://github.com/mozilla/zamboni/compare/2026.11.24...2026.12.01\n"
-      text += "- [ ] switch `flag-\(week)` on\n- ~~https://github.com/mozilla/zamboni/commit/4be0ca4973917a4f9aba5d6db94757112e639ca0~~\n"
-      text += "- 11:02 pushed \(week) with some text to make the line longer than it needs to be, ok\n\n"
-      text += "Some paragraph text that goes on for a while, with `code` and *emphasis* and a [link](https://example.org).\n\n"
+      text += "- [ ] switch `flag-\(week)` on\n- ~~https://github.com/mozilla/zamboni/commit/4be0ca4973917a4f9aba5d6db94757112e639ca0~~\n\n"
+      text += prose + "\n\n    indented code \(week)\n\n"
     }
-    let note = try parse(text).note
+    let parsed = try parse(text)
+    let note = parsed.note
+    #expect(parsed.source.bytes.count >= 5_000_000)
     #expect(note.sections.count == week + 1)
     #expect(note.compare.count == week)
-    #expect(note.cherryPicks.count == week)
+    #expect(note.cherryPicks.count == week && note.cherryPicks.allSatisfy { $0.done })
     #expect(note.flags.count == week)
-    #expect(note.sections[1].progress == Note.Progress(note.sections[1].items))
+    #expect(note.sections.last?.progress.done == 2 && note.sections.last?.progress.total == 3)
+    #expect(note.sections.last?.range.upperBound == parsed.source.bytes.count)
     #expect(note.people.releaseManager == "ddurst")
   }
+
 }
