@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 import PushnoteCore
 import PushnoteTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `pushnote-bench parse`: parse about 2.5 MB of generated notes into the model (lint included) and
 /// compare with the `cmark` command rendering the same bytes to HTML, measured in the same run.
@@ -48,7 +48,10 @@ struct ParseBenchmark: AsyncParsableCommand {
     print("corpus: \(notes.count) notes, \(total) bytes; \(modelItems) items and compare links found")
     print("CPU time (user + system), fastest of \(runs) runs; wall time in brackets")
     print(String(format: "pushnote parse (model + lint): %.1f ms [%.1f ms]", ours.cpu * 1000, ours.wall * 1000))
-    print(String(format: "  of which the Markdown layer (UTF-8 check, libcmark, Swift tree): %.1f ms [%.1f ms]", markdownOnly.cpu * 1000, markdownOnly.wall * 1000))
+    print(
+      String(
+        format: "  of which the Markdown layer (UTF-8 check, libcmark, Swift tree): %.1f ms [%.1f ms]", markdownOnly.cpu * 1000,
+        markdownOnly.wall * 1000))
     print(String(format: "cmark CLI (render to HTML, one process): %.1f ms [%.1f ms]", reference.cpu * 1000, reference.wall * 1000))
     print(String(format: "ratio: %.2fx CPU, %.2fx wall (goal <= 1.5x)", ours.cpu / reference.cpu, ours.wall / reference.wall))
   }
@@ -105,7 +108,9 @@ struct ParseBenchmark: AsyncParsableCommand {
         for name in repositories { text += "- https://github.com/mozilla/\(name)/compare/\(PushTag(date: previous).name)...\(tag)\n" }
         text += "\n## Cherry-picks\n\n- [x] https://github.com/mozilla/zamboni/commit/4be0ca4973917a4f9aba5d6db94757112e639ca0 \(tag)-1\n"
         text += "- ~~https://github.com/mozilla/fireplace/commit/973611e432b8fcf7702d3c714a123cada21541d3~~\n\n## Before we push\n\n"
-        for step in 1...12 { text += "- [\(step % 3 == 0 ? " " : "x")] Step \(step): check **stage** and `logs` for [bug \(step)](https://bugzil.la/\(step))\n" }
+        for step in 1...12 {
+          text += "- [\(step % 3 == 0 ? " " : "x")] Step \(step): check **stage** and `logs` for [bug \(step)](https://bugzil.la/\(step))\n"
+        }
         text += "\n## Flags\n\n- [x] switch `search-\(week)` on\n- [ ] flag `paid-apps` off\n\n## Migrations\n\n"
         text += "- [x] `migrations/\(week)-add-index.sql` (zamboni)\n\n## Notes\n\n"
         for paragraph in 1...6 {

@@ -31,7 +31,9 @@ import Testing
     let lines = result.stdout.components(separatedBy: "\n")
     #expect(lines.first == "Marketplace push 2026-12-01")
     #expect(lines.contains("  Before we push    [#############-------]  2/3"))
-    #expect(lines.contains("  mozilla/solitude  2026.11.24-2...2026.12.01  https://github.com/mozilla/solitude/compare/2026.11.24-2...2026.12.01"))
+    #expect(
+      lines.contains("  mozilla/solitude  2026.11.24-2...2026.12.01  https://github.com/mozilla/solitude/compare/2026.11.24-2...2026.12.01")
+    )
     #expect(lines.contains("  [x] switch enable-new-search → on"))
     #expect(lines.contains("  [x] qa  krupa  2026-12-01T12:10:00-08:00"))
     #expect(lines.contains("Duration: 1h 31m"))
@@ -44,7 +46,8 @@ import Testing
     let lines = result.stdout.split(separator: "\n").map(String.init)
     #expect(lines.count == 9)
     #expect(lines.first == "mkt-2026-12-08.md:1:20: error: template placeholder 'YYYY.MM.DD' left in the note")
-    #expect(lines.contains("mkt-2026-12-08.md:17:1: error: leftover conflict markers (lines 17 to 21); resolve them and remove the markers"))
+    #expect(
+      lines.contains("mkt-2026-12-08.md:17:1: error: leftover conflict markers (lines 17 to 21); resolve them and remove the markers"))
     #expect(lines.last == "mkt-2026-12-08.md:34:1: warning: timeline out of order: 'stage verified' is before line 33")
   }
 
@@ -64,7 +67,9 @@ import Testing
     let reports = try JSONDecoder().decode([Report].self, from: Data(result.stdout.utf8))
     #expect(reports.map(\.file) == ["mkt-2026-12-01.md", "mkt-2026-12-08.md"])
     #expect(reports.map(\.problems.count) == [0, 9])
-    #expect(reports[1].problems.first == Note.Problem(severity: .error, line: 1, column: 20, message: "template placeholder 'YYYY.MM.DD' left in the note"))
+    #expect(
+      reports[1].problems.first
+        == Note.Problem(severity: .error, line: 1, column: 20, message: "template placeholder 'YYYY.MM.DD' left in the note"))
   }
 
   @Test func invalidUTF8IsAnErrorWithItsOffset() throws {

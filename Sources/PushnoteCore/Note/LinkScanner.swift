@@ -75,7 +75,9 @@ enum LinkScanner {
     guard start + 10 <= limit else { return nil }
     if start > 0, isDigit(bytes[start - 1]) || isLetter(bytes[start - 1]) { return nil }
     for offset in [0, 1, 2, 3, 5, 6, 8, 9] where !isDigit(bytes[start + offset]) { return nil }
-    guard let date = PushDate(year: number(bytes, start..<start + 4), month: number(bytes, start + 5..<start + 7), day: number(bytes, start + 8..<start + 10))
+    guard
+      let date = PushDate(
+        year: number(bytes, start..<start + 4), month: number(bytes, start + 5..<start + 7), day: number(bytes, start + 8..<start + 10))
     else { return nil }
     var end = start + 10
     var repeatNumber = 0
@@ -142,7 +144,9 @@ enum LinkScanner {
       index += 1
     }
     let fromEnd = index
-    guard fromEnd > start, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), bytes[index + 1] == UInt8(ascii: ".") else { return nil }
+    guard fromEnd > start, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), bytes[index + 1] == UInt8(ascii: ".") else {
+      return nil
+    }
     index += 2
     if index < bytes.count, bytes[index] == UInt8(ascii: ".") { index += 1 }
     let toStart = index

@@ -4,7 +4,9 @@ import Foundation
 /// `file:line:col: error|warning: message` and exits 65 when there is an error.
 public struct NoteLinter: Sendable {
   /// Template placeholders that must not survive into a real note.
-  static let placeholders: [ASCII.Needle] = ["YYYY.MM.DD", "YYYY-MM-DD", "<push hero>", "<release manager>", "<qa>", "<ops>", "<name>", "{{"]
+  static let placeholders: [ASCII.Needle] = [
+    "YYYY.MM.DD", "YYYY-MM-DD", "<push hero>", "<release manager>", "<qa>", "<ops>", "<name>", "{{",
+  ]
 
   /// A linter.
   public init() {}
@@ -67,6 +69,7 @@ public struct NoteLinter: Sendable {
     }
 
     /// A `<<<<<<<` line, later a `=======` line, later a `>>>>>>>` line: a merge left unresolved.
+    ///
     /// A lone `=======` under text is a Setext heading and is not reported.
     mutating func conflictMarkers() {
       var opening: Int?
@@ -105,7 +108,8 @@ public struct NoteLinter: Sendable {
         let key = ASCII.trimming(section.title, " :").lowercased()
         guard !key.isEmpty else { continue }
         if let first = seen[key] {
-          report(.warning, line: section.line, "duplicate section '\(section.title)' (first at line \(first)); sync matches sections by title")
+          report(
+            .warning, line: section.line, "duplicate section '\(section.title)' (first at line \(first)); sync matches sections by title")
         } else {
           seen[key] = section.line
         }
@@ -121,7 +125,9 @@ public struct NoteLinter: Sendable {
       }
       if let date = note.date {
         for link in note.compare where LinkScanner.pushTag(link.to)?.date != date {
-          report(.error, at: link.range.lowerBound, "compare link for \(link.repo) ends at '\(link.to)', not at this week's tag \(PushTag(date: date).name)")
+          report(
+            .error, at: link.range.lowerBound,
+            "compare link for \(link.repo) ends at '\(link.to)', not at this week's tag \(PushTag(date: date).name)")
         }
       } else {
         disagreeingTags()
@@ -136,7 +142,10 @@ public struct NoteLinter: Sendable {
         // A repeat push adds a link that continues the first (`-1...-2`); anything else disagrees.
         let chained = earlier.to == link.from || link.to == earlier.from
         if (earlier.from != link.from || earlier.to != link.to) && !chained {
-          report(.warning, at: link.range.lowerBound, "compare link for \(link.repo) (\(link.from)...\(link.to)) disagrees with line \(earlier.line) (\(earlier.from)...\(earlier.to))")
+          report(
+            .warning, at: link.range.lowerBound,
+            "compare link for \(link.repo) (\(link.from)...\(link.to)) disagrees with line \(earlier.line) (\(earlier.from)...\(earlier.to))"
+          )
         }
       }
     }
@@ -148,7 +157,9 @@ public struct NoteLinter: Sendable {
       for (_, date) in dated { counts[date, default: 0] += 1 }
       guard counts.count > 1, let common = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return }
       for (link, date) in dated where date != common {
-        report(.error, at: link.range.lowerBound, "tag '\(link.to)' for \(link.repo) disagrees with the other repositories' \(PushTag(date: common).name)")
+        report(
+          .error, at: link.range.lowerBound,
+          "tag '\(link.to)' for \(link.repo) disagrees with the other repositories' \(PushTag(date: common).name)")
       }
     }
 
@@ -161,11 +172,13 @@ public struct NoteLinter: Sendable {
       }
       // Signed off: the release manager ticked theirs; without a release manager line, everyone did.
       let releaseManager = note.signoffs.filter { $0.role == "rm" }
-      let signing = releaseManager.isEmpty ? (note.signoffs.allSatisfy(\.done) ? note.signoffs.last : nil) : releaseManager.first(where: \.done)
+      let signing =
+        releaseManager.isEmpty ? (note.signoffs.allSatisfy(\.done) ? note.signoffs.last : nil) : releaseManager.first(where: \.done)
       guard let signing else { return }
       for section in note.sections {
         for item in section.items where item.state == .open {
-          report(.error, at: item.boxOffset ?? item.range.lowerBound, "open item in a note signed off at line \(signing.line): \(item.text)")
+          report(
+            .error, at: item.boxOffset ?? item.range.lowerBound, "open item in a note signed off at line \(signing.line): \(item.text)")
         }
       }
     }

@@ -69,7 +69,8 @@ extension NoteParser {
       guard ["switch", "flag", "sample"].contains(kind), index + 1 < words.count else { continue }
       let nameWord = words[index + 1]
       let name = ASCII.trimming(nameWord, "`'\"*_,.;:()")
-      guard !name.isEmpty, name.utf8.allSatisfy({ ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") })
+      guard !name.isEmpty,
+        name.utf8.allSatisfy({ ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") })
       else { continue }
       let following = words[(index + 2)...].first { !$0.hasPrefix("--") }
       let desired = following.flatMap { NoteParser.desiredState($0) }
@@ -109,7 +110,8 @@ extension NoteParser {
       let body = item.paragraphRange ?? item.range
       guard inSection || Words.migrationFiles.contains(where: { ASCII.contains(bytes, body, $0) }) else { continue }
       note.migrations.append(
-        Note.Migration(text: item.text, repo: repository(in: item.range, text: item.text), done: item.isDone, line: item.line, range: item.range))
+        Note.Migration(
+          text: item.text, repo: repository(in: item.range, text: item.text), done: item.isDone, line: item.line, range: item.range))
     }
   }
 
@@ -117,7 +119,8 @@ extension NoteParser {
   /// `OWNER/NAME` or `NAME` as a word.
   private func repository(in range: Range<Int>, text: String) -> String? {
     if let link = LinkScanner.links(in: Array(bytes[range])).first { return link.repo }
-    let words = Set(text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "_" && $0 != "/" && $0 != "." }).map(String.init))
+    let words = Set(
+      text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "_" && $0 != "/" && $0 != "." }).map(String.init))
     for repository in config.repositories {
       let shortName = repository.name.split(separator: "/").last.map(String.init) ?? repository.name
       if words.contains(repository.name) || words.contains(shortName) { return repository.name }

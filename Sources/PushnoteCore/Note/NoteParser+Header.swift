@@ -31,7 +31,8 @@ extension NoteParser {
     note.people.ops = value("ops").flatMap(personName)
 
     let tagField = value("tag").flatMap { PushTag($0) }
-    note.date = value("date").flatMap { PushDate($0) } ?? tagField?.date ?? note.title.flatMap(dateInText)
+    note.date =
+      value("date").flatMap { PushDate($0) } ?? tagField?.date ?? note.title.flatMap(dateInText)
       ?? path.flatMap(Notebook.date(fromPath:))
     note.tag = tagField?.name ?? value("tag") ?? note.date.map { PushTag(date: $0).name }
     if let pad = value("pad") {
@@ -79,7 +80,8 @@ extension NoteParser {
 
   /// The first `YYYY-MM-DD` (or `YYYY.MM.DD`) word in a text.
   func dateInText(_ text: String) -> PushDate? {
-    for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) where word.utf8.count >= 10 && word.utf8.contains(where: ASCII.isDigit) {
+    for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    where word.utf8.count >= 10 && word.utf8.contains(where: ASCII.isDigit) {
       let trimmed = ASCII.trimming(word, "()[],:;`*_")
       if let date = PushDate(trimmed) { return date }
       if let tag = PushTag(trimmed) { return tag.date }

@@ -23,7 +23,9 @@ extension NoteParser {
     var mark: Note.TimelineEntry.Mark
   }
 
-  /// Timeline entries: `start:`/`end:` lines anywhere, `TIME: text` lines anywhere, and `TIME text`
+  /// Reads the timeline and the push's duration.
+  ///
+  /// Entries are `start:`/`end:` lines anywhere, `TIME: text` lines anywhere, and `TIME text`
   /// lines or items in a Timeline or Stats section. The duration runs from the first start to the
   /// last end.
   func readTimeline(into note: inout Note, outline: Outline) {
@@ -56,7 +58,8 @@ extension NoteParser {
         if entry.mark == .end { ends.append(date) }
       }
       note.timeline.append(
-        Note.TimelineEntry(event: entry.event, at: at.map { NoteTime.iso($0, in: config.timeZone) }, line: entry.line, range: entry.range, mark: entry.mark))
+        Note.TimelineEntry(
+          event: entry.event, at: at.map { NoteTime.iso($0, in: config.timeZone) }, line: entry.line, range: entry.range, mark: entry.mark))
     }
     if let first = starts.min(), let last = ends.max(), last >= first {
       note.durationSeconds = Int(last.timeIntervalSince(first).rounded())
@@ -78,7 +81,9 @@ extension NoteParser {
       let match = valueStart < range.upperBound ? NoteTime.leading(bytes, from: valueStart, on: date, in: config.timeZone) : nil
       return PendingEntry(event: mark.rawValue, match: match, line: line, range: range, mark: mark)
     }
-    guard ASCII.isDigit(first), let match = NoteTime.leading(bytes, from: range.lowerBound, on: date, in: config.timeZone) else { return nil }
+    guard ASCII.isDigit(first), let match = NoteTime.leading(bytes, from: range.lowerBound, on: date, in: config.timeZone) else {
+      return nil
+    }
     var index = range.lowerBound + match.length
     while index < range.upperBound, ASCII.isBlank(bytes[index]) { index += 1 }
     var separated = false

@@ -162,8 +162,9 @@ public struct NoteParser {
     return starts
   }
 
-  /// Lines of a paragraph ending with a colon (`Pushing:`), each with the lines before it in the same
-  /// paragraph (at most three) as its title. Field lines (`ops: jason`, `start:`) are not titles.
+  /// Pad-era titles: lines of a paragraph ending with a colon (`Pushing:`).
+  ///
+  /// A title takes in the lines before it in the same paragraph (at most three). Field lines (`ops: jason`, `start:`) are not titles.
   func padTitles(in paragraph: MarkdownBlock) -> [SectionStart] {
     var result: [SectionStart] = []
     let lines = paragraphLines(paragraph)
@@ -238,7 +239,9 @@ public struct NoteParser {
       }
       outline.lines.append(contentsOf: lines)
     default:
-      for child in block.children { collect(child, parent: parent, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline) }
+      for child in block.children {
+        collect(child, parent: parent, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline)
+      }
     }
   }
 
@@ -271,14 +274,17 @@ public struct NoteParser {
     let body = textStart..<paragraph.range.upperBound
     if isStruck(body), state != .notApplicable { state = .done }
     let lineEnd = min(source.lineRange(paragraph.line).upperBound, paragraph.range.upperBound)
-    let needsText = state != nil || migrationSection || NoteParser.Words.migrationFiles.contains { ASCII.contains(bytes, paragraph.range, $0) }
+    let needsText =
+      state != nil || migrationSection || NoteParser.Words.migrationFiles.contains { ASCII.contains(bytes, paragraph.range, $0) }
     return Item(
       range: block.range, line: block.line, parent: parent, section: section, paragraphRange: paragraph.range, textLine: paragraph.line,
       boxOffset: boxOffset, state: state, text: needsText ? itemText(paragraph, box: boxOffset.map { bytes[$0] }) : "",
       firstLine: ASCII.trimmed(bytes, textStart..<max(textStart, lineEnd)))
   }
 
-  /// The plain text of a first paragraph without its box. A `[x]` that a link definition `[x]: /url`
+  /// The plain text of a first paragraph without its box.
+  ///
+  /// A `[x]` that a link definition `[x]: /url`
   /// turned into a link reads as `x`.
   private func itemText(_ paragraph: MarkdownBlock, box: UInt8?) -> String {
     var text = Substring(paragraph.plainText)
@@ -296,12 +302,15 @@ public struct NoteParser {
   func isStruck(_ range: Range<Int>) -> Bool {
     let trimmed = ASCII.trimmed(bytes, range)
     var opening = 0
-    while opening < 2, trimmed.lowerBound + opening < trimmed.upperBound, bytes[trimmed.lowerBound + opening] == UInt8(ascii: "~") { opening += 1 }
+    while opening < 2, trimmed.lowerBound + opening < trimmed.upperBound, bytes[trimmed.lowerBound + opening] == UInt8(ascii: "~") {
+      opening += 1
+    }
     guard opening > 0, trimmed.count > 2 * opening else { return false }
     let inner = trimmed.lowerBound + opening..<trimmed.upperBound - opening
     for offset in trimmed.upperBound - opening..<trimmed.upperBound where bytes[offset] != UInt8(ascii: "~") { return false }
     let run = ASCII.Needle(String(repeating: "~", count: opening))
-    return !ASCII.contains(bytes, inner, run) && bytes[inner.lowerBound] != UInt8(ascii: "~") && bytes[inner.upperBound - 1] != UInt8(ascii: "~")
+    return !ASCII.contains(bytes, inner, run) && bytes[inner.lowerBound] != UInt8(ascii: "~")
+      && bytes[inner.upperBound - 1] != UInt8(ascii: "~")
   }
 
   /// The innermost item whose bytes hold `offset`.
