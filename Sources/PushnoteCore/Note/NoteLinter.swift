@@ -142,10 +142,8 @@ public struct NoteLinter: Sendable {
         // A repeat push adds a link that continues the first (`-1...-2`); anything else disagrees.
         let chained = earlier.to == link.from || link.to == earlier.from
         if (earlier.from != link.from || earlier.to != link.to) && !chained {
-          report(
-            .warning, at: link.range.lowerBound,
-            "compare link for \(link.repo) (\(link.from)...\(link.to)) disagrees with line \(earlier.line) (\(earlier.from)...\(earlier.to))"
-          )
+          let message = "compare link for \(link.repo) (\(link.from)...\(link.to)) disagrees with line \(earlier.line)"
+          report(.warning, at: link.range.lowerBound, message + " (\(earlier.from)...\(earlier.to))")
         }
       }
     }

@@ -51,15 +51,25 @@ import Testing
   }
 
   @Test func tagsThatDisagreeBetweenRepositories() throws {
-    let text =
-      "- https://github.com/a/one/compare/2026.11.24...2026.12.01\n- https://github.com/a/two/compare/2026.11.24...2026.12.01-1\n- https://github.com/a/three/compare/2026.11.24...2026.11.30\n"
+    let text = """
+      - https://github.com/a/one/compare/2026.11.24...2026.12.01
+      - https://github.com/a/two/compare/2026.11.24...2026.12.01-1
+      - https://github.com/a/three/compare/2026.11.24...2026.11.30
+
+      """
     let problems = try ParsedNote(bytes: Array(text.utf8), path: "notes.md").note.problems.map(\.description)
     #expect(problems == ["3:3: error: tag '2026.11.30' for a/three disagrees with the other repositories' 2026.12.01"])
   }
 
   @Test func sameRepositoryLinksThatDisagree() throws {
-    let text =
-      "## Pushing\n\n[https://github.com/a/b/compare/2026.11.24-1...2026.12.01](https://github.com/a/b/compare/2026.11.24...2026.12.01)\n\n- https://github.com/a/b/compare/2026.12.01...2026.12.01-1\n"
+    let text = """
+      ## Pushing
+
+      [https://github.com/a/b/compare/2026.11.24-1...2026.12.01](https://github.com/a/b/compare/2026.11.24...2026.12.01)
+
+      - https://github.com/a/b/compare/2026.12.01...2026.12.01-1
+
+      """
     #expect(
       try lint(text) == ["3:60: warning: compare link for a/b (2026.11.24...2026.12.01) disagrees with line 3 (2026.11.24-1...2026.12.01)"])
   }

@@ -103,8 +103,20 @@ import Testing
   }
 
   @Test func padEraTitlesAndPlainTextFields() throws {
-    let text =
-      "This week's push hero is cgrebs\nops: jason\n\nBlockers:\n\nPushing:\n\n    https://github.com/o/r/compare/2017.01.01...2017.01.05\n\nstart: 5:20pm UTC\nend: 6pm UTC\n"
+    let text = """
+      This week's push hero is cgrebs
+      ops: jason
+
+      Blockers:
+
+      Pushing:
+
+          https://github.com/o/r/compare/2017.01.01...2017.01.05
+
+      start: 5:20pm UTC
+      end: 6pm UTC
+
+      """
     let note = try parse(text, path: "2017/01/05.md").note
     #expect(note.sections.map(\.title) == ["Blockers:", "Pushing:"])
     #expect(note.sections.allSatisfy { $0.level == 0 })
@@ -123,8 +135,14 @@ import Testing
   }
 
   @Test func signoffForms() throws {
-    let text =
-      "## Sign-offs\n\n- [x] QA: krupa 2026-12-01 12:10\n- [x] Release manager: [@ddurst](https://x) at 6:03pm CEST\n- [ ] Ops sign-off: <ops>\n"
+    let text = """
+      ## Sign-offs
+
+      - [x] QA: krupa 2026-12-01 12:10
+      - [x] Release manager: [@ddurst](https://x) at 6:03pm CEST
+      - [ ] Ops sign-off: <ops>
+
+      """
     let note = try parse(text).note
     #expect(note.signoffs.map(\.role) == ["qa", "rm", "ops"])
     #expect(note.signoffs.map(\.name) == ["krupa", "ddurst", nil])
@@ -133,8 +151,17 @@ import Testing
   }
 
   @Test func flagsFromProseAndCommands() throws {
-    let text =
-      "## After\n\n- turn on the flag to try the frontend\n- [ ] waffle switch enable-yara off\n\n```\n$ ./manage.py waffle_switch activate-sync --create\n```\n"
+    let text = """
+      ## After
+
+      - turn on the flag to try the frontend
+      - [ ] waffle switch enable-yara off
+
+      ```
+      $ ./manage.py waffle_switch activate-sync --create
+      ```
+
+      """
     let note = try parse(text).note
     #expect(note.flags.map(\.name) == ["enable-yara", "activate-sync"])
     #expect(note.flags.map(\.desired) == ["off", nil])
