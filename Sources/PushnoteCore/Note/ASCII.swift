@@ -44,7 +44,8 @@ enum ASCII {
   }
 
   /// Where `needle` (ASCII, compared without case) first occurs in `bytes[range]`.
-  static func firstIndex(of needle: Needle, in bytes: [UInt8], _ range: Range<Int>) -> Int? {
+  static func firstIndex<Bytes: RandomAccessCollection<UInt8>>(of needle: Needle, in bytes: Bytes, _ range: Range<Int>) -> Int?
+  where Bytes.Index == Int {
     let wanted = needle.bytes
     guard let first = wanted.first, range.count >= wanted.count else { return nil }
     var index = range.lowerBound
@@ -69,8 +70,8 @@ enum ASCII {
 
   /// Whether `text` contains `needle` (ASCII, compared without case), without Foundation.
   static func contains(_ text: String, _ needle: Needle) -> Bool {
-    let bytes = Array(text.utf8)
-    return firstIndex(of: needle, in: bytes, 0..<bytes.count) != nil
+    var text = text
+    return text.withUTF8 { firstIndex(of: needle, in: $0, 0..<$0.count) } != nil
   }
 
   /// The byte in lower case when it is an ASCII capital.

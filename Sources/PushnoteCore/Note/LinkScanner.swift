@@ -129,10 +129,10 @@ enum LinkScanner {
 
   /// `OWNER/NAME` from the path segments before `compare`/`commit` (GitLab's trailing `-` dropped).
   private static func repository(_ bytes: [UInt8], _ segments: [Range<Int>]) -> String? {
-    var parts = segments.map { String(decoding: bytes[$0], as: UTF8.self) }
-    if parts.last == "-" { parts.removeLast() }
-    guard parts.count >= 2 else { return nil }
-    return parts.joined(separator: "/")
+    var parts = segments[...]
+    if let last = parts.last, last.count == 1, bytes[last.lowerBound] == UInt8(ascii: "-") { parts = parts.dropLast() }
+    guard parts.count >= 2, let first = parts.first, let last = parts.last else { return nil }
+    return String(decoding: bytes[first.lowerBound..<last.upperBound], as: UTF8.self)
   }
 
   /// `FROM...TO` or `FROM..TO`; FROM cannot hold `..` (git forbids it in ref names); a TO ending in

@@ -73,7 +73,7 @@ extension NoteParser {
     let first = bytes[range.lowerBound]
     let lowered = first | 0x20
     if lowered == UInt8(ascii: "s") || lowered == UInt8(ascii: "e") || lowered == UInt8(ascii: "f") || lowered == UInt8(ascii: "p"),
-      let colon = bytes[range].firstIndex(of: UInt8(ascii: ":")), colon - range.lowerBound <= 20,
+      let colon = bytes[range.lowerBound..<min(range.upperBound, range.lowerBound + 21)].firstIndex(of: UInt8(ascii: ":")),
       let mark = NoteParser.timelineLabels[normalizedName(range.lowerBound..<colon)]
     {
       var valueStart = colon + 1
