@@ -175,4 +175,21 @@ import Testing
     #expect(note.sections.map(\.level) == [1, 2])
     #expect(note.sections[1].items.count == 1)
   }
+
+  @Test func compareAndCommitLinkForms() throws {
+    let text = """
+      See https://gitlab.example.org/group/sub/repo/-/compare/2026.11.24...2026.12.01.
+      (HTTPS://GitHub.com/o/r/compare/v1.0..main) and <http://github.com/o/r/compare/a...b>
+      Not links: https://github.com/o/r/compare/...b https://github.com/o/compare/a...b
+      - [x] https://github.com/o/r/commit/abc1234 https://github.com/o/r/commit/abc12 https://github.com/o/r/commit/abc1234x
+
+      """
+    let parsed = try parse(text)
+    let links = parsed.note.compare.map { "\($0.repo) \($0.from) \($0.to)" }
+    #expect(links == ["group/sub/repo 2026.11.24 2026.12.01", "o/r v1.0 main", "o/r a b"])
+    #expect(parsed.note.compare.map(\.line) == [1, 2, 2])
+    #expect(parsed.note.compare.allSatisfy { parsed.source.string($0.range) == $0.url })
+    #expect(parsed.note.cherryPicks.map(\.sha) == ["abc1234"])
+    #expect(parsed.note.cherryPicks.first?.done == true)
+  }
 }
