@@ -109,7 +109,9 @@ struct ReleaseNoteEditor {
       let range = "\(previous)...\(outcome.tag)"
       guard !changes.commits.isEmpty else { return ["- \(outcome.repository) (\(range)): no changes"] }
       let count = changes.commits.count
-      var result = ["- \(outcome.repository) (\(range)): \(count) commit\(count == 1 ? "" : "s") by \(changes.authors.joined(separator: ", "))"]
+      var result = [
+        "- \(outcome.repository) (\(range)): \(count) commit\(count == 1 ? "" : "s") by \(changes.authors.joined(separator: ", "))"
+      ]
       result += changes.commits.prefix(ReleaseNoteEditor.subjectLimit).map { "  - \($0.sha.prefix(7)) \($0.subject) (\($0.author))" }
       if count > ReleaseNoteEditor.subjectLimit { result.append("  - and \(count - ReleaseNoteEditor.subjectLimit) more") }
       return result
@@ -146,8 +148,10 @@ struct ReleaseNoteEditor {
         newLines.append("- [x] \(ReleaseNoteEditor.commitURL(repository, sha: commit.sha)) (\(tag.name)) \(time): \(commit.subject)")
         continue
       }
-      if let item = items.first(where: { $0.range.contains(link.range.lowerBound) }), item.state == .open, let box = item.boxOffset {
-        edits.append(ByteEdit(range: box..<(box + 1), text: "x"))
+      if let item = items.first(where: { $0.range.contains(link.range.lowerBound) }), item.state == .open,
+        let tick = try? sections.editor.setState(.done, of: item)
+      {
+        edits.append(tick)
       }
       let lineEnd = sections.lineContentEnd(from: link.range.upperBound)
       edits.append(ByteEdit(range: lineEnd..<lineEnd, text: " (\(tag.name)) \(time)"))

@@ -3,6 +3,8 @@
 /// Sections are found by title, compared without case, spaces, punctuation or a trailing colon, so
 /// `## Cherry-picks:` and `## Cherry picks` are the same section. A missing section is created.
 struct SectionEdits {
+  /// The note's editor, which finds sections by title.
+  let editor: NoteEditor
   /// The note's bytes.
   let bytes: [UInt8]
   /// The parsed note.
@@ -10,22 +12,18 @@ struct SectionEdits {
   /// The line ending the note uses most.
   let lineEnding: String
 
-  /// Edits of `source`, parsed as `note`.
-  init(source: SourceText, note: Note) {
-    bytes = source.bytes
-    self.note = note
-    lineEnding = source.preferredLineEnding
+  /// Edits of a parsed note.
+  init(_ parsed: ParsedNote) {
+    editor = NoteEditor(parsed)
+    bytes = parsed.source.bytes
+    note = parsed.note
+    lineEnding = parsed.source.preferredLineEnding
   }
 
-  /// A title reduced to its letters and digits, lower-cased.
-  static func key(_ title: String) -> String {
-    String(title.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(Character.init))
-  }
-
-  /// The index of the first section with this title.
+  /// The index of the first section with this title (compared as ``NoteEditor/section(titled:)`` does).
   func sectionIndex(_ title: String) -> Int? {
-    let wanted = SectionEdits.key(title)
-    return note.sections.firstIndex { $0.level > 0 && SectionEdits.key($0.title) == wanted }
+    guard let section = editor.section(titled: title) else { return nil }
+    return note.sections.firstIndex { $0.line == section.line && $0.range == section.range }
   }
 
   /// The section's bytes including its subsections: through the line before the next heading of
@@ -41,7 +39,9 @@ struct SectionEdits {
     let needle = Array(text.utf8)
     let range = extent(ofSection: index)
     guard !needle.isEmpty, range.count >= needle.count else { return false }
-    return (range.lowerBound...(range.upperBound - needle.count)).contains { start in bytes[start..<(start + needle.count)].elementsEqual(needle) }
+    return (range.lowerBound...(range.upperBound - needle.count)).contains { start in
+      bytes[start..<(start + needle.count)].elementsEqual(needle)
+    }
   }
 
   /// Inserts lines after the last non-blank line of a section, or, when the note has no such
@@ -53,7 +53,8 @@ struct SectionEdits {
     while end > range.lowerBound, [UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: " "), UInt8(ascii: "\t")].contains(bytes[end - 1]) {
       end -= 1
     }
-    let headingOnly = !bytes[range.lowerBound..<end].contains(UInt8(ascii: "\n")) && !bytes[range.lowerBound..<end].contains(UInt8(ascii: "\r"))
+    let headingOnly =
+      !bytes[range.lowerBound..<end].contains(UInt8(ascii: "\n")) && !bytes[range.lowerBound..<end].contains(UInt8(ascii: "\r"))
     let lineEnd = endOfLine(from: end)
     let text = (lineEnd.terminated ? "" : lineEnding) + (headingOnly ? lineEnding : "") + lines.map { $0 + lineEnding }.joined()
     return ByteEdit(range: lineEnd.offset..<lineEnd.offset, text: text)
@@ -65,7 +66,8 @@ struct SectionEdits {
     let range = extent(ofSection: index)
     let heading = String(decoding: bytes[range.lowerBound..<endOfLine(from: range.lowerBound).offset], as: UTF8.self)
     let trailing = range.upperBound < bytes.count ? lineEnding : ""
-    let text = heading + (endOfLine(from: range.lowerBound).terminated ? "" : lineEnding) + lineEnding
+    let text =
+      heading + (endOfLine(from: range.lowerBound).terminated ? "" : lineEnding) + lineEnding
       + body.map { $0 + lineEnding }.joined() + trailing
     return ByteEdit(range: range, text: text)
   }
@@ -81,8 +83,11 @@ struct SectionEdits {
     var prefix = ""
     if offset > 0 {
       let before = bytes[..<offset]
-      if !(before.last == UInt8(ascii: "\n") || before.last == UInt8(ascii: "\r")) { prefix = lineEnding + lineEnding }
-      else if !endsWithBlankLine(before) { prefix = lineEnding }
+      if !(before.last == UInt8(ascii: "\n") || before.last == UInt8(ascii: "\r")) {
+        prefix = lineEnding + lineEnding
+      } else if !endsWithBlankLine(before) {
+        prefix = lineEnding
+      }
     }
     let suffix = offset < bytes.count ? lineEnding : ""
     let text = prefix + "## \(title)" + lineEnding + lineEnding + body.map { $0 + lineEnding }.joined() + suffix

@@ -6,7 +6,7 @@ import Testing
 @Suite struct SectionEditsTests {
   private func edits(_ text: String) throws -> SectionEdits {
     let parsed = try ParsedNote(bytes: Array(text.utf8))
-    return SectionEdits(source: parsed.source, note: parsed.note)
+    return SectionEdits(parsed)
   }
 
   private func applying(_ edit: ByteEdit, to text: String) -> String {
