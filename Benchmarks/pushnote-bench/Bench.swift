@@ -11,6 +11,7 @@ struct Bench: AsyncParsableCommand {
       StatsBenchmark.self,
       MailBenchmark.self,
       TagBenchmark.self,
+      StageBenchmark.self,
     ]
   )
 }
