@@ -23,6 +23,7 @@ struct Pushnote: AsyncParsableCommand {
       Mail.self,
       TagCommand.self,
       CherryPickCommand.self,
+      StageCommand.self,
     ]
   )
 }
