@@ -190,9 +190,13 @@ import Testing
   @Test func sendsThroughARealSMTPServerWithCredentialsFromTheEnvironment() async throws {
     let server = try SMTPTestServer(auth: "pushbot:s3cret")
     let fixture = try await Fixture(config: Self.config + "  transport: \(server.url)\n")
-    let result = try fixture.run(["--send"], environment: ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"])
+    let result = try fixture.run(["--send", "--json"], environment: ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(!result.stdout.contains("s3cret"))
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(report["sent"] as? Bool == true)
+    #expect(report["transport"] as? String == "\(server.url) with AUTH")
+    #expect((report["recorded"] as? String)?.hasPrefix("Mail sent: ") == true)
     let received = try server.received()
     #expect(received.count == 1)
     #expect(received.first?.rcptTos == ["dev-marketplace@lists.example.org", "ops@example.org"])
@@ -201,6 +205,18 @@ import Testing
     #expect(parsed.defects == [])
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-01: done in 1h 13m, 2 pushes")
     #expect(try fixture.noteText().contains("- Mail sent: "))
+  }
+
+  @Test func aSentHandoverIsRecordedApartFromTheAnnouncement() async throws {
+    let fixture = try await Fixture()
+    try AtomicFile.write(Self.config + "  sendmail: \(try fixture.sendmail())\n", to: fixture.folder.appending("pushnote.yml"))
+    let result = try fixture.run(["--handover", "--send"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("to cvan@example.org via"))
+    let text = try fixture.noteText()
+    #expect(text.contains("- Hand-over sent: "))
+    #expect(!text.contains("- Mail sent: "))
+    #expect(try fixture.run(["--handover", "--send"]).status == 65)
   }
 
   @Test func handoverGoesToNextWeeksReleaseManager() async throws {

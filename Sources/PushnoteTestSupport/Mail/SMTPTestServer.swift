@@ -40,10 +40,12 @@ public final class SMTPTestServer: @unchecked Sendable {
   ///   - messages: it exits after accepting this many messages.
   ///   - lifetime: it exits after this many seconds in any case.
   ///   - auth: `USER:PASSWORD` it requires (AUTH PLAIN and LOGIN, without TLS).
+  ///   - loginOnly: offer AUTH LOGIN and not PLAIN.
   ///   - rejecting: recipients it refuses with 550.
-  public init(messages: Int = 1, lifetime: Double = 20, auth: String? = nil, rejecting: [String] = []) throws {
+  public init(messages: Int = 1, lifetime: Double = 20, auth: String? = nil, loginOnly: Bool = false, rejecting: [String] = []) throws {
     var arguments = [Fixtures.fixture("mail/smtp_server.py"), "--messages", String(messages), "--lifetime", String(lifetime)]
     if let auth { arguments += ["--auth", auth] }
+    if loginOnly { arguments.append("--login-only") }
     for address in rejecting { arguments += ["--reject-rcpt", address] }
     process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

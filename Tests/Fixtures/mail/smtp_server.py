@@ -15,6 +15,7 @@ parser.add_argument("--messages", type=int, default=1)
 parser.add_argument("--lifetime", type=float, default=20)
 parser.add_argument("--auth", help="USER:PASSWORD the server requires")
 parser.add_argument("--reject-rcpt", action="append", default=[])
+parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN but not PLAIN")
 options = parser.parse_args()
 
 
@@ -58,7 +59,8 @@ async def main():
     server = await loop.create_server(
         lambda: SMTP(
             handler, hostname="smtp.test", authenticator=authenticator if options.auth else None,
-            auth_required=options.auth is not None, auth_require_tls=False, decode_data=False),
+            auth_required=options.auth is not None, auth_require_tls=False, decode_data=False,
+            auth_exclude_mechanism=["PLAIN"] if options.login_only else None),
         host="127.0.0.1", port=0)
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
     try:

@@ -64,8 +64,9 @@ import Testing
     #expect(try MailOracle.parse(Array((received.first?.data ?? "").utf8)).parts.first?.content == message.body)
   }
 
-  @Test func smtpAuthenticatesWithTheCredentialsGiven() async throws {
-    let server = try SMTPTestServer(auth: "pushbot:s3cret")
+  @Test(arguments: [false, true])
+  func smtpAuthenticatesWithTheCredentialsGiven(loginOnly: Bool) async throws {
+    let server = try SMTPTestServer(auth: "pushbot:s3cret", loginOnly: loginOnly)
     let message = try Self.message()
     try await SMTPTransport(url: server.url, credentials: ("pushbot", "s3cret"), timeout: 10).send(message)
     let received = try server.received()
