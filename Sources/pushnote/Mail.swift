@@ -68,17 +68,19 @@ struct Mail: AsyncParsableCommand {
       try MailDelivery.checkNotSent(kind, note: parsed.note, again: again)
       let transport = try MailTransports.make(config: notebook.config.mail, environment: ProcessInfo.processInfo.environment)
       if dryRun {
-        let shown = json ? Mail.json(message, transport: transport) : Mail.envelope(message, transport: transport) + "\n" + message.renderedText()
+        let shown =
+          json ? Mail.json(message, transport: transport) : Mail.envelope(message, transport: transport) + "\n" + message.renderedText()
         if let output { try AtomicFile.write(shown, to: output) } else { Terminal.standardOutput.write(shown) }
         return
       }
       let outcome = try await MailDelivery(notebook: notebook, transport: transport).send(
         message, kind: kind, notePath: path, again: again, now: now)
       if json {
-        Terminal.standardOutput.write(Mail.jsonObject([
-          "sent": true, "message_id": message.messageID, "recipients": message.envelopeRecipients, "transport": transport.description,
-          "recorded": outcome.recorded, "committed": outcome.committed,
-        ]))
+        Terminal.standardOutput.write(
+          Mail.jsonObject([
+            "sent": true, "message_id": message.messageID, "recipients": message.envelopeRecipients, "transport": transport.description,
+            "recorded": outcome.recorded, "committed": outcome.committed,
+          ]))
         return
       }
       let recipients = message.envelopeRecipients.joined(separator: ", ")

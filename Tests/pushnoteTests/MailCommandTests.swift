@@ -82,14 +82,16 @@ import Testing
     /// Writes a stand-in sendmail that stores its arguments and input and exits with `status`.
     func sendmail(status: Int = 0) throws -> String {
       let path = folder.appending("fake-sendmail")
-      let script = "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"\(folder.appending("argv"))\"\ncat > \"\(folder.appending("stdin"))\"\nexit \(status)\n"
+      let script =
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"\(folder.appending("argv"))\"\ncat > \"\(folder.appending("stdin"))\"\nexit \(status)\n"
       try AtomicFile.write(script, to: path)
       try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
       return path
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRunner.Result {
-      try ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["mail", "--notebook", folder.path] + arguments, environment: environment)
+      try ProcessRunner.run(
+        Fixtures.builtExecutable("pushnote"), ["mail", "--notebook", folder.path] + arguments, environment: environment)
     }
 
     func noteText() throws -> String { try String(contentsOfFile: notePath, encoding: .utf8) }
@@ -110,7 +112,8 @@ import Testing
     #expect(parsed.parts.first?.transferEncoding == "quoted-printable")
     let body = try #require(parsed.parts.first?.content)
     #expect(body.contains("  - Søk by developer name\n"))
-    #expect(body.contains("  - A line that is much longer than seventy-eight octets, so that the message needs quoted-printable to keep it\n"))
+    #expect(
+      body.contains("  - A line that is much longer than seventy-eight octets, so that the message needs quoted-printable to keep it\n"))
     #expect(body.contains("  - 2026.12.01-1, cherry-picked:\n      mozilla/zamboni 0123456789\n"))
     #expect(body.contains("  - Clean up the dodgy migration\n"))
     #expect(body.hasSuffix("Thanks,\nDörte Durst\n"))
@@ -128,7 +131,8 @@ import Testing
   }
 
   @Test func refusesAnUnfinishedPushUnlessForced() async throws {
-    let unfinished = Self.note.replacingOccurrences(of: "- 12:15 end\n", with: "").replacingOccurrences(of: "- [x] Ops:", with: "- [ ] Ops:")
+    let unfinished = Self.note.replacingOccurrences(of: "- 12:15 end\n", with: "").replacingOccurrences(
+      of: "- [x] Ops:", with: "- [ ] Ops:")
     let fixture = try await Fixture(note: unfinished)
     let refused = try fixture.run([])
     #expect(refused.status == 65)
@@ -150,12 +154,16 @@ import Testing
     try await Git(directory: fixture.folder.path).commit(paths: ["pushnote.yml"], message: "sendmail")
     let sent = try fixture.run(["--send"])
     #expect(sent.status == 0, "\(sent.stderr)")
-    #expect(sent.stdout.contains("sent <announcement.mkt-2026-12-01.marketplace.pushnote@example.org> to dev-marketplace@lists.example.org, ops@example.org"))
+    #expect(
+      sent.stdout.contains(
+        "sent <announcement.mkt-2026-12-01.marketplace.pushnote@example.org> to dev-marketplace@lists.example.org, ops@example.org"))
     #expect(try String(contentsOfFile: fixture.folder.appending("argv"), encoding: .utf8) == "-t\n-oi\n")
     let received = try AtomicFile.read(fixture.folder.appending("stdin"))
     #expect(try MailOracle.parse(received.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }).defects == [])
     let recorded = try fixture.noteText()
-    let field = #"- Tag: 2026\.12\.01\n- Mail sent: \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+ <announcement\.mkt-2026-12-01\.marketplace\.pushnote@example\.org>\n\n## Compare"#
+    let field =
+      #"- Tag: 2026\.12\.01\n- Mail sent: \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+ "#
+      + #"<announcement\.mkt-2026-12-01\.marketplace\.pushnote@example\.org>\n\n## Compare"#
     #expect(recorded.range(of: field, options: .regularExpression) != nil, "\(recorded)")
     #expect(recorded.replacingOccurrences(of: #"- Mail sent: [^\n]*\n"#, with: "", options: .regularExpression) == Self.note)
     #expect(try await fixture.log().hasPrefix("Mail sent for 2026-12-01\n"))

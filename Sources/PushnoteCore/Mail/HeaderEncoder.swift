@@ -41,7 +41,8 @@ enum HeaderEncoder {
   /// otherwise (and when the text itself looks like an encoded-word), folded, ending in CRLF.
   static func unstructured(name: String, value: String) -> String {
     let text = singleLine(value)
-    let atoms = needsEncoding(text) ? encodedWords(text, firstBudget: lineLimit - name.count - 2) : text.split(separator: " ").map(String.init)
+    let atoms =
+      needsEncoding(text) ? encodedWords(text, firstBudget: lineLimit - name.count - 2) : text.split(separator: " ").map(String.init)
     return fold(name: name, atoms: atoms)
   }
 

@@ -115,12 +115,15 @@ public struct MailComposer: Sendable {
     if !missing.isEmpty {
       body = "WARNING: rendered with --force before the gate was met: " + missing.joined(separator: "; ") + "\n\n" + body
     }
-    let attachment = options.kind == .handover ? options.calendarEvent.map {
-      MailMessage.Attachment(contentType: "text/calendar; method=PUBLISH", fileName: "push-duty-\(model.next.date.iso).ics", text: $0)
-    } : nil
+    let attachment =
+      options.kind == .handover
+      ? options.calendarEvent.map {
+        MailMessage.Attachment(contentType: "text/calendar; method=PUBLISH", fileName: "push-duty-\(model.next.date.iso).ics", text: $0)
+      } : nil
     let message = MailMessage(
       from: from, to: to, cc: cc, replyTo: replyTo, subject: subject, date: options.now, timeZone: config.timeZone,
-      messageID: MailComposer.messageID(kind: options.kind, pad: notebook.padID(for: date), model: model, from: from), body: body, attachment: attachment)
+      messageID: MailComposer.messageID(kind: options.kind, pad: notebook.padID(for: date), model: model, from: from), body: body,
+      attachment: attachment)
     return Composed(message: message, model: model, gateMissing: missing)
   }
 
@@ -128,7 +131,10 @@ public struct MailComposer: Sendable {
   /// domain, so every render of the same week's message carries the same one.
   static func messageID(kind: MailKind, pad: String, model: MailModel, from: MailAddress) -> String {
     func atoms(_ text: String) -> String {
-      String(text.lowercased().unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? Character($0) : "-" })
+      String(
+        text.lowercased().unicodeScalars.map {
+          $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? Character($0) : "-"
+        })
     }
     return "\(kind.rawValue).\(atoms(pad).prefix(40)).\(atoms(model.product).prefix(24)).pushnote@\(from.domain)"
   }

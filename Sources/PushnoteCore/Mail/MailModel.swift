@@ -140,7 +140,8 @@ extension MailModel {
 
     tags = (0..<max(1, note.pushes)).map { PushTag(date: date, repeatNumber: $0).name }
     let picks = note.cherryPicks.map {
-      CherryPick(repo: line($0.repo), sha: line($0.sha), shortSHA: String(line($0.sha).prefix(10)), url: line($0.url), tag: $0.tag.map(line))
+      CherryPick(
+        repo: line($0.repo), sha: line($0.sha), shortSHA: String(line($0.sha).prefix(10)), url: line($0.url), tag: $0.tag.map(line))
     }
     cherryPicks = picks
     repeats = tags.dropFirst().map { tag in RepeatPush(tag: tag, cherryPicks: picks.filter { $0.tag == tag }) }
@@ -258,7 +259,9 @@ extension MailModel {
     let line = HeaderEncoder.singleLine
     guard let document else {
       return note.sections.flatMap { section in
-        section.items.filter { $0.state != .notApplicable }.map { (section.title, ListedItem(text: line($0.text), done: $0.state == .done)) }
+        section.items.filter { $0.state != .notApplicable }.map {
+          (section.title, ListedItem(text: line($0.text), done: $0.state == .done))
+        }
       }
     }
     let items = document.allBlocks.filter { $0.kind == .item }
@@ -266,7 +269,8 @@ extension MailModel {
     for section in note.sections {
       // Items of this section and not of a subsection that starts inside it.
       let inner = note.sections.filter { $0.range.lowerBound > section.range.lowerBound && section.range.contains($0.range.lowerBound) }
-      for block in items where section.range.contains(block.range.lowerBound) && !inner.contains(where: { $0.range.contains(block.range.lowerBound) }) {
+      for block in items
+      where section.range.contains(block.range.lowerBound) && !inner.contains(where: { $0.range.contains(block.range.lowerBound) }) {
         guard let paragraph = block.children.first(where: { $0.kind == .paragraph }) else { continue }
         guard let item = MailModel.listedItem(line(paragraph.plainText)) else { continue }
         result.append((section.title, item))

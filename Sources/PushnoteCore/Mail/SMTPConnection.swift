@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// One TCP connection to an SMTP server over POSIX sockets: blocking writes, line reads with a
@@ -119,7 +119,9 @@ final class SMTPConnection {
   }
 
   /// Connects a socket within `timeout`: non-blocking connect, poll, then back to blocking.
-  private static func connect(_ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, timeout: TimeInterval) -> Bool {
+  private static func connect(
+    _ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, timeout: TimeInterval
+  ) -> Bool {
     let flags = fcntl(socket, F_GETFL, 0)
     _ = fcntl(socket, F_SETFL, flags | O_NONBLOCK)
     defer { _ = fcntl(socket, F_SETFL, flags) }

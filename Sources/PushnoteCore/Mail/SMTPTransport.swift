@@ -23,7 +23,8 @@ public struct SMTPTransport: MailTransport {
     guard let components = URLComponents(string: url), components.scheme?.lowercased() == "smtp", let host = components.host, !host.isEmpty,
       components.user == nil, components.password == nil, components.path.isEmpty || components.path == "/"
     else {
-      throw .transportConfiguration("'\(url)' is not smtp://host:port (credentials come from PUSHNOTE_SMTP_USER and PUSHNOTE_SMTP_PASSWORD)")
+      throw .transportConfiguration(
+        "'\(url)' is not smtp://host:port (credentials come from PUSHNOTE_SMTP_USER and PUSHNOTE_SMTP_PASSWORD)")
     }
     self.host = host
     port = components.port ?? 25
@@ -57,7 +58,9 @@ public struct SMTPTransport: MailTransport {
   }
 
   /// AUTH PLAIN when offered, else AUTH LOGIN.
-  private func authenticate(_ connection: SMTPConnection, hello: SMTPConnection.Reply, credentials: (user: String, password: String)) throws(MailError) {
+  private func authenticate(
+    _ connection: SMTPConnection, hello: SMTPConnection.Reply, credentials: (user: String, password: String)
+  ) throws(MailError) {
     var mechanisms: Set<String> = []
     for line in hello.lines {
       let words = line.uppercased().split(separator: " ").map(String.init)
@@ -103,7 +106,9 @@ public struct SMTPTransport: MailTransport {
   /// The name this client gives in EHLO: the machine's host name when it is a plain name.
   static func clientName() -> String {
     let name = ProcessInfo.processInfo.hostName
-    let plain = !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x2E }
+    let plain =
+      !name.isEmpty
+      && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x2E }
     return plain ? name : "localhost"
   }
 }

@@ -6,7 +6,8 @@ import Testing
 
 /// The announcement and the hand-over from the sample note, read back by Python's `email` package.
 @Suite struct MailComposerTests {
-  static let calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pushnote//test//EN\r\nBEGIN:VEVENT\r\nUID:duty-2026-12-08@pushnote\r\n"
+  static let calendar =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pushnote//test//EN\r\nBEGIN:VEVENT\r\nUID:duty-2026-12-08@pushnote\r\n"
     + "DTSTAMP:20261201T204000Z\r\nDTSTART:20261208T190000Z\r\nSUMMARY:Push duty: Chris Van\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
   /// Compares a rendered message with its golden file; `PUSHNOTE_UPDATE_GOLDEN=1` rewrites the file.
@@ -32,7 +33,8 @@ import Testing
       "    https://github.com/mozilla/fireplace/compare/2026.11.24...2026.12.01", "  - Search by developer name",
       "  - add index on addons.slug", "  - Clean up the dodgy migration", "  - Bump the CDN TTL (done)",
       "  - QA: Krupa at 12:10 PST", "  - Release manager: David Durst at 12:15 PST",
-      "The push note:\n  https://notes.example.org/2026/mkt-2026-12-01.md", "Next week's release manager is Chris Van, pushing on Tuesday 2026-12-08.",
+      "The push note:\n  https://notes.example.org/2026/mkt-2026-12-01.md",
+      "Next week's release manager is Chris Van, pushing on Tuesday 2026-12-08.",
     ] {
       #expect(body.contains(expected + "\n"), "body lacks: \(expected)")
     }
@@ -120,7 +122,8 @@ import Testing
     let body = try #require(parsed.parts.first?.content)
     #expect(composed.model.tags == ["2026.12.01"] + (1...7).map { "2026.12.01-\($0)" })
     for number in 1...7 {
-      #expect(body.contains("  - 2026.12.01-\(number), cherry-picked:\n      mozilla/zamboni \(String(repeating: String(number), count: 10))\n"))
+      #expect(
+        body.contains("  - 2026.12.01-\(number), cherry-picked:\n      mozilla/zamboni \(String(repeating: String(number), count: 10))\n"))
     }
   }
 
@@ -145,7 +148,9 @@ import Testing
     note.cherryPicks = [Note.CherryPick(repo: evil, sha: evil, url: evil, done: true, tag: "2026.12.01-1", line: 2, range: 0..<0)]
     note.flags = [Note.Flag(name: evil, kind: "switch", desired: evil, done: true, line: 3, range: 0..<0)]
     note.migrations = [Note.Migration(text: evil, repo: evil, done: false, line: 4, range: 0..<0)]
-    note.signoffs = ["qa", "ops", "rm"].map { Note.Signoff(role: $0, name: evil, at: nil, done: true, line: 5, range: 0..<0, boxOffset: nil, valueRange: 0..<0) }
+    note.signoffs = ["qa", "ops", "rm"].map {
+      Note.Signoff(role: $0, name: evil, at: nil, done: true, line: 5, range: 0..<0, boxOffset: nil, valueRange: 0..<0)
+    }
     note.sections = [
       MailFixtures.section(evil, line: 6, [MailFixtures.item(evil, .open)]),
       MailFixtures.section("Notable features", line: 7, [MailFixtures.item(evil, .done)]),
@@ -154,9 +159,10 @@ import Testing
     config.mail.subject = "{{title}} {{release_manager}} {{pad}} {{#shipped}}{{.}}{{/shipped}}"
     let composed = try MailFixtures.compose(note, config: config)
     let parsed = try MailMessageTests.parsed(composed.message)
-    #expect(Set(parsed.headers.keys) == [
-      "from", "to", "subject", "date", "message-id", "mime-version", "x-mailer", "content-type", "content-transfer-encoding",
-    ])
+    #expect(
+      Set(parsed.headers.keys) == [
+        "from", "to", "subject", "date", "message-id", "mime-version", "x-mailer", "content-type", "content-transfer-encoding",
+      ])
     let flattened = "x Bcc: victim@example.org Subject: fake [31m end"
     #expect(parsed.header("Subject")?.hasPrefix(flattened + " " + flattened) == true, "\(parsed.header("Subject") ?? "")")
     let body = try #require(parsed.parts.first?.content)
@@ -179,7 +185,8 @@ import Testing
     let folder = try TemporaryDirectory(prefix: "pushnote-mail")
     let templates = folder.appending("templates")
     try FileManager.default.createDirectory(atPath: templates, withIntermediateDirectories: true)
-    try AtomicFile.write("Pushed {{tag}} <b>{{product}}</b> & {{release_manager}}\n", to: (templates as NSString).appendingPathComponent("mail.txt"))
+    try AtomicFile.write(
+      "Pushed {{tag}} <b>{{product}}</b> & {{release_manager}}\n", to: (templates as NSString).appendingPathComponent("mail.txt"))
     let notebook = MailFixtures.notebook(folder)
     let composer = MailComposer(notebook: notebook, templates: MailFixtures.templates(notebook))
     let options = MailComposer.Options(kind: .announcement, now: MailFixtures.now)
@@ -219,7 +226,8 @@ import Testing
       """
     let document = try MarkdownDocument(bytes: Array(text.utf8))
     var note = MailFixtures.finishedNote()
-    note.sections = document.blocks.filter { if case .heading = $0.kind { return true } else { return false } }.enumerated().map { index, block in
+    note.sections = document.blocks.filter { if case .heading = $0.kind { return true } else { return false } }.enumerated().map {
+      index, block in
       let headings = document.blocks.filter { if case .heading = $0.kind { return true } else { return false } }
       let end = index + 1 < headings.count ? headings[index + 1].range.lowerBound : text.utf8.count
       if case .heading(let level) = block.kind {
