@@ -16,7 +16,12 @@ struct Pushnote: AsyncParsableCommand {
       Sign.self,
       Time.self,
       RotationCommand.self,
+      CalendarCommand.self,
+      StatsCommand.self,
+      Sync.self,
       Mail.self,
+      TagCommand.self,
+      CherryPickCommand.self,
     ]
   )
 }

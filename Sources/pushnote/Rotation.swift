@@ -35,9 +35,7 @@ struct RotationCommand: AsyncParsableCommand {
       let start = try from.map { text throws(NotebookError) in try Notebook.parseDate(text) } ?? notebook.comingPushDate()
       let turns = rotation.schedule(from: start, weeks: weeks)
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        Terminal.standardOutput.write(String(decoding: try encoder.encode(turns), as: UTF8.self) + "\n")
+        Terminal.standardOutput.write(String(decoding: try Note.jsonEncoder().encode(turns), as: UTF8.self) + "\n")
         return
       }
       let out = Terminal.standardOutput

@@ -6,14 +6,11 @@ public enum DutyError: PushnoteError, Equatable {
   case notPushDay(PushDate, pushWeekday: Weekday)
   /// `--person` names nobody in the rotation or its swaps.
   case unknownPerson(String, known: [String])
-  /// A file could not be written.
-  case fileSystem(path: String, message: String)
 
   public var exitStatus: ExitStatus {
     switch self {
     case .noRotation: return .configuration
     case .notPushDay, .unknownPerson: return .usage
-    case .fileSystem: return .dataError
     }
   }
 
@@ -25,7 +22,6 @@ public enum DutyError: PushnoteError, Equatable {
       return "\(date) is a \(date.weekday.name), not a push day (\(weekday.name))"
     case .unknownPerson(let name, let known):
       return "'\(name)' is not in the rotation or its swaps (known: \(known.joined(separator: ", ")))"
-    case .fileSystem(let path, let message): return "\(path): error: \(message)"
     }
   }
 }

@@ -1,0 +1,158 @@
+import Foundation
+
+/// The note's bookkeeping of a release, as byte splices: compare links, what goes out, migrations
+/// to review, and the cherry-picks of repeat pushes.
+struct ReleaseNoteEditor {
+  /// Section edits of the note.
+  let sections: SectionEdits
+  /// The notebook's configuration (repositories and their web addresses).
+  let config: NotebookConfig
+  /// The push the note is for.
+  let pushDate: PushDate
+
+  /// The section compare links are listed in.
+  static let compareSection = "Compare"
+  /// The section the summary of what goes out is written to (replaced on every run).
+  static let whatGoesOutSection = "What goes out"
+  /// The section migrations to review are listed in.
+  static let migrationsSection = "Migrations"
+  /// The section cherry-picks are recorded in.
+  static let cherryPicksSection = "Cherry-picks"
+  /// The most commit subjects listed per repository.
+  static let subjectLimit = 30
+
+  /// Where a repository's compare links should point.
+  struct CompareTarget {
+    /// The older tag; nil keeps what the link says.
+    var from: String?
+    /// The newer tag.
+    var to: PushTag
+  }
+
+  /// Points the compare links of the given repositories at their targets, and adds a link to the
+  /// Compare section for a repository that has none.
+  ///
+  /// Only links that end at a tag of this push, or at something that is no tag (a template
+  /// placeholder), change: a link to another week is history and stays as written. A link already
+  /// at a later repeat tag of this push keeps it. Links inside What goes out, which pushnote
+  /// rewrites whole, are left to that rewrite.
+  func compareLinks(_ targets: [String: CompareTarget]) -> [ByteEdit] {
+    var edits: [ByteEdit] = []
+    var linked = Set<String>()
+    let rewritten = sections.sectionIndex(ReleaseNoteEditor.whatGoesOutSection).map(sections.extent(ofSection:))
+    for link in sections.note.compare where !(rewritten?.contains(link.range.lowerBound) ?? false) {
+      guard let target = targets[link.repo] else { continue }
+      switch refresh(link, to: target) {
+      case .history: continue
+      case .current: linked.insert(link.repo)
+      case .edit(let edit):
+        linked.insert(link.repo)
+        edits.append(edit)
+      }
+    }
+    let missing = config.repositories.filter { targets[$0.name] != nil && !linked.contains($0.name) }
+    let lines = missing.compactMap { repository -> String? in
+      guard let target = targets[repository.name], let from = target.from else { return nil }
+      return "- " + ReleaseNoteEditor.compareURL(repository, from: from, to: target.to.name)
+    }
+    if !lines.isEmpty { edits.append(sections.append(lines, toSection: ReleaseNoteEditor.compareSection)) }
+    return edits
+  }
+
+  /// What becomes of one compare link.
+  private enum LinkRefresh {
+    /// It is about another push (or not where the note's bytes say), and stays as written.
+    case history
+    /// It points where it should already.
+    case current
+    /// It is changed by this splice.
+    case edit(ByteEdit)
+  }
+
+  /// What becomes of one compare link.
+  private func refresh(_ link: Note.CompareLink, to target: CompareTarget) -> LinkRefresh {
+    let existingTo = PushTag(link.to)
+    if let existingTo, existingTo.date != pushDate { return .history }
+    let to = max(existingTo ?? target.to, target.to).name
+    let from = target.from ?? link.from
+    let urlBytes = Array(link.url.utf8)
+    guard link.range.count == urlBytes.count, link.range.upperBound <= sections.bytes.count,
+      sections.bytes[link.range].elementsEqual(urlBytes), let marker = link.url.range(of: "/compare/", options: .backwards)
+    else { return .history }
+    let refs = link.url[marker.upperBound...]
+    let separator = refs.contains("...") ? "..." : ".."
+    let replacement = from + separator + to
+    guard replacement != refs else { return .current }
+    let start = link.range.lowerBound + link.url.utf8.distance(from: link.url.startIndex, to: marker.upperBound)
+    return .edit(ByteEdit(range: start..<link.range.upperBound, text: replacement))
+  }
+
+  /// A compare link built from the repository's web address (GitLab's `/-/compare/` for GitLab).
+  static func compareURL(_ repository: NotebookConfig.RepositoryConfig, from: String, to: String) -> String {
+    let web = repository.webURL.hasSuffix("/") ? String(repository.webURL.dropLast()) : repository.webURL
+    return web + (web.contains("gitlab") ? "/-/compare/" : "/compare/") + from + "..." + to
+  }
+
+  /// A commit link built from the repository's web address.
+  static func commitURL(_ repository: NotebookConfig.RepositoryConfig, sha: String) -> String {
+    let web = repository.webURL.hasSuffix("/") ? String(repository.webURL.dropLast()) : repository.webURL
+    return web + (web.contains("gitlab") ? "/-/commit/" : "/commit/") + sha
+  }
+
+  /// The What goes out section, rewritten from the outcomes (it is pushnote's own section), placed
+  /// after the Compare section when it does not exist yet.
+  func whatGoesOut(_ outcomes: [ReleaseOutcome]) -> ByteEdit? {
+    let lines = outcomes.filter(\.succeeded).flatMap { outcome -> [String] in
+      guard let previous = outcome.previousTag, let changes = outcome.changes else {
+        return ["- \(outcome.repository): no earlier push tag, nothing to compare"]
+      }
+      let range = "\(previous)...\(outcome.tag)"
+      guard !changes.commits.isEmpty else { return ["- \(outcome.repository) (\(range)): no changes"] }
+      let count = changes.commits.count
+      var result = ["- \(outcome.repository) (\(range)): \(count) commit\(count == 1 ? "" : "s") by \(changes.authors.joined(separator: ", "))"]
+      result += changes.commits.prefix(ReleaseNoteEditor.subjectLimit).map { "  - \($0.sha.prefix(7)) \($0.subject) (\($0.author))" }
+      if count > ReleaseNoteEditor.subjectLimit { result.append("  - and \(count - ReleaseNoteEditor.subjectLimit) more") }
+      return result
+    }
+    guard !lines.isEmpty else { return nil }
+    return sections.replace(
+      section: ReleaseNoteEditor.whatGoesOutSection, body: lines,
+      fallbackOffset: sections.offsetAfterSection(ReleaseNoteEditor.compareSection))
+  }
+
+  /// Open checklist items under Migrations for migration files the section does not mention yet.
+  func migrations(_ outcomes: [ReleaseOutcome]) -> ByteEdit? {
+    let existing = sections.sectionIndex(ReleaseNoteEditor.migrationsSection)
+    let lines = outcomes.filter(\.succeeded).flatMap { outcome in
+      (outcome.changes?.migrations ?? []).filter { path in existing.map { !sections.section($0, contains: path) } ?? true }
+        .map { "- [ ] \(outcome.repository) `\($0)`" }
+    }
+    return lines.isEmpty ? nil : sections.append(lines, toSection: ReleaseNoteEditor.migrationsSection)
+  }
+
+  /// Records cherry-picked commits: an existing commit link is ticked and given the tag, a new one
+  /// is added to Cherry-picks as done, with the tag and the time.
+  func cherryPicks(
+    _ commits: [ChangeSummary.Commit], repository: NotebookConfig.RepositoryConfig, tag: PushTag, time: String
+  ) -> [ByteEdit] {
+    var edits: [ByteEdit] = []
+    var newLines: [String] = []
+    let items = sections.note.sections.flatMap(\.items)
+    for commit in commits {
+      let link = sections.note.cherryPicks.first { pick in
+        pick.repo == repository.name && pick.sha.count >= 4 && commit.sha.hasPrefix(pick.sha.lowercased())
+      }
+      guard let link else {
+        newLines.append("- [x] \(ReleaseNoteEditor.commitURL(repository, sha: commit.sha)) (\(tag.name)) \(time): \(commit.subject)")
+        continue
+      }
+      if let item = items.first(where: { $0.range.contains(link.range.lowerBound) }), item.state == .open, let box = item.boxOffset {
+        edits.append(ByteEdit(range: box..<(box + 1), text: "x"))
+      }
+      let lineEnd = sections.lineContentEnd(from: link.range.upperBound)
+      edits.append(ByteEdit(range: lineEnd..<lineEnd, text: " (\(tag.name)) \(time)"))
+    }
+    if !newLines.isEmpty { edits.append(sections.append(newLines, toSection: ReleaseNoteEditor.cherryPicksSection)) }
+    return edits
+  }
+}

@@ -1,0 +1,290 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// A client of Etherpad's HTTP API, 1.8 to 3.x (see spec/etherpad-api.md).
+///
+/// Every call is a `POST {base}/api/{version}/{function}` with a form-urlencoded body (every value
+/// percent-encoded, so `+` arrives as `+`); credentials go in the body or the `Authorization`
+/// header, never in the URL. The `{code, message, data}` envelope is mapped to ``SyncError``.
+/// Reads are retried with backoff (and `Retry-After` on 429/503); writes are never retried here.
+public actor EtherpadClient {
+  /// Timeouts and retries.
+  public struct Options: Sendable {
+    /// The deadline of one request, seconds, the whole body included.
+    public var timeout: Double = 15
+    /// How many times a read is tried before giving up.
+    public var attempts = 3
+    /// The first retry's delay, seconds; it doubles each time.
+    public var backoff: Double = 0.3
+    /// The longest `Retry-After` honoured, seconds.
+    public var maxRetryAfter: Double = 10
+
+    /// The defaults, adjusted by `PUSHNOTE_PAD_TIMEOUT` and `PUSHNOTE_PAD_ATTEMPTS` when set.
+    public init(environment: [String: String] = [:]) {
+      if let value = environment["PUSHNOTE_PAD_TIMEOUT"].flatMap(Double.init), value > 0 { timeout = value }
+      if let value = environment["PUSHNOTE_PAD_ATTEMPTS"].flatMap(Int.init), value > 0 { attempts = value }
+      if let value = environment["PUSHNOTE_PAD_BACKOFF"].flatMap(Double.init), value >= 0 { backoff = value }
+    }
+  }
+
+  /// The server's base URL, without a trailing slash.
+  public let server: URL
+  private let credentials: PadCredentials?
+  private let options: Options
+  private let session: URLSession
+  private var token: String?
+  /// The API version in use; discovered with `GET /api` when not given.
+  public private(set) var apiVersion: String?
+  /// How many HTTP requests this client has sent.
+  public private(set) var requestCount = 0
+
+  /// A client of `server`.
+  ///
+  /// - Throws: ``SyncError/configuration(_:)`` for a URL that is not http(s), and for credentials
+  ///   that would travel over plain http to a host that is not loopback unless `allowInsecureHTTP`.
+  public init(
+    server: String, credentials: PadCredentials?, options: Options = Options(), apiVersion: String? = nil,
+    allowInsecureHTTP: Bool = false
+  ) throws(SyncError) {
+    var trimmed = server
+    while trimmed.hasSuffix("/") { trimmed.removeLast() }
+    guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+      let host = url.host, url.user == nil, url.query == nil
+    else {
+      throw .configuration("the pad server \(server) is not an http(s) URL without credentials or query")
+    }
+    let loopback = ["127.0.0.1", "::1", "localhost", "[::1]"].contains(host.lowercased())
+    if scheme == "http" && !loopback && credentials != nil && !allowInsecureHTTP {
+      throw .configuration("refusing to send credentials over plain http to \(host); use https or set pad.allow_insecure_http")
+    }
+    self.server = url
+    self.credentials = credentials
+    self.options = options
+    self.apiVersion = apiVersion
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.timeoutIntervalForRequest = options.timeout
+    configuration.timeoutIntervalForResource = options.timeout
+    configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+    session = URLSession(configuration: configuration)
+  }
+
+  // MARK: Functions
+
+  /// The pad's head revision (`getRevisionsCount`, which is the head index: 0 for a new pad).
+  public func revisionsCount(_ padID: String) async throws(SyncError) -> Int {
+    let data = try await call("getRevisionsCount", ["padID": padID], idempotent: true)
+    guard let revisions = (data as? [String: Any])?["revisions"] as? Int else {
+      throw .malformedResponse(server: host, function: "getRevisionsCount", detail: "no revisions number in the answer")
+    }
+    return revisions
+  }
+
+  /// The pad's text at revision `rev` (head when nil); reads the pre-1.9 `{text:{text,attribs}}` shape too.
+  public func text(_ padID: String, rev: Int? = nil) async throws(SyncError) -> String {
+    var parameters = ["padID": padID]
+    if let rev { parameters["rev"] = String(rev) }
+    let data = try await call("getText", parameters, idempotent: true)
+    let field = (data as? [String: Any])?["text"]
+    if let text = field as? String { return text }
+    if let legacy = (field as? [String: Any])?["text"] as? String { return legacy }
+    throw .malformedResponse(server: host, function: "getText", detail: "no text in the answer")
+  }
+
+  /// Replaces the pad's whole text. Never retried: the caller checks the result.
+  public func setText(_ padID: String, _ text: String) async throws(SyncError) {
+    _ = try await call("setText", ["padID": padID, "text": text], idempotent: false)
+  }
+
+  /// Creates an empty pad (then ``setText(_:_:)`` fills it, as spec/etherpad-api.md §4 advises).
+  public func createPad(_ padID: String) async throws(SyncError) {
+    _ = try await call("createPad", ["padID": padID, "text": ""], idempotent: false)
+  }
+
+  /// Uses an API version remembered from an earlier run instead of asking the server.
+  public func useVersion(_ version: String?) {
+    if apiVersion == nil { apiVersion = version }
+  }
+
+  // MARK: Transport
+
+  private var host: String { server.host ?? server.absoluteString }
+
+  /// Picks the API version: the server's `currentVersion` from `GET /api`.
+  public func discoverVersion() async throws(SyncError) -> String {
+    let url = server.appendingPathComponent("api")
+    let (status, body, _) = try await send(URLRequest(url: url), function: "api", idempotent: true)
+    guard status == 200, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+      let version = object["currentVersion"] as? String, !version.isEmpty
+    else {
+      throw .malformedResponse(server: host, function: "GET /api", detail: "HTTP \(status), no currentVersion")
+    }
+    apiVersion = version
+    return version
+  }
+
+  /// Calls an API function and returns its `data`.
+  public func call(_ function: String, _ parameters: [String: String], idempotent: Bool) async throws(SyncError) -> Any? {
+    let version: String
+    if let known = apiVersion { version = known } else { version = try await discoverVersion() }
+    var retriedAuth = false
+    var rediscovered = false
+    while true {
+      var fields = parameters
+      var request = URLRequest(url: server.appendingPathComponent("api").appendingPathComponent(apiVersion ?? version).appendingPathComponent(function))
+      request.httpMethod = "POST"
+      request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
+      switch credentials {
+      case .apiKey(let key): fields["apikey"] = key
+      case .clientCredentials: request.setValue("Bearer \(try await bearerToken())", forHTTPHeaderField: "Authorization")
+      case nil: break
+      }
+      request.httpBody = Data(Self.formEncode(fields).utf8)
+      let (status, body, _) = try await send(request, function: function, idempotent: idempotent)
+      let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
+      if status == 404 && object == nil && !rediscovered {
+        // An unknown API version answers with Express's plain 404: ask the server again once.
+        rediscovered = true
+        _ = try await discoverVersion()
+        continue
+      }
+      guard let object else {
+        throw .malformedResponse(server: host, function: function, detail: "HTTP \(status), the answer is not JSON")
+      }
+      let code = object["code"] as? Int
+      let message = object["message"] as? String ?? ""
+      if status == 401 || status == 403 || code == 4 {
+        if case .clientCredentials = credentials, !retriedAuth {
+          // Tokens die when the server restarts: fetch a new one once.
+          retriedAuth = true
+          token = nil
+          continue
+        }
+        throw .unauthorized(server: host, message: message)
+      }
+      switch code {
+      case 0: return object["data"] is NSNull ? nil : object["data"]
+      case 1:
+        if message == "padID does not exist" { throw .padMissing(server: host) }
+        throw .rejected(server: host, function: function, message: message)
+      case 3: throw .rejected(server: host, function: function, message: "no such function (API \(apiVersion ?? version))")
+      case 2: throw .serverFailure(server: host, function: function, detail: "internal error (code 2): \(message)")
+      default:
+        throw .malformedResponse(server: host, function: function, detail: "HTTP \(status), no known code in the answer")
+      }
+    }
+  }
+
+  /// A bearer token from `{base}/oidc/token` (client credentials grant), cached for this run.
+  private func bearerToken() async throws(SyncError) -> String {
+    if let token { return token }
+    guard case .clientCredentials(let id, let secret) = credentials else { return "" }
+    var request = URLRequest(url: server.appendingPathComponent("oidc").appendingPathComponent("token"))
+    request.httpMethod = "POST"
+    request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
+    request.httpBody = Data(Self.formEncode(["grant_type": "client_credentials", "client_id": id, "client_secret": secret]).utf8)
+    let (status, body, _) = try await send(request, function: "oidc/token", idempotent: true)
+    if status == 400 || status == 401 || status == 403 {
+      throw .unauthorized(server: host, message: "the client credentials were rejected")
+    }
+    guard status == 200, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+      let value = object["access_token"] as? String, !value.isEmpty
+    else {
+      throw .malformedResponse(server: host, function: "oidc/token", detail: "HTTP \(status), no access_token")
+    }
+    token = value
+    return value
+  }
+
+  /// Sends one request; retries reads on timeouts, unreachable servers, 5xx and 429.
+  private func send(_ request: URLRequest, function: String, idempotent: Bool) async throws(SyncError) -> (Int, Data, HTTPURLResponse?) {
+    var attempt = 0
+    while true {
+      attempt += 1
+      let canRetry = idempotent && attempt < options.attempts
+      var delay = options.backoff * pow(2, Double(attempt - 1))
+      let failure: SyncError
+      do {
+        requestCount += 1
+        let (data, response) = try await withDeadline(options.timeout) { [session] in try await session.data(for: request) }
+        let http = response as? HTTPURLResponse
+        let status = http?.statusCode ?? 0
+        if status == 429 || status == 503 {
+          let retryAfter = http?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init) ?? delay
+          delay = min(retryAfter, options.maxRetryAfter)
+          failure = .serverFailure(server: host, function: function, detail: "HTTP \(status) (overloaded)")
+        } else if status >= 500 {
+          failure = .serverFailure(server: host, function: function, detail: "HTTP \(status)")
+        } else {
+          return (status, data, http)
+        }
+      } catch let error as DeadlineExceeded {
+        _ = error
+        failure = .timeout(server: host, function: function, seconds: options.timeout)
+      } catch {
+        failure = .unreachable(server: host, function: function, cause: Self.describe(error))
+      }
+      guard canRetry else { throw failure }
+      try? await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1_000_000_000))
+    }
+  }
+
+  private static func describe(_ error: Error) -> String {
+    if let urlError = error as? URLError {
+      switch urlError.code {
+      case .cannotConnectToHost: return "connection refused"
+      case .cannotFindHost, .dnsLookupFailed: return "host not found"
+      case .timedOut: return "timed out"
+      case .networkConnectionLost: return "connection lost"
+      default: return urlError.localizedDescription
+      }
+    }
+    return error.localizedDescription
+  }
+
+  /// `application/x-www-form-urlencoded`, every byte outside `[A-Za-z0-9-._~]` percent-encoded.
+  public static func formEncode(_ fields: [String: String]) -> String {
+    fields.sorted { $0.key < $1.key }.map { "\(percentEncode($0.key))=\(percentEncode($0.value))" }.joined(separator: "&")
+  }
+
+  /// Percent-encodes every byte outside the unreserved set.
+  static func percentEncode(_ text: String) -> String {
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+        result.unicodeScalars.append(Unicode.Scalar(byte))
+      default:
+        result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+      }
+    }
+    return result
+  }
+}
+
+/// The deadline of a request passed.
+struct DeadlineExceeded: Error {}
+
+/// Runs `body`, throwing ``DeadlineExceeded`` once `seconds` have passed.
+func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+  try await withThrowingTaskGroup(of: T.self) { group in
+    group.addTask { try await body() }
+    group.addTask {
+      try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+      throw DeadlineExceeded()
+    }
+    defer { group.cancelAll() }
+    guard let first = try await group.next() else { throw DeadlineExceeded() }
+    return first
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}

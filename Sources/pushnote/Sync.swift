@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import PushnoteCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `pushnote sync`: the note with its pad, both ways, section by section.
+struct Sync: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Sync the note with its Etherpad pad (three-way merge per section; nobody's edit lost).",
+    discussion: """
+      Exit status: 0 in sync; 1 conflict blocks left in the file; 65 bad note; 69 refused or pad \
+      missing; 75 server unreachable or busy (nothing lost, sync again); 77 credentials rejected; \
+      78 configuration.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The note: a date, a pad id, a path, or nothing for this week's note.")
+  var note: String?
+
+  @Flag(help: "Show the changes each side would get; write nothing.")
+  var dryRun = false
+
+  @Flag(help: "Keep syncing (file changes and pad revisions) until interrupted.")
+  var watch = false
+
+  @Option(help: "Seconds between syncs with --watch.")
+  var interval: Double = 10
+
+  @Option(help: "Seconds to wait for another sync of this notebook to finish.")
+  var wait: Double = 0
+
+  @Flag(help: "Take the pad's text even though it was emptied or lost most of its lines.")
+  var acceptRemoteDeletion = false
+
+  @Flag(help: "Create the pad again after it vanished from the server.")
+  var recreatePad = false
+
+  @Flag(help: "Merge even though the pad's revision count went backwards.")
+  var acceptPadReset = false
+
+  @Flag(help: "Print the report as JSON.")
+  var json = false
+
+  func run() async throws {
+    try await reportingErrors {
+      let notebook = try global.openNotebook()
+      let path = try notebook.resolveNote(note)
+      let environment = ProcessInfo.processInfo.environment
+      guard let server = environment["PUSHNOTE_PAD_URL"] ?? notebook.config.pad.url else {
+        throw SyncError.configuration("no pad server: set pad.url in pushnote.yml or PUSHNOTE_PAD_URL")
+      }
+      let credentials = try PadCredentials.load(environment: environment, notebookRoot: notebook.root)
+      var options = SyncEngine.Options()
+      options.dryRun = dryRun
+      options.acceptRemoteDeletion = acceptRemoteDeletion
+      options.recreatePad = recreatePad
+      options.acceptPadReset = acceptPadReset
+      options.lockWait = wait
+      let padID = try SyncEngine.padID(notebook: notebook, notePath: path)
+      let apiVersion = SyncStore(root: notebook.root, padID: padID).loadState().apiVersion
+      func once() async throws -> SyncReport {
+        let client = try EtherpadClient(
+          server: server, credentials: credentials, options: .init(environment: environment), apiVersion: apiVersion,
+          allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP)
+        let engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
+        return try await engine.run()
+      }
+      if watch && !dryRun {
+        try await watchLoop(once)
+        return
+      }
+      let report = try await once()
+      print(report)
+      if report.outcome == .conflicts { throw ExitCode(ExitStatus.conflicts.rawValue) }
+    }
+  }
+
+  private func print(_ report: SyncReport) {
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      let data = (try? encoder.encode(report)) ?? Data()
+      Terminal.standardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
+      return
+    }
+    let out = Terminal.standardOutput
+    let color: Terminal.Color = report.outcome == .conflicts ? .red : (report.outcome == .unchanged ? .dim : .green)
+    out.write(out.styled(report.summary, color) + "\n")
+    for (side, lines) in [("file", report.fileDiff), ("pad", report.padDiff)] {
+      guard let lines else { continue }
+      out.write(out.styled("--- \(side)", .bold) + "\n")
+      for line in lines { out.write(out.styled(line, line.hasPrefix("+") ? .green : .red) + "\n") }
+    }
+  }
+
+  /// Syncs every `interval` seconds, one line each, until SIGINT or SIGTERM; temporary failures
+  /// (server away) are reported and retried, others stop it.
+  private func watchLoop(_ once: () async throws -> SyncReport) async throws {
+    let stop = StopSignal()
+    while !stop.requested {
+      do {
+        let report = try await once()
+        let time = ISO8601DateFormatter().string(from: Date())
+        if json { print(report) } else { Terminal.standardOutput.write("\(time) \(report.summary)\n") }
+      } catch let error as SyncError where error.exitStatus == .temporaryFailure {
+        Terminal.standardError.write("\(ISO8601DateFormatter().string(from: Date())) \(error.description)\n")
+      }
+      var waited = 0.0
+      while waited < interval && !stop.requested {
+        try? await Task.sleep(nanoseconds: 100_000_000)
+        waited += 0.1
+      }
+    }
+  }
+
+  /// In debug builds, `PUSHNOTE_SYNC_CRASH_AT=<step>` kills the process at that step (crash tests).
+  @Sendable static func checkpoint(_ step: String) {
+    #if DEBUG
+      if ProcessInfo.processInfo.environment["PUSHNOTE_SYNC_CRASH_AT"] == step { kill(getpid(), SIGKILL) }
+    #endif
+  }
+}
+
+/// Turns SIGINT and SIGTERM into a flag the watch loop checks between syncs.
+private final class StopSignal: @unchecked Sendable {
+  private let sources: [DispatchSourceSignal]
+  private let lock = NSLock()
+  private var flag = false
+
+  var requested: Bool { lock.withLock { flag } }
+
+  init() {
+    var sources: [DispatchSourceSignal] = []
+    for number in [SIGINT, SIGTERM] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number)
+      sources.append(source)
+    }
+    self.sources = sources
+    for source in sources {
+      source.setEventHandler { [weak self] in self?.lock.withLock { self?.flag = true } }
+      source.resume()
+    }
+  }
+}
