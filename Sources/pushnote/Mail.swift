@@ -54,7 +54,7 @@ struct Mail: AsyncParsableCommand {
       let kind: MailKind = handover ? .handover : .announcement
       let now = Date()
       let fallbackFrom = notebook.config.mail.from == nil ? await MailAddress.gitUser(directory: notebook.root) : nil
-      let options = MailComposer.Options(kind: kind, force: force, now: now, fallbackFrom: fallbackFrom)
+      let options = MailComposer.Options(kind: kind, force: force, now: now, fallbackFrom: fallbackFrom, attachDutyCalendar: true)
       let composed = try MailComposer(notebook: notebook).compose(note: parsed.note, document: parsed.document, options: options)
       if !composed.gateMissing.isEmpty {
         Terminal.standardError.write(Terminal.standardError.styled("warning", .yellow) + ": rendered with --force; the gate is not met\n")

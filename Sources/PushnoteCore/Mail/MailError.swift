@@ -16,6 +16,8 @@ public enum MailError: PushnoteError, Equatable {
   case transportConfiguration(String)
   /// The hand-over has no next release manager (no rotation in `pushnote.yml`).
   case noRotation
+  /// Next week's duty calendar could not be made for the hand-over.
+  case calendar(String)
   /// The SMTP server is not on this machine and the message would cross the network without TLS.
   case tlsUnavailable(host: String)
   /// The server rejected the credentials from `PUSHNOTE_SMTP_USER` and `PUSHNOTE_SMTP_PASSWORD`.
@@ -26,7 +28,7 @@ public enum MailError: PushnoteError, Equatable {
   public var exitStatus: ExitStatus {
     switch self {
     case .gateNotMet, .alreadySent, .template: return .dataError
-    case .invalidAddress, .noRecipients, .templateNotFound, .transportConfiguration, .noRotation: return .configuration
+    case .invalidAddress, .noRecipients, .templateNotFound, .transportConfiguration, .noRotation, .calendar: return .configuration
     case .tlsUnavailable: return .unavailable
     case .authenticationRejected: return .permission
     case .sendFailed: return .temporaryFailure
@@ -46,6 +48,7 @@ public enum MailError: PushnoteError, Equatable {
     case .template(let path, let line, let column, let message): return "\(path):\(line):\(column): error: \(message)"
     case .transportConfiguration(let message): return "mail transport: \(message)"
     case .noRotation: return "no next release manager: pushnote.yml has no rotation"
+    case .calendar(let message): return "cannot attach next week's duty calendar: \(message)"
     case .tlsUnavailable(let host):
       return "SMTP server \(host) is not on this machine and this build cannot use TLS (STARTTLS); "
         + "set mail.transport to sendmail and let a local MTA (msmtp, postfix) relay it"

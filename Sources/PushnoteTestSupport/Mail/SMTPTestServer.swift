@@ -42,7 +42,7 @@ public final class SMTPTestServer: @unchecked Sendable {
   ///   - auth: `USER:PASSWORD` it requires (AUTH PLAIN and LOGIN, without TLS).
   ///   - loginOnly: offer AUTH LOGIN and not PLAIN.
   ///   - rejecting: recipients it refuses with 550.
-  public init(messages: Int = 1, lifetime: Double = 20, auth: String? = nil, loginOnly: Bool = false, rejecting: [String] = []) throws {
+  public init(messages: Int = 1, lifetime: Double = 60, auth: String? = nil, loginOnly: Bool = false, rejecting: [String] = []) throws {
     var arguments = [Fixtures.fixture("mail/smtp_server.py"), "--messages", String(messages), "--lifetime", String(lifetime)]
     if let auth { arguments += ["--auth", auth] }
     if loginOnly { arguments.append("--login-only") }

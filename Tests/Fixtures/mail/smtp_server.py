@@ -12,7 +12,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--messages", type=int, default=1)
-parser.add_argument("--lifetime", type=float, default=20)
+parser.add_argument("--lifetime", type=float, default=60)
 parser.add_argument("--auth", help="USER:PASSWORD the server requires")
 parser.add_argument("--reject-rcpt", action="append", default=[])
 parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN but not PLAIN")

@@ -55,6 +55,19 @@ import Testing
     #expect(!body.contains("Bump the CDN TTL"))
   }
 
+  @Test func handoverCarriesNextWeeksDutyCalendarWhenAskedTo() throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-mail")
+    let notebook = MailFixtures.notebook(folder)
+    let composer = MailComposer(notebook: notebook, templates: MailFixtures.templates(notebook))
+    let options = MailComposer.Options(kind: .handover, now: MailFixtures.now, attachDutyCalendar: true)
+    let composed = try composer.compose(note: MailFixtures.finishedNote(), document: nil, options: options)
+    let parsed = try MailMessageTests.parsed(composed.message)
+    let expected = try DutyCalendar.icsForWeek(MailFixtures.date.adding(days: 7), notebook: notebook, stamp: MailFixtures.now)
+    #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/calendar"])
+    #expect(parsed.parts.last?.content == expected.replacingOccurrences(of: "\r\n", with: "\n"))
+    #expect(expected.contains("20261208"))
+  }
+
   @Test func handoverWithoutAnEventIsPlainText() throws {
     let parsed = try MailMessageTests.parsed(try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover).message)
     #expect(parsed.contentType == "text/plain")
