@@ -215,6 +215,24 @@ import Testing
     #expect(try fixture.noteText().contains("- Mail sent: "))
   }
 
+  @Test func sendsOverSTARTTLSTrustingTheCertificateFileOpenSSLIsGiven() async throws {
+    let certificates = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try SMTPTestServer.makeCertificate(in: certificates)
+    let server = try SMTPTestServer(auth: "pushbot:s3cret", tls: pem)
+    let fixture = try await Fixture(config: Self.config + "  transport: \(server.url)\n")
+    let credentials = ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"]
+    let untrusted = try fixture.run(["--send"], environment: credentials)
+    #expect(untrusted.status == 69)
+    #expect(try fixture.noteText() == Self.note)
+    let result = try fixture.run(["--send"], environment: credentials.merging(["SSL_CERT_FILE": pem.certificate]) { $1 })
+    #expect(result.status == 0, "\(result.stderr)")
+    let received = try server.received()
+    #expect(received.count == 1)
+    #expect(received.first?.tls == true)
+    #expect(received.first?.authUser == "pushbot")
+    #expect(try fixture.noteText().contains("- Mail sent: "))
+  }
+
   @Test func aSentHandoverIsRecordedApartFromTheAnnouncement() async throws {
     let fixture = try await Fixture()
     try AtomicFile.write(Self.config + "  sendmail: \(try fixture.sendmail())\n", to: fixture.folder.appending("pushnote.yml"))

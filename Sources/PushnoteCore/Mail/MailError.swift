@@ -18,8 +18,9 @@ public enum MailError: PushnoteError, Equatable {
   case noRotation
   /// Next week's duty calendar could not be made for the hand-over.
   case calendar(String)
-  /// The SMTP server is not on this machine and the message would cross the network without TLS.
-  case tlsUnavailable(host: String)
+  /// TLS with the SMTP server failed (handshake, certificate), or a server elsewhere does not offer
+  /// STARTTLS and the message would cross the network in plain text; nothing was sent.
+  case tls(host: String, reason: String)
   /// The server rejected the credentials from `PUSHNOTE_SMTP_USER` and `PUSHNOTE_SMTP_PASSWORD`.
   case authenticationRejected(reply: String)
   /// Sending failed: the program or the server refused, timed out or could not be reached.
@@ -29,7 +30,7 @@ public enum MailError: PushnoteError, Equatable {
     switch self {
     case .gateNotMet, .alreadySent, .template: return .dataError
     case .invalidAddress, .noRecipients, .templateNotFound, .transportConfiguration, .noRotation, .calendar: return .configuration
-    case .tlsUnavailable: return .unavailable
+    case .tls: return .unavailable
     case .authenticationRejected: return .permission
     case .sendFailed: return .temporaryFailure
     }
@@ -49,9 +50,7 @@ public enum MailError: PushnoteError, Equatable {
     case .transportConfiguration(let message): return "mail transport: \(message)"
     case .noRotation: return "no next release manager: pushnote.yml has no rotation"
     case .calendar(let message): return "cannot attach next week's duty calendar: \(message)"
-    case .tlsUnavailable(let host):
-      return "SMTP server \(host) is not on this machine and this build cannot use TLS (STARTTLS); "
-        + "set mail.transport to sendmail and let a local MTA (msmtp, postfix) relay it"
+    case .tls(let host, let reason): return "SMTP server \(host): \(reason); nothing was sent"
     case .authenticationRejected(let reply): return "the SMTP server rejected the credentials: \(reply)"
     case .sendFailed(let message): return "sending failed, the note is unchanged (try again later): \(message)"
     }

@@ -131,3 +131,43 @@ import Testing
     return try #require(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
   }
 }
+
+/// STARTTLS against aiosmtpd with a self-signed certificate for 127.0.0.1.
+@Suite struct SMTPStartTLSTests {
+  @Test func startTLSIsUsedWhenOfferedAndAuthGoesInsideIt() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try SMTPTestServer.makeCertificate(in: folder)
+    let server = try SMTPTestServer(auth: "pushbot:s3cret", tls: pem)
+    let message = try MailTransportTests.message()
+    let transport = try SMTPTransport(url: server.url, credentials: ("pushbot", "s3cret"), timeout: 10, caFile: pem.certificate)
+    try await transport.send(message)
+    let received = try server.received()
+    #expect(received.first?.tls == true)
+    #expect(received.first?.authUser == "pushbot")
+    #expect(received.first?.rcptTos == ["dev-marketplace@lists.example.org"])
+    #expect(received.first?.data == message.renderedText())
+  }
+
+  @Test func anUntrustedCertificateStopsTheSendBeforeAnythingIsSent() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try SMTPTestServer.makeCertificate(in: folder)
+    let other = try TemporaryDirectory(prefix: "pushnote-tls-other")
+    let stranger = try SMTPTestServer.makeCertificate(in: other)
+    let server = try SMTPTestServer(lifetime: 10, auth: "pushbot:s3cret", tls: pem)
+    let transport = try SMTPTransport(url: server.url, credentials: ("pushbot", "s3cret"), timeout: 10, caFile: stranger.certificate)
+    let error = await #expect(throws: MailError.self) { try await transport.send(try MailTransportTests.message()) }
+    #expect(error?.exitStatus == .unavailable)
+    #expect(error?.description.contains("certificate not trusted") == true, "\(error?.description ?? "")")
+    #expect(error?.description.contains("s3cret") == false)
+  }
+
+  @Test func aCertificateForAnotherNameIsRefused() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try SMTPTestServer.makeCertificate(in: folder, names: "DNS:mail.example.org")
+    let server = try SMTPTestServer(lifetime: 10, tls: pem)
+    let transport = try SMTPTransport(url: server.url, credentials: nil, timeout: 10, caFile: pem.certificate)
+    let error = await #expect(throws: MailError.self) { try await transport.send(try MailTransportTests.message()) }
+    #expect(error?.exitStatus == .unavailable)
+    #expect(error?.description.contains("certificate not trusted") == true, "\(error?.description ?? "")")
+  }
+}
