@@ -107,6 +107,16 @@ import Testing
     #expect(try MailFixtures.compose(note, kind: .handover).gateMissing == [])
   }
 
+  @Test func localOnlySectionsNeverReachTheMail() throws {
+    var note = MailFixtures.finishedNote()
+    note.sections.append(MailFixtures.section("Private notes", line: 70, [MailFixtures.item("follow-up: the secret contract", .open)]))
+    var config = MailFixtures.config()
+    config.pad.localOnly = ["private notes"]
+    let composed = try MailFixtures.compose(note, config: config)
+    #expect(!composed.message.body.contains("secret"))
+    #expect(try MailFixtures.compose(note).message.body.contains("secret"))
+  }
+
   @Test func nothingShippedSaysSo() throws {
     var note = MailFixtures.finishedNote()
     note.sections = []
@@ -236,20 +246,19 @@ import Testing
       - [ ] ~~Already handled~~
       - Fix the flaky test (follow-up)
 
+      ## Private notes:
+      - [ ] Follow-up with the vendor about the secret contract
+
+      ### Scratch
+      - follow-up: also private
+
       """
-    let document = try MarkdownDocument(bytes: Array(text.utf8))
-    var note = MailFixtures.finishedNote()
-    note.sections = document.blocks.filter { if case .heading = $0.kind { return true } else { return false } }.enumerated().map {
-      index, block in
-      let headings = document.blocks.filter { if case .heading = $0.kind { return true } else { return false } }
-      let end = index + 1 < headings.count ? headings[index + 1].range.lowerBound : text.utf8.count
-      if case .heading(let level) = block.kind {
-        return Note.Section(title: block.plainText, level: level, line: block.line, items: [], range: block.range.lowerBound..<end)
-      }
-      return Note.Section(title: "", level: 0, line: 0, items: [], range: 0..<0)
-    }
     let folder = try TemporaryDirectory(prefix: "pushnote-mail")
-    let model = try MailModel(note: note, document: document, notebook: MailFixtures.notebook(folder), date: MailFixtures.date)
+    var config = MailFixtures.config()
+    config.pad.localOnly = ["Private notes"]
+    let parsed = try ParsedNote(bytes: Array(text.utf8), config: config)
+    let model = try MailModel(
+      note: parsed.note, document: parsed.document, notebook: MailFixtures.notebook(folder, config: config), date: MailFixtures.date)
     #expect(model.shipped == ["Search by developer name", "Faster app pages"])
     #expect(model.followUps == [.init(text: "Already handled", done: true), .init(text: "Fix the flaky test (follow-up)", done: false)])
     #expect(model.openFollowUps == ["Fix the flaky test (follow-up)"])
