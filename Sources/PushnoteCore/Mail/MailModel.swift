@@ -253,9 +253,10 @@ extension MailModel {
     return lowered.contains("follow-up") || lowered.contains("follow up") || lowered.contains("followup")
   }
 
-  /// The list items of every section with the section's title: from the Markdown when given (every
-  /// list item, boxes stripped, not-applicable ones left out), else the note's checklist items.
-  /// Sections named in `pad.local_only` (private notes) and their subsections never reach a mail.
+  /// The list items of every section, each with its section's title.
+  ///
+  /// From the Markdown when given (every list item, boxes stripped, not-applicable ones left out),
+  /// else the note's checklist items. Sections named in `pad.local_only` (private notes) and their subsections never reach a mail.
   static func sectionItems(note: Note, document: MarkdownDocument?, localOnly: [String]) -> [(section: String, item: ListedItem)] {
     let line = HeaderEncoder.singleLine
     func key(_ title: String) -> String {
