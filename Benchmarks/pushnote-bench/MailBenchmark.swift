@@ -55,7 +55,7 @@ struct MailBenchmark: AsyncParsableCommand {
       "Date": "Tue, 01 Dec 2026 12:40:00 -0800", "Message-ID": "<\(message.messageID)>", "body": message.body,
     ]
     let input = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
-    let result = try ProcessRunner.run("python3", ["-c", script], input: input)
+    let result = try ProcessRunner.runSynchronously("python3", ["-c", script], input: input)
     let fields = result.stdout.split(separator: " ")
     guard result.status == 0, fields.count == 2, let python = Double(fields[0]) else {
       throw ValidationError("python3 failed: \(result.stderr)")

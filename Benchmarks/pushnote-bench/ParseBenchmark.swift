@@ -42,7 +42,7 @@ struct ParseBenchmark: AsyncParsableCommand {
       for note in notes { _ = try MarkdownDocument(bytes: note) }
     }
     let reference = try fastest(runs, clock: ParseBenchmark.childrenCPU) {
-      let result = try ProcessRunner.run(cmark, [joined])
+      let result = try ProcessRunner.runSynchronously(cmark, [joined])
       guard result.status == 0 else { throw ValidationError("\(cmark) failed: \(result.stderr)") }
     }
     print("corpus: \(notes.count) notes, \(total) bytes; \(modelItems) items and compare links found")

@@ -8,25 +8,25 @@ import Testing
   private let pushnote = Fixtures.builtExecutable("pushnote")
   private let notebook = Fixtures.fixture("notes")
 
-  private func run(_ arguments: [String], in directory: String? = nil) throws -> ProcessRunner.Result {
-    try ProcessRunner.run(pushnote, arguments, workingDirectory: directory ?? Fixtures.fixture("notes"))
+  private func run(_ arguments: [String], in directory: String? = nil) async throws -> ProcessRunner.Result {
+    try await ProcessRunner.run(pushnote, arguments, workingDirectory: directory ?? Fixtures.fixture("notes"))
   }
 
-  @Test func showJSONEqualsTheGoldenFile() throws {
-    let result = try run(["show", "--notebook", notebook, "--json", "2026-12-01"])
+  @Test func showJSONEqualsTheGoldenFile() async throws {
+    let result = try await run(["show", "--notebook", notebook, "--json", "2026-12-01"])
     #expect(result.status == 0)
     #expect(result.stdout == (try Fixtures.text("notes/mkt-2026-12-01.json")))
   }
 
-  @Test func showByPadIDAndByPathAgree() throws {
-    let byPad = try run(["show", "--notebook", notebook, "--json", "mkt-2026-12-01"])
-    let byPath = try run(["show", "--notebook", notebook, "--json", "mkt-2026-12-01.md"])
+  @Test func showByPadIDAndByPathAgree() async throws {
+    let byPad = try await run(["show", "--notebook", notebook, "--json", "mkt-2026-12-01"])
+    let byPath = try await run(["show", "--notebook", notebook, "--json", "mkt-2026-12-01.md"])
     #expect(byPad.status == 0 && byPath.status == 0)
     #expect(byPad.stdout == byPath.stdout)
   }
 
-  @Test func humanViewHasProgressBarsAndDuration() throws {
-    let result = try run(["show", "--notebook", notebook, "2026-12-01"])
+  @Test func humanViewHasProgressBarsAndDuration() async throws {
+    let result = try await run(["show", "--notebook", notebook, "2026-12-01"])
     #expect(result.status == 0)
     let lines = result.stdout.components(separatedBy: "\n")
     #expect(lines.first == "Marketplace push 2026-12-01")
@@ -40,8 +40,8 @@ import Testing
     #expect(!result.stdout.contains("\u{1B}["))
   }
 
-  @Test func lintReportsPositionsAndExits65() throws {
-    let result = try run(["lint", "--notebook", notebook, "2026-12-08"])
+  @Test func lintReportsPositionsAndExits65() async throws {
+    let result = try await run(["lint", "--notebook", notebook, "2026-12-08"])
     #expect(result.status == 65)
     let lines = result.stdout.split(separator: "\n").map(String.init)
     #expect(lines.count == 9)
@@ -51,14 +51,14 @@ import Testing
     #expect(lines.last == "mkt-2026-12-08.md:34:1: warning: timeline out of order: 'stage verified' is before line 33")
   }
 
-  @Test func lintOfACleanNoteIsSilent() throws {
-    let result = try run(["lint", "--notebook", notebook, "2026-12-01"])
+  @Test func lintOfACleanNoteIsSilent() async throws {
+    let result = try await run(["lint", "--notebook", notebook, "2026-12-01"])
     #expect(result.status == 0)
     #expect(result.stdout.isEmpty)
   }
 
-  @Test func lintOfSeveralNotesAsJSON() throws {
-    let result = try run(["lint", "--notebook", notebook, "--json", "2026-12-01", "2026-12-08"])
+  @Test func lintOfSeveralNotesAsJSON() async throws {
+    let result = try await run(["lint", "--notebook", notebook, "--json", "2026-12-01", "2026-12-08"])
     #expect(result.status == 65)
     struct Report: Decodable {
       var file: String
@@ -72,20 +72,20 @@ import Testing
         == Note.Problem(severity: .error, line: 1, column: 20, message: "template placeholder 'YYYY.MM.DD' left in the note"))
   }
 
-  @Test func invalidUTF8IsAnErrorWithItsOffset() throws {
+  @Test func invalidUTF8IsAnErrorWithItsOffset() async throws {
     let folder = try TemporaryDirectory()
     let path = folder.appending("bad.md")
     FileManager.default.createFile(atPath: path, contents: Data(Array("# Push\n\nab".utf8) + [0xFF] + Array("\n".utf8)))
-    let lint = try run(["lint", "--notebook", notebook, path], in: folder.path)
+    let lint = try await run(["lint", "--notebook", notebook, path], in: folder.path)
     #expect(lint.status == 65)
     #expect(lint.stdout == "bad.md:3:3: error: invalid UTF-8 at byte offset 10\n")
-    let show = try run(["show", "--notebook", notebook, path], in: folder.path)
+    let show = try await run(["show", "--notebook", notebook, path], in: folder.path)
     #expect(show.status == 65)
     #expect(show.stderr.contains(":3:3: error: invalid UTF-8 at byte offset 10"))
   }
 
-  @Test func aMissingNoteIsAUsageError() throws {
-    let result = try run(["show", "--notebook", notebook, "2031-01-07"])
+  @Test func aMissingNoteIsAUsageError() async throws {
+    let result = try await run(["show", "--notebook", notebook, "2031-01-07"])
     #expect(result.status == 64)
     #expect(result.stderr.contains("no note for '2031-01-07'"))
   }

@@ -23,7 +23,7 @@ import Testing
       "XDG_CONFIG_HOME": book.folder.appending("no-config"),
     ]
     merged.merge(environment) { $1 }
-    return try await ProcessRunner.runDetached(
+    return try await ProcessRunner.run(
       pushnote, ["stage", "--notebook", book.folder.path, "--poll-interval", "0.003", "2026-12-01"] + arguments, environment: merged)
   }
 

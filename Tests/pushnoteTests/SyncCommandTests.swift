@@ -29,7 +29,7 @@ import Testing
       for arguments in [["init", "-q", "-b", "main"], ["config", "user.name", "T"], ["config", "user.email", "t@example.org"],
         ["add", "-A"], ["commit", "-qm", "note"]] {
         let directory = folder.path
-        _ = try await SyncCommandTests.offPool { try ProcessRunner.run("git", arguments, workingDirectory: directory) }
+        _ = try await ProcessRunner.run("git", arguments, workingDirectory: directory)
       }
     }
 
@@ -45,7 +45,7 @@ import Testing
       for (key, value) in extra { environment[key] = value }
       let args = ["sync", "--notebook", folder.path, notePath] + arguments
       let env = environment
-      return try await SyncCommandTests.offPool { try ProcessRunner.run(binary, args, environment: env) }
+      return try await ProcessRunner.run(binary, args, environment: env)
     }
 
     func file() -> String { (try? String(contentsOfFile: notePath, encoding: .utf8)) ?? "" }
@@ -130,7 +130,7 @@ import Testing
       #expect(file.components(separatedBy: token).count == 2, "\(context): \(token) lost or duplicated")
     }
     #expect(!file.contains("<<<<<<<"), "\(context)")
-    let status = try await offPool { try ProcessRunner.run("git", ["status", "--porcelain"], workingDirectory: setup.folder.path) }
+    let status = try await ProcessRunner.run("git", ["status", "--porcelain"], workingDirectory: setup.folder.path)
     #expect(status.stdout.isEmpty, "\(context): \(status.stdout)")
     let third = try await setup.sync()
     #expect(third.status == 0 && third.stdout.contains("in sync"), "\(context): \(third.stdout)")

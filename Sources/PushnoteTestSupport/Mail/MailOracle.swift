@@ -53,9 +53,9 @@ public enum MailOracle {
   }
 
   /// Parses a message with Python's strict policy.
-  public static func parse(_ message: [UInt8]) throws -> Parsed {
+  public static func parse(_ message: [UInt8]) async throws -> Parsed {
     guard let text = String(validating: message, as: UTF8.self) else { throw Failure(description: "the message is not UTF-8") }
-    let result = try ProcessRunner.run("python3", [Fixtures.fixture("mail/parse_message.py")], input: text)
+    let result = try await ProcessRunner.run("python3", [Fixtures.fixture("mail/parse_message.py")], input: text)
     guard result.status == 0 else { throw Failure(description: "python3 failed (\(result.status)): \(result.stderr)") }
     return try JSONDecoder().decode(Parsed.self, from: Data(result.stdout.utf8))
   }

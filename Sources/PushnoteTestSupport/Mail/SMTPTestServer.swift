@@ -85,10 +85,10 @@ public final class SMTPTestServer: @unchecked Sendable {
   /// the CA file a client trusts) and `key.pem`; by default for 127.0.0.1 and `localhost`.
   public static func makeCertificate(
     in folder: TemporaryDirectory, names: String = "IP:127.0.0.1,DNS:localhost"
-  ) throws -> (certificate: String, key: String) {
+  ) async throws -> (certificate: String, key: String) {
     let certificate = folder.appending("cert.pem")
     let key = folder.appending("key.pem")
-    let result = try ProcessRunner.run(
+    let result = try await ProcessRunner.run(
       "openssl",
       [
         "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",

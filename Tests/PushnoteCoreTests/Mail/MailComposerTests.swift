@@ -18,10 +18,10 @@ import Testing
     #expect(message.renderedText() == String(decoding: golden, as: UTF8.self), "golden file \(name) differs")
   }
 
-  @Test func announcementMatchesTheGoldenFileAndReadsBack() throws {
+  @Test func announcementMatchesTheGoldenFileAndReadsBack() async throws {
     let composed = try MailFixtures.compose(MailFixtures.finishedNote())
     try Self.expectGolden(composed.message, "announcement.eml")
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-01: done in 1h 13m, 2 pushes")
     #expect(parsed.header("From") == "Release manager <rm@example.org>")
     #expect(parsed.addresses["to"] == [["", "dev-marketplace@lists.example.org"]])
@@ -40,10 +40,10 @@ import Testing
     }
   }
 
-  @Test func handoverGoesToNextWeeksReleaseManagerWithTheCalendarEvent() throws {
+  @Test func handoverGoesToNextWeeksReleaseManagerWithTheCalendarEvent() async throws {
     let composed = try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover, calendar: Self.calendar)
     try Self.expectGolden(composed.message, "handover.eml")
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.addresses["to"] == [["Chris Van", "cvan@example.org"]])
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-08: over to you, Chris Van")
     #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/calendar"])
@@ -55,21 +55,21 @@ import Testing
     #expect(!body.contains("Bump the CDN TTL"))
   }
 
-  @Test func handoverCarriesNextWeeksDutyCalendarWhenAskedTo() throws {
+  @Test func handoverCarriesNextWeeksDutyCalendarWhenAskedTo() async throws {
     let folder = try TemporaryDirectory(prefix: "pushnote-mail")
     let notebook = MailFixtures.notebook(folder)
     let composer = MailComposer(notebook: notebook, templates: MailFixtures.templates(notebook))
     let options = MailComposer.Options(kind: .handover, now: MailFixtures.now, attachDutyCalendar: true)
     let composed = try composer.compose(note: MailFixtures.finishedNote(), document: nil, options: options)
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     let expected = try DutyCalendar.icsForWeek(MailFixtures.date.adding(days: 7), notebook: notebook, stamp: MailFixtures.now)
     #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/calendar"])
     #expect(parsed.parts.last?.content == expected.replacingOccurrences(of: "\r\n", with: "\n"))
     #expect(expected.contains("20261208"))
   }
 
-  @Test func handoverWithoutAnEventIsPlainText() throws {
-    let parsed = try MailMessageTests.parsed(try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover).message)
+  @Test func handoverWithoutAnEventIsPlainText() async throws {
+    let parsed = try await MailMessageTests.parsed(try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover).message)
     #expect(parsed.contentType == "text/plain")
   }
 
@@ -84,7 +84,7 @@ import Testing
     #expect(throws: MailError.noRotation) { try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover, config: config) }
   }
 
-  @Test func gateListsEverythingMissing() throws {
+  @Test func gateListsEverythingMissing() async throws {
     var note = MailFixtures.finishedNote()
     note.timeline.removeLast()
     note.signoffs[1].done = false
@@ -97,7 +97,7 @@ import Testing
     #expect(MailError.gateNotMet(missing: expected).exitStatus == .dataError)
     let forced = try MailFixtures.compose(note, force: true)
     #expect(forced.gateMissing == expected)
-    let body = try #require(try MailMessageTests.parsed(forced.message).parts.first?.content)
+    let body = await try #require(try MailMessageTests.parsed(forced.message).parts.first?.content)
     #expect(body.hasPrefix("WARNING: rendered with --force before the gate was met: the push has not ended"))
   }
 
@@ -117,20 +117,20 @@ import Testing
     #expect(try MailFixtures.compose(note).message.body.contains("secret"))
   }
 
-  @Test func nothingShippedSaysSo() throws {
+  @Test func nothingShippedSaysSo() async throws {
     var note = MailFixtures.finishedNote()
     note.sections = []
     note.durationSeconds = nil
     note.pushes = 1
     note.cherryPicks = []
     let composed = try MailFixtures.compose(note)
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-01: 1 push")
     #expect(parsed.parts.first?.content.contains("What shipped:\n  Nothing notable shipped this week.\n") == true)
     #expect(parsed.parts.first?.content.contains("Repeat pushes") == false)
   }
 
-  @Test func sevenRepeatPushesAreListedWithTheirCherryPicks() throws {
+  @Test func sevenRepeatPushesAreListedWithTheirCherryPicks() async throws {
     var note = MailFixtures.finishedNote()
     note.pushes = 8
     note.cherryPicks = (1...7).map { number in
@@ -140,7 +140,7 @@ import Testing
         tag: "2026.12.01-\(number)", line: 30 + number, range: 0..<0)
     }
     let composed = try MailFixtures.compose(note)
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-01: done in 1h 13m, 8 pushes")
     let body = try #require(parsed.parts.first?.content)
     #expect(composed.model.tags == ["2026.12.01"] + (1...7).map { "2026.12.01-\($0)" })
@@ -161,7 +161,7 @@ import Testing
     #expect(try MailFixtures.compose(edited, kind: .handover).message.messageID != first.messageID)
   }
 
-  @Test func injectionInEveryNoteDerivedFieldStaysInsideItsLine() throws {
+  @Test func injectionInEveryNoteDerivedFieldStaysInsideItsLine() async throws {
     let evil = "x\r\nBcc: victim@example.org\r\n\r\nSubject: fake\u{0}\u{1B}[31m\u{85}\u{2028}end"
     var note = MailFixtures.finishedNote()
     note.title = evil
@@ -181,7 +181,7 @@ import Testing
     var config = MailFixtures.config()
     config.mail.subject = "{{title}} {{release_manager}} {{pad}} {{#shipped}}{{.}}{{/shipped}}"
     let composed = try MailFixtures.compose(note, config: config)
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(
       Set(parsed.headers.keys) == [
         "from", "to", "subject", "date", "message-id", "mime-version", "x-mailer", "content-type", "content-transfer-encoding",
@@ -264,13 +264,13 @@ import Testing
     #expect(model.openFollowUps == ["Fix the flaky test (follow-up)"])
   }
 
-  @Test func subjectsAndNamesWithNonASCIIReadBack() throws {
+  @Test func subjectsAndNamesWithNonASCIIReadBack() async throws {
     var config = MailFixtures.config()
     config.product = "Marktplatz für Apps"
     config.people["ddurst"]?.name = "Dörte Dürst 🚀"
     config.mail.from = "Dörte Dürst <rm@example.org>"
     let composed = try MailFixtures.compose(MailFixtures.finishedNote(), config: config)
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.header("Subject") == "Marktplatz für Apps push 2026-12-01: done in 1h 13m, 2 pushes")
     #expect(parsed.addresses["from"] == [["Dörte Dürst", "rm@example.org"]])
     #expect(parsed.parts.first?.content.hasSuffix("Thanks,\nDörte Dürst 🚀\n") == true)

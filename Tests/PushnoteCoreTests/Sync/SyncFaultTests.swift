@@ -227,11 +227,11 @@ import Testing
 
   @Test func theNotebookRemoteIsPulledAndPushed() async throws {
     let remote = try TemporaryDirectory(prefix: "pushnote-sync-remote")
-    _ = try ProcessRunner.run("git", ["init", "-q", "--bare", "-b", "main", remote.path])
+    _ = try await ProcessRunner.run("git", ["init", "-q", "--bare", "-b", "main", remote.path])
     let harness = try await SyncHarness(gitRemote: remote.path)
     try await harness.git(["push", "-q", remote.path, "main"])
     try await harness.establish()
-    let pushed = try ProcessRunner.run("git", ["--git-dir", remote.path, "log", "-1", "--format=%s", "main"])
+    let pushed = try await ProcessRunner.run("git", ["--git-dir", remote.path, "log", "-1", "--format=%s", "main"])
     #expect(pushed.stdout.hasPrefix("sync mkt-2026-12-01"))
   }
 }
