@@ -78,7 +78,11 @@ public struct NoteLinter: Sendable {
     mutating func conflictMarkers() {
       var opening: Int?
       var separator: Int?
+      let starts = source.lineStarts
       for line in 1...max(1, source.lineCount) {
+        // Most lines start with neither `<`, `=` nor `>`: skip them before measuring the line.
+        let first = starts[line - 1] < bytes.count ? bytes[starts[line - 1]] : 0
+        guard first == UInt8(ascii: "<") || first == UInt8(ascii: "=") || first == UInt8(ascii: ">") else { continue }
         let range = source.lineRange(line)
         if isMarker(range, "<") {
           opening = line
