@@ -12,6 +12,7 @@ struct Bench: AsyncParsableCommand {
       MailBenchmark.self,
       TagBenchmark.self,
       StageBenchmark.self,
+      SyncBenchmark.self,
     ]
   )
 }

@@ -82,14 +82,16 @@ import Testing
     /// Writes a stand-in sendmail that stores its arguments and input and exits with `status`.
     func sendmail(status: Int = 0) throws -> String {
       let path = folder.appending("fake-sendmail")
-      let script = "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"\(folder.appending("argv"))\"\ncat > \"\(folder.appending("stdin"))\"\nexit \(status)\n"
+      let script =
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"\(folder.appending("argv"))\"\ncat > \"\(folder.appending("stdin"))\"\nexit \(status)\n"
       try AtomicFile.write(script, to: path)
       try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
       return path
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRunner.Result {
-      try ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["mail", "--notebook", folder.path] + arguments, environment: environment)
+      try ProcessRunner.run(
+        Fixtures.builtExecutable("pushnote"), ["mail", "--notebook", folder.path] + arguments, environment: environment)
     }
 
     func noteText() throws -> String { try String(contentsOfFile: notePath, encoding: .utf8) }
@@ -110,7 +112,8 @@ import Testing
     #expect(parsed.parts.first?.transferEncoding == "quoted-printable")
     let body = try #require(parsed.parts.first?.content)
     #expect(body.contains("  - Søk by developer name\n"))
-    #expect(body.contains("  - A line that is much longer than seventy-eight octets, so that the message needs quoted-printable to keep it\n"))
+    #expect(
+      body.contains("  - A line that is much longer than seventy-eight octets, so that the message needs quoted-printable to keep it\n"))
     #expect(body.contains("  - 2026.12.01-1, cherry-picked:\n      mozilla/zamboni 0123456789\n"))
     #expect(body.contains("  - Clean up the dodgy migration\n"))
     #expect(body.hasSuffix("Thanks,\nDörte Durst\n"))
@@ -128,7 +131,8 @@ import Testing
   }
 
   @Test func refusesAnUnfinishedPushUnlessForced() async throws {
-    let unfinished = Self.note.replacingOccurrences(of: "- 12:15 end\n", with: "").replacingOccurrences(of: "- [x] Ops:", with: "- [ ] Ops:")
+    let unfinished = Self.note.replacingOccurrences(of: "- 12:15 end\n", with: "").replacingOccurrences(
+      of: "- [x] Ops:", with: "- [ ] Ops:")
     let fixture = try await Fixture(note: unfinished)
     let refused = try fixture.run([])
     #expect(refused.status == 65)
@@ -150,12 +154,16 @@ import Testing
     try await Git(directory: fixture.folder.path).commit(paths: ["pushnote.yml"], message: "sendmail")
     let sent = try fixture.run(["--send"])
     #expect(sent.status == 0, "\(sent.stderr)")
-    #expect(sent.stdout.contains("sent <announcement.mkt-2026-12-01.marketplace.pushnote@example.org> to dev-marketplace@lists.example.org, ops@example.org"))
+    #expect(
+      sent.stdout.contains(
+        "sent <announcement.mkt-2026-12-01.marketplace.pushnote@example.org> to dev-marketplace@lists.example.org, ops@example.org"))
     #expect(try String(contentsOfFile: fixture.folder.appending("argv"), encoding: .utf8) == "-t\n-oi\n")
     let received = try AtomicFile.read(fixture.folder.appending("stdin"))
     #expect(try MailOracle.parse(received.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }).defects == [])
     let recorded = try fixture.noteText()
-    let field = #"- Tag: 2026\.12\.01\n- Mail sent: \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+ <announcement\.mkt-2026-12-01\.marketplace\.pushnote@example\.org>\n\n## Compare"#
+    let field =
+      #"- Tag: 2026\.12\.01\n- Mail sent: \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+ "#
+      + #"<announcement\.mkt-2026-12-01\.marketplace\.pushnote@example\.org>\n\n## Compare"#
     #expect(recorded.range(of: field, options: .regularExpression) != nil, "\(recorded)")
     #expect(recorded.replacingOccurrences(of: #"- Mail sent: [^\n]*\n"#, with: "", options: .regularExpression) == Self.note)
     #expect(try await fixture.log().hasPrefix("Mail sent for 2026-12-01\n"))
@@ -190,9 +198,13 @@ import Testing
   @Test func sendsThroughARealSMTPServerWithCredentialsFromTheEnvironment() async throws {
     let server = try SMTPTestServer(auth: "pushbot:s3cret")
     let fixture = try await Fixture(config: Self.config + "  transport: \(server.url)\n")
-    let result = try fixture.run(["--send"], environment: ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"])
+    let result = try fixture.run(["--send", "--json"], environment: ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(!result.stdout.contains("s3cret"))
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(report["sent"] as? Bool == true)
+    #expect(report["transport"] as? String == "\(server.url) with AUTH")
+    #expect((report["recorded"] as? String)?.hasPrefix("Mail sent: ") == true)
     let received = try server.received()
     #expect(received.count == 1)
     #expect(received.first?.rcptTos == ["dev-marketplace@lists.example.org", "ops@example.org"])
@@ -203,6 +215,36 @@ import Testing
     #expect(try fixture.noteText().contains("- Mail sent: "))
   }
 
+  @Test func sendsOverSTARTTLSTrustingTheCertificateFileOpenSSLIsGiven() async throws {
+    let certificates = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try SMTPTestServer.makeCertificate(in: certificates)
+    let server = try SMTPTestServer(auth: "pushbot:s3cret", tls: pem)
+    let fixture = try await Fixture(config: Self.config + "  transport: \(server.url)\n")
+    let credentials = ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"]
+    let untrusted = try fixture.run(["--send"], environment: credentials)
+    #expect(untrusted.status == 69)
+    #expect(try fixture.noteText() == Self.note)
+    let result = try fixture.run(["--send"], environment: credentials.merging(["SSL_CERT_FILE": pem.certificate]) { $1 })
+    #expect(result.status == 0, "\(result.stderr)")
+    let received = try server.received()
+    #expect(received.count == 1)
+    #expect(received.first?.tls == true)
+    #expect(received.first?.authUser == "pushbot")
+    #expect(try fixture.noteText().contains("- Mail sent: "))
+  }
+
+  @Test func aSentHandoverIsRecordedApartFromTheAnnouncement() async throws {
+    let fixture = try await Fixture()
+    try AtomicFile.write(Self.config + "  sendmail: \(try fixture.sendmail())\n", to: fixture.folder.appending("pushnote.yml"))
+    let result = try fixture.run(["--handover", "--send"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("to cvan@example.org via"))
+    let text = try fixture.noteText()
+    #expect(text.contains("- Hand-over sent: "))
+    #expect(!text.contains("- Mail sent: "))
+    #expect(try fixture.run(["--handover", "--send"]).status == 65)
+  }
+
   @Test func handoverGoesToNextWeeksReleaseManager() async throws {
     let fixture = try await Fixture()
     let result = try fixture.run(["--handover", "--json"])
@@ -211,7 +253,14 @@ import Testing
     #expect(object["recipients"] as? [String] == ["cvan@example.org"])
     #expect(object["subject"] as? String == "Marketplace push 2026-12-08: over to you, Chris Van")
     let message = try #require(object["message"] as? String)
-    let body = try #require(try MailOracle.parse(Array(message.utf8)).parts.first?.content)
+    let parsed = try MailOracle.parse(Array(message.utf8))
+    #expect(parsed.defects == [])
+    #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/calendar"])
+    #expect(parsed.parts.last?.filename == "push-duty-2026-12-08.ics")
+    let event = try #require(parsed.parts.last?.content)
+    #expect(event.hasPrefix("BEGIN:VCALENDAR\n"))
+    #expect(event.contains("DTSTART;TZID=America/Los_Angeles:20261208T110000"), "\(event)")
+    let body = try #require(parsed.parts.first?.content)
     #expect(body.contains("create it with: pushnote new --date 2026-12-08"))
     #expect(body.contains("  - Clean up the dodgy migration\n"))
   }

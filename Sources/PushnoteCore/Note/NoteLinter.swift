@@ -171,6 +171,11 @@ public struct NoteLinter: Sendable {
 
     // MARK: Sign-offs and items
 
+    /// Whether a section lists follow-ups (`Follow-ups`, `Follow up:`, `Followups`).
+    static func isFollowUps(_ title: String) -> Bool {
+      title.lowercased().filter(\.isLetter).hasPrefix("followup")
+    }
+
     mutating func signoffs() {
       let roles = ["qa": "QA", "ops": "Ops", "rm": "release manager"]
       for signoff in note.signoffs where signoff.done && signoff.at == nil {
@@ -181,7 +186,8 @@ public struct NoteLinter: Sendable {
       let signing =
         releaseManager.isEmpty ? (note.signoffs.allSatisfy(\.done) ? note.signoffs.last : nil) : releaseManager.first(where: \.done)
       guard let signing else { return }
-      for section in note.sections {
+      // Follow-ups are meant to stay open after the push.
+      for section in note.sections where !Self.isFollowUps(section.title) {
         for item in section.items where item.state == .open {
           report(
             .error, at: item.boxOffset ?? item.range.lowerBound, "open item in a note signed off at line \(signing.line): \(item.text)")

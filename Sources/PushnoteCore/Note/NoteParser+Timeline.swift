@@ -14,6 +14,12 @@ extension NoteParser {
   /// Words of free text that mark its end.
   static let endWords: [ASCII.Needle] = ["complete", "finish", "done", "ended", "end of push", "push end"]
 
+  /// First words of free text that name one step of the push, whose start or end is not the push's.
+  static let subActivities: Set<String> = [
+    "stage", "staging", "migration", "migrations", "cherry-pick", "cherry-picks", "tag", "tagging", "qa", "flag", "flags",
+    "switch", "switches", "smoke", "reindex", "backup",
+  ]
+
   /// A timeline entry before its time is resolved against the ones before it.
   private struct PendingEntry {
     var event: String
@@ -103,6 +109,9 @@ extension NoteParser {
   /// Whether free text marks the start or the end of the push.
   static func mark(of event: String) -> Note.TimelineEntry.Mark {
     if let label = timelineLabels[event.lowercased()] { return label }
+    // A step of the push ("stage deploy started", "migrations finished") is not the push itself.
+    let firstWord = event.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "-" }).first.map(String.init) ?? ""
+    if subActivities.contains(firstWord) { return .other }
     if startWords.contains(where: { ASCII.contains(event, $0) }) { return .start }
     if endWords.contains(where: { ASCII.contains(event, $0) }) { return .end }
     return .other

@@ -60,8 +60,9 @@ public enum MailOracle {
     return try JSONDecoder().decode(Parsed.self, from: Data(result.stdout.utf8))
   }
 
-  /// Lines of the raw message that break the rules every rendered message keeps: lines longer than
-  /// 78 octets, line ends other than CRLF, bytes outside ASCII. Empty when all is well.
+  /// The places where a raw message breaks the rules every rendered message keeps.
+  ///
+  /// Lines longer than 78 octets, line ends other than CRLF, bytes outside ASCII; empty when all is well.
   public static func rawProblems(_ message: [UInt8]) -> [String] {
     var problems: [String] = []
     var lineStart = 0

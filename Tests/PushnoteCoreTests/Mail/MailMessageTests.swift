@@ -46,7 +46,9 @@ import Testing
   }
 
   @Test func nonASCIINamesAndSubjectsBecomeEncodedWordsThatDecode() throws {
-    let subject = "Marketplace-Push 2026-12-01: fertig in 1 h 13 min — Größenänderung, 日本語のテキスト, emoji 🚀🚀🚀 und noch mehr Text"
+    let subject =
+      "Marketplace-Push 2026-12-01: fertig in 1 h 13 min — Größenänderung, 日本語のテキスト, "
+      + "emoji 🚀🚀🚀 und noch mehr Text"
     let fromName = "Jürgen Groß-Müller (Ops, „Team“) 🚀"
     let toName = "张伟 <not an address> \"quoted\""
     let parsed = try Self.parsed(try Self.message(fromName: fromName, toName: toName, subject: subject))
@@ -114,13 +116,18 @@ import Testing
     #expect(message.envelopeRecipients == ["dev@lists.example.org", "ops@example.org"])
   }
 
-  @Test(arguments: ["", "no-at-sign", "two@@example.org", "spa ce@example.org", "a@b.org\r\nBcc: x@y.org", "ünï@example.org", "a@.org", "<a@b.org>,c@d.org"])
+  @Test(arguments: [
+    "", "no-at-sign", "two@@example.org", "spa ce@example.org", "a@b.org\r\nBcc: x@y.org", "ünï@example.org", "a@.org",
+    "<a@b.org>,c@d.org",
+  ])
   func invalidAddressesAreRefused(_ text: String) {
     #expect(throws: MailError.self) { try MailAddress(parsing: text, field: "mail.to") }
   }
 
   @Test func addressesParseWithAndWithoutNames() throws {
-    #expect(try MailAddress(parsing: "Release manager <rm@example.org>", field: "f") == MailAddress(name: "Release manager", address: "rm@example.org", field: "f"))
+    #expect(
+      try MailAddress(parsing: "Release manager <rm@example.org>", field: "f")
+        == MailAddress(name: "Release manager", address: "rm@example.org", field: "f"))
     #expect(try MailAddress(parsing: "\"Durst, \\\"D\\\"\" <d@example.org>", field: "f").name == "Durst, \"D\"")
     #expect(try MailAddress(parsing: "  rm@example.org ", field: "f").name == nil)
     #expect(try MailAddress(parsing: "rm@example.org", field: "f").domain == "example.org")

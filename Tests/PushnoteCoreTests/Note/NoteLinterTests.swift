@@ -32,6 +32,24 @@ import Testing
     #expect(try lint(try Fixtures.text("notes/mkt-2026-12-01.md"), config: notebook.config).isEmpty)
   }
 
+  @Test func followUpsMayStayOpenAfterTheSignOff() throws {
+    let text = """
+      ## Push
+
+      - [ ] Smoke test production
+
+      ## Sign-offs
+
+      - [x] RM: cvan 2026-12-01 12:00
+
+      ## Follow-ups:
+
+      - [ ] Enable the flag next week
+
+      """
+    #expect(try lint(text) == ["3:4: error: open item in a note signed off at line 7: Smoke test production"])
+  }
+
   @Test func setextUnderlineIsNotAConflict() throws {
     #expect(try lint("Title\n=======\n\ntext\n>>>>>>> stray\n").isEmpty)
     #expect(try lint("<<<<<<< a\nx\n>>>>>>> b\n").isEmpty)

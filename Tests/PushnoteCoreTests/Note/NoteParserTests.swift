@@ -134,6 +134,22 @@ import Testing
     #expect(note.timeline.last?.at == "2026-12-01T16:20:00-08:00")
   }
 
+  @Test func stepsOfThePushDoNotStartOrEndIt() throws {
+    let text = """
+      ## Timeline
+
+      - 2026-11-27 11:20 stage deploy started
+      - 2026-11-27 11:40 stage deploy finished
+      - 11:02 push started
+      - 11:20 migrations started
+      - 11:26 migrations finished
+      - 12:04 Push complete
+
+      """
+    let note = try parse(text).note
+    #expect(note.durationSeconds == 62 * 60)
+  }
+
   @Test func signoffForms() throws {
     let text = """
       ## Sign-offs

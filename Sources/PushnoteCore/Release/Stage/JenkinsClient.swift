@@ -62,7 +62,7 @@ public actor JenkinsClient {
   public let base: URL
   private let credentials: JenkinsCredentials?
   private let timing: Timing
-  private let session: URLSession
+  private let transport: HTTPTransport
   private var crumb: (field: String, value: String)?
 
   /// A client of the Jenkins at `base`.
@@ -70,14 +70,8 @@ public actor JenkinsClient {
     self.base = base
     self.credentials = credentials
     self.timing = timing
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = timing.requestTimeout.seconds
-    configuration.timeoutIntervalForResource = timing.requestTimeout.seconds
-    configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-    session = URLSession(configuration: configuration)
+    transport = HTTPTransport(timeout: timing.requestTimeout.seconds)
   }
-
-  deinit { session.finishTasksAndInvalidate() }
 
   /// Checks that Jenkins answers and accepts the credentials, and fetches a CSRF crumb when it issues one.
   ///
@@ -192,19 +186,15 @@ public actor JenkinsClient {
     while true {
       attempt += 1
       do {
-        let (data, urlResponse) = try await session.data(for: request)
-        guard let http = urlResponse as? HTTPURLResponse else {
-          throw StageError.unexpectedResponse(url: url.absoluteString, detail: "not an HTTP response")
-        }
-        let response = Response(status: http.statusCode, location: http.value(forHTTPHeaderField: "Location"), data: data)
+        let answer = try await transport.send(request)
+        let response = Response(status: answer.status, location: answer.headers["location"], data: answer.body)
         guard (500...599).contains(response.status), attempt <= timing.retries else { return response }
-      } catch let error as StageError {
-        throw error
       } catch {
-        let code = (error as? URLError)?.code
-        let retryable = policy == .always || code == .cannotConnectToHost || code == .cannotFindHost
+        let code: URLError.Code?
+        if case .connection(let raw, _) = error { code = URLError.Code(rawValue: raw) } else { code = nil }
+        let retryable = error != .cancelled && (policy == .always || code == .cannotConnectToHost || code == .cannotFindHost)
         guard retryable, attempt <= timing.retries else {
-          throw .unreachable(url: url.absoluteString, reason: Self.reason(error))
+          throw .unreachable(url: url.absoluteString, reason: error.description)
         }
       }
       try await pause(timing.pollInterval)
@@ -267,18 +257,6 @@ public actor JenkinsClient {
       throw .unexpectedResponse(url: url.absoluteString, detail: "the answer is not a JSON object")
     }
     return object
-  }
-
-  private static func reason(_ error: any Error) -> String {
-    guard let code = (error as? URLError)?.code else { return error.localizedDescription }
-    switch code {
-    case .cannotConnectToHost: return "connection refused"
-    case .cannotFindHost, .dnsLookupFailed: return "unknown host"
-    case .timedOut: return "timed out"
-    case .networkConnectionLost: return "connection dropped"
-    case .notConnectedToInternet: return "no network"
-    default: return "network error \(code.rawValue)"
-    }
   }
 
   private func pause(_ duration: Duration) async throws(StageError) {
