@@ -52,7 +52,9 @@ struct TagBenchmark: AsyncParsableCommand {
     print("tag: \(repositories) repositories x \(commits) commits, \(rounds) rounds, concurrency \(concurrency)")
     print(String(format: "  one after another (reference): median %.3f s  runs %@", sequentialMedian, format(sequential)))
     print(String(format: "  in parallel:                   median %.3f s  runs %@", parallelMedian, format(parallel)))
-    print(String(format: "  ratio parallel / sequential: %.2f (%.2fx faster)", parallelMedian / sequentialMedian, sequentialMedian / parallelMedian))
+    print(
+      String(
+        format: "  ratio parallel / sequential: %.2f (%.2fx faster)", parallelMedian / sequentialMedian, sequentialMedian / parallelMedian))
   }
 
   private func median(_ values: [Double]) -> Double {

@@ -16,7 +16,9 @@ public enum GitRemotes {
     try await git.run(["init", "--quiet", "--bare", "--initial-branch=\(branch)", "--", path])
     var stream = ""
     for number in 1...max(1, commits) {
-      stream += commitCommand(branch: branch, parent: nil, files: ["src/module.txt": "change \(number)\n"], message: "Change \(number)", author: defaultAuthor, time: number)
+      stream += commitCommand(
+        branch: branch, parent: nil, files: ["src/module.txt": "change \(number)\n"], message: "Change \(number)", author: defaultAuthor,
+        time: number)
     }
     try await git.run(["fast-import", "--quiet"], input: stream)
     return try await head(of: path, branch: branch)

@@ -15,10 +15,12 @@ public enum ProcessRunner {
 
   /// Runs `executable` with `arguments`, optional standard input and extra environment variables.
   ///
-  /// The program's output goes through temporary files, so large output cannot deadlock.
+  /// The program's output goes through temporary files, so large output cannot deadlock. A program
+  /// still running after `timeout` seconds is killed (SIGKILL) and its result says so in `stderr`,
+  /// so that a hung program fails its test instead of hanging the run.
   public static func run(
     _ executable: String, _ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
-    input: String? = nil
+    input: String? = nil, timeout: Double = 120
   ) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
@@ -39,15 +41,23 @@ public enum ProcessRunner {
     process.standardError = err
     let stdin = Pipe()
     process.standardInput = stdin
+    let finished = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in finished.signal() }
     try process.run()
     if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
     try? stdin.fileHandleForWriting.close()
-    process.waitUntilExit()
+    var timedOut = false
+    if finished.wait(timeout: .now() + timeout) == .timedOut {
+      timedOut = true
+      kill(process.processIdentifier, SIGKILL)
+      finished.wait()
+    }
     try out.close()
     try err.close()
     let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     return Result(
       status: status, stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-      stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+      stderr: ((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        + (timedOut ? "\n[ProcessRunner: killed after \(timeout) s: \(executable) \(arguments.joined(separator: " "))]\n" : ""))
   }
 }

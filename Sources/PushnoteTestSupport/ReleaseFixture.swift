@@ -14,6 +14,7 @@ public struct ReleaseFixture: Sendable {
   public static let identity = ["GIT_COMMITTER_NAME": "Rita Release", "GIT_COMMITTER_EMAIL": "rita@example.org"]
 
   /// A notebook with the given repositories, each remote with `commits` commits on `main`.
+  ///
   /// With `localClones`, each repository also has a working clone of its own named by `clone:`.
   public init(repositories: [String] = ["acme/api", "acme/web"], commits: Int = 3, localClones: Bool = false) async throws {
     directory = try TemporaryDirectory(prefix: "pushnote-release")

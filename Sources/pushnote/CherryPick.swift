@@ -50,8 +50,9 @@ struct CherryPickCommand: AsyncParsableCommand {
         out.write("  \(commit.sha.prefix(12)) \(commit.subject) (\(commit.author))\n")
       }
       let verb = report.dryRun ? "would tag" : "tagged"
-      out.write(out.styled("\(outcome.repository): \(verb) \(outcome.tag)", .green) + " on top of \(outcome.baseTag)"
-        + (outcome.commit.map { " at \($0.prefix(12)), pushed" } ?? "") + "\n")
+      out.write(
+        out.styled("\(outcome.repository): \(verb) \(outcome.tag)", .green) + " on top of \(outcome.baseTag)"
+          + (outcome.commit.map { " at \($0.prefix(12)), pushed" } ?? "") + "\n")
       out.write(ReleaseOutput.noteLine(report.note, updated: report.noteUpdated, committed: report.committed, dryRun: report.dryRun))
     }
   }

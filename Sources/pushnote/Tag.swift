@@ -22,7 +22,7 @@ struct TagCommand: AsyncParsableCommand {
   @Argument(help: "The note: a date, a pad id or a path (default: this week's note).")
   var note: String?
 
-  @Flag(name: .long, help: "Change nothing: say what would be done.")
+  @Flag(name: .long, help: "Create, push and write nothing: say what would be done (pushnote's own clones are still fetched).")
   var dryRun = false
 
   @Option(name: .long, help: "Tag this branch (or commit SHA) instead of each repository's configured branch.")
@@ -51,7 +51,8 @@ struct TagCommand: AsyncParsableCommand {
       options.ref = ref
       options.concurrency = jobs
       let live = LiveProgress(
-        terminal: .standardError, repositories: notebook.config.repositories.map(\.name), enabled: !json && Terminal.standardError.isTerminal)
+        terminal: .standardError, repositories: notebook.config.repositories.map(\.name),
+        enabled: !json && Terminal.standardError.isTerminal)
       let report = try await Release(notebook: notebook).tag(note: path, options: options, progress: live.update)
       if json {
         ReleaseOutput.printJSON(report)

@@ -1,1 +1,138 @@
+import Foundation
+import PushnoteCore
+import PushnoteTestSupport
 import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The real `pushnote sync` binary killed with SIGKILL at every step and at random moments,
+/// then run again against a healthy fake Etherpad: nothing lost, nothing duplicated, converged.
+@Suite(.serialized) struct SyncCommandTests {
+  static let note = "# Push\n\n## Monday\n\n- [ ] tag zamboni\n\n## Friday\n\n- [ ] verify stage\n"
+
+  /// A notebook with a note in git, and the fake server.
+  struct Setup {
+    let folder: TemporaryDirectory
+    let server: FakeEtherpad
+    let url: String
+    var notePath: String { folder.appending("2026/mkt-2026-12-01.md") }
+
+    init() async throws {
+      folder = try TemporaryDirectory(prefix: "pushnote-sync-cli")
+      server = FakeEtherpad(auth: .apiKey("cli-key"))
+      url = try await server.start()
+      #expect(url.hasPrefix("http://127.0.0.1:"))
+      try FileManager.default.createDirectory(atPath: folder.appending("2026"), withIntermediateDirectories: true)
+      try SyncCommandTests.note.write(toFile: notePath, atomically: true, encoding: .utf8)
+      for arguments in [["init", "-q", "-b", "main"], ["config", "user.name", "T"], ["config", "user.email", "t@example.org"],
+        ["add", "-A"], ["commit", "-qm", "note"]] {
+        let directory = folder.path
+        _ = try await SyncCommandTests.offPool { try ProcessRunner.run("git", arguments, workingDirectory: directory) }
+      }
+    }
+
+    var environment: [String: String] {
+      ["PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "cli-key", "PUSHNOTE_PAD_TIMEOUT": "5", "PUSHNOTE_PAD_BACKOFF": "0.01",
+       "HOME": folder.path]
+    }
+
+    /// Runs `pushnote sync` off the cooperative pool (the fake server needs it meanwhile).
+    func sync(_ extra: [String: String] = [:], arguments: [String] = []) async throws -> ProcessRunner.Result {
+      let binary = Fixtures.builtExecutable("pushnote")
+      var environment = self.environment
+      for (key, value) in extra { environment[key] = value }
+      let args = ["sync", "--notebook", folder.path, notePath] + arguments
+      let env = environment
+      return try await SyncCommandTests.offPool { try ProcessRunner.run(binary, args, environment: env) }
+    }
+
+    func file() -> String { (try? String(contentsOfFile: notePath, encoding: .utf8)) ?? "" }
+    func pad() async -> String? { await server.pads["mkt-2026-12-01"]?.text }
+  }
+
+  @Test func exitCodesAndJSON() async throws {
+    let setup = try await Setup()
+    let first = try await setup.sync(arguments: ["--json"])
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stdout.contains("\"outcome\" : \"synced\""))
+    #expect(await setup.pad() == setup.file())
+    let bad = try await setup.sync(["PUSHNOTE_PAD_APIKEY": "BAD-KEY-4711"])
+    #expect(bad.status == 77 && !bad.stderr.contains("BAD-KEY-4711"))
+    try (setup.file().replacingOccurrences(of: "- [ ] tag zamboni", with: "- [x] tag zamboni LOCAL")).write(
+      toFile: setup.notePath, atomically: true, encoding: .utf8)
+    await setup.server.colleagueSets("mkt-2026-12-01", SyncCommandTests.note.replacingOccurrences(of: "- [ ] tag zamboni", with: "- [-] PAD"))
+    let conflict = try await setup.sync()
+    #expect(conflict.status == 1 && setup.file().contains("<<<<<<< local"))
+    let dry = try await setup.sync(arguments: ["--dry-run"])
+    #expect(dry.status == 0 && dry.stdout.contains("dry run"))
+    await setup.server.stop()
+    #expect(try await setup.sync().status == 75)
+  }
+
+  /// Kills at each step boundary, with edits on both sides, then runs again.
+  @Test(arguments: ["after-revision", "after-read", "after-merge", "after-push", "after-write", "after-base", "after-commit"])
+  func killedAtAStepThenConverges(step: String) async throws {
+    let setup = try await Setup()
+    #expect(try await setup.sync().status == 0)
+    try setup.file().replacingOccurrences(of: "- [ ] tag zamboni", with: "- [ ] tag zamboni\n- [ ] LOCAL-TOKEN").write(
+      toFile: setup.notePath, atomically: true, encoding: .utf8)
+    let pad = await setup.pad() ?? ""
+    await setup.server.colleagueSets("mkt-2026-12-01", pad.replacingOccurrences(of: "- [ ] verify stage", with: "- [ ] verify stage\n- [ ] PAD-TOKEN"))
+    let killed = try await setup.sync(["PUSHNOTE_SYNC_CRASH_AT": step])
+    #expect(killed.status == 128 + SIGKILL, "\(step): \(killed.stderr)")
+    try await Self.checkConverged(setup, context: step)
+  }
+
+  /// Kills at random moments (seeded, slow server to widen the windows), then runs again.
+  @Test func killedAtRandomMomentsThenConverges() async throws {
+    let seed = UInt64.random(in: 1...UInt64(UInt32.max))
+    print("killedAtRandomMoments seed \(seed)")
+    var state = seed
+    for round in 0..<4 {
+      let setup = try await Setup()
+      #expect(try await setup.sync().status == 0)
+      try setup.file().replacingOccurrences(of: "- [ ] tag zamboni", with: "- [ ] tag zamboni\n- [ ] LOCAL-TOKEN").write(
+        toFile: setup.notePath, atomically: true, encoding: .utf8)
+      let pad = await setup.pad() ?? ""
+      await setup.server.colleagueSets("mkt-2026-12-01", pad.replacingOccurrences(of: "- [ ] verify stage", with: "- [ ] verify stage\n- [ ] PAD-TOKEN"))
+      for function in ["getRevisionsCount", "getText", "setText"] { await setup.server.inject(.delay(0.05), into: function) }
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let delay = Double(state >> 40 % 400) / 1000.0
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: Fixtures.builtExecutable("pushnote"))
+      process.arguments = ["sync", "--notebook", setup.folder.path, setup.notePath]
+      process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      try await Task.sleep(nanoseconds: UInt64(delay.truncatingRemainder(dividingBy: 0.4) * 1_000_000_000))
+      kill(process.processIdentifier, SIGKILL)
+      try await Self.offPool { process.waitUntilExit() }
+      try await Self.checkConverged(setup, context: "seed \(seed) round \(round)")
+    }
+  }
+
+  /// Runs blocking work on a Dispatch thread, leaving the cooperative pool to the fake server.
+  static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+      DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+  }
+
+  static func checkConverged(_ setup: Setup, context: String) async throws {
+    let again = try await setup.sync()
+    #expect(again.status == 0, "\(context): \(again.stderr)")
+    let file = setup.file(), pad = await setup.pad() ?? ""
+    #expect(file == pad, "\(context)")
+    for token in ["LOCAL-TOKEN", "PAD-TOKEN", "tag zamboni", "verify stage"] {
+      #expect(file.components(separatedBy: token).count == 2, "\(context): \(token) lost or duplicated")
+    }
+    #expect(!file.contains("<<<<<<<"), "\(context)")
+    let status = try await offPool { try ProcessRunner.run("git", ["status", "--porcelain"], workingDirectory: setup.folder.path) }
+    #expect(status.stdout.isEmpty, "\(context): \(status.stdout)")
+    let third = try await setup.sync()
+    #expect(third.status == 0 && third.stdout.contains("in sync"), "\(context): \(third.stdout)")
+  }
+}

@@ -95,6 +95,12 @@ import Testing
     #expect(unknown.status == 64)
     let created = FileManager.default.enumerator(atPath: fixture.directory.path)?.allObjects.compactMap { $0 as? String } ?? []
     #expect(!created.contains { $0.contains(marker) })
+    let before = try await fixture.remoteRefs()
+    let dryRun = try pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "--dry-run", "acme/api", fix])
+    #expect(dryRun.status == 0, "\(dryRun.stderr)")
+    #expect(dryRun.stdout.contains("acme/api: would tag 2026.12.01-1 on top of 2026.12.01\n"))
+    #expect(dryRun.stdout.contains("note: 2026/mkt-2026-12-01.md would be updated"))
+    #expect(try await fixture.remoteRefs() == before)
     let result = try pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "acme/api", fix, "--json"])
     #expect(result.status == 0, "\(result.stderr)")
     let outcome = try #require(try json(result)["outcome"] as? [String: Any])

@@ -2,9 +2,9 @@ import Foundation
 
 /// What goes out in one repository: the commits between the previous tag and the new one, and the
 /// migration files among the files they change.
-public struct ChangeSummary: Sendable, Equatable, Codable {
+public struct ChangeSummary: Sendable, Equatable, Encodable {
   /// One commit.
-  public struct Commit: Sendable, Equatable, Codable {
+  public struct Commit: Sendable, Equatable, Encodable {
     /// The full SHA.
     public var sha: String
     /// The author's name.
@@ -24,7 +24,16 @@ public struct ChangeSummary: Sendable, Equatable, Codable {
     return commits.map(\.author).filter { seen.insert($0).inserted }
   }
 
-  enum CodingKeys: String, CodingKey { case commits, migrations }
+  enum CodingKeys: String, CodingKey { case count, authors, commits, migrations }
+
+  /// Writes the count and the authors too, for readers of `--json`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(commits.count, forKey: .count)
+    try container.encode(authors, forKey: .authors)
+    try container.encode(commits, forKey: .commits)
+    try container.encode(migrations, forKey: .migrations)
+  }
 
   /// Creates a summary.
   public init(commits: [Commit], migrations: [String]) {
@@ -41,26 +50,24 @@ public struct ChangeSummary: Sendable, Equatable, Codable {
     var migrations: [String] = []
     if !clone.repository.migrations.isEmpty {
       let pathspecs = clone.repository.migrations.map { ":(glob)" + $0 }
-      let names = try await clone.run(["diff", "--name-only", "--no-renames", "--diff-filter=d", from, to, "--"] + pathspecs)
+      let names = try await clone.run(
+        ["diff", "--name-only", "--no-renames", "--diff-filter=d", "--end-of-options", from, to, "--"] + pathspecs)
       migrations = names.split(separator: "\n").map(String.init).sorted()
     }
     return ChangeSummary(commits: commits, migrations: migrations)
   }
 
-  /// The commits `git log` lists for the given revisions (full SHAs and ranges of them), newest first.
-  static func log(_ revisions: [String], in clone: WorkingClone) async throws(ReleaseError) -> [Commit] {
+  /// The commits `git log` lists for the given revisions (full SHAs and ranges of them), newest
+  /// first, at most `limit` of them.
+  static func log(_ revisions: [String], limit: Int? = nil, in clone: WorkingClone) async throws(ReleaseError) -> [Commit] {
     let separator = "\u{1F}"
-    let output = try await clone.run(["log", "--format=%H\(separator)%an\(separator)%s"] + revisions + ["--"])
+    let options = ["--format=%H\(separator)%an\(separator)%s"] + (limit.map { ["--max-count=\($0)"] } ?? [])
+    let output = try await clone.run(["log"] + options + ["--end-of-options"] + revisions + ["--"])
     return output.split(separator: "\n").compactMap { line -> Commit? in
       let fields = line.split(separator: Character(separator), maxSplits: 2, omittingEmptySubsequences: false)
       guard fields.count == 3 else { return nil }
-      return Commit(sha: String(fields[0]), author: plain(fields[1]), subject: plain(fields[2]))
+      return Commit(
+        sha: String(fields[0]), author: NoteEditor.singleLine(String(fields[1])), subject: NoteEditor.singleLine(String(fields[2])))
     }
-  }
-
-  /// Text from git made safe for one line of a note: control characters become spaces.
-  static func plain(_ text: Substring) -> String {
-    String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
-      .trimmingCharacters(in: .whitespaces)
   }
 }

@@ -57,6 +57,7 @@ public struct CherryPicker: Sendable {
   /// Cherry-picks, tags and pushes.
   ///
   /// - Throws: ``ReleaseError/notTagged(repository:date:)``, ``ReleaseError/unknownCommit(repository:commit:)``,
+  ///   ``ReleaseError/alreadyInTag(repository:commit:tag:)``,
   ///   ``ReleaseError/conflict(repository:commit:files:)``, ``ReleaseError/git(repository:_:)``.
   public func run(progress: @escaping ReleaseProgressHandler = { _ in }) async throws(ReleaseError) -> Outcome {
     progress(ReleaseProgress(repository: repository.name, step: .fetching))
@@ -67,6 +68,9 @@ public struct CherryPicker: Sendable {
     guard let base = try await clone.remoteTags().filter({ $0.date == pushDate }).max(),
       let baseCommit = try await clone.remoteTagCommit(base)
     else { throw .notTagged(repository: repository.name, date: pushDate) }
+    for commit in picked where try await clone.call(["merge-base", "--is-ancestor", commit.sha, baseCommit]).status == 0 {
+      throw .alreadyInTag(repository: repository.name, commit: commit.sha, tag: base.name)
+    }
     let tag = base.next
     let worktree = (NSTemporaryDirectory() as NSString).appendingPathComponent("pushnote-cherry-pick-\(UUID().uuidString)")
     try await clone.run(["worktree", "add", "--quiet", "--detach", "--", worktree, baseCommit])
@@ -96,13 +100,14 @@ public struct CherryPicker: Sendable {
   ) async throws(ReleaseError) -> String {
     for commit in picked {
       progress(ReleaseProgress(repository: repository.name, step: .cherryPicking(commit: commit.sha)))
-      let result = try await worktree.call(["cherry-pick", "-x", commit.sha])
+      let arguments = ["cherry-pick", "-x", "--end-of-options", commit.sha]
+      let result = try await worktree.call(arguments)
       guard result.status == 0 else {
         let unmerged = try await worktree.run(["diff", "--name-only", "--diff-filter=U"])
         _ = try await worktree.call(["cherry-pick", "--abort"])
         let files = unmerged.split(separator: "\n").map(String.init)
         if files.isEmpty {
-          throw .git(repository: repository.name, .failed(arguments: ["cherry-pick", "-x", commit.sha], status: result.status, stderr: result.stderr))
+          throw .git(repository: repository.name, .failed(arguments: arguments, status: result.status, stderr: result.stderr))
         }
         throw .conflict(repository: repository.name, commit: commit.sha, files: files)
       }
@@ -112,7 +117,7 @@ public struct CherryPicker: Sendable {
 
   /// The commit's subject and author.
   private func describe(_ sha: String, in clone: WorkingClone) async throws(ReleaseError) -> ChangeSummary.Commit {
-    guard let commit = try await ChangeSummary.log(["-1", sha], in: clone).first else {
+    guard let commit = try await ChangeSummary.log([sha], limit: 1, in: clone).first else {
       throw .unknownCommit(repository: repository.name, commit: sha)
     }
     return commit

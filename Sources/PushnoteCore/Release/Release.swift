@@ -98,11 +98,13 @@ public struct Release: Sendable {
     tagger.force = options.force
     tagger.dryRun = options.dryRun
     tagger.concurrency = options.concurrency
-    tagger.previousNoteTags = try previousNoteTags(before: date)
+    tagger.previousNoteTags = previousNoteTags(before: date)
     tagger.identity = await identity()
     let outcomes = try await tagger.run(progress: progress)
     let succeeded = outcomes.filter(\.succeeded)
-    let update = try await updateNote(path, date: date, dryRun: options.dryRun, message: "pushnote tag \(tag.name): compare links, what goes out") {
+    let update = try await updateNote(
+      path, date: date, dryRun: options.dryRun, message: "pushnote tag \(tag.name): compare links, what goes out"
+    ) {
       editor in
       var edits = editor.compareLinks(
         Dictionary(uniqueKeysWithValues: succeeded.map { ($0.repository, ReleaseNoteEditor.CompareTarget(from: $0.previousTag, to: tag)) }))
@@ -131,7 +133,7 @@ public struct Release: Sendable {
     picker.identity = await identity()
     let outcome = try await picker.run(progress: progress)
     guard let tag = PushTag(outcome.tag) else { throw .invalidTag(outcome.tag) }
-    let time = Release.timeStamp(now, in: notebook.config.timeZone)
+    let time = NoteEditor.localTimestamp(now, zone: notebook.config.timeZone)
     let repository = picker.repository
     let update = try await updateNote(path, date: date, dryRun: dryRun, message: "pushnote cherry-pick \(name): \(tag.name)") { editor in
       editor.cherryPicks(outcome.picked, repository: repository, tag: tag, time: time)
@@ -139,15 +141,6 @@ public struct Release: Sendable {
     }
     return CherryPickReport(
       note: notebook.relativePath(path), dryRun: dryRun, outcome: outcome, noteUpdated: update.changed, committed: update.committed)
-  }
-
-  /// `2026-12-01 13:05` in the team's time zone.
-  static func timeStamp(_ instant: Date, in zone: TimeZone) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = zone
-    formatter.dateFormat = "yyyy-MM-dd HH:mm"
-    return formatter.string(from: instant)
   }
 
   // MARK: The note
@@ -182,20 +175,26 @@ public struct Release: Sendable {
   }
 
   /// Per repository, the push tags the note before `date` links to (its compare links' newer ends).
-  private func previousNoteTags(before date: PushDate) throws(ReleaseError) -> [String: [PushTag]] {
-    guard let previous = notebook.noteFiles().last(where: { ($0.date ?? date) < date }) else { return [:] }
+  ///
+  /// A previous note that cannot be read gives none: the repositories' own date tags are the fallback.
+  private func previousNoteTags(before date: PushDate) -> [String: [PushTag]] {
+    guard let previous = notebook.noteFiles().last(where: { ($0.date ?? date) < date }),
+      let parsed = try? read(previous.path)
+    else { return [:] }
     var tags: [String: [PushTag]] = [:]
-    for link in try read(previous.path).note.compare {
+    for link in parsed.note.compare {
       if let tag = PushTag(link.to) { tags[link.repo, default: []].append(tag) }
     }
     return tags
   }
 
-  /// The notebook's git identity as the committer of tags and cherry-picks (git's own default when unset).
+  /// The notebook's git identity as the committer of tags and cherry-picks: `GIT_COMMITTER_*` when
+  /// set, else the notebook's `user.name` and `user.email`, else git's own default.
   private func identity() async -> [String: String] {
     let git = Git(directory: notebook.root)
+    let inherited = ProcessInfo.processInfo.environment
     var environment: [String: String] = [:]
-    for (key, variable) in [("user.name", "GIT_COMMITTER_NAME"), ("user.email", "GIT_COMMITTER_EMAIL")] {
+    for (key, variable) in [("user.name", "GIT_COMMITTER_NAME"), ("user.email", "GIT_COMMITTER_EMAIL")] where inherited[variable] == nil {
       if let output = try? await git.call(["config", "--get", key]), output.status == 0 {
         environment[variable] = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
       }
@@ -206,25 +205,22 @@ public struct Release: Sendable {
   /// Re-reads the note, splices the edits `plan` makes, and (unless a dry run) writes it atomically
   /// and commits it when the notebook is a git repository.
   private func updateNote(
-    _ path: String, date: PushDate, dryRun: Bool, message: String, plan: (ReleaseNoteEditor) -> [ByteEdit]
+    _ path: String, date: PushDate, dryRun: Bool, message: String, plan: @escaping (ReleaseNoteEditor) -> [ByteEdit]
   ) async throws(ReleaseError) -> (changed: Bool, committed: Bool) {
-    let parsed = try read(path)
-    let editor = ReleaseNoteEditor(sections: SectionEdits(source: parsed.source, note: parsed.note), config: notebook.config, pushDate: date)
-    let updated = ByteEdit.apply(plan(editor), to: parsed.source.bytes)
-    guard updated != parsed.source.bytes else { return (false, false) }
-    guard !dryRun else { return (true, false) }
-    do throws(NotebookError) {
-      guard try AtomicFile.read(path) == parsed.source.bytes else { throw NotebookError.changedOnDisk(path: path) }
-      try AtomicFile.write(updated, to: path)
-    } catch {
-      throw .notebook(error)
-    }
-    let git = Git(directory: notebook.root)
-    guard await git.isRepository() else { return (true, false) }
     do {
-      return (true, try await git.commit(paths: [notebook.relativePath(path)], message: message))
-    } catch {
+      let outcome = try await NoteEditing.edit(path: path, notebook: notebook, commit: true, dryRun: dryRun) { editor in
+        let release = ReleaseNoteEditor(editor: editor, config: notebook.config, pushDate: date)
+        return NoteEditing.Change(edits: plan(release), message: message)
+      }
+      return (outcome.changed, outcome.committed)
+    } catch let error as NotebookError {
+      throw .notebook(error)
+    } catch let error as MarkdownError {
+      throw .note(error)
+    } catch let error as GitError {
       throw .git(repository: nil, error)
+    } catch {
+      throw .notebook(.fileSystem(path: path, message: "\(error)"))
     }
   }
 }

@@ -2,6 +2,8 @@
 public enum ReleaseError: PushnoteError, Equatable {
   /// The repository is not one of pushnote.yml's `repositories`; names come from there only.
   case unknownRepository(String, known: [String])
+  /// A repository's name in pushnote.yml is not `OWNER/NAME` made of letters, digits, `.`, `_` and `-`.
+  case invalidRepositoryName(String)
   /// pushnote.yml lists no repositories, so there is nothing to tag.
   case noRepositories
   /// The repository has neither a `git` URL nor a `clone` in pushnote.yml.
@@ -24,6 +26,8 @@ public enum ReleaseError: PushnoteError, Equatable {
   case notTagged(repository: String, date: PushDate)
   /// A commit to cherry-pick is not in the repository (nor on any of its remote branches).
   case unknownCommit(repository: String, commit: String)
+  /// A commit to cherry-pick is already in the tag it would go onto.
+  case alreadyInTag(repository: String, commit: String, tag: String)
   /// A commit did not apply cleanly; nothing was tagged or pushed and the clone was left clean.
   case conflict(repository: String, commit: String, files: [String])
   /// A git command failed, in a repository's clone when `repository` is given.
@@ -38,8 +42,8 @@ public enum ReleaseError: PushnoteError, Equatable {
   public var exitStatus: ExitStatus {
     switch self {
     case .unknownRepository, .invalidRef, .invalidCommit, .notPushDay: return .usage
-    case .noRepositories, .noRemote: return .configuration
-    case .invalidTag, .invalidPushDate, .tagElsewhere, .refNotFound, .notTagged, .unknownCommit, .conflict:
+    case .invalidRepositoryName, .noRepositories, .noRemote: return .configuration
+    case .invalidTag, .invalidPushDate, .tagElsewhere, .refNotFound, .notTagged, .unknownCommit, .alreadyInTag, .conflict:
       return .dataError
     case .git(_, let error): return error.exitStatus
     case .repositoriesFailed(let failures):
@@ -53,6 +57,7 @@ public enum ReleaseError: PushnoteError, Equatable {
     switch self {
     case .unknownRepository(let name, let known):
       return "'\(name)' is not a repository of pushnote.yml (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+    case .invalidRepositoryName(let name): return "pushnote.yml: repository name '\(name)' is not OWNER/NAME"
     case .noRepositories: return "pushnote.yml lists no repositories"
     case .noRemote(let repository): return "\(repository): pushnote.yml gives neither `git` nor `clone` for it"
     case .invalidTag(let tag): return "'\(tag)' is not a push tag (YYYY.MM.DD or YYYY.MM.DD-N)"
@@ -67,6 +72,8 @@ public enum ReleaseError: PushnoteError, Equatable {
     case .notTagged(let repository, let date):
       return "\(repository) has no tag of the push \(date) yet; run pushnote tag first"
     case .unknownCommit(let repository, let commit): return "\(repository): commit \(commit) is not in the repository"
+    case .alreadyInTag(let repository, let commit, let tag):
+      return "\(repository): commit \(commit.prefix(12)) is already in \(tag); nothing to cherry-pick"
     case .conflict(let repository, let commit, let files):
       return "\(repository): commit \(commit.prefix(12)) does not apply cleanly"
         + (files.isEmpty ? "" : " (conflicts in \(files.joined(separator: ", ")))") + "; nothing was pushed"

@@ -13,6 +13,21 @@ public enum ReleaseInput {
     return repository
   }
 
+  /// Checks that a repository name is `OWNER/NAME` (GitLab groups may nest: `group/sub/name`), each
+  /// part letters, digits, `.`, `_` or `-`, never `.` or `..`, so it can name a folder.
+  ///
+  /// - Throws: ``ReleaseError/invalidRepositoryName(_:)``.
+  static func checkPathSafe(_ name: String) throws(ReleaseError) {
+    let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+    let safe =
+      parts.count >= 2
+      && parts.allSatisfy { part in
+        !part.isEmpty && part != "." && part != ".." && !part.hasPrefix("-")
+          && part.utf8.allSatisfy { isWordByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+      }
+    guard safe else { throw .invalidRepositoryName(name) }
+  }
+
   /// A push tag, checked by its own grammar and by `git check-ref-format`.
   ///
   /// - Throws: ``ReleaseError/invalidTag(_:)``.
@@ -37,12 +52,17 @@ public enum ReleaseInput {
   /// - Throws: ``ReleaseError/invalidRef(_:)``.
   public static func branch(_ text: String, git: Git) async throws(ReleaseError) -> String {
     let allowed = text.utf8.allSatisfy { byte in
-      isHexDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/")].contains(byte)
+      isWordByte(byte) || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/")].contains(byte)
     }
     guard allowed, !text.hasPrefix("-"), !text.hasPrefix("refs/"), try await isValidRef("refs/heads/" + text, git: git) else {
       throw .invalidRef(text)
     }
     return text
+  }
+
+  /// Whether a byte is an ASCII letter or digit.
+  static func isWordByte(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
   }
 
   /// Whether a byte is an ASCII hexadecimal digit.

@@ -36,8 +36,10 @@ public struct Tagger: Sendable {
     guard !repositories.isEmpty else { throw .noRepositories }
     let checker = Git(directory: notebook.root)
     let target: Target
-    if let ref {
-      target = ref.utf8.count >= 7 && (try? ReleaseInput.commit(ref)) != nil ? .commit(ref.lowercased()) : .branch(try await ReleaseInput.branch(ref, git: checker))
+    if let ref, ref.utf8.count >= 7, let sha = try? ReleaseInput.commit(ref) {
+      target = .commit(sha)
+    } else if let ref {
+      target = .branch(try await ReleaseInput.branch(ref, git: checker))
     } else {
       target = .configuredBranch
     }

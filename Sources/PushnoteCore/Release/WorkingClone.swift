@@ -27,20 +27,26 @@ public struct WorkingClone: Sendable {
 
   /// Opens the repository's clone, creating a managed one when pushnote.yml names none.
   ///
+  /// A managed clone's folder is named by the repository (`OWNER/NAME`), so the name is checked
+  /// to be two plain path components first.
+  ///
   /// - Parameters:
   ///   - repository: the repository from pushnote.yml.
   ///   - notebook: the notebook the managed clones live in.
   ///   - environment: the committer identity for tags and cherry-picks.
-  /// - Throws: ``ReleaseError/noRemote(repository:)``, ``ReleaseError/git(repository:_:)``,
+  /// - Throws: ``ReleaseError/noRemote(repository:)``, ``ReleaseError/invalidRepositoryName(_:)``,
+  ///   ``ReleaseError/git(repository:_:)``,
   ///   ``ReleaseError/notebook(_:)``.
   public static func open(
     _ repository: NotebookConfig.RepositoryConfig, notebook: Notebook, environment: [String: String] = [:]
   ) async throws(ReleaseError) -> WorkingClone {
     if let configured = repository.clone {
       let path = configured.hasPrefix("/") ? configured : (notebook.root as NSString).appendingPathComponent(configured)
-      return WorkingClone(repository: repository, path: path, git: Git(directory: path), remote: repository.git ?? "origin", environment: environment)
+      return WorkingClone(
+        repository: repository, path: path, git: Git(directory: path), remote: repository.git ?? "origin", environment: environment)
     }
     guard let remote = repository.git else { throw .noRemote(repository: repository.name) }
+    try ReleaseInput.checkPathSafe(repository.name)
     let folder = (notebook.root as NSString).appendingPathComponent(managedFolder)
     let path = (folder as NSString).appendingPathComponent(repository.name)
     if !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("HEAD")) {

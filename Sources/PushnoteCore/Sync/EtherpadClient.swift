@@ -34,7 +34,7 @@ public actor EtherpadClient {
   public let server: URL
   private let credentials: PadCredentials?
   private let options: Options
-  private let session: URLSession
+  private let transport: HTTPTransport
   private var token: String?
   /// The API version in use; discovered with `GET /api` when not given.
   public private(set) var apiVersion: String?
@@ -64,11 +64,7 @@ public actor EtherpadClient {
     self.credentials = credentials
     self.options = options
     self.apiVersion = apiVersion
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = options.timeout
-    configuration.timeoutIntervalForResource = options.timeout
-    configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-    session = URLSession(configuration: configuration)
+    transport = HTTPTransport(timeout: options.timeout)
   }
 
   // MARK: Functions
@@ -115,7 +111,7 @@ public actor EtherpadClient {
   /// Picks the API version: the server's `currentVersion` from `GET /api`.
   public func discoverVersion() async throws(SyncError) -> String {
     let url = server.appendingPathComponent("api")
-    let (status, body, _) = try await send(URLRequest(url: url), function: "api", idempotent: true)
+    let (status, body) = try await send(URLRequest(url: url), function: "api", idempotent: true)
     guard status == 200, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
       let version = object["currentVersion"] as? String, !version.isEmpty
     else {
@@ -142,7 +138,7 @@ public actor EtherpadClient {
       case nil: break
       }
       request.httpBody = Data(Self.formEncode(fields).utf8)
-      let (status, body, _) = try await send(request, function: function, idempotent: idempotent)
+      let (status, body) = try await send(request, function: function, idempotent: idempotent)
       let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
       if status == 404 && object == nil && !rediscovered {
         // An unknown API version answers with Express's plain 404: ask the server again once.
@@ -185,7 +181,7 @@ public actor EtherpadClient {
     request.httpMethod = "POST"
     request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
     request.httpBody = Data(Self.formEncode(["grant_type": "client_credentials", "client_id": id, "client_secret": secret]).utf8)
-    let (status, body, _) = try await send(request, function: "oidc/token", idempotent: true)
+    let (status, body) = try await send(request, function: "oidc/token", idempotent: true)
     if status == 400 || status == 401 || status == 403 {
       throw .unauthorized(server: host, message: "the client credentials were rejected")
     }
@@ -199,7 +195,7 @@ public actor EtherpadClient {
   }
 
   /// Sends one request; retries reads on timeouts, unreachable servers, 5xx and 429.
-  private func send(_ request: URLRequest, function: String, idempotent: Bool) async throws(SyncError) -> (Int, Data, HTTPURLResponse?) {
+  private func send(_ request: URLRequest, function: String, idempotent: Bool) async throws(SyncError) -> (Int, Data) {
     var attempt = 0
     while true {
       attempt += 1
@@ -208,40 +204,27 @@ public actor EtherpadClient {
       let failure: SyncError
       do {
         requestCount += 1
-        let (data, response) = try await withDeadline(options.timeout) { [session] in try await session.data(for: request) }
-        let http = response as? HTTPURLResponse
-        let status = http?.statusCode ?? 0
+        let response = try await transport.send(request)
+        let status = response.status
         if status == 429 || status == 503 {
-          let retryAfter = http?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init) ?? delay
+          let retryAfter = response.headers["retry-after"].flatMap(Double.init) ?? delay
           delay = min(retryAfter, options.maxRetryAfter)
           failure = .serverFailure(server: host, function: function, detail: "HTTP \(status) (overloaded)")
         } else if status >= 500 {
           failure = .serverFailure(server: host, function: function, detail: "HTTP \(status)")
         } else {
-          return (status, data, http)
+          return (status, response.body)
         }
-      } catch let error as DeadlineExceeded {
-        _ = error
-        failure = .timeout(server: host, function: function, seconds: options.timeout)
       } catch {
-        failure = .unreachable(server: host, function: function, cause: Self.describe(error))
+        switch error {
+        case .timedOut: failure = .timeout(server: host, function: function, seconds: options.timeout)
+        case .cancelled: throw .unreachable(server: host, function: function, cause: "cancelled")
+        case .connection: failure = .unreachable(server: host, function: function, cause: error.description)
+        }
       }
       guard canRetry else { throw failure }
       try? await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1_000_000_000))
     }
-  }
-
-  private static func describe(_ error: Error) -> String {
-    if let urlError = error as? URLError {
-      switch urlError.code {
-      case .cannotConnectToHost: return "connection refused"
-      case .cannotFindHost, .dnsLookupFailed: return "host not found"
-      case .timedOut: return "timed out"
-      case .networkConnectionLost: return "connection lost"
-      default: return urlError.localizedDescription
-      }
-    }
-    return error.localizedDescription
   }
 
   /// `application/x-www-form-urlencoded`, every byte outside `[A-Za-z0-9-._~]` percent-encoded.
@@ -263,23 +246,6 @@ public actor EtherpadClient {
       }
     }
     return result
-  }
-}
-
-/// The deadline of a request passed.
-struct DeadlineExceeded: Error {}
-
-/// Runs `body`, throwing ``DeadlineExceeded`` once `seconds` have passed.
-func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-  try await withThrowingTaskGroup(of: T.self) { group in
-    group.addTask { try await body() }
-    group.addTask {
-      try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
-      throw DeadlineExceeded()
-    }
-    defer { group.cancelAll() }
-    guard let first = try await group.next() else { throw DeadlineExceeded() }
-    return first
   }
 }
 

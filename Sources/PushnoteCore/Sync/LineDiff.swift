@@ -40,6 +40,11 @@ public enum LineDiff {
       return
     }
     let anchors = uniqueAnchors(a, aLow..<aHigh, b, bLow..<bHigh)
+    if anchors.isEmpty && !shareAnyLine(a, aLow..<aHigh, b, bLow..<bHigh) {
+      // Nothing in common: one replacement, without a search.
+      hunks.append(Hunk(old: aLow..<aHigh, new: bLow..<bHigh))
+      return
+    }
     if anchors.isEmpty {
       myers(a, aLow..<aHigh, b, bLow..<bHigh, into: &hunks)
       return
@@ -51,6 +56,13 @@ public enum LineDiff {
       previousB = j + 1
     }
     diffRegion(a, previousA..<aHigh, b, previousB..<bHigh, into: &hunks)
+  }
+
+  /// Whether any line of one region occurs in the other.
+  private static func shareAnyLine(_ a: [Int], _ aRange: Range<Int>, _ b: [Int], _ bRange: Range<Int>) -> Bool {
+    let smaller = aRange.count <= bRange.count
+    let lookup = Set(smaller ? a[aRange] : b[bRange])
+    return (smaller ? b[bRange] : a[aRange]).contains(where: lookup.contains)
   }
 
   /// Pairs of positions of lines occurring exactly once in each region, longest increasing chain.

@@ -41,75 +41,114 @@ public struct NoteMerge: Sendable {
   }
 }
 
-/// The working state of one merge.
+/// The working state of one merge: each text's lines as symbols (equal pad forms, equal symbols),
+/// and the three outputs as bytes.
 private struct Builder {
-  let base: NoteSections?
-  let local: NoteSections
-  let pad: NoteSections
-  var symbols: [[UInt8]: Int] = [:]
-  var outLines: [(content: [UInt8], ending: [UInt8])] = []
-  var padLines: [[UInt8]] = []
-  var baseLines: [[UInt8]] = []
+  /// One of the three texts.
+  struct Text {
+    let sections: NoteSections
+    var symbols: [Int] = []
+    var byKey: [String: NoteSections.Section] = [:]
+  }
+
+  /// One side's section: which text, which lines.
+  struct Side {
+    let text: Int
+    let lines: Range<Int>
+    let title: String
+  }
+
+  static let baseText = 0, localText = 1, padText = 2
+  var texts: [Text]
+  let hasBase: Bool
+  let ending: [UInt8]
+  var forms: [ArraySlice<UInt8>: Int] = [:]
+  var localBytes: [UInt8]
+  var lastLineOpen = false
+  var padBytes: [UInt8] = []
+  var baseBytes: [UInt8] = []
   var fromPad: [String] = []
   var toPad: [String] = []
   var newConflicts: [String] = []
-  let ending: [UInt8]
 
   init(base: NoteSections?, local: NoteSections, pad: NoteSections) {
-    self.base = base
-    self.local = local
-    self.pad = pad
+    hasBase = base != nil
     ending = local.text.preferredEnding
-  }
-
-  var localOutput: [UInt8] {
-    var result = local.text.byteOrderMark
-    for (index, line) in outLines.enumerated() {
-      result += line.content
-      result += line.ending.isEmpty && index + 1 < outLines.count ? ending : line.ending
+    localBytes = local.text.byteOrderMark
+    localBytes.reserveCapacity(local.text.lines.count * 32)
+    texts = [Text(sections: base ?? pad), Text(sections: local), Text(sections: pad)]
+    for index in texts.indices where index != Self.baseText || hasBase {
+      var symbols: [Int] = []
+      symbols.reserveCapacity(texts[index].sections.text.lines.count)
+      for line in texts[index].sections.text.lines { symbols.append(symbol(line)) }
+      texts[index].symbols = symbols
+      let sections = index == Self.localText ? local.sections.filter { !$0.isLocalOnly } : texts[index].sections.sections
+      texts[index].byKey = Dictionary(sections.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
-    return result
   }
 
-  var padOutput: String { Self.join(padLines) }
-  var baseOutput: String { Self.join(baseLines) }
+  var localOutput: [UInt8] { localBytes }
+  var padOutput: String { String(decoding: padBytes, as: UTF8.self) }
+  var baseOutput: String { String(decoding: baseBytes, as: UTF8.self) }
 
-  static func join(_ lines: [[UInt8]]) -> String {
-    var bytes: [UInt8] = []
-    for line in lines {
-      bytes += line
-      bytes.append(0x0A)
-    }
-    return String(decoding: bytes, as: UTF8.self)
-  }
-
-  mutating func symbol(_ bytes: [UInt8]) -> Int {
-    if let existing = symbols[bytes] { return existing }
-    let value = symbols.count
-    symbols[bytes] = value
+  mutating func symbol(_ line: SyncText.Line) -> Int {
+    let form = line.content.contains(0x09) ? ArraySlice(line.padForm) : line.content
+    if let existing = forms[form] { return existing }
+    let value = forms.count
+    forms[form] = value
     return value
   }
 
-  /// One side's section: its lines in pad form and as they are.
-  struct Side {
-    var lines: [SyncText.Line]
-    var forms: [[UInt8]]
-    var symbols: [Int]
-    var title: String
+  func symbols(_ side: Side) -> ArraySlice<Int> { texts[side.text].symbols[side.lines] }
+  func line(_ text: Int, _ index: Int) -> SyncText.Line { texts[text].sections.text.lines[index] }
+
+  // MARK: Output
+
+  /// Appends a line to the file's output, as it is (lines that had no ending get one when followed).
+  mutating func emit(_ content: ArraySlice<UInt8>, _ lineEnding: ArraySlice<UInt8>) {
+    if lastLineOpen { localBytes += ending }
+    localBytes += content
+    localBytes += lineEnding
+    lastLineOpen = lineEnding.isEmpty
   }
 
-  mutating func side(_ sections: NoteSections, _ section: NoteSections.Section) -> Side {
-    let lines = Array(sections.text.lines[section.lines])
-    let forms = lines.map(\.padForm)
-    return Side(lines: lines, forms: forms, symbols: forms.map { symbol($0) }, title: section.title)
+  /// Appends a line brought from the pad or the base: its pad form, the file's line ending.
+  mutating func emitForm(_ text: Int, _ index: Int) {
+    let line = line(text, index)
+    emit(text == Self.localText ? line.content : ArraySlice(line.padForm), ArraySlice(ending))
   }
+
+  mutating func emitLocal(_ range: Range<Int>) {
+    for index in range {
+      let line = line(Self.localText, index)
+      emit(line.content, line.ending)
+    }
+  }
+
+  mutating func emitMarker(_ marker: String) { emit(ArraySlice(marker.utf8), ArraySlice(ending)) }
+
+  static func appendForm(_ line: SyncText.Line, to bytes: inout [UInt8]) {
+    if line.content.contains(0x09) { bytes += line.padForm } else { bytes += line.content }
+    bytes.append(0x0A)
+  }
+
+  mutating func pushLines(_ text: Int, _ range: Range<Int>, toBase: Bool = true) {
+    for index in range {
+      let line = line(text, index)
+      Self.appendForm(line, to: &padBytes)
+      if toBase { Self.appendForm(line, to: &baseBytes) }
+    }
+  }
+
+  mutating func baseLines(_ text: Int, _ range: Range<Int>) {
+    for index in range { Self.appendForm(line(text, index), to: &baseBytes) }
+  }
+
+  // MARK: Merge
 
   mutating func run() {
-    let localSections = local.sections.filter { !$0.isLocalOnly }
-    let localByKey = Dictionary(localSections.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-    let padByKey = Dictionary(pad.sections.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-    let baseByKey = Dictionary((base?.sections ?? []).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-    let order = Self.unionOrder(localSections.map(\.key), pad.sections.map(\.key))
+    let local = texts[Self.localText].sections
+    let order = Self.unionOrder(local.sections.filter { !$0.isLocalOnly }.map(\.key), texts[Self.padText].sections.sections.map(\.key))
     var anchors: [String: [NoteSections.Section]] = [:]
     var leading: [NoteSections.Section] = []
     var lastKey: String?
@@ -120,12 +159,10 @@ private struct Builder {
         lastKey = section.key
       }
     }
-    leading.forEach { emitLocal($0) }
+    leading.forEach { emitLocal($0.lines) }
     for key in order {
-      mergeSection(
-        key: key, base: baseByKey[key], local: localByKey[key], pad: padByKey[key],
-        hidden: local.hiddenKeys.contains(key))
-      anchors[key]?.forEach { emitLocal($0) }
+      mergeSection(key: key, hidden: local.hiddenKeys.contains(key))
+      anchors[key]?.forEach { emitLocal($0.lines) }
     }
   }
 
@@ -158,144 +195,140 @@ private struct Builder {
     return result
   }
 
-  mutating func emitLocal(_ section: NoteSections.Section) {
-    for line in local.text.lines[section.lines] { outLines.append((Array(line.content), Array(line.ending))) }
+  func side(_ text: Int, _ key: String) -> Side? {
+    if text == Self.baseText && !hasBase { return nil }
+    guard let section = texts[text].byKey[key] else { return nil }
+    return Side(text: text, lines: section.lines, title: section.title)
   }
 
-  mutating func emitPadForms(_ forms: [[UInt8]]) {
-    for form in forms { outLines.append((form, ending)) }
-  }
-
-  mutating func mergeSection(
-    key: String, base baseSection: NoteSections.Section?, local localSection: NoteSections.Section?,
-    pad padSection: NoteSections.Section?, hidden: Bool
-  ) {
-    let b = baseSection.map { side(base ?? local, $0) }
-    let p = padSection.map { side(pad, $0) }
-    let frozen = hidden || !(localSection?.conflictBlocks.isEmpty ?? true)
-    if frozen {
+  mutating func mergeSection(key: String, hidden: Bool) {
+    let b = side(Self.baseText, key), p = side(Self.padText, key)
+    let localSection = texts[Self.localText].byKey[key]
+    if hidden || !(localSection?.conflictBlocks.isEmpty ?? true) {
       // Holds an unresolved conflict block: the file keeps it, the pad keeps its text, and the
       // base keeps its text so that pad changes made meanwhile still merge once it is resolved.
-      if let localSection, !hidden { emitLocal(localSection) }
-      if let p { padLines += p.forms }
-      if let b { baseLines += b.forms }
+      if let localSection, !hidden { emitLocal(localSection.lines) }
+      if let p { pushLines(Self.padText, p.lines, toBase: false) }
+      if let b { baseLines(Self.baseText, b.lines) }
       return
     }
-    let l = localSection.map { side(local, $0) }
+    let l = side(Self.localText, key)
     let title = l?.title ?? p?.title ?? b?.title ?? key
     switch (b, l, p) {
     case (_, nil, nil):
       return
     case (nil, let l?, nil):
-      emitLocalSide(l)
-      takeForPad(l.forms, title: title, toPad: true)
+      emitLocal(l.lines)
+      pushLines(Self.localText, l.lines)
+      toPad.append(title)
     case (nil, nil, let p?):
-      emitPadForms(p.forms)
+      for index in p.lines { emitForm(Self.padText, index) }
+      pushLines(Self.padText, p.lines)
       fromPad.append(title)
-      takeForPad(p.forms, title: title, toPad: false)
     case (let b?, let l?, nil):
-      if l.symbols == b.symbols {
+      if symbols(l) == symbols(b) {
         fromPad.append(title)
         return
       }
-      writeConflict(local: l.lines.map { ($0.content, $0.ending) }, base: b.forms, pad: [], title: title)
+      writeConflict(local: l.lines, base: b, pad: nil, title: title)
     case (let b?, nil, let p?):
-      if p.symbols == b.symbols {
+      if symbols(p) == symbols(b) {
         toPad.append(title)
         return
       }
-      writeConflict(local: [], base: b.forms, pad: p.forms, title: title)
-      padLines += p.forms
-      baseLines += p.forms
+      writeConflict(local: nil, base: b, pad: p, title: title)
+      pushLines(Self.padText, p.lines)
     case (let b, let l?, let p?):
-      if b == nil && base == nil && l.symbols != p.symbols {
+      if b == nil && !hasBase && symbols(l) != symbols(p) {
         // No base at all: differing sections are conflicts, never guessed.
-        writeConflict(local: l.lines.map { ($0.content, $0.ending) }, base: [], pad: p.forms, title: title)
-        padLines += p.forms
-        baseLines += p.forms
+        writeConflict(local: l.lines, base: nil, pad: p, title: title)
+        pushLines(Self.padText, p.lines)
         return
       }
-      mergeLines(base: b ?? Side(lines: [], forms: [], symbols: [], title: title), local: l, pad: p, title: title)
+      mergeLines(base: b, local: l, pad: p, title: title)
     }
   }
 
-  mutating func emitLocalSide(_ side: Side) {
-    for line in side.lines { outLines.append((Array(line.content), Array(line.ending))) }
-  }
-
-  mutating func takeForPad(_ forms: [[UInt8]], title: String, toPad changed: Bool) {
-    padLines += forms
-    baseLines += forms
-    if changed { toPad.append(title) }
-  }
-
-  mutating func writeConflict(
-    local: [(ArraySlice<UInt8>, ArraySlice<UInt8>)], base: [[UInt8]], pad: [[UInt8]], title: String
-  ) {
-    let marks = NoteMerge.markers
-    outLines.append((Array(marks.local.utf8), ending))
-    for (content, lineEnding) in local { outLines.append((Array(content), lineEnding.isEmpty ? ending : Array(lineEnding))) }
-    outLines.append((Array(marks.base.utf8), ending))
-    emitPadForms(base)
-    outLines.append((Array(marks.separator.utf8), ending))
-    emitPadForms(pad)
-    outLines.append((Array(marks.pad.utf8), ending))
+  mutating func writeConflict(local: Range<Int>?, base: Side?, pad: Side?, title: String) {
+    writeBlock(local: local ?? 0..<0, base: base, baseLines: base?.lines ?? 0..<0, pad: pad, padLines: pad?.lines ?? 0..<0)
     newConflicts.append(title)
   }
 
-  mutating func mergeLines(base b: Side, local l: Side, pad p: Side, title: String) {
-    let chunks = LineMerge.merge(base: b.symbols, local: l.symbols, pad: p.symbols)
-    var merged: [[UInt8]] = []
-    var conflicted = false
-    var tookPad = false
-    var tookLocal = false
+  mutating func writeBlock(local: Range<Int>, base: Side?, baseLines: Range<Int>, pad: Side?, padLines: Range<Int>) {
+    let marks = NoteMerge.markers
+    emitMarker(marks.local)
+    for index in local {
+      let line = line(Self.localText, index)
+      emit(line.content, line.ending.isEmpty ? ArraySlice(ending) : line.ending)
+    }
+    emitMarker(marks.base)
+    if let base { for index in baseLines { emitForm(base.text, index) } }
+    emitMarker(marks.separator)
+    if let pad { for index in padLines { emitForm(pad.text, index) } }
+    emitMarker(marks.pad)
+  }
+
+  mutating func mergeLines(base b: Side?, local l: Side, pad p: Side, title: String) {
+    let baseSymbols = b.map { Array(symbols($0)) } ?? []
+    let localSymbols = Array(symbols(l)), padSymbols = Array(symbols(p))
+    let chunks = LineMerge.merge(base: baseSymbols, local: localSymbols, pad: padSymbols)
+    let lo = l.lines.lowerBound, po = p.lines.lowerBound, bo = b?.lines.lowerBound ?? 0
+    var merged: [Int] = []
+    var pushed: [(text: Int, index: Int)] = []
+    var conflicted = false, tookPad = false, tookLocal = false
+    func takeLocal(_ index: Int) {
+      let line = line(Self.localText, lo + index)
+      emit(line.content, line.ending)
+      merged.append(localSymbols[index])
+      pushed.append((Self.localText, lo + index))
+    }
     for chunk in chunks {
       switch chunk {
-      case .unchanged(_, let localRange, _):
-        for index in localRange {
-          outLines.append((Array(l.lines[index].content), Array(l.lines[index].ending)))
-          merged.append(l.forms[index])
-        }
+      case .unchanged(_, let range, _):
+        range.forEach(takeLocal)
       case .local(let range):
         tookLocal = true
-        for index in range {
-          outLines.append((Array(l.lines[index].content), Array(l.lines[index].ending)))
-          merged.append(l.forms[index])
-        }
+        range.forEach(takeLocal)
       case .pad(let range):
         tookPad = true
-        emitPadForms(Array(p.forms[range]))
-        merged += p.forms[range]
+        for index in range {
+          emitForm(Self.padText, po + index)
+          merged.append(padSymbols[index])
+          pushed.append((Self.padText, po + index))
+        }
       case .union(let picks):
         tookPad = true
         tookLocal = true
         for pick in picks {
           switch pick {
-          case .local(let index):
-            outLines.append((Array(l.lines[index].content), Array(l.lines[index].ending)))
-            merged.append(l.forms[index])
+          case .local(let index): takeLocal(index)
           case .pad(let index):
-            outLines.append((p.forms[index], ending))
-            merged.append(p.forms[index])
+            emitForm(Self.padText, po + index)
+            merged.append(padSymbols[index])
+            pushed.append((Self.padText, po + index))
           }
         }
       case .conflict(let localRange, let baseRange, let padRange):
         conflicted = true
-        writeConflict(
-          local: l.lines[localRange].map { ($0.content, $0.ending) }, base: Array(b.forms[baseRange]),
-          pad: Array(p.forms[padRange]), title: title)
+        writeBlock(
+          local: (lo + localRange.lowerBound)..<(lo + localRange.upperBound), base: b,
+          baseLines: (bo + baseRange.lowerBound)..<(bo + baseRange.upperBound), pad: p,
+          padLines: (po + padRange.lowerBound)..<(po + padRange.upperBound))
       }
     }
     if conflicted {
       // The pad keeps its text for a section in conflict.
-      padLines += p.forms
-      baseLines += p.forms
+      newConflicts.append(title)
+      pushLines(Self.padText, p.lines)
       if tookPad { fromPad.append(title) }
       return
     }
-    padLines += merged
-    baseLines += merged
-    if tookPad && merged.map({ symbol($0) }) != l.symbols { fromPad.append(title) }
-    if tookLocal && merged.map({ symbol($0) }) != p.symbols { toPad.append(title) }
+    for (text, index) in pushed {
+      let line = line(text, index)
+      Self.appendForm(line, to: &padBytes)
+      Self.appendForm(line, to: &baseBytes)
+    }
+    if tookPad && merged != localSymbols { fromPad.append(title) }
+    if tookLocal && merged != padSymbols { toPad.append(title) }
   }
 }

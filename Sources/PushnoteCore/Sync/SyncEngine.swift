@@ -73,7 +73,7 @@ public struct SyncEngine: Sendable {
     let relativeNote = notebook.relativePath(notePath)
     var report = SyncReport(padID: padID, note: relativeNote, outcome: .unchanged)
     let git = Git(directory: notebook.root)
-    if !options.dryRun, notebook.config.gitRemote != nil { try await pullRemote(git) }
+    if !options.dryRun, let remote = notebook.config.gitRemote { try await pullRemote(git, remote: remote) }
 
     let originalBytes = try readNote()
     let local = try sections(originalBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
@@ -104,7 +104,7 @@ public struct SyncEngine: Sendable {
       }
     }
     checkpoint("after-revision")
-    if !options.dryRun, let baseText, state.revision == revision, state.padMatchesBase,
+    if !options.dryRun, let baseText, state.revision == revision, state.padMatchesBase, !state.uncommitted,
       local.sections.allSatisfy(\.conflictBlocks.isEmpty), Self.padFacingText(local) == baseText
     {
       report.requests = await client.requestCount
@@ -196,6 +196,11 @@ public struct SyncEngine: Sendable {
     fill(&report, merge)
     report.outcome = merge.hasConflicts ? .conflicts : (report.fromPad.isEmpty && report.toPad.isEmpty ? .unchanged : .synced)
     var changedPaths: [String] = []
+    if state.uncommitted { changedPaths += [relativeNote, store.baseRelativePath, store.ignoreRelativePath] }
+    if merge.localBytes != originalBytes || confirmed && storedBaseText != merge.baseText {
+      state.uncommitted = true
+      try store.saveState(state)
+    }
     if merge.localBytes != originalBytes {
       try writeNote(merge.localBytes, expecting: originalBytes)
       changedPaths.append(relativeNote)
@@ -216,10 +221,15 @@ public struct SyncEngine: Sendable {
       checkpoint("after-base")
     }
     if !changedPaths.isEmpty {
-      report.committed = try await commit(git, paths: changedPaths, message: report.commitMessage)
+      let existing = changedPaths.filter {
+        FileManager.default.fileExists(atPath: (notebook.root as NSString).appendingPathComponent($0))
+      }
+      report.committed = try await commit(git, paths: Array(Set(existing)).sorted(), message: report.commitMessage)
       checkpoint("after-commit")
+      state.uncommitted = false
+      try store.saveState(state)
     }
-    if !options.dryRun, notebook.config.gitRemote != nil, report.committed { try await pushRemote(git) }
+    if !options.dryRun, let remote = notebook.config.gitRemote, report.committed { try await pushRemote(git, remote: remote) }
     report.requests = await client.requestCount
     if let pushFailure { throw pushFailure }
     return report
@@ -282,27 +292,32 @@ public struct SyncEngine: Sendable {
     }
   }
 
-  private func pullRemote(_ git: Git) async throws(SyncError) {
-    let output: Git.Output
-    do {
-      output = try await git.call(["pull", "--rebase", "--quiet"])
-    } catch {
-      throw .git(error.description, status: error.exitStatus)
-    }
+  private func pullRemote(_ git: Git, remote: String) async throws(SyncError) {
+    let branch = try await currentBranch(git)
+    let output = try await callGit(git, ["pull", "--rebase", "--autostash", "--quiet", "--", remote, branch])
     if output.status != 0 {
-      throw .git("git pull --rebase failed; resolve it with git, then sync again:\n" + output.stderr, status: .unavailable)
+      throw .git("git pull --rebase from \(remote) failed; resolve it with git, then sync again:\n" + output.stderr, status: .unavailable)
     }
   }
 
-  private func pushRemote(_ git: Git) async throws(SyncError) {
-    let output: Git.Output
+  private func pushRemote(_ git: Git, remote: String) async throws(SyncError) {
+    let branch = try await currentBranch(git)
+    let output = try await callGit(git, ["push", "--quiet", "--", remote, "HEAD:refs/heads/\(branch)"])
+    if output.status != 0 {
+      throw .git("git push to \(remote) failed (the sync itself is done and committed):\n" + output.stderr, status: .temporaryFailure)
+    }
+  }
+
+  private func currentBranch(_ git: Git) async throws(SyncError) -> String {
+    let output = try await callGit(git, ["rev-parse", "--abbrev-ref", "HEAD"])
+    return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  private func callGit(_ git: Git, _ arguments: [String]) async throws(SyncError) -> Git.Output {
     do {
-      output = try await git.call(["push", "--quiet"])
+      return try await git.call(arguments)
     } catch {
       throw .git(error.description, status: error.exitStatus)
-    }
-    if output.status != 0 {
-      throw .git("git push failed (the sync itself is done and committed):\n" + output.stderr, status: .temporaryFailure)
     }
   }
 

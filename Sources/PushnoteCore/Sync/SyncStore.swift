@@ -19,6 +19,8 @@ public struct SyncStore: Sendable {
     public var apiVersion: String?
     /// The text of a push whose outcome is not known yet (the journal).
     public var pending: String?
+    /// Files were written but the commit may not have happened (a killed run): commit them next time.
+    public var uncommitted = false
 
     /// An empty state.
     public init() {}

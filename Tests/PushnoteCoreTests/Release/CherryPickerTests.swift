@@ -12,12 +12,14 @@ import Testing
     let remote = try fixture.remote("acme/api")
     try await GitRemotes.commit(to: remote, files: ["src/module.txt": "rewritten\n"], message: "Rewrite the module")
     let conflicting = try await GitRemotes.commit(to: remote, files: ["src/module.txt": "rewritten twice\n"], message: "Tweak the module")
-    let clean = try await GitRemotes.commit(to: remote, files: ["src/fix.txt": "the fix\n"], message: "Fix the crash", author: "Bo Ops <bo@example.org>")
+    let clean = try await GitRemotes.commit(
+      to: remote, files: ["src/fix.txt": "the fix\n"], message: "Fix the crash", author: "Bo Ops <bo@example.org>")
     return (fixture, clean, conflicting)
   }
 
   private func picker(_ fixture: ReleaseFixture, _ commits: [String]) throws -> CherryPicker {
-    var picker = try CherryPicker(notebook: fixture.notebook(), repository: "acme/api", pushDate: try #require(PushDate("2026-12-01")), commits: commits)
+    var picker = try CherryPicker(
+      notebook: fixture.notebook(), repository: "acme/api", pushDate: try #require(PushDate("2026-12-01")), commits: commits)
     picker.identity = ReleaseFixture.identity
     return picker
   }
@@ -83,6 +85,9 @@ import Testing
     _ = try await fixture.tagger("2026.12.01").run()
     await #expect(throws: ReleaseError.unknownCommit(repository: "acme/api", commit: "deadbeefdeadbeef")) {
       _ = try await picker(fixture, ["deadbeefdeadbeef"]).run()
+    }
+    await #expect(throws: ReleaseError.alreadyInTag(repository: "acme/api", commit: head, tag: "2026.12.01")) {
+      _ = try await picker(fixture, [head]).run()
     }
     #expect(throws: ReleaseError.unknownRepository("acme/other", known: ["acme/api"])) {
       _ = try CherryPicker(notebook: fixture.notebook(), repository: "acme/other", pushDate: date, commits: [head])

@@ -16,7 +16,8 @@ import Testing
   private func editing(_ text: String, _ plan: (ReleaseNoteEditor) throws -> [ByteEdit]) throws -> String {
     let parsed = try ParsedNote(bytes: Array(text.utf8), config: ReleaseNoteEditorTests.config)
     let date = try #require(PushDate("2026-12-01"))
-    let editor = ReleaseNoteEditor(sections: SectionEdits(source: parsed.source, note: parsed.note), config: ReleaseNoteEditorTests.config, pushDate: date)
+    let editor = ReleaseNoteEditor(
+      editor: NoteEditor(parsed), config: ReleaseNoteEditorTests.config, pushDate: date)
     return String(decoding: ByteEdit.apply(try plan(editor), to: parsed.source.bytes), as: UTF8.self)
   }
 
@@ -36,14 +37,15 @@ import Testing
     let result = try editing(text) { editor in
       editor.compareLinks(["acme/api": try target("2026.11.24", "2026.12.01"), "acme/lab": try target("2026.11.24", "2026.12.01")])
     }
-    #expect(result == """
-      ## Compare
+    #expect(
+      result == """
+        ## Compare
 
-      - [https://github.com/acme/api/compare/2026.11.24...2026.12.01](https://github.com/acme/api/compare/2026.11.24..2026.12.01)
-      - last week: https://github.com/acme/api/compare/2026.11.17...2026.11.24
-      - https://gitlab.example.org/acme/lab/-/compare/2026.11.24...2026.12.01-2
+        - [https://github.com/acme/api/compare/2026.11.24...2026.12.01](https://github.com/acme/api/compare/2026.11.24..2026.12.01)
+        - last week: https://github.com/acme/api/compare/2026.11.17...2026.11.24
+        - https://gitlab.example.org/acme/lab/-/compare/2026.11.24...2026.12.01-2
 
-      """)
+        """)
   }
 
   @Test func addsMissingLinksInTheRepositoriesWebStyle() throws {
@@ -53,19 +55,22 @@ import Testing
         "acme/api": try target("2026.11.24", "2026.12.01"), "acme/lab": try target("2026.11.24", "2026.12.01"),
       ])
     }
-    #expect(result == """
-      ## Compare
+    #expect(
+      result == """
+        ## Compare
 
-      - https://github.com/acme/api/compare/2026.11.24...2026.12.01
-      - https://gitlab.example.org/acme/lab/-/compare/2026.11.24...2026.12.01
+        - https://github.com/acme/api/compare/2026.11.24...2026.12.01
+        - https://gitlab.example.org/acme/lab/-/compare/2026.11.24...2026.12.01
 
-      ## Blockers
+        ## Blockers
 
-      """)
+        """)
   }
 
   @Test func whatGoesOutListsAtMostThirtySubjectsAndSaysHowManyMore() throws {
-    let commits = (1...32).map { ChangeSummary.Commit(sha: String(repeating: "a", count: 39) + String($0 % 10), author: "Ada", subject: "Change \($0)") }
+    let commits = (1...32).map {
+      ChangeSummary.Commit(sha: String(repeating: "a", count: 39) + String($0 % 10), author: "Ada", subject: "Change \($0)")
+    }
     let outcome = ReleaseOutcome(
       repository: "acme/api", tag: "2026.12.01", action: .created, commit: "c", previousTag: "2026.11.24",
       changes: ChangeSummary(commits: commits, migrations: []))

@@ -44,8 +44,10 @@ import Testing
   private func prepared() async throws -> (ReleaseFixture, note: String) {
     let fixture = try await ReleaseFixture()
     _ = try await fixture.tagger("2026.11.24").run()
-    try await GitRemotes.commit(to: fixture.remote("acme/api"), files: ["migrations/0042_rename.sql": "ALTER TABLE;\n"], message: "Rename a column")
-    try await GitRemotes.commit(to: fixture.remote("acme/api"), files: ["src/api.txt": "api\n"], message: "Faster API", author: "Bo Ops <bo@example.org>")
+    try await GitRemotes.commit(
+      to: fixture.remote("acme/api"), files: ["migrations/0042_rename.sql": "ALTER TABLE;\n"], message: "Rename a column")
+    try await GitRemotes.commit(
+      to: fixture.remote("acme/api"), files: ["src/api.txt": "api\n"], message: "Faster API", author: "Bo Ops <bo@example.org>")
     try await fixture.addNote("2026/mkt-2026-11-24.md", ReleaseTests.previousNote)
     let note = try await fixture.addNote("2026/mkt-2026-12-01.md", ReleaseTests.note())
     return (fixture, note)
@@ -66,18 +68,21 @@ import Testing
     let text = try String(contentsOfFile: note, encoding: .utf8)
     let expected = ReleaseTests.note()
       .replacingOccurrences(of: "api/compare/YYYY.MM.DD...YYYY.MM.DD", with: "api/compare/2026.11.24...2026.12.01")
-      .replacingOccurrences(of: "2026.11.10...2026.11.17\n", with: """
-        2026.11.10...2026.11.17
-        - https://github.com/acme/web/compare/2026.11.24...2026.12.01
+      .replacingOccurrences(
+        of: "2026.11.10...2026.11.17\n",
+        with: """
+          2026.11.10...2026.11.17
+          - https://github.com/acme/web/compare/2026.11.24...2026.12.01
 
-        ## What goes out
+          ## What goes out
 
-        - acme/api (2026.11.24...2026.12.01): 2 commits by Bo Ops, Ada Dev
-          - \(try await shortSHA(fixture, "acme/api", "main")) Faster API (Bo Ops)
-          - \(try await shortSHA(fixture, "acme/api", "main~1")) Rename a column (Ada Dev)
-        - acme/web (2026.11.24...2026.12.01): no changes
+          - acme/api (2026.11.24...2026.12.01): 2 commits by Bo Ops, Ada Dev
+            - \(try await shortSHA(fixture, "acme/api", "main")) Faster API (Bo Ops)
+            - \(try await shortSHA(fixture, "acme/api", "main~1")) Rename a column (Ada Dev)
+          - acme/web (2026.11.24...2026.12.01): no changes
 
-        """)
+          """
+      )
       .replacingOccurrences(of: "## Migrations\n", with: "## Migrations\n\n- [ ] acme/api `migrations/0042_rename.sql`\n")
     #expect(text == expected)
     let again = try await release.tag(note: note)
@@ -106,7 +111,9 @@ import Testing
     let placeholder = try await fixture.addNote("2026/mkt-2026-12-01.md", "# Acme push 2026-12-01\n\n- Tag: YYYY.MM.DD\n")
     await #expect(throws: ReleaseError.invalidPushDate("Tag: YYYY.MM.DD")) { _ = try await release.tag(note: placeholder) }
     let mismatch = try await fixture.addNote("2026/mkt-2026-12-08.md", "# Acme push 2026-12-08\n\n- Tag: 2026.12.01\n")
-    await #expect(throws: ReleaseError.invalidPushDate("2026-12-01 (the file is named for 2026-12-08)")) { _ = try await release.tag(note: mismatch) }
+    await #expect(throws: ReleaseError.invalidPushDate("2026-12-01 (the file is named for 2026-12-08)")) {
+      _ = try await release.tag(note: mismatch)
+    }
     let wednesday = try await fixture.addNote("2026/mkt-2026-12-02.md", "# Acme push 2026-12-02\n")
     let date = try #require(PushDate("2026-12-02"))
     await #expect(throws: ReleaseError.notPushDay(date, pushWeekday: .tuesday)) { _ = try await release.tag(note: wednesday) }
@@ -131,7 +138,8 @@ import Testing
     #expect(report.committed)
     #expect(try await GitRemotes.tags(of: remote)["2026.12.01-1"] == report.outcome.commit)
     let text = try String(contentsOfFile: note, encoding: .utf8)
-    let expected = tagged
+    let expected =
+      tagged
       .replacingOccurrences(of: "api/compare/2026.11.24...2026.12.01", with: "api/compare/2026.11.24...2026.12.01-1")
       .replacingOccurrences(
         of: "- [ ] https://github.com/acme/api/commit/\(listed.prefix(10)) the crash fix\n",

@@ -81,9 +81,12 @@ import Testing
     let fixture = try await ReleaseFixture(repositories: ["acme/api"])
     let remote = try fixture.remote("acme/api")
     _ = try await fixture.tagger("2026.11.24").run()
-    try await GitRemotes.commit(to: remote, files: ["migrations/0042_rename.sql": "ALTER TABLE x;\n"], message: "Rename a column", author: "Bo Ops <bo@example.org>")
-    try await GitRemotes.commit(to: remote, files: ["apps/users/migrations/0007_email.py": "pass\n", "apps/users/models.py": "x\n"], message: "Add an email")
-    try await GitRemotes.commit(to: remote, files: ["docs/migrations/notes.md": "no\n", "migrations/sub/0001.sql": "no\n"], message: "Docs")
+    try await GitRemotes.commit(
+      to: remote, files: ["migrations/0042_rename.sql": "ALTER TABLE x;\n"], message: "Rename a column", author: "Bo Ops <bo@example.org>")
+    try await GitRemotes.commit(
+      to: remote, files: ["apps/users/migrations/0007_email.py": "pass\n", "apps/users/models.py": "x\n"], message: "Add an email")
+    try await GitRemotes.commit(
+      to: remote, files: ["docs/migrations/notes.md": "no\n", "migrations/sub/0001.sql": "no\n"], message: "Docs")
     let outcomes = try await fixture.tagger("2026.12.01").run()
     let changes = try #require(outcomes.first?.changes)
     #expect(outcomes.first?.previousTag == "2026.11.24")

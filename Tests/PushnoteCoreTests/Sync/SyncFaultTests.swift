@@ -24,7 +24,7 @@ import Testing
     let harness = try await SyncHarness()
     try await harness.establish()
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
-    let before = harness.fileBytes(), commits = try harness.commits(), base = harness.base()
+    let before = harness.fileBytes(), commits = try await harness.commits(), base = harness.base()
     let faults: [FakeEtherpad.Fault] = [
       .respond(status: 500, body: "{\"code\":2,\"message\":\"boom\",\"data\":null}"),
       .respond(status: 502, body: "<html>Bad Gateway</html>"),
@@ -36,7 +36,8 @@ import Testing
       for _ in 0..<3 { await harness.server.inject(fault, into: "getText") }
       let error = await harness.failingSync()
       #expect(error?.exitStatus == .temporaryFailure, "\(fault)")
-      #expect(try harness.fileBytes() == before && harness.base() == base && harness.commits() == commits)
+      let commitsNow = try await harness.commits()
+      #expect(harness.fileBytes() == before && harness.base() == base && commitsNow == commits)
     }
     for _ in 0..<3 { await harness.server.inject(.delay(2.5), into: "getRevisionsCount") }
     let slow = await harness.failingSync(timeout: 1)
@@ -45,7 +46,8 @@ import Testing
     await harness.server.stop()
     let refused = await harness.failingSync()
     #expect(refused?.exitStatus == .temporaryFailure)
-    #expect(try harness.fileBytes() == before && harness.commits() == commits)
+    let commitsAfter = try await harness.commits()
+    #expect(harness.fileBytes() == before && commitsAfter == commits)
   }
 
   @Test func failedSetTextKeepsTheMergeAndConvergesNextTime() async throws {
@@ -55,11 +57,11 @@ import Testing
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
     await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
     await harness.server.inject(.respond(status: 500, body: "{\"code\":2,\"message\":\"x\",\"data\":null}"), into: "setText")
-    let commits = try harness.commits()
+    let commits = try await harness.commits()
     let error = await harness.failingSync()
     #expect(error?.exitStatus == .temporaryFailure)
     #expect(harness.file().contains("PAD") && harness.file().contains("LOCAL"))
-    #expect(try harness.commits() == commits + 1)
+    #expect(try await harness.commits() == commits + 1)
     #expect(harness.base() == base)
     let revision = await harness.padRevision()
     #expect(try await harness.sync().outcome == .synced)
@@ -103,7 +105,7 @@ import Testing
     #expect(harness.fileBytes() == before)
     try await harness.establish()
     #expect(await harness.server.requestTargets.allSatisfy { !$0.contains(harness.key) })
-    #expect(try !harness.git(["log", "-p", "--all"]).contains(harness.key))
+    #expect(try await !harness.git(["log", "-p", "--all"]).contains(harness.key))
   }
 
   @Test func oauthTokenIsFetchedAgainAfterARestart() async throws {
@@ -179,5 +181,57 @@ import Testing
     let error = await harness.failingSync()
     #expect(error?.exitStatus == .unavailable && error?.description.contains("index.lock") == true)
     #expect(FileManager.default.fileExists(atPath: harness.folder.appending(".git/index.lock")))
+  }
+}
+
+/// The editor, large inputs, and the notebook's own git remote.
+@Suite struct SyncEdgeTests {
+  @Test func anEditorSaveDuringTheSyncIsNeverOverwritten() async throws {
+    let harness = try await SyncHarness()
+    try await harness.establish()
+    try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
+    await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
+    let path = harness.notePath
+    let editorBytes = Array(harness.file().replacingOccurrences(of: "- Release manager: ddurst", with: "- Release manager: ddurst EDITOR").utf8)
+    let error: SyncError?
+    do {
+      _ = try await harness.sync(checkpoint: { step in
+        if step == "after-merge" { FileManager.default.createFile(atPath: path, contents: Data(editorBytes)) }
+      })
+      error = nil
+    } catch let caught {
+      error = caught
+    }
+    #expect(error == .changedDuringSync(path: "2026/mkt-2026-12-01.md"))
+    #expect(harness.fileBytes() == editorBytes)
+    #expect(try await harness.sync().outcome == .synced)
+    for token in ["LOCAL", "PAD", "EDITOR"] { #expect(harness.file().components(separatedBy: token).count == 2, "\(token)") }
+    #expect(await harness.padText() == harness.file())
+  }
+
+  @Test func largeAndRepetitiveNotesStayBounded() async throws {
+    let repeated = "## Checklist\n\n" + String(repeating: "- [ ]\n", count: 10_000)
+    let harness = try await SyncHarness(note: repeated)
+    try await harness.establish()
+    try harness.write("## Checklist\n\n- [ ] LOCAL first\n" + String(repeating: "- [ ]\n", count: 10_000))
+    await harness.server.colleagueSets(harness.padID, repeated + "- [ ] PAD last\n")
+    let start = Date()
+    #expect(try await harness.sync().outcome == .synced)
+    #expect(Date().timeIntervalSince(start) < 20)
+    #expect(harness.file() == "## Checklist\n\n- [ ] LOCAL first\n" + String(repeating: "- [ ]\n", count: 10_000) + "- [ ] PAD last\n")
+    let longLine = "## Long\n\n" + String(repeating: "x", count: 1_000_000) + "\n"
+    let long = try await SyncHarness(note: longLine)
+    try await long.establish()
+    #expect(await long.padText() == longLine)
+  }
+
+  @Test func theNotebookRemoteIsPulledAndPushed() async throws {
+    let remote = try TemporaryDirectory(prefix: "pushnote-sync-remote")
+    _ = try ProcessRunner.run("git", ["init", "-q", "--bare", "-b", "main", remote.path])
+    let harness = try await SyncHarness(gitRemote: remote.path)
+    try await harness.git(["push", "-q", remote.path, "main"])
+    try await harness.establish()
+    let pushed = try ProcessRunner.run("git", ["--git-dir", remote.path, "log", "-1", "--format=%s", "main"])
+    #expect(pushed.stdout.hasPrefix("sync mkt-2026-12-01"))
   }
 }

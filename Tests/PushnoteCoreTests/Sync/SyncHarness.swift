@@ -31,10 +31,13 @@ final class SyncHarness: Sendable {
 
     """
 
-  init(note: String = SyncHarness.note, localOnly: [String] = [], auth: FakeEtherpad.Auth? = nil) async throws {
+  init(
+    note: String = SyncHarness.note, localOnly: [String] = [], auth: FakeEtherpad.Auth? = nil, gitRemote: String? = nil
+  ) async throws {
     folder = try TemporaryDirectory(prefix: "pushnote-sync")
     var config = NotebookConfig()
     config.pad.localOnly = localOnly
+    config.gitRemote = gitRemote
     notebook = Notebook(root: folder.path, config: config)
     server = FakeEtherpad(auth: auth ?? .apiKey(key))
     url = try await server.start()
@@ -44,10 +47,10 @@ final class SyncHarness: Sendable {
     try FileManager.default.createDirectory(atPath: folder.appending("2026"), withIntermediateDirectories: true)
     try write(note)
     for arguments in [["init", "-q", "-b", "main"], ["config", "user.name", "Test"], ["config", "user.email", "t@example.org"]] {
-      try git(arguments)
+      try await git(arguments)
     }
-    try git(["add", "-A"])
-    try git(["commit", "-qm", "new note"])
+    try await git(["add", "-A"])
+    try await git(["commit", "-qm", "new note"])
   }
 
   deinit {
@@ -55,9 +58,15 @@ final class SyncHarness: Sendable {
     Task { await server.stop() }
   }
 
+  /// Runs git off the cooperative pool, which the in-process server needs meanwhile.
   @discardableResult
-  func git(_ arguments: [String]) throws -> String {
-    let result = try ProcessRunner.run("git", arguments, workingDirectory: folder.path)
+  func git(_ arguments: [String]) async throws -> String {
+    let directory = folder.path
+    let result = try await withCheckedThrowingContinuation { continuation in
+      DispatchQueue.global().async {
+        continuation.resume(with: Result { try ProcessRunner.run("git", arguments, workingDirectory: directory) })
+      }
+    }
     if result.status != 0 { throw SyncError.git(result.stderr, status: .dataError) }
     return result.stdout
   }
@@ -67,10 +76,10 @@ final class SyncHarness: Sendable {
   func file() -> String { (try? String(contentsOfFile: notePath, encoding: .utf8)) ?? "" }
   func fileBytes() -> [UInt8] { [UInt8](FileManager.default.contents(atPath: notePath) ?? Data()) }
   func base() -> String? { try? String(contentsOfFile: SyncStore(root: folder.path, padID: padID).basePath, encoding: .utf8) }
-  func commits() throws -> Int { Int(try git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+  func commits() async throws -> Int { Int(try await git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
   func padText() async -> String? { await server.pads[padID]?.text }
   func padRevision() async -> Int { (await server.pads[padID]?.revisions.count ?? 0) - 1 }
-  func isClean() throws -> Bool { try git(["status", "--porcelain"]).isEmpty }
+  func isClean() async throws -> Bool { try await git(["status", "--porcelain"]).isEmpty }
 
   func client(credentials: PadCredentials? = nil, timeout: Double = 5) throws(SyncError) -> EtherpadClient {
     var options = EtherpadClient.Options()
@@ -81,11 +90,14 @@ final class SyncHarness: Sendable {
 
   /// One sync, as the command runs it.
   func sync(
-    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5
+    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
+    checkpoint: @escaping @Sendable (String) -> Void = { _ in }
   ) async throws(SyncError) -> SyncReport {
     var options = SyncEngine.Options()
     configure(&options)
-    let engine = SyncEngine(notebook: notebook, notePath: notePath, client: try client(credentials: credentials, timeout: timeout), options: options)
+    let engine = SyncEngine(
+      notebook: notebook, notePath: notePath, client: try client(credentials: credentials, timeout: timeout), options: options,
+      checkpoint: checkpoint)
     return try await engine.run()
   }
 

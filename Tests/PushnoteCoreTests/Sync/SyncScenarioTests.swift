@@ -11,18 +11,18 @@ import Testing
     let harness = try await SyncHarness()
     try await harness.establish()
     #expect(harness.base() == harness.file())
-    #expect(try harness.commits() == 2)
+    #expect(try await harness.commits() == 2)
     let report = try await harness.sync()
     #expect(report.outcome == .unchanged)
     #expect(report.requests == 1)
-    #expect(try harness.commits() == 2)
-    #expect(try harness.isClean())
+    #expect(try await harness.commits() == 2)
+    #expect(try await harness.isClean())
   }
 
   @Test func differentSectionsEditedOnBothSides() async throws {
     let harness = try await SyncHarness()
     try await harness.establish()
-    let commits = try harness.commits(), revision = await harness.padRevision()
+    let commits = try await harness.commits(), revision = await harness.padRevision()
     try harness.editFile("- [ ] tag fireplace", "- [x] tag fireplace LOCAL-1")
     await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD-1")
     let report = try await harness.sync()
@@ -31,15 +31,15 @@ import Testing
     #expect(harness.file().contains("LOCAL-1") && harness.file().contains("PAD-1"))
     #expect(await harness.padText() == harness.file())
     #expect(harness.base() == harness.file())
-    #expect(try harness.commits() == commits + 1)
+    #expect(try await harness.commits() == commits + 1)
     #expect(await harness.padRevision() == revision + 2)  // the colleague's revision and ours
-    #expect(try harness.git(["log", "-1", "--format=%s"]).hasPrefix("sync mkt-2026-12-01: 1 section from the pad, 1 section to the pad"))
+    #expect(try await harness.git(["log", "-1", "--format=%s"]).hasPrefix("sync mkt-2026-12-01: 1 section from the pad, 1 section to the pad"))
     await harness.server.resetCalls()
     try harness.write(harness.file())  // a touch: same bytes
     let second = try await harness.sync()
     #expect(second.outcome == .unchanged)
     #expect(await harness.server.calls == ["getRevisionsCount"])
-    #expect(try harness.commits() == commits + 1)
+    #expect(try await harness.commits() == commits + 1)
   }
 
   @Test func sameSectionNonAdjacentIsCleanAdjacentConflicts() async throws {
@@ -83,18 +83,18 @@ import Testing
     try await harness.establish()
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
     await harness.editPad("- [ ] tag zamboni", "- [-] tag zamboni PAD")
-    let commits = try harness.commits()
+    let commits = try await harness.commits()
     let report = try await harness.sync()
     #expect(report.outcome == .conflicts && report.conflicts == ["Monday"])
     #expect(harness.file().contains("<<<<<<< local\n- [x] tag zamboni LOCAL\n||||||| base\n- [ ] tag zamboni\n=======\n- [-] tag zamboni PAD\n>>>>>>> pad\n"))
     #expect(await harness.padText()?.contains("PAD") == true)
     #expect(await harness.padText()?.contains("<<<<<<<") == false)
-    #expect(try harness.commits() == commits + 1)
+    #expect(try await harness.commits() == commits + 1)
     // Not resolved: still a conflict, nothing new.
     let again = try await harness.sync()
     #expect(again.outcome == .conflicts && again.conflicts.isEmpty && again.conflictLines.count == 1)
     #expect(harness.file().components(separatedBy: "<<<<<<<").count == 2)
-    #expect(try harness.commits() == commits + 1)
+    #expect(try await harness.commits() == commits + 1)
     // Resolved: pushed.
     let resolved = harness.file().replacingOccurrences(
       of: "<<<<<<< local\n- [x] tag zamboni LOCAL\n||||||| base\n- [ ] tag zamboni\n=======\n- [-] tag zamboni PAD\n>>>>>>> pad\n",

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import PushnoteCore
+import PushnoteTestSupport
+
+/// `pushnote-bench sync`: HTTP requests per kind of sync against the fake Etherpad; the merge of
+/// a 50,000-line note changed on every line on both sides against `git merge-file --diff3` on the
+/// same three files; a no-op sync's wall time against one bare `curl` of `getRevisionsCount`.
+struct SyncBenchmark: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sync", abstract: "Requests per sync, merge time against git merge-file, no-op sync against curl.")
+
+  @Option(name: .long, help: "Lines of the large note.")
+  var lines = 50_000
+
+  @Option(name: .long, help: "Runs of each timing; the median is reported.")
+  var runs = 5
+
+  func run() async throws {
+    try await requestCounts()
+    try mergeTimes()
+  }
+
+  /// Syncs of each kind against the fake server, counting requests; then no-op sync vs curl.
+  private func requestCounts() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-bench-sync")
+    let server = FakeEtherpad(auth: .apiKey("bench-key"))
+    let url = try await server.start()
+    let notebook = Notebook(root: folder.path, config: NotebookConfig())
+    let date = PushDate(year: 2026, month: 12, day: 1) ?? PushDate(daysSinceEpoch: 20_788)
+    let path = notebook.notePath(for: date)
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try Self.note(sections: 12, linesPerSection: 8).write(toFile: path, atomically: true, encoding: .utf8)
+    for arguments in [["init", "-q", "-b", "main"], ["config", "user.name", "Bench"], ["config", "user.email", "b@example.org"],
+      ["add", "-A"], ["commit", "-qm", "note"]] {
+      _ = try ProcessRunner.run("git", arguments, workingDirectory: folder.path)
+    }
+    let padID = notebook.padID(for: date)
+    func sync() async throws -> SyncReport {
+      let client = try EtherpadClient(server: url, credentials: .apiKey("bench-key"))
+      return try await SyncEngine(notebook: notebook, notePath: path, client: client).run()
+    }
+    func editFile(_ old: String, _ new: String) throws {
+      let text = try String(contentsOfFile: path, encoding: .utf8)
+      try text.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    let first = try await sync()
+    let noOp = try await sync()
+    try editFile("- [ ] item 3-2\n", "- [x] item 3-2 local\n")
+    let oneSided = try await sync()
+    try editFile("- [ ] item 5-1\n", "- [x] item 5-1 local\n")
+    if let text = await server.pads[padID]?.text {
+      await server.colleagueSets(padID, text.replacingOccurrences(of: "- [ ] item 9-4\n", with: "- [x] item 9-4 pad\n"))
+    }
+    let twoSided = try await sync()
+    print("HTTP requests: first sync \(first.requests); no-op \(noOp.requests) (goal 1); one-sided change \(oneSided.requests); "
+      + "two-sided merge \(twoSided.requests) (goal at most 4)")
+
+    var syncTimes: [Double] = []
+    for _ in 0..<max(runs, 3) {
+      let start = Date()
+      let report = try await sync()
+      syncTimes.append(Date().timeIntervalSince(start))
+      guard report.outcome == .unchanged else { throw ValidationError("the no-op sync was not a no-op") }
+    }
+    var curlTimes: [Double] = []
+    let body = "apikey=bench-key&padID=\(padID)"
+    for _ in 0..<max(runs, 3) {
+      let start = Date()
+      let result = try ProcessRunner.run("curl", ["-s", "-X", "POST", "--data", body, "\(url)/api/1.3.1/getRevisionsCount"])
+      curlTimes.append(Date().timeIntervalSince(start))
+      guard result.status == 0, result.stdout.contains("\"revisions\"") else { throw ValidationError("curl failed: \(result.stderr)") }
+    }
+    let syncMedian = Self.median(syncTimes), curlMedian = Self.median(curlTimes)
+    print(String(format: "no-op sync (in process):        %8.2f ms", syncMedian * 1000))
+    print(String(format: "curl getRevisionsCount:         %8.2f ms", curlMedian * 1000))
+    print(String(format: "no-op sync / curl:              %8.2fx", syncMedian / curlMedian))
+    await server.stop()
+  }
+
+  /// The large merge: every body line changed on both sides, with and without headings.
+  private func mergeTimes() throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-bench-merge")
+    for (label, linesPerSection) in [("sections of 25 lines", 24), ("no headings, one section", 0)] {
+      let sectionCount = linesPerSection == 0 ? 0 : lines / (linesPerSection + 1)
+      let base = linesPerSection == 0 ? Self.flat(lines, suffix: "") : Self.note(sections: sectionCount, linesPerSection: linesPerSection)
+      func changed(_ box: String, _ suffix: String) -> String {
+        base.split(separator: "\n", omittingEmptySubsequences: false)
+          .map { $0.hasPrefix("- [ ] item") ? "- [\(box)] " + $0.dropFirst(6) + suffix : String($0) }.joined(separator: "\n")
+      }
+      let local = changed("x", " local"), pad = changed("-", " pad")
+      let files = [("base", base), ("local", local), ("pad", pad)].map { name, text in (folder.appending(name), text) }
+      for (file, text) in files { try text.write(toFile: file, atomically: true, encoding: .utf8) }
+      var conflicts = 0
+      let inputs = [base, local, pad].map { Array($0.utf8) }
+      let sectioning = try Self.medianTime(runs) { for input in inputs { _ = try NoteSections(bytes: input) } }
+      let ours = try Self.medianTime(runs) {
+        let merge = NoteMerge(
+          base: try NoteSections(bytes: inputs[0]), local: try NoteSections(bytes: inputs[1]), pad: try NoteSections(bytes: inputs[2]))
+        conflicts = merge.newConflicts.count
+      }
+      let git = try Self.medianTime(runs) {
+        _ = try ProcessRunner.run("git", ["merge-file", "-p", "--diff3", files[1].0, files[0].0, files[2].0])
+      }
+      let lineCount = base.split(separator: "\n").count
+      print("merge of \(lineCount) lines, every body line changed on both sides (\(label)): \(conflicts) conflict blocks")
+      print(String(format: "  pushnote section + merge:     %8.1f ms (sectioning the three texts: %.1f ms)", ours * 1000, sectioning * 1000))
+      print(String(format: "  git merge-file --diff3:       %8.1f ms", git * 1000))
+      print(String(format: "  pushnote / git:               %8.2fx (goal at most 1.5x)", ours / git))
+    }
+  }
+
+  /// A note of `sections` sections of `linesPerSection` checklist lines.
+  static func note(sections: Int, linesPerSection: Int) -> String {
+    var text = "# Marketplace push 2026-12-01\n"
+    for section in 0..<sections {
+      text += "## Section \(section)\n"
+      for line in 0..<linesPerSection { text += "- [ ] item \(section)-\(line)\n" }
+    }
+    return text
+  }
+
+  /// `count` checklist lines without headings.
+  static func flat(_ count: Int, suffix: String) -> String {
+    (0..<count).map { "- [ ] item \($0)\(suffix)\n" }.joined()
+  }
+
+  static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+  static func medianTime(_ runs: Int, _ body: () throws -> Void) throws -> Double {
+    var times: [Double] = []
+    for _ in 0..<max(runs, 1) {
+      let start = Date()
+      try body()
+      times.append(Date().timeIntervalSince(start))
+    }
+    return median(times)
+  }
+}
