@@ -21,7 +21,8 @@ enum ASCII {
   }
 
   /// Whether `bytes[range]` starts with `prefix`, ASCII letters compared without case.
-  static func hasPrefix(_ bytes: [UInt8], _ range: Range<Int>, _ prefix: Needle) -> Bool {
+  static func hasPrefix<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ range: Range<Int>, _ prefix: Needle) -> Bool
+  where Bytes.Index == Int {
     guard range.count >= prefix.bytes.count else { return false }
     for (offset, byte) in prefix.bytes.enumerated() where lowercased(bytes[range.lowerBound + offset]) != byte { return false }
     return true
@@ -44,15 +45,22 @@ enum ASCII {
   }
 
   /// Where `needle` (ASCII, compared without case) first occurs in `bytes[range]`.
-  static func firstIndex<Bytes: RandomAccessCollection<UInt8>>(of needle: Needle, in bytes: Bytes, _ range: Range<Int>) -> Int?
-  where Bytes.Index == Int {
+  static func firstIndex(of needle: Needle, in bytes: [UInt8], _ range: Range<Int>) -> Int? {
+    bytes.withUnsafeBufferPointer { firstIndex(of: needle, in: $0, range) }
+  }
+
+  /// Where `needle` first occurs in `bytes[range]`, reading through a pointer: these scans cover
+  /// whole notes, and bounds checks on every byte would double their cost.
+  static func firstIndex(of needle: Needle, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
     let wanted = needle.bytes
-    guard let first = wanted.first, range.count >= wanted.count else { return nil }
+    guard let first = wanted.first, range.count >= wanted.count, range.upperBound <= bytes.count else { return nil }
+    let otherCase = first >= 0x61 && first <= 0x7A ? first & 0xDF : first
     var index = range.lowerBound
     let last = range.upperBound - wanted.count
     search: while index <= last {
       defer { index += 1 }
-      guard lowercased(bytes[index]) == first else { continue }
+      let byte = bytes[index]
+      guard byte == first || byte == otherCase else { continue }
       for offset in 1..<wanted.count where lowercased(bytes[index + offset]) != wanted[offset] { continue search }
       return index
     }
@@ -60,12 +68,33 @@ enum ASCII {
   }
 
   /// Whether `bytes[range]` contains any of the needles, in one pass.
-  static func containsAny(_ bytes: [UInt8], _ range: Range<Int>, _ needles: [Needle]) -> Bool {
-    for index in range {
-      let byte = lowercased(bytes[index])
-      for needle in needles where needle.bytes.first == byte && hasPrefix(bytes, index..<range.upperBound, needle) { return true }
+  static func containsAny(_ bytes: [UInt8], _ range: Range<Int>, _ needles: NeedleSet) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
+      for index in range where needles.starts[Int(buffer[index])] {
+        for needle in needles.needles where hasPrefix(buffer, index..<range.upperBound, needle) { return true }
+      }
+      return false
     }
-    return false
+  }
+
+  /// Needles with a table of the bytes (either case) they start with.
+  struct NeedleSet: Sendable {
+    /// The needles.
+    let needles: [Needle]
+    /// Whether a byte starts one of them.
+    let starts: [Bool]
+
+    /// A set of ASCII words.
+    init(_ words: [String]) {
+      needles = words.map { Needle($0) }
+      var table = [Bool](repeating: false, count: 256)
+      for needle in needles {
+        guard let first = needle.bytes.first else { continue }
+        table[Int(first)] = true
+        if first >= 0x61 && first <= 0x7A { table[Int(first & 0xDF)] = true }
+      }
+      starts = table
+    }
   }
 
   /// Whether `text` contains `needle` (ASCII, compared without case), without Foundation.

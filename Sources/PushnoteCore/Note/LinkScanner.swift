@@ -26,41 +26,58 @@ enum LinkScanner {
   static func links(in bytes: [UInt8]) -> [Link] {
     var result: [Link] = []
     var index = 0
-    let count = bytes.count
-    while index + 2 < count {
-      guard bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") else {
-        index += 1
-        continue
-      }
-      if let link = link(in: bytes, schemeEnd: index) {
+    while let separator = nextSchemeSeparator(in: bytes, from: index) {
+      if let link = link(in: bytes, schemeEnd: separator) {
         result.append(link)
         index = link.range.upperBound
       } else {
-        index += 3
+        index = separator + 3
       }
     }
     return result
+  }
+
+  /// The offset of the next `://` at or after `start`.
+  private static func nextSchemeSeparator(in bytes: [UInt8], from start: Int) -> Int? {
+    bytes.withUnsafeBufferPointer { buffer in
+      var index = start
+      while index + 2 < buffer.count {
+        if buffer[index] == UInt8(ascii: ":"), buffer[index + 1] == UInt8(ascii: "/"), buffer[index + 2] == UInt8(ascii: "/") {
+          return index
+        }
+        index += 1
+      }
+      return nil
+    }
   }
 
   /// Push tags (`2026.12.01`, `2026.12.01-2`) standing as words in `bytes[range]`, with their ranges.
   static func tags(in bytes: [UInt8], range: Range<Int>) -> [(tag: PushTag, range: Range<Int>)] {
     var result: [(PushTag, Range<Int>)] = []
     var index = range.lowerBound + 4
-    while index + 5 < range.upperBound {
-      // A tag has a dot at its fifth byte and at its eighth.
-      guard bytes[index] == UInt8(ascii: "."), bytes[index + 3] == UInt8(ascii: ".") else {
-        index += 1
-        continue
-      }
-      let start = index - 4
-      if let found = tag(in: bytes, at: start, limit: range.upperBound) {
+    while let dot = nextTagDot(in: bytes, from: index, limit: range.upperBound) {
+      if let found = tag(in: bytes, at: dot - 4, limit: range.upperBound) {
         result.append(found)
         index = found.range.upperBound + 4
       } else {
-        index += 1
+        index = dot + 1
       }
     }
     return result
+  }
+
+  /// The next offset at or after `start` with a dot there and three bytes later, as a tag's fifth
+  /// and eighth bytes are (`2026.12.01`), leaving room for the two digits after.
+  private static func nextTagDot(in bytes: [UInt8], from start: Int, limit: Int) -> Int? {
+    bytes.withUnsafeBufferPointer { buffer in
+      var index = start
+      let end = min(limit, buffer.count)
+      while index + 5 < end {
+        if buffer[index] == UInt8(ascii: "."), buffer[index + 3] == UInt8(ascii: ".") { return index }
+        index += 1
+      }
+      return nil
+    }
   }
 
   /// Parses text that is exactly a push tag, without allocating more than its bytes.

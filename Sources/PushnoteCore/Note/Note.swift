@@ -171,8 +171,8 @@ public struct Note: Sendable, Equatable, Codable {
 
     /// Counts the items.
     public init(_ items: [ChecklistItem]) {
-      done = items.filter { $0.state == .done }.count
-      total = items.filter { $0.state != .notApplicable }.count
+      done = items.reduce(0) { $0 + ($1.state == .done ? 1 : 0) }
+      total = items.reduce(0) { $0 + ($1.state != .notApplicable ? 1 : 0) }
     }
   }
 

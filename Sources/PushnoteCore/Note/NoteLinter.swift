@@ -4,9 +4,9 @@ import Foundation
 /// `file:line:col: error|warning: message` and exits 65 when there is an error.
 public struct NoteLinter: Sendable {
   /// Template placeholders that must not survive into a real note.
-  static let placeholders: [ASCII.Needle] = [
+  static let placeholders = ASCII.NeedleSet([
     "YYYY.MM.DD", "YYYY-MM-DD", "<push hero>", "<release manager>", "<qa>", "<ops>", "<name>", "{{",
-  ]
+  ])
 
   /// A linter.
   public init() {}
@@ -53,18 +53,22 @@ public struct NoteLinter: Sendable {
     /// Template placeholders, found in one pass over the bytes.
     mutating func placeholders() {
       let candidates = NoteLinter.placeholders
-      var startsOne = [Bool](repeating: false, count: 256)
-      for candidate in candidates { if let first = candidate.bytes.first { startsOne[Int(first)] = true } }
-      var index = 0
-      while index < bytes.count {
-        guard startsOne[Int(ASCII.lowercased(bytes[index]))],
-          let found = candidates.first(where: { ASCII.hasPrefix(bytes, index..<bytes.count, $0) })
-        else {
-          index += 1
-          continue
+      var found: [(offset: Int, length: Int)] = []
+      bytes.withUnsafeBufferPointer { buffer in
+        var index = 0
+        while index < buffer.count {
+          guard candidates.starts[Int(buffer[index])],
+            let match = candidates.needles.first(where: { ASCII.hasPrefix(buffer, index..<buffer.count, $0) })
+          else {
+            index += 1
+            continue
+          }
+          found.append((index, match.bytes.count))
+          index += match.bytes.count
         }
-        report(.error, at: index, "template placeholder '\(source.string(index..<index + found.bytes.count))' left in the note")
-        index += found.bytes.count
+      }
+      for (offset, length) in found {
+        report(.error, at: offset, "template placeholder '\(source.string(offset..<offset + length))' left in the note")
       }
     }
 
@@ -74,7 +78,11 @@ public struct NoteLinter: Sendable {
     mutating func conflictMarkers() {
       var opening: Int?
       var separator: Int?
+      let starts = source.lineStarts
       for line in 1...max(1, source.lineCount) {
+        // Most lines start with neither `<`, `=` nor `>`: skip them before measuring the line.
+        let first = starts[line - 1] < bytes.count ? bytes[starts[line - 1]] : 0
+        guard first == UInt8(ascii: "<") || first == UInt8(ascii: "=") || first == UInt8(ascii: ">") else { continue }
         let range = source.lineRange(line)
         if isMarker(range, "<") {
           opening = line

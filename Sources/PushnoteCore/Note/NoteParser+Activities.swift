@@ -14,7 +14,7 @@ extension NoteParser {
   /// Words searched for in every item, made once.
   enum Words {
     static let waffle: ASCII.Needle = "waffle_"
-    static let flagKinds: [ASCII.Needle] = ["switch", "flag", "sample"]
+    static let flagKinds = ASCII.NeedleSet(["switch", "flag", "sample"])
     static let migrationFiles: [ASCII.Needle] = ["migrations/", ".sql"]
     static let migrationSection: [ASCII.Needle] = ["migration"]
     static let signoffSection: [ASCII.Needle] = ["sign"]

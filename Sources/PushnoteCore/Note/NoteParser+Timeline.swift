@@ -80,6 +80,9 @@ extension NoteParser {
     let lowered = first | 0x20
     if lowered == UInt8(ascii: "s") || lowered == UInt8(ascii: "e") || lowered == UInt8(ascii: "f") || lowered == UInt8(ascii: "p"),
       let colon = bytes[range.lowerBound..<min(range.upperBound, range.lowerBound + 21)].firstIndex(of: UInt8(ascii: ":")),
+      bytes[range.lowerBound..<colon].allSatisfy({
+        ASCII.isLetter($0) || ASCII.isBlank($0) || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_")
+      }),
       let mark = NoteParser.timelineLabels[normalizedName(range.lowerBound..<colon)]
     {
       var valueStart = colon + 1

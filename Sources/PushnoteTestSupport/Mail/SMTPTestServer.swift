@@ -35,6 +35,8 @@ public final class SMTPTestServer: @unchecked Sendable {
   public let port: Int
   private let process: Process
   private let output: FileHandle
+  /// The server's standard input: closing it stops the server.
+  private let input: Pipe
   private var pending = Data()
 
   /// Starts the server.
@@ -61,6 +63,8 @@ public final class SMTPTestServer: @unchecked Sendable {
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
+    input = Pipe()
+    process.standardInput = input
     output = pipe.fileHandleForReading
     try process.run()
     var firstLine: String?
@@ -109,6 +113,7 @@ public final class SMTPTestServer: @unchecked Sendable {
   }
 
   deinit {
+    try? input.fileHandleForWriting.close()
     if process.isRunning { process.terminate() }
   }
 }

@@ -2,13 +2,15 @@
 offering and requiring STARTTLS.
 
 Prints `PORT <n>` first, then one JSON line per message received (envelope sender, recipients,
-the bytes as latin-1 text, the authenticated user), and exits after --messages messages or
---lifetime seconds, whichever comes first."""
+the bytes as latin-1 text, the authenticated user, whether TLS was on), and exits after
+--messages messages, after --lifetime seconds, or when its standard input closes (the test that
+started it is gone), whichever comes first."""
 import argparse
 import asyncio
 import json
 import ssl
 import sys
+import threading
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -73,6 +75,12 @@ async def main():
             auth_exclude_mechanism=["PLAIN"] if options.login_only else None),
         host="127.0.0.1", port=0)
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
+
+    def wait_for_parent():
+        sys.stdin.buffer.read()
+        loop.call_soon_threadsafe(done.set)
+
+    threading.Thread(target=wait_for_parent, daemon=True).start()
     try:
         await asyncio.wait_for(done.wait(), options.lifetime)
     except asyncio.TimeoutError:
