@@ -12,7 +12,7 @@ echo "== pushnote show (this week's note)"
 "$pushnote" show --notebook "$notebook"
 echo
 echo "== pushnote lint (every note)"
-"$pushnote" lint --notebook "$notebook" "$notebook"/*/*.md
+"$pushnote" lint --notebook "$notebook" "$notebook"/20*/*.md
 if "$pushnote" mail --help >/dev/null 2>&1; then
   echo
   echo "== pushnote mail 2026-11-24 (the latest finished push)"

@@ -7,9 +7,11 @@ struct Bench: AsyncParsableCommand {
     commandName: "pushnote-bench",
     abstract: "Measure pushnote against a reference tool on the same input, in one run.",
     subcommands: [
+      ParseBenchmark.self,
       StatsBenchmark.self,
       MailBenchmark.self,
       TagBenchmark.self,
+      StageBenchmark.self,
       SyncBenchmark.self,
     ]
   )

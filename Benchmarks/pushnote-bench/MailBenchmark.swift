@@ -55,10 +55,13 @@ struct MailBenchmark: AsyncParsableCommand {
       "Date": "Tue, 01 Dec 2026 12:40:00 -0800", "Message-ID": "<\(message.messageID)>", "body": message.body,
     ]
     let input = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
-    let result = try ProcessRunner.run("python3", ["-c", script], input: input)
+    let result = try ProcessRunner.runSynchronously("python3", ["-c", script], input: input)
     let fields = result.stdout.split(separator: " ")
-    guard result.status == 0, fields.count == 2, let python = Double(fields[0]) else { throw ValidationError("python3 failed: \(result.stderr)") }
-    print("note: \(parsed.source.bytes.count) bytes; message: \(rendered.count) bytes (Python's: \(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) bytes)")
+    guard result.status == 0, fields.count == 2, let python = Double(fields[0]) else {
+      throw ValidationError("python3 failed: \(result.stderr)")
+    }
+    let pythonBytes = fields[1].trimmingCharacters(in: .whitespacesAndNewlines)
+    print("note: \(parsed.source.bytes.count) bytes; message: \(rendered.count) bytes (Python's: \(pythonBytes) bytes)")
     print("\(messages) messages a run, median of \(runs) runs")
     print(String(format: "pushnote compose + render:   %8.3f ms a message", pushnote * 1000 / Double(messages)))
     print(String(format: "Python email build + bytes:  %8.3f ms a message", python * 1000 / Double(messages)))
@@ -73,11 +76,17 @@ struct MailBenchmark: AsyncParsableCommand {
     let compare = repositories.map { "- https://github.com/\($0)/compare/2026.11.24...2026.12.01" }
     let picks = (1...7).map { "- [x] https://github.com/mozilla/repo1/commit/\(String(format: "%040x", $0 * 7919)) (2026.12.01-\($0))" }
     let shipped = (1...60).map { index in
-      index % 3 == 0 ? "- Größere Änderung Nummer \(index) für Nutzer in 日本 und anderswo" : "- Feature \(index): " + String(repeating: "words ", count: index % 25)
+      index % 3 == 0
+        ? "- Größere Änderung Nummer \(index) für Nutzer in 日本 und anderswo"
+        : "- Feature \(index): " + String(repeating: "words ", count: index % 25)
     }
-    let lines = ["# Marketplace push 2026-12-01", "", "- Release manager: ddurst", "- QA: krupa", "- Ops: jason", "", "## Compare", ""]
+    let lines =
+      ["# Marketplace push 2026-12-01", "", "- Release manager: ddurst", "- QA: krupa", "- Ops: jason", "", "## Compare", ""]
       + compare + ["", "## Notable features", ""] + shipped + ["", "## Cherry-picks", ""] + picks
-      + ["", "## Sign-offs", "", "- [x] QA: krupa 2026-12-01 12:10", "- [x] Ops: jason 2026-12-01 12:12", "- [x] RM: ddurst 2026-12-01 12:15"]
+      + [
+        "", "## Sign-offs", "", "- [x] QA: krupa 2026-12-01 12:10", "- [x] Ops: jason 2026-12-01 12:12",
+        "- [x] RM: ddurst 2026-12-01 12:15",
+      ]
       + ["", "## Timeline", "", "- 11:02 start", "- 12:15 end", ""]
     return lines.joined(separator: "\n")
   }

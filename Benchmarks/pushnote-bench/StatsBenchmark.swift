@@ -26,7 +26,7 @@ struct StatsBenchmark: AsyncParsableCommand {
     let statsSmall = try median(runs) { read = try StatsBenchmark.statsJSON(root: small.path) }
     let statsLarge = try median(runs) { _ = try StatsBenchmark.statsJSON(root: large.path) }
     let cmarkSmall = try median(runs) {
-      let result = try ProcessRunner.run(cmark, smallFiles)
+      let result = try ProcessRunner.runSynchronously(cmark, smallFiles)
       guard result.status == 0 else { throw ValidationError("\(cmark) failed: \(result.stderr)") }
     }
     print("notes: 520 (\(smallBytes / 1024) KiB, \(read.weeks) weeks read, \(read.withDuration) with a duration) and 5,200; median of \(runs) runs each")

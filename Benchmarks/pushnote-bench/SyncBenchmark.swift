@@ -35,7 +35,7 @@ struct SyncBenchmark: AsyncParsableCommand {
       ["init", "-q", "-b", "main"], ["config", "user.name", "Bench"], ["config", "user.email", "b@example.org"],
       ["add", "-A"], ["commit", "-qm", "note"],
     ] {
-      _ = try ProcessRunner.run("git", arguments, workingDirectory: folder.path)
+      _ = try ProcessRunner.runSynchronously("git", arguments, workingDirectory: folder.path)
     }
     let padID = notebook.padID(for: date)
     func sync() async throws -> SyncReport {
@@ -70,7 +70,7 @@ struct SyncBenchmark: AsyncParsableCommand {
     let body = "apikey=bench-key&padID=\(padID)"
     for _ in 0..<max(runs, 3) {
       let start = Date()
-      let result = try ProcessRunner.run("curl", ["-s", "-X", "POST", "--data", body, "\(url)/api/1.3.1/getRevisionsCount"])
+      let result = try ProcessRunner.runSynchronously("curl", ["-s", "-X", "POST", "--data", body, "\(url)/api/1.3.1/getRevisionsCount"])
       curlTimes.append(Date().timeIntervalSince(start))
       guard result.status == 0, result.stdout.contains("\"revisions\"") else { throw ValidationError("curl failed: \(result.stderr)") }
     }
@@ -84,7 +84,7 @@ struct SyncBenchmark: AsyncParsableCommand {
       let environment = ["PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "bench-key", "HOME": folder.path]
       for _ in 0..<max(runs, 3) {
         let start = Date()
-        let result = try ProcessRunner.run(binary, ["sync", "--notebook", folder.path, path], environment: environment)
+        let result = try ProcessRunner.runSynchronously(binary, ["sync", "--notebook", folder.path, path], environment: environment)
         binaryTimes.append(Date().timeIntervalSince(start))
         guard result.status == 0, result.stdout.contains("in sync") else { throw ValidationError("pushnote sync failed: \(result.stderr)") }
       }
@@ -116,7 +116,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         conflicts = merge.newConflicts.count
       }
       let git = try Self.medianTime(runs) {
-        _ = try ProcessRunner.run("git", ["merge-file", "-p", "--diff3", files[1].0, files[0].0, files[2].0])
+        _ = try ProcessRunner.runSynchronously("git", ["merge-file", "-p", "--diff3", files[1].0, files[0].0, files[2].0])
       }
       let lineCount = base.split(separator: "\n").count
       print("merge of \(lineCount) lines, every body line changed on both sides (\(label)): \(conflicts) conflict blocks")

@@ -13,12 +13,32 @@ public enum ProcessRunner {
     public var stderr: String
   }
 
-  /// Runs `executable` with `arguments`, optional standard input and extra environment variables.
+  /// Runs `executable` with `arguments`, optional standard input and extra environment variables,
+  /// waiting on a thread of its own.
+  ///
+  /// The wait never holds one of Swift concurrency's few threads (two on a two-core machine), which
+  /// in-process fake servers and the other tests running in parallel need.
+  public static func run(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
+    input: String? = nil, timeout: Double = 120
+  ) async throws -> Result {
+    try await withCheckedThrowingContinuation { continuation in
+      Thread {
+        continuation.resume(
+          with: Swift.Result {
+            try runSynchronously(
+              executable, arguments, environment: environment, workingDirectory: workingDirectory, input: input, timeout: timeout)
+          })
+      }.start()
+    }
+  }
+
+  /// Runs a program and blocks the calling thread until it ends: for synchronous code only.
   ///
   /// The program's output goes through temporary files, so large output cannot deadlock. A program
   /// still running after `timeout` seconds is killed (SIGKILL) and its result says so in `stderr`,
   /// so that a hung program fails its test instead of hanging the run.
-  public static func run(
+  public static func runSynchronously(
     _ executable: String, _ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
     input: String? = nil, timeout: Double = 120
   ) throws -> Result {

@@ -53,8 +53,8 @@ struct Mail: AsyncParsableCommand {
       parsed.note.file = path
       let kind: MailKind = handover ? .handover : .announcement
       let now = Date()
-      let options = MailComposer.Options(
-        kind: kind, force: force, now: now, fallbackFrom: await MailAddress.gitUser(directory: notebook.root))
+      let fallbackFrom = notebook.config.mail.from == nil ? await MailAddress.gitUser(directory: notebook.root) : nil
+      let options = MailComposer.Options(kind: kind, force: force, now: now, fallbackFrom: fallbackFrom, attachDutyCalendar: true)
       let composed = try MailComposer(notebook: notebook).compose(note: parsed.note, document: parsed.document, options: options)
       if !composed.gateMissing.isEmpty {
         Terminal.standardError.write(Terminal.standardError.styled("warning", .yellow) + ": rendered with --force; the gate is not met\n")
@@ -68,12 +68,21 @@ struct Mail: AsyncParsableCommand {
       try MailDelivery.checkNotSent(kind, note: parsed.note, again: again)
       let transport = try MailTransports.make(config: notebook.config.mail, environment: ProcessInfo.processInfo.environment)
       if dryRun {
-        let shown = json ? Mail.json(message, transport: transport) : Mail.envelope(message, transport: transport) + "\n" + message.renderedText()
+        let shown =
+          json ? Mail.json(message, transport: transport) : Mail.envelope(message, transport: transport) + "\n" + message.renderedText()
         if let output { try AtomicFile.write(shown, to: output) } else { Terminal.standardOutput.write(shown) }
         return
       }
       let outcome = try await MailDelivery(notebook: notebook, transport: transport).send(
         message, kind: kind, notePath: path, again: again, now: now)
+      if json {
+        Terminal.standardOutput.write(
+          Mail.jsonObject([
+            "sent": true, "message_id": message.messageID, "recipients": message.envelopeRecipients, "transport": transport.description,
+            "recorded": outcome.recorded, "committed": outcome.committed,
+          ]))
+        return
+      }
       let recipients = message.envelopeRecipients.joined(separator: ", ")
       let noted = outcome.committed ? "recorded in the note and committed" : "recorded in the note"
       Terminal.standardOutput.write("sent <\(message.messageID)> to \(recipients) via \(transport); \(noted)\n")
@@ -93,6 +102,11 @@ struct Mail: AsyncParsableCommand {
       "message_id": message.messageID, "message": message.renderedText(),
     ]
     object["transport"] = transport?.description
+    return jsonObject(object)
+  }
+
+  /// A JSON object, pretty-printed with sorted keys, ending in a newline.
+  static func jsonObject(_ object: [String: Any]) -> String {
     let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
     return String(decoding: data, as: UTF8.self) + "\n"
   }

@@ -11,6 +11,7 @@ struct Pushnote: AsyncParsableCommand {
       Init.self,
       New.self,
       Show.self,
+      Lint.self,
       Check.self,
       Uncheck.self,
       Sign.self,
@@ -22,6 +23,7 @@ struct Pushnote: AsyncParsableCommand {
       Mail.self,
       TagCommand.self,
       CherryPickCommand.self,
+      StageCommand.self,
     ]
   )
 }

@@ -51,17 +51,24 @@ struct Show: AsyncParsableCommand {
         lines.append("  \(padded)  \(terminal.styled(bar(section.progress), color))  \(section.progress.done)/\(section.progress.total)")
       }
     }
-    section("Compare links", note.compare.map { "\($0.repo)  \($0.from)...\($0.to)  \(terminal.styled($0.url, .dim))" }, into: &lines, on: terminal)
+    section(
+      "Compare links", note.compare.map { "\($0.repo)  \($0.from)...\($0.to)  \(terminal.styled($0.url, .dim))" }, into: &lines,
+      on: terminal)
     section(
       "Cherry-picks",
-      note.cherryPicks.map { "\(box($0.done)) \($0.repo) \($0.sha.prefix(12))" + ($0.tag.map { "  (\($0))" } ?? "") }, into: &lines, on: terminal)
+      note.cherryPicks.map { "\(box($0.done)) \($0.repo) \($0.sha.prefix(12))" + ($0.tag.map { "  (\($0))" } ?? "") }, into: &lines,
+      on: terminal)
     section(
-      "Flags", note.flags.map { "\(box($0.done)) \($0.kind) \($0.name)" + ($0.desired.map { " → \($0)" } ?? "") }, into: &lines, on: terminal)
-    section("Migrations", note.migrations.map { "\(box($0.done)) \($0.text)" + ($0.repo.map { "  (\($0))" } ?? "") }, into: &lines, on: terminal)
+      "Flags", note.flags.map { "\(box($0.done)) \($0.kind) \($0.name)" + ($0.desired.map { " → \($0)" } ?? "") }, into: &lines,
+      on: terminal)
+    section(
+      "Migrations", note.migrations.map { "\(box($0.done)) \($0.text)" + ($0.repo.map { "  (\($0))" } ?? "") }, into: &lines, on: terminal)
     section(
       "Sign-offs",
       note.signoffs.map { "\(box($0.done)) \($0.role)  \($0.name ?? "-")" + ($0.at.map { "  \($0)" } ?? "") }, into: &lines, on: terminal)
-    section("Timeline", note.timeline.map { "\($0.at ?? "(no time)".padding(toLength: 25, withPad: " ", startingAt: 0))  \($0.event)" }, into: &lines, on: terminal)
+    section(
+      "Timeline", note.timeline.map { "\($0.at ?? "(no time)".padding(toLength: 25, withPad: " ", startingAt: 0))  \($0.event)" },
+      into: &lines, on: terminal)
     if let seconds = note.durationSeconds { lines.append("\nDuration: \(duration(seconds))") }
     let errors = note.problems.filter { $0.severity == .error }.count
     if !note.problems.isEmpty {

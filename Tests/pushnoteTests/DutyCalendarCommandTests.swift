@@ -11,10 +11,10 @@ import Testing
     return folder
   }
 
-  @Test func writesOnePersonsWeeksAsInTheGoldenFile() throws {
+  @Test func writesOnePersonsWeeksAsInTheGoldenFile() async throws {
     let folder = try notebook()
     let output = folder.appending("duty.ics")
-    let result = try ProcessRunner.run(
+    let result = try await ProcessRunner.run(
       Fixtures.builtExecutable("pushnote"),
       ["calendar", "--notebook", folder.path, "--from", "2026-10-27", "--weeks", "9", "--person", "cvan", "-o", output],
       environment: ["SOURCE_DATE_EPOCH": "1796151600"])
@@ -23,9 +23,9 @@ import Testing
     #expect(written == Array(try Fixtures.text("duty/calendar-cvan.ics").utf8))
   }
 
-  @Test func anUnknownPersonExits64() throws {
+  @Test func anUnknownPersonExits64() async throws {
     let folder = try notebook()
-    let result = try ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["calendar", "--notebook", folder.path, "--person", "zed"])
+    let result = try await ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["calendar", "--notebook", folder.path, "--person", "zed"])
     #expect(result.status == 64)
     #expect(result.stderr.contains("'zed' is not in the rotation or its swaps (known: ddurst, cvan, andym)"))
     #expect(result.stdout.isEmpty)

@@ -4,11 +4,11 @@ import PushnoteTestSupport
 import Testing
 
 @Suite struct DutyStatsCommandTests {
-  @Test func writesJSONCSVAndAChartAndWarnsOnStandardError() throws {
+  @Test func writesJSONCSVAndAChartAndWarnsOnStandardError() async throws {
     let folder = try TemporaryDirectory()
     let svg = folder.appending("chart.svg")
     let csv = folder.appending("weeks.csv")
-    let result = try ProcessRunner.run(
+    let result = try await ProcessRunner.run(
       Fixtures.builtExecutable("pushnote"),
       ["stats", "--notebook", Fixtures.fixture("amo"), "--since", "2017-04-01", "--json", "--svg", svg, "--csv", csv])
     #expect(result.status == 0, "\(result.stderr)")
@@ -20,16 +20,16 @@ import Testing
     #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("23 weeks · 2017-04-13 to 2024-03-14"))
   }
 
-  @Test func printsATableAndLintWarnings() throws {
-    let result = try ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["stats", "--notebook", Fixtures.fixture("amo")])
+  @Test func printsATableAndLintWarnings() async throws {
+    let result = try await ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["stats", "--notebook", Fixtures.fixture("amo")])
     #expect(result.status == 0)
     #expect(result.stdout.contains("\n2017-07-20  mat "))
     #expect(result.stdout.contains("24 weeks (3 with a duration): median duration 39 min"))
     #expect(result.stderr.contains("2018/09/06.md:32:1: warning: no time read in timeline entry 'start'\n"))
   }
 
-  @Test func aBadSinceDateIsAUsageError() throws {
-    let result = try ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["stats", "--notebook", Fixtures.fixture("amo"), "--since", "2017-13-01"])
+  @Test func aBadSinceDateIsAUsageError() async throws {
+    let result = try await ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["stats", "--notebook", Fixtures.fixture("amo"), "--since", "2017-13-01"])
     #expect(result.status == 64)
     #expect(result.stderr.contains("'2017-13-01' is not a date"))
   }

@@ -9,7 +9,7 @@ import Testing
 
   private func notebook() async throws -> TemporaryDirectory {
     let folder = try TemporaryDirectory()
-    let result = try ProcessRunner.run(
+    let result = try await ProcessRunner.run(
       pushnote, ["init", folder.path], environment: ["PUSHNOTE_TEMPLATES": Fixtures.path("templates")])
     #expect(result.status == 0, "\(result.stderr)")
     let git = Git(directory: folder.path)
@@ -18,27 +18,27 @@ import Testing
     return folder
   }
 
-  private func run(_ arguments: [String], in folder: TemporaryDirectory) throws -> ProcessRunner.Result {
-    try ProcessRunner.run(pushnote, arguments + ["--notebook", folder.path], environment: ["PUSHNOTE_TEMPLATES": Fixtures.path("templates")])
+  private func run(_ arguments: [String], in folder: TemporaryDirectory) async throws -> ProcessRunner.Result {
+    try await ProcessRunner.run(pushnote, arguments + ["--notebook", folder.path], environment: ["PUSHNOTE_TEMPLATES": Fixtures.path("templates")])
   }
 
   @Test func aWeekOfEditsEachChangesOnlyItsBytesAndCommits() async throws {
     let folder = try await notebook()
-    #expect(try run(["new", "--date", "2026-12-01"], in: folder).status == 0)
+    #expect(try await run(["new", "--date", "2026-12-01"], in: folder).status == 0)
     let path = folder.appending("2026/mkt-2026-12-01.md")
     let created = try String(contentsOfFile: path, encoding: .utf8)
 
-    let check = try run(["check", "Push to stage", "--note", "2026-12-01"], in: folder)
+    let check = try await run(["check", "Push to stage", "--note", "2026-12-01"], in: folder)
     #expect(check.status == 0, "\(check.stderr)")
     let checked = try String(contentsOfFile: path, encoding: .utf8)
     #expect(checked == created.replacingOccurrences(of: "- [ ] Push to stage\n", with: "- [x] Push to stage\n"))
 
-    let time = try run(["time", "start", "--at", "11:02", "--note", "2026-12-01"], in: folder)
+    let time = try await run(["time", "start", "--at", "11:02", "--note", "2026-12-01"], in: folder)
     #expect(time.status == 0, "\(time.stderr)")
     let timed = try String(contentsOfFile: path, encoding: .utf8)
     #expect(timed == checked.replacingOccurrences(of: "## Timeline\n", with: "## Timeline\n\n- 11:02 start\n"))
 
-    let sign = try run(["sign", "qa", "--as", "krupa", "--at", "12:10", "--note", "2026-12-01"], in: folder)
+    let sign = try await run(["sign", "qa", "--as", "krupa", "--at", "12:10", "--note", "2026-12-01"], in: folder)
     #expect(sign.status == 0, "\(sign.stderr)")
     let signed = try String(contentsOfFile: path, encoding: .utf8)
     #expect(signed == timed.replacingOccurrences(of: "- [ ] QA:\n", with: "- [x] QA: krupa 2026-12-01 12:10\n"))
@@ -53,20 +53,20 @@ import Testing
 
   @Test func errorsHaveTheirExitCodesAndChangeNothing() async throws {
     let folder = try await notebook()
-    #expect(try run(["new", "--date", "2026-12-02"], in: folder).status == 64)
-    #expect(try run(["new", "--date", "YYYY-MM-DD"], in: folder).status == 64)
-    #expect(try run(["new", "--date", "2026-12-01"], in: folder).status == 0)
+    #expect(try await run(["new", "--date", "2026-12-02"], in: folder).status == 64)
+    #expect(try await run(["new", "--date", "YYYY-MM-DD"], in: folder).status == 64)
+    #expect(try await run(["new", "--date", "2026-12-01"], in: folder).status == 0)
     let path = folder.appending("2026/mkt-2026-12-01.md")
     let before = try AtomicFile.read(path)
-    let again = try run(["new", "--date", "2026-12-01"], in: folder)
+    let again = try await run(["new", "--date", "2026-12-01"], in: folder)
     #expect(again.status == 65 && again.stderr.contains("never overwritten"))
-    let ambiguous = try run(["check", "stage", "--note", "2026-12-01"], in: folder)
+    let ambiguous = try await run(["check", "stage", "--note", "2026-12-01"], in: folder)
     #expect(ambiguous.status == 64 && ambiguous.stderr.contains("Push to stage") && ambiguous.stderr.contains("QA on stage"))
-    let badTime = try run(["time", "end", "--at", "teatime", "--note", "2026-12-01"], in: folder)
+    let badTime = try await run(["time", "end", "--at", "teatime", "--note", "2026-12-01"], in: folder)
     #expect(badTime.status == 64)
     #expect(try AtomicFile.read(path) == before)
     try AtomicFile.write(before + [0xFF, 0x0A], to: path)
-    let invalid = try run(["check", "Push to stage", "--note", "2026-12-01"], in: folder)
+    let invalid = try await run(["check", "Push to stage", "--note", "2026-12-01"], in: folder)
     #expect(invalid.status == 65 && invalid.stderr.contains("invalid UTF-8 at byte offset \(before.count)"))
   }
 }

@@ -82,14 +82,16 @@ import Testing
     /// Writes a stand-in sendmail that stores its arguments and input and exits with `status`.
     func sendmail(status: Int = 0) throws -> String {
       let path = folder.appending("fake-sendmail")
-      let script = "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"\(folder.appending("argv"))\"\ncat > \"\(folder.appending("stdin"))\"\nexit \(status)\n"
+      let script =
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"\(folder.appending("argv"))\"\ncat > \"\(folder.appending("stdin"))\"\nexit \(status)\n"
       try AtomicFile.write(script, to: path)
       try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
       return path
     }
 
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRunner.Result {
-      try ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["mail", "--notebook", folder.path] + arguments, environment: environment)
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessRunner.Result {
+      try await ProcessRunner.run(
+        Fixtures.builtExecutable("pushnote"), ["mail", "--notebook", folder.path] + arguments, environment: environment)
     }
 
     func noteText() throws -> String { try String(contentsOfFile: notePath, encoding: .utf8) }
@@ -99,18 +101,19 @@ import Testing
 
   @Test func rendersTheAnnouncementForMailReaders() async throws {
     let fixture = try await Fixture()
-    let result = try fixture.run(["2026-12-01"])
+    let result = try await fixture.run(["2026-12-01"])
     #expect(result.status == 0, "\(result.stderr)")
     let bytes = Array(result.stdout.utf8)
     #expect(MailOracle.rawProblems(bytes) == [])
-    let parsed = try MailOracle.parse(bytes)
+    let parsed = try await MailOracle.parse(bytes)
     #expect(parsed.defects == [])
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-01: done in 1h 13m, 2 pushes")
     #expect(parsed.addresses["cc"] == [["", "ops@example.org"]])
     #expect(parsed.parts.first?.transferEncoding == "quoted-printable")
     let body = try #require(parsed.parts.first?.content)
     #expect(body.contains("  - Søk by developer name\n"))
-    #expect(body.contains("  - A line that is much longer than seventy-eight octets, so that the message needs quoted-printable to keep it\n"))
+    #expect(
+      body.contains("  - A line that is much longer than seventy-eight octets, so that the message needs quoted-printable to keep it\n"))
     #expect(body.contains("  - 2026.12.01-1, cherry-picked:\n      mozilla/zamboni 0123456789\n"))
     #expect(body.contains("  - Clean up the dodgy migration\n"))
     #expect(body.hasSuffix("Thanks,\nDörte Durst\n"))
@@ -119,27 +122,28 @@ import Testing
   @Test func writesAnEmlFileAndRendersTheSameMessageTwice() async throws {
     let fixture = try await Fixture()
     let file = fixture.folder.appending("out.eml")
-    #expect(try fixture.run(["-o", file]).status == 0)
+    #expect(try await fixture.run(["-o", file]).status == 0)
     let first = try String(contentsOfFile: file, encoding: .utf8)
     #expect(first.hasPrefix("From: Release manager <rm@example.org>\r\n"))
-    let second = try fixture.run([]).stdout
+    let second = try await fixture.run([]).stdout
     func withoutDate(_ text: String) -> String { text.split(separator: "\r\n").filter { !$0.hasPrefix("Date:") }.joined(separator: "\r\n") }
     #expect(withoutDate(first) == withoutDate(second))
   }
 
   @Test func refusesAnUnfinishedPushUnlessForced() async throws {
-    let unfinished = Self.note.replacingOccurrences(of: "- 12:15 end\n", with: "").replacingOccurrences(of: "- [x] Ops:", with: "- [ ] Ops:")
+    let unfinished = Self.note.replacingOccurrences(of: "- 12:15 end\n", with: "").replacingOccurrences(
+      of: "- [x] Ops:", with: "- [ ] Ops:")
     let fixture = try await Fixture(note: unfinished)
-    let refused = try fixture.run([])
+    let refused = try await fixture.run([])
     #expect(refused.status == 65)
     #expect(refused.stdout == "")
     #expect(refused.stderr.contains("the push has not ended"))
     #expect(refused.stderr.contains("Ops has not signed off (pushnote sign ops)"))
     #expect(!refused.stderr.contains("QA has not signed off"))
-    let forced = try fixture.run(["--force"])
+    let forced = try await fixture.run(["--force"])
     #expect(forced.status == 0)
     #expect(forced.stderr.contains("warning"))
-    let body = try #require(try MailOracle.parse(Array(forced.stdout.utf8)).parts.first?.content)
+    let body = try #require(try await MailOracle.parse(Array(forced.stdout.utf8)).parts.first?.content)
     #expect(body.hasPrefix("WARNING: rendered with --force before the gate was met: the push has not ended"))
   }
 
@@ -148,29 +152,33 @@ import Testing
     let program = try fixture.sendmail()
     try AtomicFile.write(Self.config + "  sendmail: \(program)\n", to: fixture.folder.appending("pushnote.yml"))
     try await Git(directory: fixture.folder.path).commit(paths: ["pushnote.yml"], message: "sendmail")
-    let sent = try fixture.run(["--send"])
+    let sent = try await fixture.run(["--send"])
     #expect(sent.status == 0, "\(sent.stderr)")
-    #expect(sent.stdout.contains("sent <announcement.mkt-2026-12-01.marketplace.pushnote@example.org> to dev-marketplace@lists.example.org, ops@example.org"))
+    #expect(
+      sent.stdout.contains(
+        "sent <announcement.mkt-2026-12-01.marketplace.pushnote@example.org> to dev-marketplace@lists.example.org, ops@example.org"))
     #expect(try String(contentsOfFile: fixture.folder.appending("argv"), encoding: .utf8) == "-t\n-oi\n")
     let received = try AtomicFile.read(fixture.folder.appending("stdin"))
-    #expect(try MailOracle.parse(received.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }).defects == [])
+    #expect(try await MailOracle.parse(received.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }).defects == [])
     let recorded = try fixture.noteText()
-    let field = #"- Tag: 2026\.12\.01\n- Mail sent: \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+ <announcement\.mkt-2026-12-01\.marketplace\.pushnote@example\.org>\n\n## Compare"#
+    let field =
+      #"- Tag: 2026\.12\.01\n- Mail sent: \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+ "#
+      + #"<announcement\.mkt-2026-12-01\.marketplace\.pushnote@example\.org>\n\n## Compare"#
     #expect(recorded.range(of: field, options: .regularExpression) != nil, "\(recorded)")
     #expect(recorded.replacingOccurrences(of: #"- Mail sent: [^\n]*\n"#, with: "", options: .regularExpression) == Self.note)
     #expect(try await fixture.log().hasPrefix("Mail sent for 2026-12-01\n"))
 
-    let again = try fixture.run(["--send"])
+    let again = try await fixture.run(["--send"])
     #expect(again.status == 65)
     #expect(again.stderr.contains("--again"))
     #expect(try fixture.noteText() == recorded)
-    #expect(try fixture.run(["--send", "--again"]).status == 0)
+    #expect(try await fixture.run(["--send", "--again"]).status == 0)
   }
 
   @Test func aFailedSendExits75AndLeavesTheNoteAlone() async throws {
     let fixture = try await Fixture()
     try AtomicFile.write(Self.config + "  sendmail: \(try fixture.sendmail(status: 1))\n", to: fixture.folder.appending("pushnote.yml"))
-    let result = try fixture.run(["--send"])
+    let result = try await fixture.run(["--send"])
     #expect(result.status == 75)
     #expect(try fixture.noteText() == Self.note)
     #expect(try await fixture.log() == "notebook\n")
@@ -179,7 +187,7 @@ import Testing
   @Test func dryRunShowsTheEnvelopeAndSendsNothing() async throws {
     let fixture = try await Fixture()
     try AtomicFile.write(Self.config + "  sendmail: \(try fixture.sendmail())\n", to: fixture.folder.appending("pushnote.yml"))
-    let result = try fixture.run(["--send", "--dry-run"])
+    let result = try await fixture.run(["--send", "--dry-run"])
     #expect(result.status == 0)
     #expect(result.stdout.hasPrefix("Transport: \(fixture.folder.appending("fake-sendmail")) -t -oi\nMAIL FROM:<rm@example.org>\n"))
     #expect(result.stdout.contains("RCPT TO:<dev-marketplace@lists.example.org>\nRCPT TO:<ops@example.org>\n\nFrom: "))
@@ -190,28 +198,69 @@ import Testing
   @Test func sendsThroughARealSMTPServerWithCredentialsFromTheEnvironment() async throws {
     let server = try SMTPTestServer(auth: "pushbot:s3cret")
     let fixture = try await Fixture(config: Self.config + "  transport: \(server.url)\n")
-    let result = try fixture.run(["--send"], environment: ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"])
+    let result = try await fixture.run(["--send", "--json"], environment: ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(!result.stdout.contains("s3cret"))
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(report["sent"] as? Bool == true)
+    #expect(report["transport"] as? String == "\(server.url) with AUTH")
+    #expect((report["recorded"] as? String)?.hasPrefix("Mail sent: ") == true)
     let received = try server.received()
     #expect(received.count == 1)
     #expect(received.first?.rcptTos == ["dev-marketplace@lists.example.org", "ops@example.org"])
     #expect(received.first?.authUser == "pushbot")
-    let parsed = try MailOracle.parse(Array((received.first?.data ?? "").utf8))
+    let parsed = try await MailOracle.parse(Array((received.first?.data ?? "").utf8))
     #expect(parsed.defects == [])
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-01: done in 1h 13m, 2 pushes")
     #expect(try fixture.noteText().contains("- Mail sent: "))
   }
 
+  @Test func sendsOverSTARTTLSTrustingTheCertificateFileOpenSSLIsGiven() async throws {
+    let certificates = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try await SMTPTestServer.makeCertificate(in: certificates)
+    let server = try SMTPTestServer(auth: "pushbot:s3cret", tls: pem)
+    let fixture = try await Fixture(config: Self.config + "  transport: \(server.url)\n")
+    let credentials = ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"]
+    let untrusted = try await fixture.run(["--send"], environment: credentials)
+    #expect(untrusted.status == 69)
+    #expect(try fixture.noteText() == Self.note)
+    let result = try await fixture.run(["--send"], environment: credentials.merging(["SSL_CERT_FILE": pem.certificate]) { $1 })
+    #expect(result.status == 0, "\(result.stderr)")
+    let received = try server.received()
+    #expect(received.count == 1)
+    #expect(received.first?.tls == true)
+    #expect(received.first?.authUser == "pushbot")
+    #expect(try fixture.noteText().contains("- Mail sent: "))
+  }
+
+  @Test func aSentHandoverIsRecordedApartFromTheAnnouncement() async throws {
+    let fixture = try await Fixture()
+    try AtomicFile.write(Self.config + "  sendmail: \(try fixture.sendmail())\n", to: fixture.folder.appending("pushnote.yml"))
+    let result = try await fixture.run(["--handover", "--send"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("to cvan@example.org via"))
+    let text = try fixture.noteText()
+    #expect(text.contains("- Hand-over sent: "))
+    #expect(!text.contains("- Mail sent: "))
+    #expect(try await fixture.run(["--handover", "--send"]).status == 65)
+  }
+
   @Test func handoverGoesToNextWeeksReleaseManager() async throws {
     let fixture = try await Fixture()
-    let result = try fixture.run(["--handover", "--json"])
+    let result = try await fixture.run(["--handover", "--json"])
     #expect(result.status == 0, "\(result.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     #expect(object["recipients"] as? [String] == ["cvan@example.org"])
     #expect(object["subject"] as? String == "Marketplace push 2026-12-08: over to you, Chris Van")
     let message = try #require(object["message"] as? String)
-    let body = try #require(try MailOracle.parse(Array(message.utf8)).parts.first?.content)
+    let parsed = try await MailOracle.parse(Array(message.utf8))
+    #expect(parsed.defects == [])
+    #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/calendar"])
+    #expect(parsed.parts.last?.filename == "push-duty-2026-12-08.ics")
+    let event = try #require(parsed.parts.last?.content)
+    #expect(event.hasPrefix("BEGIN:VCALENDAR\n"))
+    #expect(event.contains("DTSTART;TZID=America/Los_Angeles:20261208T110000"), "\(event)")
+    let body = try #require(parsed.parts.first?.content)
     #expect(body.contains("create it with: pushnote new --date 2026-12-08"))
     #expect(body.contains("  - Clean up the dodgy migration\n"))
   }

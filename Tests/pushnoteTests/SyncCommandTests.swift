@@ -31,7 +31,7 @@ import Glibc
         ["add", "-A"], ["commit", "-qm", "note"],
       ] {
         let directory = folder.path
-        _ = try await SyncCommandTests.offPool { try ProcessRunner.run("git", arguments, workingDirectory: directory) }
+        _ = try await ProcessRunner.run("git", arguments, workingDirectory: directory)
       }
     }
 
@@ -49,7 +49,7 @@ import Glibc
       for (key, value) in extra { environment[key] = value }
       let args = ["sync", "--notebook", folder.path, notePath] + arguments
       let env = environment
-      return try await SyncCommandTests.offPool { try ProcessRunner.run(binary, args, environment: env) }
+      return try await ProcessRunner.run(binary, args, environment: env)
     }
 
     func file() -> String { (try? String(contentsOfFile: notePath, encoding: .utf8)) ?? "" }
@@ -146,7 +146,7 @@ import Glibc
       #expect(file.components(separatedBy: token).count == 2, "\(context): \(token) lost or duplicated")
     }
     #expect(!file.contains("<<<<<<<"), "\(context)")
-    let status = try await offPool { try ProcessRunner.run("git", ["status", "--porcelain"], workingDirectory: setup.folder.path) }
+    let status = try await ProcessRunner.run("git", ["status", "--porcelain"], workingDirectory: setup.folder.path)
     #expect(status.stdout.isEmpty, "\(context): \(status.stdout)")
     let third = try await setup.sync()
     #expect(third.status == 0 && third.stdout.contains("in sync"), "\(context): \(third.stdout)")

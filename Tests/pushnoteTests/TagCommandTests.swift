@@ -19,8 +19,8 @@ import Testing
 
     """
 
-  private func pushnote(_ arguments: [String]) throws -> ProcessRunner.Result {
-    try ProcessRunner.run(Fixtures.builtExecutable("pushnote"), arguments)
+  private func pushnote(_ arguments: [String]) async throws -> ProcessRunner.Result {
+    try await ProcessRunner.run(Fixtures.builtExecutable("pushnote"), arguments)
   }
 
   private func json(_ result: ProcessRunner.Result) throws -> [String: Any] {
@@ -30,7 +30,7 @@ import Testing
   @Test func tagsEveryRepositoryAndPrintsASummaryTable() async throws {
     let fixture = try await ReleaseFixture()
     try await fixture.addNote("2026/mkt-2026-12-01.md", TagCommandTests.note)
-    let result = try pushnote(["tag", "2026-12-01", "--notebook", fixture.root])
+    let result = try await pushnote(["tag", "2026-12-01", "--notebook", fixture.root])
     #expect(result.status == 0, "\(result.stderr)")
     let lines = result.stdout.split(separator: "\n").map(String.init)
     #expect(lines.first?.hasPrefix("REPOSITORY") == true)
@@ -41,7 +41,7 @@ import Testing
     for name in ["acme/api", "acme/web"] {
       #expect(try await GitRemotes.tags(of: fixture.remote(name)) == ["2026.12.01": GitRemotes.head(of: fixture.remote(name))])
     }
-    let again = try pushnote(["tag", "2026-12-01", "--notebook", fixture.root, "--json"])
+    let again = try await pushnote(["tag", "2026-12-01", "--notebook", fixture.root, "--json"])
     #expect(again.status == 0)
     let report = try json(again)
     let repositories = try #require(report["repositories"] as? [[String: Any]])
@@ -53,13 +53,13 @@ import Testing
     let fixture = try await ReleaseFixture()
     try await fixture.addNote("2026/mkt-2026-12-01.md", TagCommandTests.note)
     try GitRemotes.refusePushes(try fixture.remote("acme/web"))
-    let failed = try pushnote(["tag", "2026-12-01", "--notebook", fixture.root, "--json"])
+    let failed = try await pushnote(["tag", "2026-12-01", "--notebook", fixture.root, "--json"])
     #expect(failed.status == 65)
     #expect(failed.stderr.contains("acme/web"))
     let repositories = try #require(try json(failed)["repositories"] as? [[String: Any]])
     #expect(repositories.map { $0["action"] as? String } == ["created", "failed"])
     try GitRemotes.acceptPushes(try fixture.remote("acme/web"))
-    let finished = try pushnote(["tag", "2026-12-01", "--notebook", fixture.root, "--json"])
+    let finished = try await pushnote(["tag", "2026-12-01", "--notebook", fixture.root, "--json"])
     #expect(finished.status == 0, "\(finished.stderr)")
     let second = try #require(try json(finished)["repositories"] as? [[String: Any]])
     #expect(second.map { $0["action"] as? String } == ["skipped", "created"])
@@ -68,14 +68,14 @@ import Testing
   @Test func refusesANonPushDayUnlessForcedAndBadArgumentsWithUsageErrors() async throws {
     let fixture = try await ReleaseFixture(repositories: ["acme/api"])
     try await fixture.addNote("2026/mkt-2026-12-02.md", "# Acme push 2026-12-02\n")
-    let refused = try pushnote(["tag", "2026-12-02", "--notebook", fixture.root])
+    let refused = try await pushnote(["tag", "2026-12-02", "--notebook", fixture.root])
     #expect(refused.status == 64)
     #expect(refused.stderr.contains("not a push day"))
     #expect(try await GitRemotes.tags(of: fixture.remote("acme/api")).isEmpty)
-    let badRef = try pushnote(["tag", "2026-12-02", "--notebook", fixture.root, "--force", "--ref=--upload-pack=touch x"])
+    let badRef = try await pushnote(["tag", "2026-12-02", "--notebook", fixture.root, "--force", "--ref=--upload-pack=touch x"])
     #expect(badRef.status == 64)
     #expect(badRef.stderr.contains("not a valid branch or ref name"))
-    let forced = try pushnote(["tag", "2026-12-02", "--notebook", fixture.root, "--force"])
+    let forced = try await pushnote(["tag", "2026-12-02", "--notebook", fixture.root, "--force"])
     #expect(forced.status == 0, "\(forced.stderr)")
     #expect(try await GitRemotes.tags(of: fixture.remote("acme/api")).keys.sorted() == ["2026.12.02"])
   }
@@ -83,25 +83,25 @@ import Testing
   @Test func cherryPickTagsTheRepeatAndRejectsHostileArguments() async throws {
     let fixture = try await ReleaseFixture(repositories: ["acme/api"])
     try await fixture.addNote("2026/mkt-2026-12-01.md", TagCommandTests.note)
-    #expect(try pushnote(["tag", "2026-12-01", "--notebook", fixture.root]).status == 0)
+    #expect(try await pushnote(["tag", "2026-12-01", "--notebook", fixture.root]).status == 0)
     let fix = try await GitRemotes.commit(to: fixture.remote("acme/api"), files: ["fix.txt": "fix\n"], message: "Fix it")
     let marker = "pwned-\(UUID().uuidString)"
     for hostile in ["$(touch \(marker))", ";touch \(marker)", "--upload-pack=touch \(marker)"] {
-      let result = try pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "acme/api", "--", hostile])
+      let result = try await pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "acme/api", "--", hostile])
       #expect(result.status == 64)
       #expect(result.stderr.contains("is not a commit SHA"))
     }
-    let unknown = try pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "acme/nope", fix])
+    let unknown = try await pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "acme/nope", fix])
     #expect(unknown.status == 64)
     let created = FileManager.default.enumerator(atPath: fixture.directory.path)?.allObjects.compactMap { $0 as? String } ?? []
     #expect(!created.contains { $0.contains(marker) })
     let before = try await fixture.remoteRefs()
-    let dryRun = try pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "--dry-run", "acme/api", fix])
+    let dryRun = try await pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "--dry-run", "acme/api", fix])
     #expect(dryRun.status == 0, "\(dryRun.stderr)")
     #expect(dryRun.stdout.contains("acme/api: would tag 2026.12.01-1 on top of 2026.12.01\n"))
     #expect(dryRun.stdout.contains("note: 2026/mkt-2026-12-01.md would be updated"))
     #expect(try await fixture.remoteRefs() == before)
-    let result = try pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "acme/api", fix, "--json"])
+    let result = try await pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "acme/api", fix, "--json"])
     #expect(result.status == 0, "\(result.stderr)")
     let outcome = try #require(try json(result)["outcome"] as? [String: Any])
     #expect(outcome["tag"] as? String == "2026.12.01-1")

@@ -63,6 +63,18 @@ enum BodyEncoding: String, Sendable {
 extension String {
   /// The text with CRLF and lone CR turned into LF.
   var replacingCRLF: String {
-    replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    guard utf8.contains(0x0D) else { return self }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(utf8.count)
+    var previousWasCR = false
+    for byte in utf8 {
+      if byte == 0x0A, previousWasCR {
+        previousWasCR = false
+        continue
+      }
+      previousWasCR = byte == 0x0D
+      bytes.append(byte == 0x0D ? 0x0A : byte)
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 }

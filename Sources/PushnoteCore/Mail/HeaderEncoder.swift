@@ -15,9 +15,7 @@ enum HeaderEncoder {
     var result = ""
     var pendingSpace = false
     for scalar in text.unicodeScalars {
-      if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
-        || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator
-      {
+      if HeaderEncoder.isBreakOrControl(scalar) {
         pendingSpace = !result.isEmpty
         continue
       }
@@ -28,11 +26,23 @@ enum HeaderEncoder {
     return result
   }
 
+  /// Whether a scalar is white space, a line or paragraph separator or a control character; ASCII
+  /// is decided without the Unicode tables.
+  static func isBreakOrControl(_ scalar: Unicode.Scalar) -> Bool {
+    if scalar.isASCII { return scalar.value <= 0x20 || scalar.value == 0x7F }
+    let properties = scalar.properties
+    switch properties.generalCategory {
+    case .control, .lineSeparator, .paragraphSeparator: return true
+    default: return properties.isWhitespace
+    }
+  }
+
   /// An unstructured field (`Subject`): plain words when the text is printable ASCII, encoded-words
   /// otherwise (and when the text itself looks like an encoded-word), folded, ending in CRLF.
   static func unstructured(name: String, value: String) -> String {
     let text = singleLine(value)
-    let atoms = needsEncoding(text) ? encodedWords(text, firstBudget: lineLimit - name.count - 2) : text.split(separator: " ").map(String.init)
+    let atoms =
+      needsEncoding(text) ? encodedWords(text, firstBudget: lineLimit - name.count - 2) : text.split(separator: " ").map(String.init)
     return fold(name: name, atoms: atoms)
   }
 

@@ -48,14 +48,21 @@ public struct MailComposer: Sendable {
     public var fallbackFrom: MailAddress?
     /// An iCalendar event for the hand-over; attached as `text/calendar` when given.
     public var calendarEvent: String?
+    /// Attach next week's duty calendar (``DutyCalendar/icsForWeek(_:notebook:stamp:)``) to the
+    /// hand-over when no `calendarEvent` is given.
+    public var attachDutyCalendar: Bool
 
     /// Options for a kind of message.
-    public init(kind: MailKind, force: Bool = false, now: Date = Date(), fallbackFrom: MailAddress? = nil, calendarEvent: String? = nil) {
+    public init(
+      kind: MailKind, force: Bool = false, now: Date = Date(), fallbackFrom: MailAddress? = nil, calendarEvent: String? = nil,
+      attachDutyCalendar: Bool = false
+    ) {
       self.kind = kind
       self.force = force
       self.now = now
       self.fallbackFrom = fallbackFrom
       self.calendarEvent = calendarEvent
+      self.attachDutyCalendar = attachDutyCalendar
     }
   }
 
@@ -115,20 +122,37 @@ public struct MailComposer: Sendable {
     if !missing.isEmpty {
       body = "WARNING: rendered with --force before the gate was met: " + missing.joined(separator: "; ") + "\n\n" + body
     }
-    let attachment = options.kind == .handover ? options.calendarEvent.map {
-      MailMessage.Attachment(contentType: "text/calendar; method=PUBLISH", fileName: "push-duty-\(model.next.date.iso).ics", text: $0)
-    } : nil
+    var attachment: MailMessage.Attachment?
+    if options.kind == .handover, let event = try calendarEvent(for: model.next.date, options: options) {
+      attachment = MailMessage.Attachment(
+        contentType: "text/calendar; method=PUBLISH", fileName: "push-duty-\(model.next.date.iso).ics", text: event)
+    }
     let message = MailMessage(
       from: from, to: to, cc: cc, replyTo: replyTo, subject: subject, date: options.now, timeZone: config.timeZone,
-      messageID: MailComposer.messageID(kind: options.kind, pad: notebook.padID(for: date), model: model, from: from), body: body, attachment: attachment)
+      messageID: MailComposer.messageID(kind: options.kind, pad: notebook.padID(for: date), model: model, from: from), body: body,
+      attachment: attachment)
     return Composed(message: message, model: model, gateMissing: missing)
+  }
+
+  /// The hand-over's iCalendar event: the one given, else next week's duty calendar when asked for.
+  private func calendarEvent(for date: PushDate, options: Options) throws(MailError) -> String? {
+    if let event = options.calendarEvent { return event }
+    guard options.attachDutyCalendar else { return nil }
+    do {
+      return try DutyCalendar.icsForWeek(date, notebook: notebook, stamp: options.now)
+    } catch {
+      throw .calendar(error.description)
+    }
   }
 
   /// A Message-ID that depends only on the kind, the date's pad id, the product and the sender's
   /// domain, so every render of the same week's message carries the same one.
   static func messageID(kind: MailKind, pad: String, model: MailModel, from: MailAddress) -> String {
     func atoms(_ text: String) -> String {
-      String(text.lowercased().unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? Character($0) : "-" })
+      String(
+        text.lowercased().unicodeScalars.map {
+          $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? Character($0) : "-"
+        })
     }
     return "\(kind.rawValue).\(atoms(pad).prefix(40)).\(atoms(model.product).prefix(24)).pushnote@\(from.domain)"
   }

@@ -1,7 +1,9 @@
 import Foundation
 
-/// Sends a composed message and records it in the note: the send first, then the note's header
-/// field as a byte splice written atomically, then a commit. A failed send leaves the note as it was.
+/// Sends a composed message and records the send in the note.
+///
+/// The send comes first, then the note's header field as a byte splice written atomically, then a
+/// commit. A failed send leaves the note as it was.
 public struct MailDelivery: Sendable {
   /// The notebook holding the note.
   public var notebook: Notebook

@@ -16,8 +16,11 @@ public enum MailError: PushnoteError, Equatable {
   case transportConfiguration(String)
   /// The hand-over has no next release manager (no rotation in `pushnote.yml`).
   case noRotation
-  /// The SMTP server is not on this machine and the message would cross the network without TLS.
-  case tlsUnavailable(host: String)
+  /// Next week's duty calendar could not be made for the hand-over.
+  case calendar(String)
+  /// TLS with the SMTP server failed (handshake, certificate), or a server elsewhere does not offer
+  /// STARTTLS and the message would cross the network in plain text; nothing was sent.
+  case tls(host: String, reason: String)
   /// The server rejected the credentials from `PUSHNOTE_SMTP_USER` and `PUSHNOTE_SMTP_PASSWORD`.
   case authenticationRejected(reply: String)
   /// Sending failed: the program or the server refused, timed out or could not be reached.
@@ -26,8 +29,8 @@ public enum MailError: PushnoteError, Equatable {
   public var exitStatus: ExitStatus {
     switch self {
     case .gateNotMet, .alreadySent, .template: return .dataError
-    case .invalidAddress, .noRecipients, .templateNotFound, .transportConfiguration, .noRotation: return .configuration
-    case .tlsUnavailable: return .unavailable
+    case .invalidAddress, .noRecipients, .templateNotFound, .transportConfiguration, .noRotation, .calendar: return .configuration
+    case .tls: return .unavailable
     case .authenticationRejected: return .permission
     case .sendFailed: return .temporaryFailure
     }
@@ -46,9 +49,8 @@ public enum MailError: PushnoteError, Equatable {
     case .template(let path, let line, let column, let message): return "\(path):\(line):\(column): error: \(message)"
     case .transportConfiguration(let message): return "mail transport: \(message)"
     case .noRotation: return "no next release manager: pushnote.yml has no rotation"
-    case .tlsUnavailable(let host):
-      return "SMTP server \(host) is not on this machine and this build cannot use TLS (STARTTLS); "
-        + "set mail.transport to sendmail and let a local MTA (msmtp, postfix) relay it"
+    case .calendar(let message): return "cannot attach next week's duty calendar: \(message)"
+    case .tls(let host, let reason): return "SMTP server \(host): \(reason); nothing was sent"
     case .authenticationRejected(let reply): return "the SMTP server rejected the credentials: \(reply)"
     case .sendFailed(let message): return "sending failed, the note is unchanged (try again later): \(message)"
     }

@@ -94,8 +94,11 @@ public struct MailMessage: Sendable, Equatable {
     parts += "--\(boundary)\r\n"
     parts += "Content-Type: \(attachment.contentType); charset=utf-8\r\n"
     parts += "Content-Transfer-Encoding: base64\r\n"
-    parts += HeaderEncoder.token(name: "Content-Disposition", value: "attachment; filename=\"\(MailMessage.safeFileName(attachment.fileName))\"")
-    parts += "\r\n" + Data(attachment.text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+    parts += HeaderEncoder.token(
+      name: "Content-Disposition", value: "attachment; filename=\"\(MailMessage.safeFileName(attachment.fileName))\"")
+    parts +=
+      "\r\n"
+      + Data(attachment.text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
     return parts + "\r\n--\(boundary)--\r\n"
   }
 
@@ -110,7 +113,10 @@ public struct MailMessage: Sendable, Equatable {
 
   /// A file name of letters, digits, `-`, `_` and `.` only, for a parameter value.
   static func safeFileName(_ name: String) -> String {
-    let kept = String(name.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) })
+    let kept = String(
+      name.unicodeScalars.filter {
+        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+      })
     return kept.isEmpty ? "attachment" : kept
   }
 

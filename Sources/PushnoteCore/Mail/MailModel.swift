@@ -140,7 +140,8 @@ extension MailModel {
 
     tags = (0..<max(1, note.pushes)).map { PushTag(date: date, repeatNumber: $0).name }
     let picks = note.cherryPicks.map {
-      CherryPick(repo: line($0.repo), sha: line($0.sha), shortSHA: String(line($0.sha).prefix(10)), url: line($0.url), tag: $0.tag.map(line))
+      CherryPick(
+        repo: line($0.repo), sha: line($0.sha), shortSHA: String(line($0.sha).prefix(10)), url: line($0.url), tag: $0.tag.map(line))
     }
     cherryPicks = picks
     repeats = tags.dropFirst().map { tag in RepeatPush(tag: tag, cherryPicks: picks.filter { $0.tag == tag }) }
@@ -161,7 +162,7 @@ extension MailModel {
     startedAt = note.timeline.first { $0.mark == .start }?.at.flatMap { MailModel.localTime($0, isoParser, timeFormatter) }
     endedAt = note.timeline.last { $0.mark == .end }?.at.flatMap { MailModel.localTime($0, isoParser, timeFormatter) }
 
-    let listed = MailModel.sectionItems(note: note, document: document)
+    let listed = MailModel.sectionItems(note: note, document: document, localOnly: config.pad.localOnly)
     shipped = listed.filter { MailModel.isShippedSection($0.section) }.map(\.item.text)
     blockers = listed.filter { $0.section.lowercased().contains("blocker") }.map(\.item.text)
     var followUps: [ListedItem] = []
@@ -252,21 +253,34 @@ extension MailModel {
     return lowered.contains("follow-up") || lowered.contains("follow up") || lowered.contains("followup")
   }
 
-  /// The list items of every section with the section's title: from the Markdown when given (every
-  /// list item, boxes stripped, not-applicable ones left out), else the note's checklist items.
-  static func sectionItems(note: Note, document: MarkdownDocument?) -> [(section: String, item: ListedItem)] {
+  /// The list items of every section, each with its section's title.
+  ///
+  /// From the Markdown when given (every list item, boxes stripped, not-applicable ones left out),
+  /// else the note's checklist items. Sections named in `pad.local_only` (private notes) and their subsections never reach a mail.
+  static func sectionItems(note: Note, document: MarkdownDocument?, localOnly: [String]) -> [(section: String, item: ListedItem)] {
     let line = HeaderEncoder.singleLine
+    func key(_ title: String) -> String {
+      var text = title.trimmingSpaces.lowercased()
+      while text.hasSuffix(":") { text.removeLast() }
+      return text
+    }
+    let privateTitles = Set(localOnly.map(key))
+    let privateExtents = note.sections.filter { privateTitles.contains(key($0.title)) }.map(\.extent)
+    let sections = note.sections.filter { section in
+      !privateTitles.contains(key(section.title)) && !privateExtents.contains { $0.contains(section.range.lowerBound) }
+    }
     guard let document else {
-      return note.sections.flatMap { section in
-        section.items.filter { $0.state != .notApplicable }.map { (section.title, ListedItem(text: line($0.text), done: $0.state == .done)) }
+      return sections.flatMap { section in
+        section.items.filter { $0.state != .notApplicable }.map {
+          (section.title, ListedItem(text: line($0.text), done: $0.state == .done))
+        }
       }
     }
     let items = document.allBlocks.filter { $0.kind == .item }
     var result: [(section: String, item: ListedItem)] = []
-    for section in note.sections {
-      // Items of this section and not of a subsection that starts inside it.
-      let inner = note.sections.filter { $0.range.lowerBound > section.range.lowerBound && section.range.contains($0.range.lowerBound) }
-      for block in items where section.range.contains(block.range.lowerBound) && !inner.contains(where: { $0.range.contains(block.range.lowerBound) }) {
+    for section in sections {
+      // A section's range ends where the next heading starts: its subsections' items are theirs.
+      for block in items where section.range.contains(block.range.lowerBound) {
         guard let paragraph = block.children.first(where: { $0.kind == .paragraph }) else { continue }
         guard let item = MailModel.listedItem(line(paragraph.plainText)) else { continue }
         result.append((section.title, item))

@@ -35,7 +35,8 @@ struct MailTemplate {
     let bytes: [UInt8]
     do { bytes = try AtomicFile.read(path) } catch { throw .template(path: path, line: 1, column: 1, message: error.description) }
     guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw .template(path: path, line: 1, column: 1, message: "invalid UTF-8 at byte offset \(SourceText.firstInvalidUTF8Offset(bytes) ?? 0)")
+      throw .template(
+        path: path, line: 1, column: 1, message: "invalid UTF-8 at byte offset \(SourceText.firstInvalidUTF8Offset(bytes) ?? 0)")
     }
     return try MailTemplate(text: text, path: path)
   }

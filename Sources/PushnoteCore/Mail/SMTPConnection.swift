@@ -1,13 +1,14 @@
+import COpenSSL
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// One TCP connection to an SMTP server over POSIX sockets: blocking writes, line reads with a
-/// deadline, replies parsed (`250-...` continues, `250 ...` ends).
+/// deadline, replies parsed (`250-...` continues, `250 ...` ends), and TLS (OpenSSL) after STARTTLS.
 final class SMTPConnection {
   /// A server reply: its code and its text lines.
   struct Reply: Sendable, Equatable, CustomStringConvertible {
@@ -22,6 +23,9 @@ final class SMTPConnection {
   private let descriptor: Int32
   private let timeout: TimeInterval
   private var buffer: [UInt8] = []
+  /// The OpenSSL context and session (`SSL_CTX *`, `SSL *`) once TLS has started.
+  private var tlsContext: OpaquePointer?
+  private var tls: OpaquePointer?
   /// Whether the peer's address is a loopback address (127.0.0.0/8 or ::1).
   let peerIsLoopback: Bool
 
@@ -56,7 +60,53 @@ final class SMTPConnection {
     throw .sendFailed("cannot connect to SMTP server \(host):\(port): \(lastError)")
   }
 
-  deinit { close(descriptor) }
+  deinit {
+    if let tls { SSL_free(tls) }
+    if let tlsContext { SSL_CTX_free(tlsContext) }
+    close(descriptor)
+  }
+
+  /// Whether the connection is encrypted.
+  var isEncrypted: Bool { tls != nil }
+
+  /// Starts TLS on the connection (after the server's 220 to STARTTLS), TLS 1.2 at least, checking
+  /// the server's certificate against `caFile` (else the system's trust store, which honours
+  /// `SSL_CERT_FILE`) and its name or address against `host`.
+  ///
+  /// - Throws: ``MailError/tls(host:reason:)`` when the handshake or the check fails.
+  func startTLS(host: String, caFile: String?) throws(MailError) {
+    func fail(_ reason: String) -> MailError { .tls(host: host, reason: reason) }
+    guard buffer.isEmpty else { throw fail("the server sent data before the TLS handshake") }
+    guard let context = SSL_CTX_new(TLS_client_method()) else { throw fail("OpenSSL: \(SMTPConnection.openSSLError())") }
+    tlsContext = context
+    _ = pushnote_ssl_ctx_require_tls12(context)
+    SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+    if let caFile {
+      guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else { throw fail("cannot read the CA file \(caFile)") }
+    } else {
+      SSL_CTX_set_default_verify_paths(context)
+    }
+    guard let session = SSL_new(context) else { throw fail("OpenSSL: \(SMTPConnection.openSSLError())") }
+    tls = session
+    SSL_set_fd(session, descriptor)
+    if SMTPConnection.isIPAddress(host) {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(session), host)
+    } else {
+      _ = pushnote_ssl_set_server_name(session, host)
+      SSL_set1_host(session, host)
+    }
+    var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
+    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    guard SSL_connect(session) == 1 else {
+      let verification = SSL_get_verify_result(session)
+      let reason =
+        verification != X509_V_OK
+        ? "certificate not trusted: \(String(cString: X509_verify_cert_error_string(verification)))"
+        : "TLS handshake failed: \(SMTPConnection.openSSLError())"
+      throw fail(reason)
+    }
+  }
 
   /// Sends bytes, all of them.
   ///
@@ -64,12 +114,14 @@ final class SMTPConnection {
   func write(_ bytes: [UInt8]) throws(MailError) {
     var written = 0
     while written < bytes.count {
-      let result = bytes.withUnsafeBytes { buffer in
-        send(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written, Int32(MSG_NOSIGNAL))
+      let result = bytes.withUnsafeBytes { buffer -> Int in
+        let start = buffer.baseAddress.map { $0 + written }
+        if let tls { return Int(SSL_write(tls, start, Int32(min(buffer.count - written, 1 << 20)))) }
+        return send(descriptor, start, buffer.count - written, Int32(MSG_NOSIGNAL))
       }
-      if result < 0 {
-        if errno == EINTR { continue }
-        throw .sendFailed("writing to the SMTP server: \(String(cString: strerror(errno)))")
+      if result <= 0 {
+        if tls == nil, result < 0, errno == EINTR { continue }
+        throw .sendFailed("writing to the SMTP server: \(tls == nil ? String(cString: strerror(errno)) : SMTPConnection.openSSLError())")
       }
       written += result
     }
@@ -106,20 +158,28 @@ final class SMTPConnection {
       guard buffer.count < 64 << 10 else { throw .sendFailed("the SMTP server sent a line longer than 64 KiB") }
       let remaining = deadline.timeIntervalSinceNow
       guard remaining > 0 else { throw .sendFailed("the SMTP server did not answer within \(Int(timeout)) s") }
-      var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-      let ready = poll(&poller, 1, Int32(remaining * 1000))
-      if ready < 0, errno == EINTR { continue }
-      guard ready > 0 else { continue }
+      // TLS may hold decrypted bytes the socket no longer shows.
+      if tls.map({ SSL_pending($0) == 0 }) ?? true {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&poller, 1, Int32(remaining * 1000))
+        if ready < 0, errno == EINTR { continue }
+        guard ready > 0 else { continue }
+      }
       var chunk = [UInt8](repeating: 0, count: 4096)
-      let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-      if count < 0, errno == EINTR { continue }
+      let count = chunk.withUnsafeMutableBytes { bytes -> Int in
+        if let tls { return Int(SSL_read(tls, bytes.baseAddress, Int32(bytes.count))) }
+        return recv(descriptor, bytes.baseAddress, bytes.count, 0)
+      }
+      if count < 0, tls == nil, errno == EINTR { continue }
       guard count > 0 else { throw .sendFailed("the SMTP server closed the connection") }
       buffer += chunk[..<count]
     }
   }
 
   /// Connects a socket within `timeout`: non-blocking connect, poll, then back to blocking.
-  private static func connect(_ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, timeout: TimeInterval) -> Bool {
+  private static func connect(
+    _ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, timeout: TimeInterval
+  ) -> Bool {
     let flags = fcntl(socket, F_GETFL, 0)
     _ = fcntl(socket, F_SETFL, flags | O_NONBLOCK)
     defer { _ = fcntl(socket, F_SETFL, flags) }
@@ -135,6 +195,23 @@ final class SMTPConnection {
     getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &size)
     errno = error
     return error == 0
+  }
+
+  /// Whether text is an IPv4 or IPv6 address rather than a name.
+  static func isIPAddress(_ text: String) -> Bool {
+    var address = in6_addr()
+    return inet_pton(AF_INET, text, &address) == 1 || inet_pton(AF_INET6, text, &address) == 1
+  }
+
+  /// OpenSSL's last error as text, the queue emptied.
+  private static func openSSLError() -> String {
+    var messages: [String] = []
+    while case let code = ERR_get_error(), code != 0 {
+      var text = [CChar](repeating: 0, count: 256)
+      ERR_error_string_n(code, &text, text.count)
+      messages.append(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+    return messages.isEmpty ? "unknown error" : messages.joined(separator: "; ")
   }
 
   /// Whether an IPv4 or IPv6 address is a loopback address.

@@ -2,10 +2,11 @@ import Foundation
 
 /// Sends through an SMTP server given as `smtp://host:port` (port 25 when absent).
 ///
-/// The session is EHLO, AUTH when credentials are given (PLAIN, else LOGIN), MAIL FROM, RCPT TO for
-/// each recipient, DATA with dot-stuffing, QUIT. Plain text is used only with a server on this
-/// machine (a loopback address); a server elsewhere would need STARTTLS, which this client does not
-/// speak, so it refuses before sending anything (``MailError/tlsUnavailable(host:)``).
+/// The session is EHLO, STARTTLS when the server offers it (then EHLO again), AUTH when credentials
+/// are given (PLAIN, else LOGIN), MAIL FROM, RCPT TO for each recipient, DATA with dot-stuffing,
+/// QUIT. Plain text is accepted only from a server on this machine (a loopback address): a server
+/// elsewhere that does not offer STARTTLS is refused before anything is sent
+/// (``MailError/tls(host:reason:)``).
 public struct SMTPTransport: MailTransport {
   /// The server's host name or address.
   public var host: String
@@ -15,31 +16,42 @@ public struct SMTPTransport: MailTransport {
   public var credentials: (user: String, password: String)?
   /// How long to wait for the connection and for each reply.
   public var timeout: TimeInterval
+  /// Certificates to trust for the server instead of the system's (tests, private CAs).
+  public var caFile: String?
 
   /// A transport for `smtp://host:port`.
   ///
   /// - Throws: ``MailError/transportConfiguration(_:)`` when the URL is not of that form.
-  public init(url: String, credentials: (user: String, password: String)?, timeout: TimeInterval = 30) throws(MailError) {
+  public init(
+    url: String, credentials: (user: String, password: String)?, timeout: TimeInterval = 30, caFile: String? = nil
+  ) throws(MailError) {
     guard let components = URLComponents(string: url), components.scheme?.lowercased() == "smtp", let host = components.host, !host.isEmpty,
       components.user == nil, components.password == nil, components.path.isEmpty || components.path == "/"
     else {
-      throw .transportConfiguration("'\(url)' is not smtp://host:port (credentials come from PUSHNOTE_SMTP_USER and PUSHNOTE_SMTP_PASSWORD)")
+      throw .transportConfiguration(
+        "'\(url)' is not smtp://host:port (credentials come from PUSHNOTE_SMTP_USER and PUSHNOTE_SMTP_PASSWORD)")
     }
     self.host = host
     port = components.port ?? 25
     self.credentials = credentials
     self.timeout = timeout
+    self.caFile = caFile
   }
 
   public var description: String { "smtp://\(host):\(port)" + (credentials == nil ? "" : " with AUTH") }
 
   public func send(_ message: MailMessage) async throws(MailError) {
     let connection = try SMTPConnection(host: host, port: port, timeout: timeout)
-    guard connection.peerIsLoopback else { throw .tlsUnavailable(host: host) }
     try expect(connection.readReply(), 220, "greeting")
-    try connection.command("EHLO \(SMTPTransport.clientName())")
-    let hello = try connection.readReply()
-    try expect(hello, 250, "EHLO")
+    var hello = try self.hello(connection)
+    if hello.lines.dropFirst().contains(where: { $0.uppercased().split(separator: " ").first == "STARTTLS" }) {
+      try connection.command("STARTTLS")
+      try expect(connection.readReply(), 220, "STARTTLS")
+      try connection.startTLS(host: host, caFile: caFile)
+      hello = try self.hello(connection)
+    } else if !connection.peerIsLoopback {
+      throw .tls(host: host, reason: "the server does not offer STARTTLS and is not on this machine, so the message would go in plain text")
+    }
     if let credentials { try authenticate(connection, hello: hello, credentials: credentials) }
     try connection.command("MAIL FROM:<\(message.from.address)>")
     try expect(connection.readReply(), 250, "MAIL FROM")
@@ -56,8 +68,18 @@ public struct SMTPTransport: MailTransport {
     _ = try? connection.readReply()
   }
 
+  /// EHLO and the server's reply listing its extensions.
+  private func hello(_ connection: SMTPConnection) throws(MailError) -> SMTPConnection.Reply {
+    try connection.command("EHLO \(SMTPTransport.clientName())")
+    let reply = try connection.readReply()
+    try expect(reply, 250, "EHLO")
+    return reply
+  }
+
   /// AUTH PLAIN when offered, else AUTH LOGIN.
-  private func authenticate(_ connection: SMTPConnection, hello: SMTPConnection.Reply, credentials: (user: String, password: String)) throws(MailError) {
+  private func authenticate(
+    _ connection: SMTPConnection, hello: SMTPConnection.Reply, credentials: (user: String, password: String)
+  ) throws(MailError) {
     var mechanisms: Set<String> = []
     for line in hello.lines {
       let words = line.uppercased().split(separator: " ").map(String.init)
@@ -103,7 +125,9 @@ public struct SMTPTransport: MailTransport {
   /// The name this client gives in EHLO: the machine's host name when it is a plain name.
   static func clientName() -> String {
     let name = ProcessInfo.processInfo.hostName
-    let plain = !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x2E }
+    let plain =
+      !name.isEmpty
+      && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x2E }
     return plain ? name : "localhost"
   }
 }

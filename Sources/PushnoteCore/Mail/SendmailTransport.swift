@@ -2,9 +2,9 @@ import Foundation
 import Subprocess
 
 #if canImport(System)
-  import System
+import System
 #else
-  import SystemPackage
+import SystemPackage
 #endif
 
 /// Hands the message to a sendmail-compatible program as `PROGRAM -t -oi`: recipients from the

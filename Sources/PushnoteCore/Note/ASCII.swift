@@ -21,31 +21,107 @@ enum ASCII {
   }
 
   /// Whether `bytes[range]` starts with `prefix`, ASCII letters compared without case.
-  static func hasPrefix(_ bytes: [UInt8], _ range: Range<Int>, _ prefix: String) -> Bool {
-    let wanted = Array(prefix.utf8)
-    guard range.count >= wanted.count else { return false }
-    for (offset, byte) in wanted.enumerated() where lowercased(bytes[range.lowerBound + offset]) != lowercased(byte) { return false }
+  static func hasPrefix<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ range: Range<Int>, _ prefix: Needle) -> Bool
+  where Bytes.Index == Int {
+    guard range.count >= prefix.bytes.count else { return false }
+    for (offset, byte) in prefix.bytes.enumerated() where lowercased(bytes[range.lowerBound + offset]) != byte { return false }
     return true
   }
 
   /// Whether `bytes[range]` contains `needle` (ASCII, compared without case).
-  static func contains(_ bytes: [UInt8], _ range: Range<Int>, _ needle: String) -> Bool {
+  static func contains(_ bytes: [UInt8], _ range: Range<Int>, _ needle: Needle) -> Bool {
     firstIndex(of: needle, in: bytes, range) != nil
   }
 
+  /// A word to search for, kept as lowercase bytes so that searching allocates nothing.
+  struct Needle: ExpressibleByStringLiteral, Sendable {
+    /// The word's bytes in lower case.
+    let bytes: [UInt8]
+
+    /// The needle for an ASCII word.
+    init(_ text: String) { bytes = Array(text.utf8).map(ASCII.lowercased) }
+
+    init(stringLiteral value: String) { self.init(value) }
+  }
+
   /// Where `needle` (ASCII, compared without case) first occurs in `bytes[range]`.
-  static func firstIndex(of needle: String, in bytes: [UInt8], _ range: Range<Int>) -> Int? {
-    let wanted = Array(needle.utf8).map(lowercased)
-    guard let first = wanted.first, range.count >= wanted.count else { return nil }
+  static func firstIndex(of needle: Needle, in bytes: [UInt8], _ range: Range<Int>) -> Int? {
+    bytes.withUnsafeBufferPointer { firstIndex(of: needle, in: $0, range) }
+  }
+
+  /// Where `needle` first occurs in `bytes[range]`, reading through a pointer: these scans cover
+  /// whole notes, and bounds checks on every byte would double their cost.
+  static func firstIndex(of needle: Needle, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+    let wanted = needle.bytes
+    guard let first = wanted.first, range.count >= wanted.count, range.upperBound <= bytes.count else { return nil }
+    let otherCase = first >= 0x61 && first <= 0x7A ? first & 0xDF : first
     var index = range.lowerBound
     let last = range.upperBound - wanted.count
-    while index <= last {
-      if lowercased(bytes[index]) == first, hasPrefix(bytes, index..<range.upperBound, needle) { return index }
-      index += 1
+    search: while index <= last {
+      defer { index += 1 }
+      let byte = bytes[index]
+      guard byte == first || byte == otherCase else { continue }
+      for offset in 1..<wanted.count where lowercased(bytes[index + offset]) != wanted[offset] { continue search }
+      return index
     }
     return nil
   }
 
+  /// Whether `bytes[range]` contains any of the needles, in one pass.
+  static func containsAny(_ bytes: [UInt8], _ range: Range<Int>, _ needles: NeedleSet) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
+      for index in range where needles.starts[Int(buffer[index])] {
+        for needle in needles.needles where hasPrefix(buffer, index..<range.upperBound, needle) { return true }
+      }
+      return false
+    }
+  }
+
+  /// Needles with a table of the bytes (either case) they start with.
+  struct NeedleSet: Sendable {
+    /// The needles.
+    let needles: [Needle]
+    /// Whether a byte starts one of them.
+    let starts: [Bool]
+
+    /// A set of ASCII words.
+    init(_ words: [String]) {
+      needles = words.map { Needle($0) }
+      var table = [Bool](repeating: false, count: 256)
+      for needle in needles {
+        guard let first = needle.bytes.first else { continue }
+        table[Int(first)] = true
+        if first >= 0x61 && first <= 0x7A { table[Int(first & 0xDF)] = true }
+      }
+      starts = table
+    }
+  }
+
+  /// Whether `text` contains `needle` (ASCII, compared without case), without Foundation.
+  static func contains(_ text: String, _ needle: Needle) -> Bool {
+    var text = text
+    return text.withUTF8 { firstIndex(of: needle, in: $0, 0..<$0.count) } != nil
+  }
+
   /// The byte in lower case when it is an ASCII capital.
   static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+}
+
+extension ASCII {
+  /// The text without leading and trailing ASCII `characters` (pure Swift: Foundation's
+  /// trimming goes through NSString on Linux and is many times slower).
+  static func trimming(_ text: some StringProtocol, _ characters: String) -> String {
+    let whole = Substring(text)
+    let trimmed = characters.utf8
+    let utf8 = whole.utf8
+    var start = utf8.startIndex
+    var end = utf8.endIndex
+    // The characters are ASCII, so their bytes never sit inside a multi-byte character.
+    while start < end, trimmed.contains(utf8[start]) { start = utf8.index(after: start) }
+    while end > start, trimmed.contains(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+    return String(whole[start..<end])
+  }
+
+  /// Blanks, for ``trimming(_:_:)``.
+  static let blanks = " \t"
 }

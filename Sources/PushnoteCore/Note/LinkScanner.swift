@@ -26,41 +26,65 @@ enum LinkScanner {
   static func links(in bytes: [UInt8]) -> [Link] {
     var result: [Link] = []
     var index = 0
-    let count = bytes.count
-    while index + 2 < count {
-      guard bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") else {
-        index += 1
-        continue
-      }
-      if let link = link(in: bytes, schemeEnd: index) {
+    while let separator = nextSchemeSeparator(in: bytes, from: index) {
+      if let link = link(in: bytes, schemeEnd: separator) {
         result.append(link)
         index = link.range.upperBound
       } else {
-        index += 3
+        index = separator + 3
       }
     }
     return result
+  }
+
+  /// The offset of the next `://` at or after `start`.
+  private static func nextSchemeSeparator(in bytes: [UInt8], from start: Int) -> Int? {
+    bytes.withUnsafeBufferPointer { buffer in
+      var index = start
+      while index + 2 < buffer.count {
+        if buffer[index] == UInt8(ascii: ":"), buffer[index + 1] == UInt8(ascii: "/"), buffer[index + 2] == UInt8(ascii: "/") {
+          return index
+        }
+        index += 1
+      }
+      return nil
+    }
   }
 
   /// Push tags (`2026.12.01`, `2026.12.01-2`) standing as words in `bytes[range]`, with their ranges.
   static func tags(in bytes: [UInt8], range: Range<Int>) -> [(tag: PushTag, range: Range<Int>)] {
     var result: [(PushTag, Range<Int>)] = []
     var index = range.lowerBound + 4
-    while index + 5 < range.upperBound {
-      // A tag has a dot at its fifth byte and at its eighth.
-      guard bytes[index] == UInt8(ascii: "."), bytes[index + 3] == UInt8(ascii: ".") else {
-        index += 1
-        continue
-      }
-      let start = index - 4
-      if let found = tag(in: bytes, at: start, limit: range.upperBound) {
+    while let dot = nextTagDot(in: bytes, from: index, limit: range.upperBound) {
+      if let found = tag(in: bytes, at: dot - 4, limit: range.upperBound) {
         result.append(found)
         index = found.range.upperBound + 4
       } else {
-        index += 1
+        index = dot + 1
       }
     }
     return result
+  }
+
+  /// The next offset at or after `start` with a dot there and three bytes later, as a tag's fifth
+  /// and eighth bytes are (`2026.12.01`), leaving room for the two digits after.
+  private static func nextTagDot(in bytes: [UInt8], from start: Int, limit: Int) -> Int? {
+    bytes.withUnsafeBufferPointer { buffer in
+      var index = start
+      let end = min(limit, buffer.count)
+      while index + 5 < end {
+        if buffer[index] == UInt8(ascii: "."), buffer[index + 3] == UInt8(ascii: ".") { return index }
+        index += 1
+      }
+      return nil
+    }
+  }
+
+  /// Parses text that is exactly a push tag, without allocating more than its bytes.
+  static func pushTag(_ text: String) -> PushTag? {
+    let bytes = Array(text.utf8)
+    guard let found = tag(in: bytes, at: 0, limit: bytes.count), found.range.upperBound == bytes.count else { return nil }
+    return found.tag
   }
 
   /// A tag exactly at `start`, bounded by non-word bytes on both sides.
@@ -68,7 +92,9 @@ enum LinkScanner {
     guard start + 10 <= limit else { return nil }
     if start > 0, isDigit(bytes[start - 1]) || isLetter(bytes[start - 1]) { return nil }
     for offset in [0, 1, 2, 3, 5, 6, 8, 9] where !isDigit(bytes[start + offset]) { return nil }
-    guard let date = PushDate(year: number(bytes, start..<start + 4), month: number(bytes, start + 5..<start + 7), day: number(bytes, start + 8..<start + 10))
+    guard
+      let date = PushDate(
+        year: number(bytes, start..<start + 4), month: number(bytes, start + 5..<start + 7), day: number(bytes, start + 8..<start + 10))
     else { return nil }
     var end = start + 10
     var repeatNumber = 0
@@ -82,12 +108,16 @@ enum LinkScanner {
     return (PushTag(date: date, repeatNumber: repeatNumber), start..<end)
   }
 
+  private static let compareWord = Array("compare".utf8)
+  private static let httpWord: ASCII.Needle = "http"
+  private static let commitWord = Array("commit".utf8)
+
   /// The link whose `://` is at `schemeEnd`, if it is an http(s) compare or commit URL.
   private static func link(in bytes: [UInt8], schemeEnd: Int) -> Link? {
     var schemeStart = schemeEnd
-    while schemeStart > 0, isLetter(bytes[schemeStart - 1]) { schemeStart -= 1 }
-    let scheme = String(decoding: bytes[schemeStart..<schemeEnd], as: UTF8.self).lowercased()
-    guard scheme == "http" || scheme == "https" else { return nil }
+    while schemeStart > 0, schemeEnd - schemeStart < 5, isLetter(bytes[schemeStart - 1]) { schemeStart -= 1 }
+    if schemeEnd - schemeStart == 5, ASCII.lowercased(bytes[schemeStart + 4]) != UInt8(ascii: "s") { schemeStart += 1 }
+    guard ASCII.hasPrefix(bytes, schemeStart..<schemeEnd, httpWord), schemeEnd - schemeStart <= 5 else { return nil }
     var index = schemeEnd + 3
     let hostStart = index
     while index < bytes.count, isHostByte(bytes[index]) { index += 1 }
@@ -99,10 +129,12 @@ enum LinkScanner {
       while end < bytes.count, isSegmentByte(bytes[end]) { end += 1 }
       guard end > segmentStart else { return nil }
       let segment = segmentStart..<end
-      let word = String(decoding: bytes[segment], as: UTF8.self)
-      if (word == "compare" || word == "commit"), let repo = repository(bytes, segments), end < bytes.count, bytes[end] == UInt8(ascii: "/") {
+      let isCompare = bytes[segment].elementsEqual(compareWord)
+      if isCompare || bytes[segment].elementsEqual(commitWord), end < bytes.count, bytes[end] == UInt8(ascii: "/"),
+        let repo = repository(bytes, segments)
+      {
         let refsStart = end + 1
-        let found = word == "compare" ? compareRefs(bytes, from: refsStart) : commitSHA(bytes, from: refsStart)
+        let found = isCompare ? compareRefs(bytes, from: refsStart) : commitSHA(bytes, from: refsStart)
         guard let (kind, refsEnd) = found else { return nil }
         return Link(kind: kind, repo: repo, range: schemeStart..<refsEnd)
       }
@@ -114,10 +146,10 @@ enum LinkScanner {
 
   /// `OWNER/NAME` from the path segments before `compare`/`commit` (GitLab's trailing `-` dropped).
   private static func repository(_ bytes: [UInt8], _ segments: [Range<Int>]) -> String? {
-    var parts = segments.map { String(decoding: bytes[$0], as: UTF8.self) }
-    if parts.last == "-" { parts.removeLast() }
-    guard parts.count >= 2 else { return nil }
-    return parts.joined(separator: "/")
+    var parts = segments[...]
+    if let last = parts.last, last.count == 1, bytes[last.lowerBound] == UInt8(ascii: "-") { parts = parts.dropLast() }
+    guard parts.count >= 2, let first = parts.first, let last = parts.last else { return nil }
+    return String(decoding: bytes[first.lowerBound..<last.upperBound], as: UTF8.self)
   }
 
   /// `FROM...TO` or `FROM..TO`; FROM cannot hold `..` (git forbids it in ref names); a TO ending in
@@ -129,7 +161,9 @@ enum LinkScanner {
       index += 1
     }
     let fromEnd = index
-    guard fromEnd > start, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), bytes[index + 1] == UInt8(ascii: ".") else { return nil }
+    guard fromEnd > start, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), bytes[index + 1] == UInt8(ascii: ".") else {
+      return nil
+    }
     index += 2
     if index < bytes.count, bytes[index] == UInt8(ascii: ".") { index += 1 }
     let toStart = index

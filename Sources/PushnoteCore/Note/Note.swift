@@ -37,8 +37,9 @@ public struct Note: Sendable, Equatable, Codable {
   public var durationSeconds: Int?
   /// What lint reports for the note.
   public var problems: [Problem] = []
-  /// The header fields before the first `##` (`- Release manager: NAME`, `- Tag:`), with the byte
-  /// ranges of their values so an editor can rewrite them. Not part of the JSON.
+  /// The header fields before the first `##` (`- Release manager: NAME`, `- Tag:`).
+  ///
+  /// Each keeps the byte range of its value so an editor can rewrite it. Not part of the JSON.
   public var headerFields: [HeaderField] = []
 
   /// Creates an empty note.
@@ -170,8 +171,8 @@ public struct Note: Sendable, Equatable, Codable {
 
     /// Counts the items.
     public init(_ items: [ChecklistItem]) {
-      done = items.filter { $0.state == .done }.count
-      total = items.filter { $0.state != .notApplicable }.count
+      done = items.reduce(0) { $0 + ($1.state == .done ? 1 : 0) }
+      total = items.reduce(0) { $0 + ($1.state != .notApplicable ? 1 : 0) }
     }
   }
 
@@ -373,7 +374,8 @@ public struct Note: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey { case role, name, at, done, line }
 
     /// Creates a sign-off.
-    public init(role: String, name: String?, at: String?, done: Bool, line: Int, range: Range<Int>, boxOffset: Int?, valueRange: Range<Int>) {
+    public init(role: String, name: String?, at: String?, done: Bool, line: Int, range: Range<Int>, boxOffset: Int?, valueRange: Range<Int>)
+    {
       self.role = role
       self.name = name
       self.at = at

@@ -33,15 +33,17 @@ public enum NoteEditing {
   ///
   /// - Parameters:
   ///   - commit: commit the note afterwards (only when it changed and the notebook is a git repository).
+  ///   - dryRun: compute the change and report whether it would change the file, writing nothing.
   /// - Throws: ``MarkdownError``, ``NotebookError``, ``NoteEditError``, ``GitError``, or what
   ///   `makeChange` throws.
   public static func edit(
-    path: String, notebook: Notebook, commit: Bool, makeChange: (NoteEditor) throws -> Change
+    path: String, notebook: Notebook, commit: Bool, dryRun: Bool = false, makeChange: (NoteEditor) throws -> Change
   ) async throws -> Outcome {
     let parsed = try ParsedNote.read(path: path, config: notebook.config)
     let change = try makeChange(NoteEditor(parsed))
     let updated = ByteEdit.apply(change.edits, to: parsed.source.bytes)
     guard updated != parsed.source.bytes else { return Outcome(path: path, changed: false, committed: false) }
+    guard !dryRun else { return Outcome(path: path, changed: true, committed: false) }
     guard try AtomicFile.read(path) == parsed.source.bytes else { throw NotebookError.changedOnDisk(path: path) }
     try AtomicFile.write(updated, to: path)
     let git = Git(directory: notebook.root)

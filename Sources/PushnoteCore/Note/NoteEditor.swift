@@ -53,7 +53,7 @@ public struct NoteEditor: Sendable {
   /// The splice that records a sign-off: it rewrites the role's sign-off item (`- [ ] QA:`) as
   /// `- [x] QA: NAME YYYY-MM-DD HH:MM`, or adds one to the Sign-offs section.
   public func sign(role: SignoffRole, name: String, at time: Date, zone: TimeZone) -> ByteEdit {
-    let text = "[x] \(role.label): \(Self.singleLine(name)) \(Self.localTimestamp(time, zone: zone))"
+    let text = "[x] \(role.label): \(Self.singleLine(name).trimmingCharacters(in: .whitespaces)) \(Self.localTimestamp(time, zone: zone))"
     if let existing = parsed.note.signoffs.last(where: { $0.role == role.rawValue }) {
       let line = source.lineRange(existing.line)
       let prefixLength = Self.listMarkerLength(source.string(line))
@@ -67,26 +67,86 @@ public struct NoteEditor: Sendable {
   /// The splice that adds a line at the end of a section's content (before its trailing blank lines),
   /// creating the section at the end of the note when it has none.
   public func appendLine(_ line: String, toSection title: String) -> ByteEdit {
-    let line = Self.singleLine(line)
-    guard let section = section(titled: title) else {
-      let bytes = source.bytes
-      let needsEnding = !(bytes.last == 0x0A || bytes.last == 0x0D) && !bytes.isEmpty
-      let separator = bytes.isEmpty ? "" : (needsEnding ? lineEnding : "") + lineEnding
-      return ByteEdit(range: bytes.count..<bytes.count, text: separator + "## \(title)" + lineEnding + lineEnding + line + lineEnding)
+    appendLines([line], toSection: title)
+  }
+
+  /// The splice that adds lines after the last non-blank line of a section (its subsections
+  /// included), or, when the note has no such section, a new level-2 section holding them at
+  /// `fallbackOffset` (the end of the note by default).
+  public func appendLines(_ lines: [String], toSection title: String, fallbackOffset: Int? = nil) -> ByteEdit {
+    let lines = lines.map(Self.singleLine)
+    guard let section = section(titled: title) else { return newSection(title, body: lines, at: fallbackOffset ?? source.bytes.count) }
+    let range = extent(of: section)
+    var end = range.upperBound
+    while end > range.lowerBound, [0x20, 0x09, 0x0A, 0x0D].contains(source.bytes[end - 1]) { end -= 1 }
+    let headingOnly = end <= source.lineRange(section.line).upperBound
+    let line = source.location(ofOffset: max(range.lowerBound, end - 1)).line
+    let lineEnd = source.lineEndingRange(line)
+    let terminated = !lineEnd.isEmpty
+    let text = (terminated ? "" : lineEnding) + (headingOnly ? lineEnding : "") + lines.map { $0 + lineEnding }.joined()
+    return ByteEdit(range: lineEnd.upperBound..<lineEnd.upperBound, text: text)
+  }
+
+  /// The splice that replaces a section (its subsections included) by its heading and `body`, or
+  /// inserts it as a new level-2 section at `fallbackOffset` (the end of the note by default).
+  public func replaceSection(_ title: String, body: [String], fallbackOffset: Int? = nil) -> ByteEdit {
+    let body = body.map(Self.singleLine)
+    guard let section = section(titled: title) else { return newSection(title, body: body, at: fallbackOffset ?? source.bytes.count) }
+    let range = extent(of: section)
+    let heading = source.lineRange(section.line)
+    let trailing = range.upperBound < source.bytes.count ? lineEnding : ""
+    let text = source.string(heading) + lineEnding + lineEnding + body.map { $0 + lineEnding }.joined() + trailing
+    return ByteEdit(range: range, text: text)
+  }
+
+  /// A section's bytes with its subsections: through the line before the next heading of the same or
+  /// a higher level.
+  public func extent(of section: Note.Section) -> Range<Int> {
+    let sections = parsed.note.sections
+    let index = sections.firstIndex { $0.range == section.range } ?? sections.count
+    let end = sections.dropFirst(index + 1).first { $0.level > 0 && $0.level <= section.level }?.range.lowerBound ?? source.bytes.count
+    return section.range.lowerBound..<max(section.range.lowerBound, end)
+  }
+
+  /// Where the section after the one titled `title` starts (the end of the note for the last one).
+  public func offsetAfterSection(_ title: String) -> Int? {
+    section(titled: title).map { extent(of: $0).upperBound }
+  }
+
+  /// Whether the section titled `title` (its subsections included) contains `text`.
+  public func section(_ title: String, contains text: String) -> Bool {
+    guard let section = section(titled: title), !text.isEmpty else { return false }
+    return source.string(extent(of: section)).contains(text)
+  }
+
+  /// A new level-2 section at an offset, separated from what comes before by a blank line.
+  private func newSection(_ title: String, body: [String], at offset: Int) -> ByteEdit {
+    let before = source.bytes[..<offset]
+    var prefix = ""
+    if offset > 0 {
+      if !(before.last == 0x0A || before.last == 0x0D) {
+        prefix = lineEnding + lineEnding
+      } else if !Self.endsWithBlankLine(before) {
+        prefix = lineEnding
+      }
     }
-    var end = section.range.upperBound
-    while end > section.range.lowerBound, [0x20, 0x09, 0x0A, 0x0D].contains(source.bytes[end - 1]) { end -= 1 }
-    let headingEnd = source.lineRange(section.line).upperBound
-    let separator = end <= headingEnd ? lineEnding + lineEnding : lineEnding
-    let insertAt = max(end, headingEnd)
-    let needsTrailingEnding = insertAt == source.bytes.count
-    return ByteEdit(range: insertAt..<insertAt, text: separator + line + (needsTrailingEnding ? lineEnding : ""))
+    let suffix = offset < source.bytes.count ? lineEnding : ""
+    let text = prefix + "## \(Self.singleLine(title).trimmingCharacters(in: .whitespaces))" + lineEnding + lineEnding + body.map { $0 + lineEnding }.joined() + suffix
+    return ByteEdit(range: offset..<offset, text: text)
+  }
+
+  /// Whether bytes that end with a line ending end with an empty line.
+  private static func endsWithBlankLine(_ bytes: ArraySlice<UInt8>) -> Bool {
+    var rest = bytes
+    if rest.last == 0x0A { rest = rest.dropLast() }
+    if rest.last == 0x0D { rest = rest.dropLast() }
+    return rest.isEmpty || rest.last == 0x0A || rest.last == 0x0D
   }
 
   /// The splice that sets a header field (`- Tag: 2026.12.01`), adding it after the last header
   /// field (or the title) when the note has none of that name.
   public func setHeaderField(_ name: String, value: String) -> ByteEdit {
-    let value = Self.singleLine(value)
+    let value = Self.singleLine(value).trimmingCharacters(in: .whitespaces)
     if let field = parsed.note.headerFields.first(where: { Self.normalized($0.name) == Self.normalized(name) }) {
       return ByteEdit(range: field.valueRange, text: value)
     }
@@ -112,7 +172,7 @@ public struct NoteEditor: Sendable {
   /// A timeline line, `- 11:02 push started`, with the date in front when it is not the note's.
   public static func timelineEntry(_ event: String, at time: Date, noteDate: PushDate?, zone: TimeZone) -> String {
     let stamp = PushDate(time, in: zone) == noteDate ? localTime(time, zone: zone) : localTimestamp(time, zone: zone)
-    return "- \(stamp) \(singleLine(event))"
+    return "- \(stamp) \(singleLine(event).trimmingCharacters(in: .whitespaces))"
   }
 
   /// `YYYY-MM-DD HH:MM` in the zone, as sign-offs and dated timeline entries write it.
@@ -128,10 +188,10 @@ public struct NoteEditor: Sendable {
     return (TimeOfDay(hour: minutes / 60, minute: minutes % 60) ?? .eleven).description
   }
 
-  /// Text made safe for one line of Markdown: line breaks and control characters become spaces.
+  /// Text made safe for one line of Markdown: line breaks and control characters become spaces
+  /// (indentation is kept, for nested items).
   static func singleLine(_ text: String) -> String {
     String(text.unicodeScalars.map { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : Character($0) })
-      .trimmingCharacters(in: .whitespaces)
   }
 
   private static func normalized(_ text: String) -> String {

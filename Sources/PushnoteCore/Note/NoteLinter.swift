@@ -4,7 +4,9 @@ import Foundation
 /// `file:line:col: error|warning: message` and exits 65 when there is an error.
 public struct NoteLinter: Sendable {
   /// Template placeholders that must not survive into a real note.
-  static let placeholders = ["YYYY.MM.DD", "YYYY-MM-DD", "<push hero>", "<release manager>", "<qa>", "<ops>", "<name>", "{{"]
+  static let placeholders = ASCII.NeedleSet([
+    "YYYY.MM.DD", "YYYY-MM-DD", "<push hero>", "<release manager>", "<qa>", "<ops>", "<name>", "{{",
+  ])
 
   /// A linter.
   public init() {}
@@ -25,17 +27,17 @@ public struct NoteLinter: Sendable {
   /// The note under review and the problems found so far.
   private struct Context {
     let source: SourceText
+    let bytes: [UInt8]
     let note: Note
     let config: NotebookConfig
     var problems: [Note.Problem] = []
 
     init(source: SourceText, note: Note, config: NotebookConfig) {
       self.source = source
+      self.bytes = source.bytes
       self.note = note
       self.config = config
     }
-
-    private var bytes: [UInt8] { source.bytes }
 
     private mutating func report(_ severity: Note.Problem.Severity, at offset: Int, _ message: String) {
       let location = source.location(ofOffset: offset)
@@ -48,22 +50,39 @@ public struct NoteLinter: Sendable {
 
     // MARK: Text
 
+    /// Template placeholders, found in one pass over the bytes.
     mutating func placeholders() {
-      for placeholder in NoteLinter.placeholders {
-        var from = 0
-        while let found = ASCII.firstIndex(of: placeholder, in: bytes, from..<bytes.count) {
-          report(.error, at: found, "template placeholder '\(source.string(found..<found + placeholder.utf8.count))' left in the note")
-          from = found + placeholder.utf8.count
+      let candidates = NoteLinter.placeholders
+      var found: [(offset: Int, length: Int)] = []
+      bytes.withUnsafeBufferPointer { buffer in
+        var index = 0
+        while index < buffer.count {
+          guard candidates.starts[Int(buffer[index])],
+            let match = candidates.needles.first(where: { ASCII.hasPrefix(buffer, index..<buffer.count, $0) })
+          else {
+            index += 1
+            continue
+          }
+          found.append((index, match.bytes.count))
+          index += match.bytes.count
         }
+      }
+      for (offset, length) in found {
+        report(.error, at: offset, "template placeholder '\(source.string(offset..<offset + length))' left in the note")
       }
     }
 
     /// A `<<<<<<<` line, later a `=======` line, later a `>>>>>>>` line: a merge left unresolved.
+    ///
     /// A lone `=======` under text is a Setext heading and is not reported.
     mutating func conflictMarkers() {
       var opening: Int?
       var separator: Int?
+      let starts = source.lineStarts
       for line in 1...max(1, source.lineCount) {
+        // Most lines start with neither `<`, `=` nor `>`: skip them before measuring the line.
+        let first = starts[line - 1] < bytes.count ? bytes[starts[line - 1]] : 0
+        guard first == UInt8(ascii: "<") || first == UInt8(ascii: "=") || first == UInt8(ascii: ">") else { continue }
         let range = source.lineRange(line)
         if isMarker(range, "<") {
           opening = line
@@ -94,10 +113,11 @@ public struct NoteLinter: Sendable {
     mutating func duplicateSections() {
       var seen: [String: Int] = [:]
       for section in note.sections {
-        let key = section.title.trimmingCharacters(in: CharacterSet(charactersIn: " :")).lowercased()
+        let key = ASCII.trimming(section.title, " :").lowercased()
         guard !key.isEmpty else { continue }
         if let first = seen[key] {
-          report(.warning, line: section.line, "duplicate section '\(section.title)' (first at line \(first)); sync matches sections by title")
+          report(
+            .warning, line: section.line, "duplicate section '\(section.title)' (first at line \(first)); sync matches sections by title")
         } else {
           seen[key] = section.line
         }
@@ -107,13 +127,15 @@ public struct NoteLinter: Sendable {
     // MARK: Compare links
 
     mutating func compareLinks() {
-      let compareSection = note.sections.first { ["compare", "pushing"].contains(where: $0.title.lowercased().contains) }
+      let compareSection = note.sections.first { section in ["compare", "pushing"].contains { ASCII.contains(section.title, $0) } }
       for repository in config.repositories where !note.compare.contains(where: { $0.repo.lowercased() == repository.name.lowercased() }) {
         report(.error, line: compareSection?.line ?? 1, "no compare link for \(repository.name)")
       }
       if let date = note.date {
-        for link in note.compare where PushTag(link.to)?.date != date {
-          report(.error, at: link.range.lowerBound, "compare link for \(link.repo) ends at '\(link.to)', not at this week's tag \(PushTag(date: date).name)")
+        for link in note.compare where LinkScanner.pushTag(link.to)?.date != date {
+          report(
+            .error, at: link.range.lowerBound,
+            "compare link for \(link.repo) ends at '\(link.to)', not at this week's tag \(PushTag(date: date).name)")
         }
       } else {
         disagreeingTags()
@@ -125,35 +147,50 @@ public struct NoteLinter: Sendable {
           first[key] = link
           continue
         }
-        if earlier.from != link.from || earlier.to != link.to {
-          report(.warning, at: link.range.lowerBound, "compare link for \(link.repo) (\(link.from)...\(link.to)) disagrees with line \(earlier.line) (\(earlier.from)...\(earlier.to))")
+        // A repeat push adds a link that continues the first (`-1...-2`); anything else disagrees.
+        let chained = earlier.to == link.from || link.to == earlier.from
+        if (earlier.from != link.from || earlier.to != link.to) && !chained {
+          let message = "compare link for \(link.repo) (\(link.from)...\(link.to)) disagrees with line \(earlier.line)"
+          report(.warning, at: link.range.lowerBound, message + " (\(earlier.from)...\(earlier.to))")
         }
       }
     }
 
     /// Without a date for the note, the newer tags of the repositories must at least agree on the day.
     private mutating func disagreeingTags() {
-      let dated = note.compare.compactMap { link in PushTag(link.to).map { (link, $0.date) } }
+      let dated = note.compare.compactMap { link in LinkScanner.pushTag(link.to).map { (link, $0.date) } }
       var counts: [PushDate: Int] = [:]
       for (_, date) in dated { counts[date, default: 0] += 1 }
       guard counts.count > 1, let common = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return }
       for (link, date) in dated where date != common {
-        report(.error, at: link.range.lowerBound, "tag '\(link.to)' for \(link.repo) disagrees with the other repositories' \(PushTag(date: common).name)")
+        report(
+          .error, at: link.range.lowerBound,
+          "tag '\(link.to)' for \(link.repo) disagrees with the other repositories' \(PushTag(date: common).name)")
       }
     }
 
     // MARK: Sign-offs and items
 
+    /// Whether a section lists follow-ups (`Follow-ups`, `Follow up:`, `Followups`).
+    static func isFollowUps(_ title: String) -> Bool {
+      title.lowercased().filter(\.isLetter).hasPrefix("followup")
+    }
+
     mutating func signoffs() {
+      let roles = ["qa": "QA", "ops": "Ops", "rm": "release manager"]
       for signoff in note.signoffs where signoff.done && signoff.at == nil {
-        report(.error, at: signoff.boxOffset ?? signoff.range.lowerBound, "\(signoff.role) sign-off has no time")
+        report(.error, at: signoff.boxOffset ?? signoff.range.lowerBound, "\(roles[signoff.role] ?? signoff.role) sign-off has no time")
       }
+      // Signed off: the release manager ticked theirs; without a release manager line, everyone did.
       let releaseManager = note.signoffs.filter { $0.role == "rm" }
-      let signedOff = releaseManager.isEmpty ? !note.signoffs.isEmpty && note.signoffs.allSatisfy(\.done) : releaseManager.contains(where: \.done)
-      guard signedOff else { return }
-      for section in note.sections {
+      let signing =
+        releaseManager.isEmpty ? (note.signoffs.allSatisfy(\.done) ? note.signoffs.last : nil) : releaseManager.first(where: \.done)
+      guard let signing else { return }
+      // Follow-ups are meant to stay open after the push.
+      for section in note.sections where !Self.isFollowUps(section.title) {
         for item in section.items where item.state == .open {
-          report(.error, at: item.boxOffset ?? item.range.lowerBound, "open item in a signed-off note: \(item.text)")
+          report(
+            .error, at: item.boxOffset ?? item.range.lowerBound, "open item in a note signed off at line \(signing.line): \(item.text)")
         }
       }
     }

@@ -6,20 +6,35 @@ extension NoteParser {
     "qa": "qa", "ops": "ops", "rm": "rm", "release manager": "rm", "release-manager": "rm", "push hero": "rm",
   ]
 
+  /// Words after a role that still mean the role: `QA sign-off:`.
+  static let signoffSuffixes = ["sign-offs", "sign-off", "signoffs", "signoff", "sign off", "signed off", "signed-off"]
+  /// The bytes that can start a role.
+  static let signoffFirstLetters = firstLetters(of: signoffRoles.keys)
+
+  /// Words searched for in every item, made once.
+  enum Words {
+    static let waffle: ASCII.Needle = "waffle_"
+    static let flagKinds = ASCII.NeedleSet(["switch", "flag", "sample"])
+    static let migrationFiles: [ASCII.Needle] = ["migrations/", ".sql"]
+    static let migrationSection: [ASCII.Needle] = ["migration"]
+    static let signoffSection: [ASCII.Needle] = ["sign"]
+  }
+
   // MARK: Flags
 
   /// Waffle flags, switches and samples: list items (`- [x] switch `name` on`) and `waffle_switch NAME on`
   /// commands anywhere (code blocks included).
   func readFlags(into note: inout Note, outline: Outline) {
     var flags: [(offset: Int, flag: Note.Flag)] = []
-    for item in outline.items where !item.firstLine.isEmpty && !ASCII.contains(bytes, item.firstLine, "waffle_") {
-      guard let found = flag(in: words(item.firstLine)) else { continue }
+    for item in outline.items where ASCII.containsAny(bytes, item.firstLine, Words.flagKinds) {
+      // `waffle_switch …` commands are read below, wherever they are.
+      guard !ASCII.contains(bytes, item.firstLine, Words.waffle), let found = flag(in: words(item.firstLine)) else { continue }
       let flag = Note.Flag(
-        name: found.name, kind: found.kind, desired: found.desired, done: item.isDone, line: item.block.line, range: item.block.range)
-      flags.append((item.block.range.lowerBound, flag))
+        name: found.name, kind: found.kind, desired: found.desired, done: item.isDone, line: item.line, range: item.range)
+      flags.append((item.range.lowerBound, flag))
     }
     var searchFrom = 0
-    while let found = ASCII.firstIndex(of: "waffle_", in: bytes, searchFrom..<bytes.count) {
+    while let found = ASCII.firstIndex(of: Words.waffle, in: bytes, searchFrom..<bytes.count) {
       searchFrom = found + 7
       let location = source.location(ofOffset: found)
       let lineRange = source.lineRange(location.line)
@@ -27,7 +42,7 @@ extension NoteParser {
       let itemIndex = item(containing: found, in: outline.items)
       let flag = Note.Flag(
         name: parsed.name, kind: parsed.kind, desired: parsed.desired, done: itemIndex.map { outline.items[$0].isDone } ?? false,
-        line: location.line, range: itemIndex.map { outline.items[$0].block.range } ?? lineRange)
+        line: location.line, range: itemIndex.map { outline.items[$0].range } ?? lineRange)
       flags.append((found, flag))
     }
     note.flags = flags.sorted { $0.offset < $1.offset }.map(\.flag)
@@ -44,17 +59,18 @@ extension NoteParser {
   /// ("turn on the flag to …") is not read as a flag.
   func flag(in words: [String]) -> (kind: String, name: String, desired: String?)? {
     for (index, word) in words.enumerated() {
-      let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "`*_:,.")).lowercased()
+      let bare = ASCII.trimming(word, "`*_:,.").lowercased()
       var kind = bare
-      var waffled = index > 0 && words[index - 1].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "`*_")) == "waffle"
+      var waffled = index > 0 && ASCII.trimming(words[index - 1].lowercased(), "`*_") == "waffle"
       if bare.hasPrefix("waffle_") || bare.hasPrefix("waffle-") {
         kind = String(bare.dropFirst(7))
         waffled = true
       }
       guard ["switch", "flag", "sample"].contains(kind), index + 1 < words.count else { continue }
       let nameWord = words[index + 1]
-      let name = nameWord.trimmingCharacters(in: CharacterSet(charactersIn: "`'\"*_,.;:()"))
-      guard !name.isEmpty, name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0) })
+      let name = ASCII.trimming(nameWord, "`'\"*_,.;:()")
+      guard !name.isEmpty,
+        name.utf8.allSatisfy({ ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") })
       else { continue }
       let following = words[(index + 2)...].first { !$0.hasPrefix("--") }
       let desired = following.flatMap { NoteParser.desiredState($0) }
@@ -66,7 +82,7 @@ extension NoteParser {
 
   /// `on` or `off` from a word like `on`, `enable`, `deactivate`.
   static func desiredState(_ word: String) -> String? {
-    switch word.trimmingCharacters(in: CharacterSet(charactersIn: "`*_,.;:()")).lowercased() {
+    switch ASCII.trimming(word, "`*_,.;:()").lowercased() {
     case "on", "true", "yes", "enable", "enabled", "activate", "activated": return "on"
     case "off", "false", "no", "disable", "disabled", "deactivate", "deactivated": return "off"
     default: return nil
@@ -90,12 +106,12 @@ extension NoteParser {
   /// Items of a Migrations section, and items elsewhere that name migration files.
   func readMigrations(into note: inout Note, outline: Outline) {
     for item in outline.items where !item.text.isEmpty {
-      let inSection = section(item.section, in: outline, mentions: ["migration"])
-      let body = item.paragraph?.range ?? item.block.range
-      let namesFile = ASCII.contains(bytes, body, "migrations/") || ASCII.contains(bytes, body, ".sql")
-      guard inSection || namesFile else { continue }
+      let inSection = item.section.map { outline.migrationSections[$0] } ?? false
+      let body = item.paragraphRange ?? item.range
+      guard inSection || Words.migrationFiles.contains(where: { ASCII.contains(bytes, body, $0) }) else { continue }
       note.migrations.append(
-        Note.Migration(text: item.text, repo: repository(in: item.block.range, text: item.text), done: item.isDone, line: item.block.line, range: item.block.range))
+        Note.Migration(
+          text: item.text, repo: repository(in: item.range, text: item.text), done: item.isDone, line: item.line, range: item.range))
     }
   }
 
@@ -103,7 +119,8 @@ extension NoteParser {
   /// `OWNER/NAME` or `NAME` as a word.
   private func repository(in range: Range<Int>, text: String) -> String? {
     if let link = LinkScanner.links(in: Array(bytes[range])).first { return link.repo }
-    let words = Set(text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "_" && $0 != "/" && $0 != "." }).map(String.init))
+    let words = Set(
+      text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "_" && $0 != "/" && $0 != "." }).map(String.init))
     for repository in config.repositories {
       let shortName = repository.name.split(separator: "/").last.map(String.init) ?? repository.name
       if words.contains(repository.name) || words.contains(shortName) { return repository.name }
@@ -115,15 +132,18 @@ extension NoteParser {
 
   /// Checklist items (anywhere) and items of a Sign-offs section that start with a role: `QA: krupa 2026-12-01 12:10`.
   func readSignoffs(into note: inout Note, outline: Outline) {
+    let signoffSections = outline.sections.indices.map { section($0, in: outline, mentions: Words.signoffSection) }
     for item in outline.items where !item.firstLine.isEmpty {
-      guard item.boxOffset != nil || section(item.section, in: outline, mentions: ["sign"]) else { continue }
       let line = item.firstLine
-      guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")), colon - line.lowerBound <= 40 else { continue }
+      guard mayStartName(line, NoteParser.signoffFirstLetters),
+        let colon = bytes[line.lowerBound..<min(line.upperBound, line.lowerBound + 41)].firstIndex(of: UInt8(ascii: ":")),
+        item.boxOffset != nil || (item.section.map { signoffSections[$0] } ?? false)
+      else { continue }
       var label = normalizedName(line.lowerBound..<colon)
-      for suffix in ["sign-offs", "sign-off", "signoffs", "signoff", "sign off", "signed off", "signed-off"] {
-        label = label.replacingOccurrences(of: suffix, with: "")
+      for suffix in NoteParser.signoffSuffixes where label.utf8.count > suffix.utf8.count && label.hasSuffix(suffix) {
+        label = ASCII.trimming(label.dropLast(suffix.count), ASCII.blanks)
       }
-      guard let role = NoteParser.signoffRoles[label.trimmingCharacters(in: .whitespaces)] else { continue }
+      guard let role = NoteParser.signoffRoles[label] else { continue }
       var valueStart = colon + 1
       while valueStart < line.upperBound, ASCII.isBlank(bytes[valueStart]) { valueStart += 1 }
       let valueRange = ASCII.trimmed(bytes, valueStart..<line.upperBound)
@@ -132,7 +152,7 @@ extension NoteParser {
       note.signoffs.append(
         Note.Signoff(
           role: role, name: signerName(valueRange.lowerBound..<nameEnd), at: time.map { NoteTime.iso($0.match.date, in: config.timeZone) },
-          done: item.isDone, line: item.block.line, range: item.block.range, boxOffset: item.boxOffset, valueRange: valueRange))
+          done: item.isDone, line: item.line, range: item.range, boxOffset: item.boxOffset, valueRange: valueRange))
     }
   }
 
@@ -140,6 +160,6 @@ extension NoteParser {
   private func signerName(_ range: Range<Int>) -> String? {
     var words = source.string(range).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     while let last = words.last, ["at", "on", "-", "–", ",", "@"].contains(last.lowercased()) { words.removeLast() }
-    return personName(words.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: ",;")))
+    return personName(ASCII.trimming(words.joined(separator: " "), ",;"))
   }
 }

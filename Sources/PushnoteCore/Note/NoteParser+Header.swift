@@ -9,11 +9,17 @@ extension NoteParser {
     "mail sent": "mail", "hand-over sent": "handover", "handover sent": "handover",
   ]
 
+  /// The bytes that can start a header field's name.
+  static let headerFirstLetters = firstLetters(of: headerKeys.keys)
+
+  /// The sentence of AMO notes that names the release manager.
+  static let pushHeroWords: ASCII.Needle = "push hero is "
+
   /// Reads the header fields before the first `##`, the people, the date, the tag and the pad.
   func readHeader(into note: inout Note, outline: Outline) {
     var candidates: [(range: Range<Int>, line: Int)] = []
-    for item in outline.items where item.parent == nil && item.boxOffset == nil && item.block.range.lowerBound < outline.headerEnd {
-      candidates.append((item.firstLine, item.paragraph?.line ?? item.block.line))
+    for item in outline.items where item.parent == nil && item.boxOffset == nil && item.range.lowerBound < outline.headerEnd {
+      candidates.append((item.firstLine, item.textLine))
     }
     for line in outline.lines where line.range.lowerBound < outline.headerEnd { candidates.append((line.range, line.line)) }
     candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
@@ -25,7 +31,8 @@ extension NoteParser {
     note.people.ops = value("ops").flatMap(personName)
 
     let tagField = value("tag").flatMap { PushTag($0) }
-    note.date = value("date").flatMap { PushDate($0) } ?? tagField?.date ?? note.title.flatMap(dateInText)
+    note.date =
+      value("date").flatMap { PushDate($0) } ?? tagField?.date ?? note.title.flatMap(dateInText)
       ?? path.flatMap(Notebook.date(fromPath:))
     note.tag = tagField?.name ?? value("tag") ?? note.date.map { PushTag(date: $0).name }
     if let pad = value("pad") {
@@ -37,20 +44,22 @@ extension NoteParser {
 
   /// `Name: value` on a line, when the name is a header field's.
   func headerField(_ range: Range<Int>, line: Int) -> Note.HeaderField? {
-    guard let colon = bytes[range].firstIndex(of: UInt8(ascii: ":")), colon - range.lowerBound <= 40 else { return nil }
+    guard mayStartName(range, NoteParser.headerFirstLetters),
+      let colon = bytes[range.lowerBound..<min(range.upperBound, range.lowerBound + 41)].firstIndex(of: UInt8(ascii: ":"))
+    else { return nil }
     let name = normalizedName(range.lowerBound..<colon)
     guard let key = NoteParser.headerKeys[name] else { return nil }
     var valueStart = colon + 1
     while valueStart < range.upperBound, ASCII.isBlank(bytes[valueStart]) { valueStart += 1 }
     let valueRange = ASCII.trimmed(bytes, valueStart..<range.upperBound)
-    let written = source.string(range.lowerBound..<colon).trimmingCharacters(in: CharacterSet(charactersIn: " \t*_"))
+    let written = ASCII.trimming(source.string(range.lowerBound..<colon), " \t*_")
     return Note.HeaderField(name: written, key: key, value: source.string(valueRange), line: line, valueRange: valueRange)
   }
 
   /// "This week's push hero is [@mat](https://github.com/diox)": the name after "push hero is".
   private func pushHero(_ ranges: [Range<Int>]) -> String? {
     for range in ranges {
-      guard let found = ASCII.firstIndex(of: "push hero is ", in: bytes, range) else { continue }
+      guard let found = ASCII.firstIndex(of: NoteParser.pushHeroWords, in: bytes, range) else { continue }
       let rest = source.string(found + 13..<range.upperBound)
       if let name = personName(rest)?.split(separator: " ").first { return String(name) }
     }
@@ -60,19 +69,20 @@ extension NoteParser {
   /// A person as a field names them: a Markdown link's text, without `@`; nil for a blank or a
   /// template placeholder (`<push hero>`).
   func personName(_ value: String) -> String? {
-    var text = value.trimmingCharacters(in: .whitespaces)
+    var text = ASCII.trimming(value, ASCII.blanks)
     if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
       text = String(text[text.index(after: text.startIndex)..<close])
     }
-    text = text.trimmingCharacters(in: CharacterSet(charactersIn: " \t@*_`"))
+    text = ASCII.trimming(text, " \t@*_`")
     if text.isEmpty || (text.hasPrefix("<") && text.hasSuffix(">")) { return nil }
     return text
   }
 
   /// The first `YYYY-MM-DD` (or `YYYY.MM.DD`) word in a text.
   func dateInText(_ text: String) -> PushDate? {
-    for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-      let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: "()[],:;`*_"))
+    for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    where word.utf8.count >= 10 && word.utf8.contains(where: ASCII.isDigit) {
+      let trimmed = ASCII.trimming(word, "()[],:;`*_")
       if let date = PushDate(trimmed) { return date }
       if let tag = PushTag(trimmed) { return tag.date }
     }

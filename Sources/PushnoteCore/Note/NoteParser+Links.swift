@@ -11,7 +11,8 @@ extension NoteParser {
         let itemIndex = item(containing: link.range.lowerBound, in: outline.items)
         let done = itemIndex.map { outline.items[$0].isDone } == true || isStruckAround(link.range)
         note.cherryPicks.append(
-          Note.CherryPick(repo: link.repo, sha: sha, url: url, done: done, tag: tagNear(link.range, line: line), line: line, range: link.range))
+          Note.CherryPick(
+            repo: link.repo, sha: sha, url: url, done: done, tag: tagNear(link.range, line: line), line: line, range: link.range))
       }
     }
   }
@@ -19,7 +20,9 @@ extension NoteParser {
   /// 1 plus the highest repeat number among this week's tags: compare links' newer ends, and tags of
   /// the push date written anywhere.
   func readPushes(into note: inout Note) {
-    var highest = note.compare.compactMap { PushTag($0.to) }.filter { note.date == nil || $0.date == note.date }.map(\.repeatNumber).max() ?? 0
+    var highest =
+      note.compare.compactMap { LinkScanner.pushTag($0.to) }.filter { note.date == nil || $0.date == note.date }.map(\.repeatNumber).max()
+      ?? 0
     if let date = note.date {
       for found in LinkScanner.tags(in: bytes, range: 0..<bytes.count) where found.tag.date == date {
         highest = max(highest, found.tag.repeatNumber)

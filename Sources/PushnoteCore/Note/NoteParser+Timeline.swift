@@ -8,7 +8,17 @@ extension NoteParser {
   ]
 
   /// Section titles that hold a timeline.
-  static let timelineSectionWords = ["timeline", "stats", "timing", "push log"]
+  static let timelineSectionWords: [ASCII.Needle] = ["timeline", "stats", "timing", "push log"]
+  /// Words of free text that mark the start of the push.
+  static let startWords: [ASCII.Needle] = ["start", "begin"]
+  /// Words of free text that mark its end.
+  static let endWords: [ASCII.Needle] = ["complete", "finish", "done", "ended", "end of push", "push end"]
+
+  /// First words of free text that name one step of the push, whose start or end is not the push's.
+  static let subActivities: Set<String> = [
+    "stage", "staging", "migration", "migrations", "cherry-pick", "cherry-picks", "tag", "tagging", "qa", "flag", "flags",
+    "switch", "switches", "smoke", "reindex", "backup",
+  ]
 
   /// A timeline entry before its time is resolved against the ones before it.
   private struct PendingEntry {
@@ -19,19 +29,22 @@ extension NoteParser {
     var mark: Note.TimelineEntry.Mark
   }
 
-  /// Timeline entries: `start:`/`end:` lines anywhere, `TIME: text` lines anywhere, and `TIME text`
+  /// Reads the timeline and the push's duration.
+  ///
+  /// Entries are `start:`/`end:` lines anywhere, `TIME: text` lines anywhere, and `TIME text`
   /// lines or items in a Timeline or Stats section. The duration runs from the first start to the
   /// last end.
   func readTimeline(into note: inout Note, outline: Outline) {
     var pending: [PendingEntry] = []
+    let timelineSections = outline.sections.indices.map { section($0, in: outline, mentions: NoteParser.timelineSectionWords) }
     for item in outline.items where !item.firstLine.isEmpty {
-      let inSection = section(item.section, in: outline, mentions: NoteParser.timelineSectionWords)
-      if let entry = timelineEntry(item.firstLine, line: item.paragraph?.line ?? item.block.line, inSection: inSection, date: note.date) {
-        pending.append(PendingEntry(event: entry.event, match: entry.match, line: entry.line, range: item.block.range, mark: entry.mark))
+      let inSection = { item.section.map { timelineSections[$0] } ?? false }
+      if let entry = timelineEntry(item.firstLine, line: item.textLine, inSection: inSection, date: note.date) {
+        pending.append(PendingEntry(event: entry.event, match: entry.match, line: entry.line, range: item.range, mark: entry.mark))
       }
     }
     for line in outline.lines where !line.range.isEmpty {
-      let inSection = section(line.section, in: outline, mentions: NoteParser.timelineSectionWords)
+      let inSection = { line.section.map { timelineSections[$0] } ?? false }
       if let entry = timelineEntry(line.range, line: line.line, inSection: inSection, date: note.date) { pending.append(entry) }
     }
     pending.sort { $0.range.lowerBound < $1.range.lowerBound }
@@ -51,7 +64,8 @@ extension NoteParser {
         if entry.mark == .end { ends.append(date) }
       }
       note.timeline.append(
-        Note.TimelineEntry(event: entry.event, at: at.map { NoteTime.iso($0, in: config.timeZone) }, line: entry.line, range: entry.range, mark: entry.mark))
+        Note.TimelineEntry(
+          event: entry.event, at: at.map { NoteTime.iso($0, in: config.timeZone) }, line: entry.line, range: entry.range, mark: entry.mark))
     }
     if let first = starts.min(), let last = ends.max(), last >= first {
       note.durationSeconds = Int(last.timeIntervalSince(first).rounded())
@@ -59,11 +73,16 @@ extension NoteParser {
   }
 
   /// One line read as a timeline entry, if it is one.
-  private func timelineEntry(_ range: Range<Int>, line: Int, inSection: Bool, date: PushDate?) -> PendingEntry? {
+  ///
+  /// `inSection` tells whether the line is in a Timeline section; it is only asked when it matters.
+  private func timelineEntry(_ range: Range<Int>, line: Int, inSection: () -> Bool, date: PushDate?) -> PendingEntry? {
     let first = bytes[range.lowerBound]
     let lowered = first | 0x20
     if lowered == UInt8(ascii: "s") || lowered == UInt8(ascii: "e") || lowered == UInt8(ascii: "f") || lowered == UInt8(ascii: "p"),
-      let colon = bytes[range].firstIndex(of: UInt8(ascii: ":")), colon - range.lowerBound <= 20,
+      let colon = bytes[range.lowerBound..<min(range.upperBound, range.lowerBound + 21)].firstIndex(of: UInt8(ascii: ":")),
+      bytes[range.lowerBound..<colon].allSatisfy({
+        ASCII.isLetter($0) || ASCII.isBlank($0) || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_")
+      }),
       let mark = NoteParser.timelineLabels[normalizedName(range.lowerBound..<colon)]
     {
       var valueStart = colon + 1
@@ -71,7 +90,9 @@ extension NoteParser {
       let match = valueStart < range.upperBound ? NoteTime.leading(bytes, from: valueStart, on: date, in: config.timeZone) : nil
       return PendingEntry(event: mark.rawValue, match: match, line: line, range: range, mark: mark)
     }
-    guard ASCII.isDigit(first), let match = NoteTime.leading(bytes, from: range.lowerBound, on: date, in: config.timeZone) else { return nil }
+    guard ASCII.isDigit(first), let match = NoteTime.leading(bytes, from: range.lowerBound, on: date, in: config.timeZone) else {
+      return nil
+    }
     var index = range.lowerBound + match.length
     while index < range.upperBound, ASCII.isBlank(bytes[index]) { index += 1 }
     var separated = false
@@ -81,7 +102,7 @@ extension NoteParser {
     } else if ASCII.hasPrefix(bytes, index..<range.upperBound, "\u{2013}") {
       index += 3
     }
-    guard separated || inSection else { return nil }
+    guard separated || inSection() else { return nil }
     let event = source.string(ASCII.trimmed(bytes, index..<range.upperBound))
     guard !event.isEmpty else { return nil }
     return PendingEntry(event: event, match: match, line: line, range: range, mark: NoteParser.mark(of: event))
@@ -89,10 +110,12 @@ extension NoteParser {
 
   /// Whether free text marks the start or the end of the push.
   static func mark(of event: String) -> Note.TimelineEntry.Mark {
-    let lowered = event.lowercased()
-    if let label = timelineLabels[lowered] { return label }
-    if lowered.contains("start") || lowered.contains("begin") { return .start }
-    for word in ["complete", "finish", "done", "ended", "end of push", "push end"] where lowered.contains(word) { return .end }
+    if let label = timelineLabels[event.lowercased()] { return label }
+    // A step of the push ("stage deploy started", "migrations finished") is not the push itself.
+    let firstWord = event.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "-" }).first.map(String.init) ?? ""
+    if subActivities.contains(firstWord) { return .other }
+    if startWords.contains(where: { ASCII.contains(event, $0) }) { return .start }
+    if endWords.contains(where: { ASCII.contains(event, $0) }) { return .end }
     return .other
   }
 }

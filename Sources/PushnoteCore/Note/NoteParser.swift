@@ -13,32 +13,40 @@ public struct NoteParser {
   /// The file's path, for the model and for a date taken from the file name.
   public let path: String?
 
-  /// The document's bytes.
-  var source: SourceText { document.source }
-  var bytes: [UInt8] { document.source.bytes }
+  /// The document's source text.
+  let source: SourceText
+  /// The document's bytes (stored: hot loops read them).
+  let bytes: [UInt8]
 
   /// A parser for one document.
   public init(document: MarkdownDocument, config: NotebookConfig, path: String? = nil) {
     self.document = document
+    self.source = document.source
+    self.bytes = document.source.bytes
     self.config = config
     self.path = path
   }
 
   /// A list item of the document, with what the parser needs to know of it.
   struct Item {
-    /// The item block.
-    var block: MarkdownBlock
+    /// The item's bytes.
+    var range: Range<Int>
+    /// The item's 1-based line.
+    var line: Int
     /// The index of the item it is nested in.
     var parent: Int?
     /// The index of its section.
     var section: Int?
-    /// Its first paragraph, if the item starts with one.
-    var paragraph: MarkdownBlock?
+    /// The bytes of its first paragraph, if the item starts with one.
+    var paragraphRange: Range<Int>?
+    /// The line its text starts on (its first paragraph's).
+    var textLine: Int
     /// The offset of the byte inside a `[ ]` box.
     var boxOffset: Int?
     /// Its checklist state; nil for a list item that is not a checklist item.
     var state: Note.ItemState?
-    /// The plain text of its first paragraph after the box.
+    /// The plain text of its first paragraph after the box; empty for an item that is neither a
+    /// checklist item nor a possible migration.
     var text: String
     /// The raw bytes of its first paragraph's first line, after the box and the blanks after it.
     var firstLine: Range<Int>
@@ -61,9 +69,13 @@ public struct NoteParser {
   /// Everything found in one walk over the tree.
   struct Outline {
     var sections: [Note.Section] = []
+    /// The sections' titles as bytes, to match words against.
+    var sectionKeys: [[UInt8]] = []
+    /// Whether each section's title mentions migrations.
+    var migrationSections: [Bool] = []
     var items: [Item] = []
     var lines: [TextLine] = []
-    /// Code block lines, for waffle commands.
+    /// Where the header ends: the first section that is not the title.
     var headerEnd = 0
   }
 
@@ -90,28 +102,39 @@ public struct NoteParser {
   func makeOutline() -> Outline {
     var outline = Outline()
     let starts = sectionStarts()
+    let extentEnds = NoteParser.extentEnds(of: starts, fileEnd: bytes.count)
     for (index, start) in starts.enumerated() {
       let end = index + 1 < starts.count ? starts[index + 1].offset : bytes.count
-      var extentEnd = bytes.count
-      if start.level > 0, let next = starts[(index + 1)...].first(where: { $0.level > 0 && $0.level <= start.level }) {
-        extentEnd = next.offset
-      } else if start.level == 0 {
-        extentEnd = end
-      }
       var section = Note.Section(title: start.title, level: start.level, line: start.line, items: [], range: start.offset..<end)
-      section.extent = start.offset..<extentEnd
+      section.extent = start.offset..<(start.level == 0 ? end : extentEnds[index])
       outline.sections.append(section)
+      outline.sectionKeys.append(Array(start.title.utf8))
     }
+    outline.migrationSections = outline.sections.indices.map { section($0, in: outline, mentions: Words.migrationSection) }
     outline.headerEnd = starts.first { $0.level != 1 }?.offset ?? bytes.count
     let sectionOffsets = starts.map(\.offset)
     for block in document.blocks { collect(block, parent: nil, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline) }
     for item in outline.items {
       guard item.state != nil, let section = item.section else { continue }
       outline.sections[section].items.append(
-        Note.ChecklistItem(text: item.text, state: item.state ?? .open, line: item.block.line, boxOffset: item.boxOffset, range: item.block.range))
+        Note.ChecklistItem(text: item.text, state: item.state ?? .open, line: item.line, boxOffset: item.boxOffset, range: item.range))
     }
     for index in outline.sections.indices { outline.sections[index].progress = Note.Progress(outline.sections[index].items) }
     return outline
+  }
+
+  /// For each section, where the next heading of the same or a higher level starts (the file's end
+  /// when there is none), in one pass from the end.
+  static func extentEnds(of starts: [SectionStart], fileEnd: Int) -> [Int] {
+    var nextByLevel = [Int](repeating: fileEnd, count: 7)
+    var result = [Int](repeating: fileEnd, count: starts.count)
+    for index in starts.indices.reversed() {
+      let level = min(max(starts[index].level, 0), 6)
+      guard level > 0 else { continue }
+      result[index] = nextByLevel[1...level].min() ?? fileEnd
+      nextByLevel[level] = starts[index].offset
+    }
+    return result
   }
 
   /// Where a section begins.
@@ -139,8 +162,9 @@ public struct NoteParser {
     return starts
   }
 
-  /// Lines of a paragraph ending with a colon (`Pushing:`), each with the lines before it in the same
-  /// paragraph (at most three) as its title. Field lines (`ops: jason`, `start:`) are not titles.
+  /// Pad-era titles: lines of a paragraph ending with a colon (`Pushing:`).
+  ///
+  /// A title takes in the lines before it in the same paragraph (at most three). Field lines (`ops: jason`, `start:`) are not titles.
   func padTitles(in paragraph: MarkdownBlock) -> [SectionStart] {
     var result: [SectionStart] = []
     let lines = paragraphLines(paragraph)
@@ -168,18 +192,33 @@ public struct NoteParser {
   }
 
   /// The lines of a paragraph: the first from the paragraph's start, the others without their indent.
-  func paragraphLines(_ paragraph: MarkdownBlock, section: Int? = nil) -> [TextLine] {
+  ///
+  /// `skipFirst` leaves out the first line (an item's, read with the item); `keep` filters lines.
+  func paragraphLines(
+    _ paragraph: MarkdownBlock, section: Int? = nil, skipFirst: Bool = false, keep: (Range<Int>) -> Bool = { _ in true }
+  ) -> [TextLine] {
     guard !paragraph.range.isEmpty else { return [] }
     let lastLine = source.location(ofOffset: paragraph.range.upperBound - 1).line
+    let firstLine = paragraph.line + (skipFirst ? 1 : 0)
+    guard firstLine <= lastLine else { return [] }
     var result: [TextLine] = []
-    for number in paragraph.line...max(paragraph.line, lastLine) {
+    for number in firstLine...lastLine {
       let full = source.lineRange(number)
       var start = number == paragraph.line ? paragraph.range.lowerBound : full.lowerBound
       while start < full.upperBound, ASCII.isBlank(bytes[start]) || bytes[start] == UInt8(ascii: ">") { start += 1 }
-      let end = min(full.upperBound, paragraph.range.upperBound)
-      result.append(TextLine(range: start..<max(start, end), line: number, section: section))
+      let range = start..<max(start, min(full.upperBound, paragraph.range.upperBound))
+      if keep(range) { result.append(TextLine(range: range, line: number, section: section)) }
     }
     return result
+  }
+
+  /// Whether a paragraph line outside the header can matter: timeline lines start with a digit or
+  /// with `s`, `e`, `f` or `p` (`start:`, `end:`, `finished:`, `push started:`).
+  func mayHoldTimelineEntry(_ range: Range<Int>) -> Bool {
+    guard let first = range.first.map({ bytes[$0] }) else { return false }
+    let lowered = first | 0x20
+    return ASCII.isDigit(first) || lowered == UInt8(ascii: "s") || lowered == UInt8(ascii: "e") || lowered == UInt8(ascii: "f")
+      || lowered == UInt8(ascii: "p")
   }
 
   /// Walks a block, collecting items and paragraph lines.
@@ -187,31 +226,40 @@ public struct NoteParser {
     let section = NoteParser.lastIndex(in: sectionOffsets, atOrBefore: block.range.lowerBound)
     switch block.kind {
     case .item:
-      let item = makeItem(block, parent: parent, section: section)
+      let item = makeItem(block, parent: parent, section: section, migrationSection: section.map { outline.migrationSections[$0] } ?? false)
       outline.items.append(item)
       let index = outline.items.count - 1
       for (position, child) in block.children.enumerated() {
         collect(child, parent: index, itemFirstParagraph: position == 0, sectionOffsets: sectionOffsets, into: &outline)
       }
     case .paragraph:
-      var lines = paragraphLines(block, section: section)
-      if itemFirstParagraph, !lines.isEmpty { lines.removeFirst() }
+      let headerEnd = outline.headerEnd
+      let lines = paragraphLines(block, section: section, skipFirst: itemFirstParagraph) { range in
+        range.lowerBound < headerEnd || mayHoldTimelineEntry(range)
+      }
       outline.lines.append(contentsOf: lines)
     default:
-      for child in block.children { collect(child, parent: parent, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline) }
+      for child in block.children {
+        collect(child, parent: parent, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline)
+      }
     }
   }
 
   /// An item: its box, state, text and first line.
-  private func makeItem(_ block: MarkdownBlock, parent: Int?, section: Int?) -> Item {
+  ///
+  /// The text is read for checklist items and possible migrations only: nothing else uses it.
+  private func makeItem(_ block: MarkdownBlock, parent: Int?, section: Int?, migrationSection: Bool) -> Item {
     guard let paragraph = block.children.first, paragraph.kind == .paragraph else {
-      return Item(block: block, parent: parent, section: section, paragraph: nil, boxOffset: nil, state: nil, text: "", firstLine: block.range.lowerBound..<block.range.lowerBound)
+      let empty = block.range.lowerBound..<block.range.lowerBound
+      return Item(
+        range: block.range, line: block.line, parent: parent, section: section, paragraphRange: nil, textLine: block.line, boxOffset: nil,
+        state: nil, text: "", firstLine: empty)
     }
     let start = paragraph.range.lowerBound
     var boxOffset: Int?
     var state: Note.ItemState?
     if start + 2 < bytes.count, bytes[start] == UInt8(ascii: "["), bytes[start + 2] == UInt8(ascii: "]"),
-      start + 3 >= bytes.count || [0x20, 0x09, 0x0D, 0x0A].contains(bytes[start + 3])
+      start + 3 >= bytes.count || ASCII.isBlank(bytes[start + 3]) || bytes[start + 3] == 0x0A || bytes[start + 3] == 0x0D
     {
       switch bytes[start + 1] {
       case UInt8(ascii: " "): state = .open
@@ -226,12 +274,17 @@ public struct NoteParser {
     let body = textStart..<paragraph.range.upperBound
     if isStruck(body), state != .notApplicable { state = .done }
     let lineEnd = min(source.lineRange(paragraph.line).upperBound, paragraph.range.upperBound)
+    let needsText =
+      state != nil || migrationSection || NoteParser.Words.migrationFiles.contains { ASCII.contains(bytes, paragraph.range, $0) }
     return Item(
-      block: block, parent: parent, section: section, paragraph: paragraph, boxOffset: boxOffset, state: state,
-      text: itemText(paragraph, box: boxOffset.map { bytes[$0] }), firstLine: ASCII.trimmed(bytes, textStart..<max(textStart, lineEnd)))
+      range: block.range, line: block.line, parent: parent, section: section, paragraphRange: paragraph.range, textLine: paragraph.line,
+      boxOffset: boxOffset, state: state, text: needsText ? itemText(paragraph, box: boxOffset.map { bytes[$0] }) : "",
+      firstLine: ASCII.trimmed(bytes, textStart..<max(textStart, lineEnd)))
   }
 
-  /// The plain text of a first paragraph without its box. A `[x]` that a link definition `[x]: /url`
+  /// The plain text of a first paragraph without its box.
+  ///
+  /// A `[x]` that a link definition `[x]: /url`
   /// turned into a link reads as `x`.
   private func itemText(_ paragraph: MarkdownBlock, box: UInt8?) -> String {
     var text = Substring(paragraph.plainText)
@@ -242,19 +295,22 @@ public struct NoteParser {
         text = text.dropFirst()
       }
     }
-    return text.trimmingCharacters(in: .whitespaces)
+    return ASCII.trimming(text, ASCII.blanks)
   }
 
   /// Whether the bytes are wholly struck through: `~~text~~` (or `~text~`), with no closing run inside.
   func isStruck(_ range: Range<Int>) -> Bool {
     let trimmed = ASCII.trimmed(bytes, range)
     var opening = 0
-    while opening < 2, trimmed.lowerBound + opening < trimmed.upperBound, bytes[trimmed.lowerBound + opening] == UInt8(ascii: "~") { opening += 1 }
+    while opening < 2, trimmed.lowerBound + opening < trimmed.upperBound, bytes[trimmed.lowerBound + opening] == UInt8(ascii: "~") {
+      opening += 1
+    }
     guard opening > 0, trimmed.count > 2 * opening else { return false }
     let inner = trimmed.lowerBound + opening..<trimmed.upperBound - opening
     for offset in trimmed.upperBound - opening..<trimmed.upperBound where bytes[offset] != UInt8(ascii: "~") { return false }
-    let run = String(repeating: "~", count: opening)
-    return !ASCII.contains(bytes, inner, run) && bytes[inner.lowerBound] != UInt8(ascii: "~") && bytes[inner.upperBound - 1] != UInt8(ascii: "~")
+    let run = ASCII.Needle(String(repeating: "~", count: opening))
+    return !ASCII.contains(bytes, inner, run) && bytes[inner.lowerBound] != UInt8(ascii: "~")
+      && bytes[inner.upperBound - 1] != UInt8(ascii: "~")
   }
 
   /// The innermost item whose bytes hold `offset`.
@@ -263,10 +319,10 @@ public struct NoteParser {
     var high = items.count
     while low < high {
       let middle = (low + high) / 2
-      if items[middle].block.range.lowerBound <= offset { low = middle + 1 } else { high = middle }
+      if items[middle].range.lowerBound <= offset { low = middle + 1 } else { high = middle }
     }
     var candidate: Int? = low - 1 >= 0 ? low - 1 : nil
-    while let index = candidate, !items[index].block.range.contains(offset) { candidate = items[index].parent }
+    while let index = candidate, !items[index].range.contains(offset) { candidate = items[index].parent }
     return candidate
   }
 
@@ -283,14 +339,48 @@ public struct NoteParser {
 
   /// A field or label name, lowercased, without emphasis markers, list bullets or surrounding blanks.
   func normalizedName(_ range: Range<Int>) -> String {
-    let text = source.string(range).lowercased()
-    return text.trimmingCharacters(in: CharacterSet(charactersIn: " \t*_-`")).split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    var result: [UInt8] = []
+    var pendingBlank = false
+    for byte in bytes[range] {
+      if ASCII.isBlank(byte) {
+        pendingBlank = !result.isEmpty
+        continue
+      }
+      if pendingBlank { result.append(0x20) }
+      pendingBlank = false
+      result.append(ASCII.lowercased(byte))
+    }
+    // Space, `*`, `_`, `-` and a backquote decorate names.
+    func isDecoration(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x2A || byte == 0x5F || byte == 0x2D || byte == 0x60 }
+    let start = result.firstIndex { !isDecoration($0) } ?? result.count
+    let end = (result.lastIndex { !isDecoration($0) } ?? -1) + 1
+    return start < end ? String(decoding: result[start..<end], as: UTF8.self) : ""
   }
 
-  /// The section of an index, if its title mentions one of the words.
-  func section(_ index: Int?, in outline: Outline, mentions words: [String]) -> Bool {
+  /// A table of the bytes that can start one of `names` (lowercase ASCII), to skip most lines
+  /// before building a name.
+  static func firstLetters(of names: some Sequence<String>) -> [Bool] {
+    var table = [Bool](repeating: false, count: 256)
+    for name in names {
+      guard let first = name.utf8.first else { continue }
+      table[Int(first)] = true
+      if ASCII.isLetter(first) { table[Int(first & 0xDF)] = true }
+    }
+    return table
+  }
+
+  /// Whether the name at the start of `range` (after `*`, `_` or a backquote) may be one whose
+  /// first letters are in `table`.
+  func mayStartName(_ range: Range<Int>, _ table: [Bool]) -> Bool {
+    var index = range.lowerBound
+    while index < range.upperBound, bytes[index] == 0x2A || bytes[index] == 0x5F || bytes[index] == 0x60 { index += 1 }
+    return index < range.upperBound && table[Int(bytes[index])]
+  }
+
+  /// Whether the section of an index has a title that mentions one of the words (lowercase).
+  func section(_ index: Int?, in outline: Outline, mentions words: [ASCII.Needle]) -> Bool {
     guard let index else { return false }
-    let title = outline.sections[index].title.lowercased()
-    return words.contains { title.contains($0) }
+    let title = outline.sectionKeys[index]
+    return words.contains { ASCII.firstIndex(of: $0, in: title, 0..<title.count) != nil }
   }
 }

@@ -85,24 +85,46 @@ public enum NoteTime {
     let days = Int((Double(local) / 86_400).rounded(.down))
     let secondsOfDay = local - days * 86_400
     let day = PushDate(daysSinceEpoch: days)
-    let sign = offset < 0 ? "-" : "+"
     let absolute = abs(offset)
-    return day.iso + "T" + two(secondsOfDay / 3600) + ":" + two(secondsOfDay % 3600 / 60) + ":" + two(secondsOfDay % 60)
-      + sign + two(absolute / 3600) + ":" + two(absolute % 3600 / 60)
+    // Built as bytes: this runs for every time of every note.
+    var text: [UInt8] = []
+    text.reserveCapacity(25)
+    func digits(_ value: Int, _ width: Int) {
+      var divisor = 1
+      for _ in 1..<width { divisor *= 10 }
+      while divisor > 0 {
+        text.append(UInt8(0x30 + value / divisor % 10))
+        divisor /= 10
+      }
+    }
+    digits(day.year, 4)
+    text.append(UInt8(ascii: "-"))
+    digits(day.month, 2)
+    text.append(UInt8(ascii: "-"))
+    digits(day.day, 2)
+    text.append(UInt8(ascii: "T"))
+    digits(secondsOfDay / 3600, 2)
+    text.append(UInt8(ascii: ":"))
+    digits(secondsOfDay % 3600 / 60, 2)
+    text.append(UInt8(ascii: ":"))
+    digits(secondsOfDay % 60, 2)
+    text.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+    digits(absolute / 3600, 2)
+    text.append(UInt8(ascii: ":"))
+    digits(absolute % 3600 / 60, 2)
+    return String(decoding: text, as: UTF8.self)
   }
 
-  /// The instant a wall-clock time of a day has in a zone (the later one in a repeated hour).
+  /// The instant a wall-clock time of a day has in a zone (in a repeated hour the earlier one; in a
+  /// skipped hour, the clock reading as if the change had not happened yet).
+  ///
+  /// Two offset look-ups instead of a `Calendar`, which is costly to make for every time of a note.
   static func instant(_ day: PushDate, seconds: Int, in zone: TimeZone) -> Date {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = zone
-    let components = DateComponents(
-      year: day.year, month: day.month, day: day.day, hour: seconds / 3600, minute: seconds % 3600 / 60, second: seconds % 60)
-    if let date = calendar.date(from: components) { return date }
-    let utc = Double(day.daysSinceEpoch * 86_400 + seconds)
-    return Date(timeIntervalSince1970: utc - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: utc))))
+    let wall = Double(day.daysSinceEpoch * 86_400 + seconds)
+    let guess = wall - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall)))
+    let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: guess))
+    return Date(timeIntervalSince1970: wall - Double(offset))
   }
-
-  private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
   /// A zone a time names.
   enum Zone: Equatable {

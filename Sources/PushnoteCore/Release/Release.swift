@@ -205,26 +205,22 @@ public struct Release: Sendable {
   /// Re-reads the note, splices the edits `plan` makes, and (unless a dry run) writes it atomically
   /// and commits it when the notebook is a git repository.
   private func updateNote(
-    _ path: String, date: PushDate, dryRun: Bool, message: String, plan: (ReleaseNoteEditor) -> [ByteEdit]
+    _ path: String, date: PushDate, dryRun: Bool, message: String, plan: @escaping (ReleaseNoteEditor) -> [ByteEdit]
   ) async throws(ReleaseError) -> (changed: Bool, committed: Bool) {
-    let parsed = try read(path)
-    let editor = ReleaseNoteEditor(
-      sections: SectionEdits(parsed), config: notebook.config, pushDate: date)
-    let updated = ByteEdit.apply(plan(editor), to: parsed.source.bytes)
-    guard updated != parsed.source.bytes else { return (false, false) }
-    guard !dryRun else { return (true, false) }
-    do throws(NotebookError) {
-      guard try AtomicFile.read(path) == parsed.source.bytes else { throw NotebookError.changedOnDisk(path: path) }
-      try AtomicFile.write(updated, to: path)
-    } catch {
-      throw .notebook(error)
-    }
-    let git = Git(directory: notebook.root)
-    guard await git.isRepository() else { return (true, false) }
     do {
-      return (true, try await git.commit(paths: [notebook.relativePath(path)], message: message))
-    } catch {
+      let outcome = try await NoteEditing.edit(path: path, notebook: notebook, commit: true, dryRun: dryRun) { editor in
+        let release = ReleaseNoteEditor(editor: editor, config: notebook.config, pushDate: date)
+        return NoteEditing.Change(edits: plan(release), message: message)
+      }
+      return (outcome.changed, outcome.committed)
+    } catch let error as NotebookError {
+      throw .notebook(error)
+    } catch let error as MarkdownError {
+      throw .note(error)
+    } catch let error as GitError {
       throw .git(repository: nil, error)
+    } catch {
+      throw .notebook(.fileSystem(path: path, message: "\(error)"))
     }
   }
 }

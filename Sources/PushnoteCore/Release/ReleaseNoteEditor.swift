@@ -3,8 +3,8 @@ import Foundation
 /// The note's bookkeeping of a release, as byte splices: compare links, what goes out, migrations
 /// to review, and the cherry-picks of repeat pushes.
 struct ReleaseNoteEditor {
-  /// Section edits of the note.
-  let sections: SectionEdits
+  /// The note's editor.
+  let editor: NoteEditor
   /// The notebook's configuration (repositories and their web addresses).
   let config: NotebookConfig
   /// The push the note is for.
@@ -39,8 +39,8 @@ struct ReleaseNoteEditor {
   func compareLinks(_ targets: [String: CompareTarget]) -> [ByteEdit] {
     var edits: [ByteEdit] = []
     var linked = Set<String>()
-    let rewritten = sections.sectionIndex(ReleaseNoteEditor.whatGoesOutSection).map(sections.extent(ofSection:))
-    for link in sections.note.compare where !(rewritten?.contains(link.range.lowerBound) ?? false) {
+    let rewritten = editor.section(titled: ReleaseNoteEditor.whatGoesOutSection).map(editor.extent(of:))
+    for link in editor.parsed.note.compare where !(rewritten?.contains(link.range.lowerBound) ?? false) {
       guard let target = targets[link.repo] else { continue }
       switch refresh(link, to: target) {
       case .history: continue
@@ -55,7 +55,7 @@ struct ReleaseNoteEditor {
       guard let target = targets[repository.name], let from = target.from else { return nil }
       return "- " + ReleaseNoteEditor.compareURL(repository, from: from, to: target.to.name)
     }
-    if !lines.isEmpty { edits.append(sections.append(lines, toSection: ReleaseNoteEditor.compareSection)) }
+    if !lines.isEmpty { edits.append(editor.appendLines(lines, toSection: ReleaseNoteEditor.compareSection)) }
     return edits
   }
 
@@ -76,8 +76,8 @@ struct ReleaseNoteEditor {
     let to = max(existingTo ?? target.to, target.to).name
     let from = target.from ?? link.from
     let urlBytes = Array(link.url.utf8)
-    guard link.range.count == urlBytes.count, link.range.upperBound <= sections.bytes.count,
-      sections.bytes[link.range].elementsEqual(urlBytes), let marker = link.url.range(of: "/compare/", options: .backwards)
+    guard link.range.count == urlBytes.count, link.range.upperBound <= editor.parsed.source.bytes.count,
+      editor.parsed.source.bytes[link.range].elementsEqual(urlBytes), let marker = link.url.range(of: "/compare/", options: .backwards)
     else { return .history }
     let refs = link.url[marker.upperBound...]
     let separator = refs.contains("...") ? "..." : ".."
@@ -117,19 +117,18 @@ struct ReleaseNoteEditor {
       return result
     }
     guard !lines.isEmpty else { return nil }
-    return sections.replace(
-      section: ReleaseNoteEditor.whatGoesOutSection, body: lines,
-      fallbackOffset: sections.offsetAfterSection(ReleaseNoteEditor.compareSection))
+    return editor.replaceSection(
+      ReleaseNoteEditor.whatGoesOutSection, body: lines,
+      fallbackOffset: editor.offsetAfterSection(ReleaseNoteEditor.compareSection))
   }
 
   /// Open checklist items under Migrations for migration files the section does not mention yet.
   func migrations(_ outcomes: [ReleaseOutcome]) -> ByteEdit? {
-    let existing = sections.sectionIndex(ReleaseNoteEditor.migrationsSection)
     let lines = outcomes.filter(\.succeeded).flatMap { outcome in
-      (outcome.changes?.migrations ?? []).filter { path in existing.map { !sections.section($0, contains: path) } ?? true }
+      (outcome.changes?.migrations ?? []).filter { !editor.section(ReleaseNoteEditor.migrationsSection, contains: $0) }
         .map { "- [ ] \(outcome.repository) `\($0)`" }
     }
-    return lines.isEmpty ? nil : sections.append(lines, toSection: ReleaseNoteEditor.migrationsSection)
+    return lines.isEmpty ? nil : editor.appendLines(lines, toSection: ReleaseNoteEditor.migrationsSection)
   }
 
   /// Records cherry-picked commits: an existing commit link is ticked and given the tag, a new one
@@ -139,9 +138,9 @@ struct ReleaseNoteEditor {
   ) -> [ByteEdit] {
     var edits: [ByteEdit] = []
     var newLines: [String] = []
-    let items = sections.note.sections.flatMap(\.items)
+    let items = editor.parsed.note.sections.flatMap(\.items)
     for commit in commits {
-      let link = sections.note.cherryPicks.first { pick in
+      let link = editor.parsed.note.cherryPicks.first { pick in
         pick.repo == repository.name && pick.sha.count >= 4 && commit.sha.hasPrefix(pick.sha.lowercased())
       }
       guard let link else {
@@ -149,14 +148,15 @@ struct ReleaseNoteEditor {
         continue
       }
       if let item = items.first(where: { $0.range.contains(link.range.lowerBound) }), item.state == .open,
-        let tick = try? sections.editor.setState(.done, of: item)
+        let tick = try? editor.setState(.done, of: item)
       {
         edits.append(tick)
       }
-      let lineEnd = sections.lineContentEnd(from: link.range.upperBound)
+      let source = editor.parsed.source
+      let lineEnd = source.lineRange(source.location(ofOffset: link.range.upperBound).line).upperBound
       edits.append(ByteEdit(range: lineEnd..<lineEnd, text: " (\(tag.name)) \(time)"))
     }
-    if !newLines.isEmpty { edits.append(sections.append(newLines, toSection: ReleaseNoteEditor.cherryPicksSection)) }
+    if !newLines.isEmpty { edits.append(editor.appendLines(newLines, toSection: ReleaseNoteEditor.cherryPicksSection)) }
     return edits
   }
 }

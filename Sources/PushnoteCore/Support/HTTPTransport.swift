@@ -84,6 +84,25 @@ public final class HTTPTransport: Sendable {
   }
 }
 
+extension HTTPTransport.Failure: CustomStringConvertible {
+  /// Why there was no response, in a few words: `connection refused`, `timed out`, ...
+  public var description: String {
+    switch self {
+    case .timedOut: return "timed out"
+    case .cancelled: return "cancelled"
+    case .connection(let code, let message):
+      switch URLError.Code(rawValue: code) {
+      case .cannotConnectToHost: return "connection refused"
+      case .cannotFindHost, .dnsLookupFailed: return "unknown host"
+      case .timedOut: return "timed out"
+      case .networkConnectionLost: return "connection dropped"
+      case .notConnectedToInternet: return "no network"
+      default: return message
+      }
+    }
+  }
+}
+
 /// Resumes a continuation once, from whichever of completion, deadline or cancellation comes first.
 private final class ResumeOnce: @unchecked Sendable {
   private let lock = NSLock()

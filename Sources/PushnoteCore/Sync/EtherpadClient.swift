@@ -222,22 +222,11 @@ public actor EtherpadClient {
         switch error {
         case .timedOut: failure = .timeout(server: host, function: function, seconds: options.timeout)
         case .cancelled: throw .unreachable(server: host, function: function, cause: "cancelled")
-        case .connection(let code, let message):
-          failure = .unreachable(server: host, function: function, cause: Self.describe(code: code, message: message))
+        case .connection: failure = .unreachable(server: host, function: function, cause: error.description)
         }
       }
       guard canRetry else { throw failure }
       try? await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1_000_000_000))
-    }
-  }
-
-  private static func describe(code: Int, message: String) -> String {
-    switch URLError.Code(rawValue: code) {
-    case .cannotConnectToHost: return "connection refused"
-    case .cannotFindHost, .dnsLookupFailed: return "host not found"
-    case .timedOut: return "timed out"
-    case .networkConnectionLost: return "connection lost"
-    default: return message
     }
   }
 

@@ -53,15 +53,16 @@ public enum MailOracle {
   }
 
   /// Parses a message with Python's strict policy.
-  public static func parse(_ message: [UInt8]) throws -> Parsed {
+  public static func parse(_ message: [UInt8]) async throws -> Parsed {
     guard let text = String(validating: message, as: UTF8.self) else { throw Failure(description: "the message is not UTF-8") }
-    let result = try ProcessRunner.run("python3", [Fixtures.fixture("mail/parse_message.py")], input: text)
+    let result = try await ProcessRunner.run("python3", [Fixtures.fixture("mail/parse_message.py")], input: text)
     guard result.status == 0 else { throw Failure(description: "python3 failed (\(result.status)): \(result.stderr)") }
     return try JSONDecoder().decode(Parsed.self, from: Data(result.stdout.utf8))
   }
 
-  /// Lines of the raw message that break the rules every rendered message keeps: lines longer than
-  /// 78 octets, line ends other than CRLF, bytes outside ASCII. Empty when all is well.
+  /// The places where a raw message breaks the rules every rendered message keeps.
+  ///
+  /// Lines longer than 78 octets, line ends other than CRLF, bytes outside ASCII; empty when all is well.
   public static func rawProblems(_ message: [UInt8]) -> [String] {
     var problems: [String] = []
     var lineStart = 0

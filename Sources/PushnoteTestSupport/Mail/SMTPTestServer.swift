@@ -13,12 +13,15 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var data: String
     /// The user that authenticated, if any.
     public var authUser: String?
+    /// Whether the session was encrypted (STARTTLS).
+    public var tls: Bool
 
     enum CodingKeys: String, CodingKey {
       case mailFrom = "mail_from"
       case rcptTos = "rcpt_tos"
       case data
       case authUser = "auth_user"
+      case tls
     }
   }
 
@@ -32,6 +35,8 @@ public final class SMTPTestServer: @unchecked Sendable {
   public let port: Int
   private let process: Process
   private let output: FileHandle
+  /// The server's standard input: closing it stops the server.
+  private let input: Pipe
   private var pending = Data()
 
   /// Starts the server.
@@ -40,10 +45,17 @@ public final class SMTPTestServer: @unchecked Sendable {
   ///   - messages: it exits after accepting this many messages.
   ///   - lifetime: it exits after this many seconds in any case.
   ///   - auth: `USER:PASSWORD` it requires (AUTH PLAIN and LOGIN, without TLS).
+  ///   - loginOnly: offer AUTH LOGIN and not PLAIN.
+  ///   - tls: a certificate and its key (PEM files) to offer and require STARTTLS with.
   ///   - rejecting: recipients it refuses with 550.
-  public init(messages: Int = 1, lifetime: Double = 20, auth: String? = nil, rejecting: [String] = []) throws {
+  public init(
+    messages: Int = 1, lifetime: Double = 60, auth: String? = nil, loginOnly: Bool = false,
+    tls: (certificate: String, key: String)? = nil, rejecting: [String] = []
+  ) throws {
     var arguments = [Fixtures.fixture("mail/smtp_server.py"), "--messages", String(messages), "--lifetime", String(lifetime)]
     if let auth { arguments += ["--auth", auth] }
+    if loginOnly { arguments.append("--login-only") }
+    if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
     for address in rejecting { arguments += ["--reject-rcpt", address] }
     process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -51,6 +63,8 @@ public final class SMTPTestServer: @unchecked Sendable {
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
+    input = Pipe()
+    process.standardInput = input
     output = pipe.fileHandleForReading
     try process.run()
     var firstLine: String?
@@ -71,6 +85,23 @@ public final class SMTPTestServer: @unchecked Sendable {
     self.port = port
   }
 
+  /// Makes a self-signed certificate with `openssl`, valid one day, in `folder`: `cert.pem` (also
+  /// the CA file a client trusts) and `key.pem`; by default for 127.0.0.1 and `localhost`.
+  public static func makeCertificate(
+    in folder: TemporaryDirectory, names: String = "IP:127.0.0.1,DNS:localhost"
+  ) async throws -> (certificate: String, key: String) {
+    let certificate = folder.appending("cert.pem")
+    let key = folder.appending("key.pem")
+    let result = try await ProcessRunner.run(
+      "openssl",
+      [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+        "-subj", "/CN=pushnote test", "-addext", "subjectAltName=" + names,
+      ])
+    guard result.status == 0 else { throw Failure(description: "openssl req failed: \(result.stderr)") }
+    return (certificate, key)
+  }
+
   /// The URL a transport uses: `smtp://127.0.0.1:PORT`.
   public var url: String { "smtp://127.0.0.1:\(port)" }
 
@@ -82,6 +113,7 @@ public final class SMTPTestServer: @unchecked Sendable {
   }
 
   deinit {
+    try? input.fileHandleForWriting.close()
     if process.isRunning { process.terminate() }
   }
 }

@@ -1,20 +1,27 @@
-"""Test peer: a real SMTP server (aiosmtpd) on 127.0.0.1, on a port the system picks.
+"""Test peer: a real SMTP server (aiosmtpd) on 127.0.0.1, on a port the system picks, optionally
+offering and requiring STARTTLS.
 
 Prints `PORT <n>` first, then one JSON line per message received (envelope sender, recipients,
-the bytes as latin-1 text, the authenticated user), and exits after --messages messages or
---lifetime seconds, whichever comes first."""
+the bytes as latin-1 text, the authenticated user, whether TLS was on), and exits after
+--messages messages, after --lifetime seconds, or when its standard input closes (the test that
+started it is gone), whichever comes first."""
 import argparse
 import asyncio
 import json
+import ssl
 import sys
+import threading
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--messages", type=int, default=1)
-parser.add_argument("--lifetime", type=float, default=20)
+parser.add_argument("--lifetime", type=float, default=60)
 parser.add_argument("--auth", help="USER:PASSWORD the server requires")
 parser.add_argument("--reject-rcpt", action="append", default=[])
+parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN but not PLAIN")
+parser.add_argument("--tls-cert", help="offer and require STARTTLS with this certificate (PEM)")
+parser.add_argument("--tls-key", help="the certificate's private key (PEM)")
 options = parser.parse_args()
 
 
@@ -35,6 +42,7 @@ class Handler:
             "rcpt_tos": envelope.rcpt_tos,
             "data": envelope.original_content.decode("latin-1"),
             "auth_user": session.auth_data.decode() if isinstance(session.auth_data, bytes) else None,
+            "tls": session.ssl is not None,
         }
         print(json.dumps(record), flush=True)
         self.count += 1
@@ -55,12 +63,24 @@ async def main():
     done = asyncio.Event()
     handler = Handler(done)
     loop = asyncio.get_running_loop()
+    context = None
+    if options.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(options.tls_cert, options.tls_key)
     server = await loop.create_server(
         lambda: SMTP(
             handler, hostname="smtp.test", authenticator=authenticator if options.auth else None,
-            auth_required=options.auth is not None, auth_require_tls=False, decode_data=False),
+            auth_required=options.auth is not None, auth_require_tls=context is not None, decode_data=False,
+            tls_context=context, require_starttls=context is not None,
+            auth_exclude_mechanism=["PLAIN"] if options.login_only else None),
         host="127.0.0.1", port=0)
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
+
+    def wait_for_parent():
+        sys.stdin.buffer.read()
+        loop.call_soon_threadsafe(done.set)
+
+    threading.Thread(target=wait_for_parent, daemon=True).start()
     try:
         await asyncio.wait_for(done.wait(), options.lifetime)
     except asyncio.TimeoutError:

@@ -44,11 +44,11 @@ import Testing
     return Notebook(root: "/srv/notebook", config: config)
   }
 
-  static func readWithPython(_ text: String) throws -> Oracle {
+  static func readWithPython(_ text: String) async throws -> Oracle {
     let folder = try TemporaryDirectory()
     let path = folder.appending("duty.ics")
     try AtomicFile.write(text, to: path)
-    let result = try ProcessRunner.run("python3", [Fixtures.fixture("duty/ics_oracle.py"), path])
+    let result = try await ProcessRunner.run("python3", [Fixtures.fixture("duty/ics_oracle.py"), path])
     #expect(result.status == 0, "\(result.stderr)")
     return try JSONDecoder().decode(Oracle.self, from: Data(result.stdout.utf8))
   }
@@ -59,11 +59,11 @@ import Testing
 
   private func date(_ text: String) throws -> PushDate { try #require(PushDate(text)) }
 
-  @Test func eventStartsAreRightInUTCAcrossTheAutumnChange() throws {
+  @Test func eventStartsAreRightInUTCAcrossTheAutumnChange() async throws {
     // US daylight-saving time ends on 2026-11-01: 11:00 is 18:00Z before and 19:00Z after.
     let calendar = DutyCalendar(notebook: try Self.notebook(), stamp: Self.stamp)
     let text = calendar.ics(for: try calendar.turns(from: try date("2026-10-27"), weeks: 2, person: nil))
-    let oracle = try Self.readWithPython(text)
+    let oracle = try await Self.readWithPython(text)
     let starts = Dictionary(uniqueKeysWithValues: oracle.events.map { ($0.uid, $0.start_by_vtimezone) })
     #expect(starts["mkt-2026-10-27-tag@marketplace.pushnote"] == "2026-10-23T18:00:00+00:00")
     #expect(starts["mkt-2026-10-27-push@marketplace.pushnote"] == "2026-10-27T18:00:00+00:00")
@@ -75,12 +75,12 @@ import Testing
   }
 
   @Test(arguments: ["America/Los_Angeles", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo", "UTC"])
-  func everyStartAgreesWithTheZoneDatabaseThroughTheOwnVTimeZone(zone: String) throws {
+  func everyStartAgreesWithTheZoneDatabaseThroughTheOwnVTimeZone(zone: String) async throws {
     // 30 weeks from March cover both changes of the northern and the southern hemisphere.
     let notebook = try Self.notebook(zone: zone)
     let calendar = DutyCalendar(notebook: notebook, stamp: Self.stamp)
     let events = try calendar.turns(from: try date("2026-03-01"), weeks: 30, person: nil).flatMap(calendar.events(for:))
-    let oracle = try Self.readWithPython(calendar.ics(events: events))
+    let oracle = try await Self.readWithPython(calendar.ics(events: events))
     // Foundation names UTC "GMT"; both are zones of the IANA database.
     #expect(oracle.timezones == [notebook.config.timeZone.identifier])
     #expect(oracle.events.count == events.count)
@@ -91,10 +91,10 @@ import Testing
     }
   }
 
-  @Test func eventsCarryTheWeekTheRotationAndTheAlarms() throws {
+  @Test func eventsCarryTheWeekTheRotationAndTheAlarms() async throws {
     let notebook = try Self.notebook(extra: "calendar: {push_duration_minutes: 90}\nmail: {note_url: \"https://notes.example.org/{{path}}\"}")
     let calendar = DutyCalendar(notebook: notebook, stamp: Self.stamp)
-    let oracle = try Self.readWithPython(calendar.ics(for: try calendar.turns(from: try date("2026-11-10"), weeks: 3, person: nil)))
+    let oracle = try await Self.readWithPython(calendar.ics(for: try calendar.turns(from: try date("2026-11-10"), weeks: 3, person: nil)))
     // 2026-11-17 is skipped: two weeks of three events each.
     #expect(oracle.events.map(\.uid).filter { $0.contains("2026-11-17") }.isEmpty)
     #expect(oracle.events.count == 6)
@@ -115,12 +115,12 @@ import Testing
     #expect(announcement.description.hasSuffix("Run: pushnote mail --send and hand over to ddurst (pushnote mail --handover)."))
   }
 
-  @Test func textIsEscapedFoldedAndEndsInCRLF() throws {
+  @Test func textIsEscapedFoldedAndEndsInCRLF() async throws {
     let product = "Firefox Marketplace; \"the store\", with a long name: Ünïcödé 🚀 and more words to make it fold"
     let notebook = try Self.notebook { $0.product = product }
     let calendar = DutyCalendar(notebook: notebook, stamp: Self.stamp)
     let text = calendar.ics(for: try calendar.turns(from: try date("2026-12-01"), weeks: 1, person: nil))
-    let oracle = try Self.readWithPython(text)
+    let oracle = try await Self.readWithPython(text)
     #expect(oracle.ends_with_crlf)
     #expect(oracle.bare_line_feeds == 0)
     #expect(oracle.longest_line_octets <= 75)

@@ -36,13 +36,13 @@ import Testing
     #expect(svg.contains(">2 h</text>") && svg.contains(">30 min</text>"))
   }
 
-  @Test func rendersToAPNGWithRsvg() throws {
+  @Test func rendersToAPNGWithRsvg() async throws {
     let folder = try TemporaryDirectory()
     let svgPath = folder.appending("chart.svg")
     let pngPath = folder.appending("chart.png")
     try AtomicFile.write(StatsChart(stats: try Self.stats(), product: "Bazaar").svg, to: svgPath)
-    let result = try ProcessRunner.run("rsvg-convert", ["-o", pngPath, svgPath])
-    _ = try? ProcessRunner.run("cp", [pngPath, "/tmp/duty-chart.png"])
+    let result = try await ProcessRunner.run("rsvg-convert", ["-o", pngPath, svgPath])
+    _ = await try? ProcessRunner.run("cp", [pngPath, "/tmp/duty-chart.png"])
     #expect(result.status == 0, "rsvg-convert: \(result.stderr)")
     let png = try AtomicFile.read(pngPath)
     #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))

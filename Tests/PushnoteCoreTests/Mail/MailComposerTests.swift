@@ -6,7 +6,8 @@ import Testing
 
 /// The announcement and the hand-over from the sample note, read back by Python's `email` package.
 @Suite struct MailComposerTests {
-  static let calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pushnote//test//EN\r\nBEGIN:VEVENT\r\nUID:duty-2026-12-08@pushnote\r\n"
+  static let calendar =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pushnote//test//EN\r\nBEGIN:VEVENT\r\nUID:duty-2026-12-08@pushnote\r\n"
     + "DTSTAMP:20261201T204000Z\r\nDTSTART:20261208T190000Z\r\nSUMMARY:Push duty: Chris Van\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
   /// Compares a rendered message with its golden file; `PUSHNOTE_UPDATE_GOLDEN=1` rewrites the file.
@@ -17,10 +18,10 @@ import Testing
     #expect(message.renderedText() == String(decoding: golden, as: UTF8.self), "golden file \(name) differs")
   }
 
-  @Test func announcementMatchesTheGoldenFileAndReadsBack() throws {
+  @Test func announcementMatchesTheGoldenFileAndReadsBack() async throws {
     let composed = try MailFixtures.compose(MailFixtures.finishedNote())
     try Self.expectGolden(composed.message, "announcement.eml")
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-01: done in 1h 13m, 2 pushes")
     #expect(parsed.header("From") == "Release manager <rm@example.org>")
     #expect(parsed.addresses["to"] == [["", "dev-marketplace@lists.example.org"]])
@@ -32,16 +33,17 @@ import Testing
       "    https://github.com/mozilla/fireplace/compare/2026.11.24...2026.12.01", "  - Search by developer name",
       "  - add index on addons.slug", "  - Clean up the dodgy migration", "  - Bump the CDN TTL (done)",
       "  - QA: Krupa at 12:10 PST", "  - Release manager: David Durst at 12:15 PST",
-      "The push note:\n  https://notes.example.org/2026/mkt-2026-12-01.md", "Next week's release manager is Chris Van, pushing on Tuesday 2026-12-08.",
+      "The push note:\n  https://notes.example.org/2026/mkt-2026-12-01.md",
+      "Next week's release manager is Chris Van, pushing on Tuesday 2026-12-08.",
     ] {
       #expect(body.contains(expected + "\n"), "body lacks: \(expected)")
     }
   }
 
-  @Test func handoverGoesToNextWeeksReleaseManagerWithTheCalendarEvent() throws {
+  @Test func handoverGoesToNextWeeksReleaseManagerWithTheCalendarEvent() async throws {
     let composed = try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover, calendar: Self.calendar)
     try Self.expectGolden(composed.message, "handover.eml")
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.addresses["to"] == [["Chris Van", "cvan@example.org"]])
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-08: over to you, Chris Van")
     #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/calendar"])
@@ -53,8 +55,21 @@ import Testing
     #expect(!body.contains("Bump the CDN TTL"))
   }
 
-  @Test func handoverWithoutAnEventIsPlainText() throws {
-    let parsed = try MailMessageTests.parsed(try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover).message)
+  @Test func handoverCarriesNextWeeksDutyCalendarWhenAskedTo() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-mail")
+    let notebook = MailFixtures.notebook(folder)
+    let composer = MailComposer(notebook: notebook, templates: MailFixtures.templates(notebook))
+    let options = MailComposer.Options(kind: .handover, now: MailFixtures.now, attachDutyCalendar: true)
+    let composed = try composer.compose(note: MailFixtures.finishedNote(), document: nil, options: options)
+    let parsed = try await MailMessageTests.parsed(composed.message)
+    let expected = try DutyCalendar.icsForWeek(MailFixtures.date.adding(days: 7), notebook: notebook, stamp: MailFixtures.now)
+    #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/calendar"])
+    #expect(parsed.parts.last?.content == expected.replacingOccurrences(of: "\r\n", with: "\n"))
+    #expect(expected.contains("20261208"))
+  }
+
+  @Test func handoverWithoutAnEventIsPlainText() async throws {
+    let parsed = try await MailMessageTests.parsed(try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover).message)
     #expect(parsed.contentType == "text/plain")
   }
 
@@ -69,7 +84,7 @@ import Testing
     #expect(throws: MailError.noRotation) { try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover, config: config) }
   }
 
-  @Test func gateListsEverythingMissing() throws {
+  @Test func gateListsEverythingMissing() async throws {
     var note = MailFixtures.finishedNote()
     note.timeline.removeLast()
     note.signoffs[1].done = false
@@ -82,7 +97,7 @@ import Testing
     #expect(MailError.gateNotMet(missing: expected).exitStatus == .dataError)
     let forced = try MailFixtures.compose(note, force: true)
     #expect(forced.gateMissing == expected)
-    let body = try #require(try MailMessageTests.parsed(forced.message).parts.first?.content)
+    let body = await try #require(try MailMessageTests.parsed(forced.message).parts.first?.content)
     #expect(body.hasPrefix("WARNING: rendered with --force before the gate was met: the push has not ended"))
   }
 
@@ -92,20 +107,30 @@ import Testing
     #expect(try MailFixtures.compose(note, kind: .handover).gateMissing == [])
   }
 
-  @Test func nothingShippedSaysSo() throws {
+  @Test func localOnlySectionsNeverReachTheMail() throws {
+    var note = MailFixtures.finishedNote()
+    note.sections.append(MailFixtures.section("Private notes", line: 70, [MailFixtures.item("follow-up: the secret contract", .open)]))
+    var config = MailFixtures.config()
+    config.pad.localOnly = ["private notes"]
+    let composed = try MailFixtures.compose(note, config: config)
+    #expect(!composed.message.body.contains("secret"))
+    #expect(try MailFixtures.compose(note).message.body.contains("secret"))
+  }
+
+  @Test func nothingShippedSaysSo() async throws {
     var note = MailFixtures.finishedNote()
     note.sections = []
     note.durationSeconds = nil
     note.pushes = 1
     note.cherryPicks = []
     let composed = try MailFixtures.compose(note)
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-01: 1 push")
     #expect(parsed.parts.first?.content.contains("What shipped:\n  Nothing notable shipped this week.\n") == true)
     #expect(parsed.parts.first?.content.contains("Repeat pushes") == false)
   }
 
-  @Test func sevenRepeatPushesAreListedWithTheirCherryPicks() throws {
+  @Test func sevenRepeatPushesAreListedWithTheirCherryPicks() async throws {
     var note = MailFixtures.finishedNote()
     note.pushes = 8
     note.cherryPicks = (1...7).map { number in
@@ -115,12 +140,13 @@ import Testing
         tag: "2026.12.01-\(number)", line: 30 + number, range: 0..<0)
     }
     let composed = try MailFixtures.compose(note)
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.header("Subject") == "Marketplace push 2026-12-01: done in 1h 13m, 8 pushes")
     let body = try #require(parsed.parts.first?.content)
     #expect(composed.model.tags == ["2026.12.01"] + (1...7).map { "2026.12.01-\($0)" })
     for number in 1...7 {
-      #expect(body.contains("  - 2026.12.01-\(number), cherry-picked:\n      mozilla/zamboni \(String(repeating: String(number), count: 10))\n"))
+      #expect(
+        body.contains("  - 2026.12.01-\(number), cherry-picked:\n      mozilla/zamboni \(String(repeating: String(number), count: 10))\n"))
     }
   }
 
@@ -135,7 +161,7 @@ import Testing
     #expect(try MailFixtures.compose(edited, kind: .handover).message.messageID != first.messageID)
   }
 
-  @Test func injectionInEveryNoteDerivedFieldStaysInsideItsLine() throws {
+  @Test func injectionInEveryNoteDerivedFieldStaysInsideItsLine() async throws {
     let evil = "x\r\nBcc: victim@example.org\r\n\r\nSubject: fake\u{0}\u{1B}[31m\u{85}\u{2028}end"
     var note = MailFixtures.finishedNote()
     note.title = evil
@@ -145,7 +171,9 @@ import Testing
     note.cherryPicks = [Note.CherryPick(repo: evil, sha: evil, url: evil, done: true, tag: "2026.12.01-1", line: 2, range: 0..<0)]
     note.flags = [Note.Flag(name: evil, kind: "switch", desired: evil, done: true, line: 3, range: 0..<0)]
     note.migrations = [Note.Migration(text: evil, repo: evil, done: false, line: 4, range: 0..<0)]
-    note.signoffs = ["qa", "ops", "rm"].map { Note.Signoff(role: $0, name: evil, at: nil, done: true, line: 5, range: 0..<0, boxOffset: nil, valueRange: 0..<0) }
+    note.signoffs = ["qa", "ops", "rm"].map {
+      Note.Signoff(role: $0, name: evil, at: nil, done: true, line: 5, range: 0..<0, boxOffset: nil, valueRange: 0..<0)
+    }
     note.sections = [
       MailFixtures.section(evil, line: 6, [MailFixtures.item(evil, .open)]),
       MailFixtures.section("Notable features", line: 7, [MailFixtures.item(evil, .done)]),
@@ -153,10 +181,11 @@ import Testing
     var config = MailFixtures.config()
     config.mail.subject = "{{title}} {{release_manager}} {{pad}} {{#shipped}}{{.}}{{/shipped}}"
     let composed = try MailFixtures.compose(note, config: config)
-    let parsed = try MailMessageTests.parsed(composed.message)
-    #expect(Set(parsed.headers.keys) == [
-      "from", "to", "subject", "date", "message-id", "mime-version", "x-mailer", "content-type", "content-transfer-encoding",
-    ])
+    let parsed = try await MailMessageTests.parsed(composed.message)
+    #expect(
+      Set(parsed.headers.keys) == [
+        "from", "to", "subject", "date", "message-id", "mime-version", "x-mailer", "content-type", "content-transfer-encoding",
+      ])
     let flattened = "x Bcc: victim@example.org Subject: fake [31m end"
     #expect(parsed.header("Subject")?.hasPrefix(flattened + " " + flattened) == true, "\(parsed.header("Subject") ?? "")")
     let body = try #require(parsed.parts.first?.content)
@@ -179,7 +208,8 @@ import Testing
     let folder = try TemporaryDirectory(prefix: "pushnote-mail")
     let templates = folder.appending("templates")
     try FileManager.default.createDirectory(atPath: templates, withIntermediateDirectories: true)
-    try AtomicFile.write("Pushed {{tag}} <b>{{product}}</b> & {{release_manager}}\n", to: (templates as NSString).appendingPathComponent("mail.txt"))
+    try AtomicFile.write(
+      "Pushed {{tag}} <b>{{product}}</b> & {{release_manager}}\n", to: (templates as NSString).appendingPathComponent("mail.txt"))
     let notebook = MailFixtures.notebook(folder)
     let composer = MailComposer(notebook: notebook, templates: MailFixtures.templates(notebook))
     let options = MailComposer.Options(kind: .announcement, now: MailFixtures.now)
@@ -216,31 +246,31 @@ import Testing
       - [ ] ~~Already handled~~
       - Fix the flaky test (follow-up)
 
+      ## Private notes:
+      - [ ] Follow-up with the vendor about the secret contract
+
+      ### Scratch
+      - follow-up: also private
+
       """
-    let document = try MarkdownDocument(bytes: Array(text.utf8))
-    var note = MailFixtures.finishedNote()
-    note.sections = document.blocks.filter { if case .heading = $0.kind { return true } else { return false } }.enumerated().map { index, block in
-      let headings = document.blocks.filter { if case .heading = $0.kind { return true } else { return false } }
-      let end = index + 1 < headings.count ? headings[index + 1].range.lowerBound : text.utf8.count
-      if case .heading(let level) = block.kind {
-        return Note.Section(title: block.plainText, level: level, line: block.line, items: [], range: block.range.lowerBound..<end)
-      }
-      return Note.Section(title: "", level: 0, line: 0, items: [], range: 0..<0)
-    }
     let folder = try TemporaryDirectory(prefix: "pushnote-mail")
-    let model = try MailModel(note: note, document: document, notebook: MailFixtures.notebook(folder), date: MailFixtures.date)
+    var config = MailFixtures.config()
+    config.pad.localOnly = ["Private notes"]
+    let parsed = try ParsedNote(bytes: Array(text.utf8), config: config)
+    let model = try MailModel(
+      note: parsed.note, document: parsed.document, notebook: MailFixtures.notebook(folder, config: config), date: MailFixtures.date)
     #expect(model.shipped == ["Search by developer name", "Faster app pages"])
     #expect(model.followUps == [.init(text: "Already handled", done: true), .init(text: "Fix the flaky test (follow-up)", done: false)])
     #expect(model.openFollowUps == ["Fix the flaky test (follow-up)"])
   }
 
-  @Test func subjectsAndNamesWithNonASCIIReadBack() throws {
+  @Test func subjectsAndNamesWithNonASCIIReadBack() async throws {
     var config = MailFixtures.config()
     config.product = "Marktplatz für Apps"
     config.people["ddurst"]?.name = "Dörte Dürst 🚀"
     config.mail.from = "Dörte Dürst <rm@example.org>"
     let composed = try MailFixtures.compose(MailFixtures.finishedNote(), config: config)
-    let parsed = try MailMessageTests.parsed(composed.message)
+    let parsed = try await MailMessageTests.parsed(composed.message)
     #expect(parsed.header("Subject") == "Marktplatz für Apps push 2026-12-01: done in 1h 13m, 2 pushes")
     #expect(parsed.addresses["from"] == [["Dörte Dürst", "rm@example.org"]])
     #expect(parsed.parts.first?.content.hasSuffix("Thanks,\nDörte Dürst 🚀\n") == true)

@@ -55,7 +55,8 @@ import Testing
     let folder = try TemporaryDirectory(prefix: "pushnote-deliver")
     let (notebook, path) = try await Self.repository(folder)
     let sendmailFolder = try TemporaryDirectory(prefix: "pushnote-sendmail")
-    let delivery = MailDelivery(notebook: notebook, transport: SendmailTransport(program: try MailTransportTests.fakeSendmail(in: sendmailFolder)))
+    let delivery = MailDelivery(
+      notebook: notebook, transport: SendmailTransport(program: try MailTransportTests.fakeSendmail(in: sendmailFolder)))
     let message = try MailTransportTests.message()
     _ = try await delivery.send(message, kind: .announcement, notePath: path, again: false, now: MailFixtures.now)
     let afterFirst = try AtomicFile.read(path)
@@ -78,7 +79,8 @@ import Testing
     let folder = try TemporaryDirectory(prefix: "pushnote-deliver")
     let (notebook, path) = try await Self.repository(folder)
     let sendmailFolder = try TemporaryDirectory(prefix: "pushnote-sendmail")
-    let delivery = MailDelivery(notebook: notebook, transport: SendmailTransport(program: try MailTransportTests.fakeSendmail(in: sendmailFolder, status: 1)))
+    let delivery = MailDelivery(
+      notebook: notebook, transport: SendmailTransport(program: try MailTransportTests.fakeSendmail(in: sendmailFolder, status: 1)))
     let error = await #expect(throws: MailError.self) {
       try await delivery.send(try MailTransportTests.message(), kind: .announcement, notePath: path, again: false, now: MailFixtures.now)
     }

@@ -58,9 +58,12 @@ enum MailFixtures {
     note.flags = [Note.Flag(name: "new-search", kind: "switch", desired: "on", done: true, line: 20, range: 0..<0)]
     note.migrations = [Note.Migration(text: "add index on addons.slug", repo: "mozilla/zamboni", done: true, line: 22, range: 0..<0)]
     note.signoffs = [
-      Note.Signoff(role: "qa", name: "krupa", at: "2026-12-01T12:10:00-08:00", done: true, line: 40, range: 0..<0, boxOffset: nil, valueRange: 0..<0),
-      Note.Signoff(role: "ops", name: "jason", at: "2026-12-01T12:12:00-08:00", done: true, line: 41, range: 0..<0, boxOffset: nil, valueRange: 0..<0),
-      Note.Signoff(role: "rm", name: "ddurst", at: "2026-12-01T12:15:00-08:00", done: true, line: 42, range: 0..<0, boxOffset: nil, valueRange: 0..<0),
+      Note.Signoff(
+        role: "qa", name: "krupa", at: "2026-12-01T12:10:00-08:00", done: true, line: 40, range: 0..<0, boxOffset: nil, valueRange: 0..<0),
+      Note.Signoff(
+        role: "ops", name: "jason", at: "2026-12-01T12:12:00-08:00", done: true, line: 41, range: 0..<0, boxOffset: nil, valueRange: 0..<0),
+      Note.Signoff(
+        role: "rm", name: "ddurst", at: "2026-12-01T12:15:00-08:00", done: true, line: 42, range: 0..<0, boxOffset: nil, valueRange: 0..<0),
     ]
     note.timeline = [
       Note.TimelineEntry(event: "start", at: "2026-12-01T11:02:00-08:00", line: 50, range: 0..<0, mark: .start),

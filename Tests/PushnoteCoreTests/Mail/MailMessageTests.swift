@@ -20,16 +20,16 @@ import Testing
   }
 
   /// Parses a message and checks what every message must satisfy: no defects, CRLF, ≤ 78 octets, ASCII.
-  static func parsed(_ message: MailMessage) throws -> MailOracle.Parsed {
+  static func parsed(_ message: MailMessage) async throws -> MailOracle.Parsed {
     let bytes = message.rendered()
     #expect(MailOracle.rawProblems(bytes) == [])
-    let parsed = try MailOracle.parse(bytes)
+    let parsed = try await MailOracle.parse(bytes)
     #expect(parsed.defects == [])
     return parsed
   }
 
-  @Test func plainMessageReadsBackHeaderByHeader() throws {
-    let parsed = try Self.parsed(try Self.message())
+  @Test func plainMessageReadsBackHeaderByHeader() async throws {
+    let parsed = try await Self.parsed(try Self.message())
     #expect(parsed.header("From") == "Release manager <rm@example.org>")
     #expect(parsed.addresses["to"] == [["", "dev@lists.example.org"]])
     #expect(parsed.addresses["cc"] == [["Ops", "ops@example.org"]])
@@ -45,51 +45,53 @@ import Testing
     #expect(parsed.parts.first?.content == "Hello.\n")
   }
 
-  @Test func nonASCIINamesAndSubjectsBecomeEncodedWordsThatDecode() throws {
-    let subject = "Marketplace-Push 2026-12-01: fertig in 1 h 13 min — Größenänderung, 日本語のテキスト, emoji 🚀🚀🚀 und noch mehr Text"
+  @Test func nonASCIINamesAndSubjectsBecomeEncodedWordsThatDecode() async throws {
+    let subject =
+      "Marketplace-Push 2026-12-01: fertig in 1 h 13 min — Größenänderung, 日本語のテキスト, "
+      + "emoji 🚀🚀🚀 und noch mehr Text"
     let fromName = "Jürgen Groß-Müller (Ops, „Team“) 🚀"
     let toName = "张伟 <not an address> \"quoted\""
-    let parsed = try Self.parsed(try Self.message(fromName: fromName, toName: toName, subject: subject))
+    let parsed = try await Self.parsed(try Self.message(fromName: fromName, toName: toName, subject: subject))
     #expect(parsed.header("Subject") == subject)
     #expect(parsed.addresses["from"] == [[fromName, "rm@example.org"]])
     #expect(parsed.addresses["to"] == [[toName, "dev@lists.example.org"]])
   }
 
-  @Test func asciiSpecialsInNamesAreQuoted() throws {
-    let parsed = try Self.parsed(try Self.message(fromName: "Durst, David \"dd\" (RM)"))
+  @Test func asciiSpecialsInNamesAreQuoted() async throws {
+    let parsed = try await Self.parsed(try Self.message(fromName: "Durst, David \"dd\" (RM)"))
     #expect(parsed.addresses["from"] == [["Durst, David \"dd\" (RM)", "rm@example.org"]])
   }
 
-  @Test func longASCIISubjectIsFoldedAndReadsBackWhole() throws {
+  @Test func longASCIISubjectIsFoldedAndReadsBackWhole() async throws {
     let subject = (1...40).map { "word\($0)" }.joined(separator: " ")
     let rendered = try Self.message(subject: subject).renderedText()
     #expect(rendered.contains("\r\n word"))
-    #expect(try Self.parsed(try Self.message(subject: subject)).header("Subject") == subject)
+    #expect(try await Self.parsed(try Self.message(subject: subject)).header("Subject") == subject)
   }
 
-  @Test func textThatLooksLikeAnEncodedWordIsNotDecodedByReaders() throws {
+  @Test func textThatLooksLikeAnEncodedWordIsNotDecodedByReaders() async throws {
     let subject = "=?utf-8?b?SGFja2Vk?= subject"
-    #expect(try Self.parsed(try Self.message(subject: subject)).header("Subject") == subject)
+    #expect(try await Self.parsed(try Self.message(subject: subject)).header("Subject") == subject)
   }
 
-  @Test func twoHundredCharacterLinesUseQuotedPrintableAndDecodeExactly() throws {
+  @Test func twoHundredCharacterLinesUseQuotedPrintableAndDecodeExactly() async throws {
     let ascii = String(repeating: "abcdefghij", count: 20)
     let unicode = String(repeating: "Größe 日本 ", count: 20)
     let equalsAndSpaces = String(repeating: "a=b ", count: 50) + "  "
     let body = [ascii, unicode, equalsAndSpaces, ".", "From the start", ""].joined(separator: "\n")
-    let parsed = try Self.parsed(try Self.message(body: body))
+    let parsed = try await Self.parsed(try Self.message(body: body))
     #expect(parsed.parts.first?.transferEncoding == "quoted-printable")
     #expect(parsed.parts.first?.content == body)
   }
 
-  @Test func lineEndsInTheBodyBecomeCRLF() throws {
-    let parsed = try Self.parsed(try Self.message(body: "one\r\ntwo\rthree\nfour"))
+  @Test func lineEndsInTheBodyBecomeCRLF() async throws {
+    let parsed = try await Self.parsed(try Self.message(body: "one\r\ntwo\rthree\nfour"))
     #expect(parsed.parts.first?.content == "one\ntwo\nthree\nfour\n")
   }
 
-  @Test func newlinesInHeaderTextCannotStartAField() throws {
+  @Test func newlinesInHeaderTextCannotStartAField() async throws {
     let evil = "Done\r\nBcc: victim@example.org\r\n\r\nInjected body"
-    let parsed = try Self.parsed(try Self.message(fromName: evil, toName: "x\nCc: other@example.org", subject: evil))
+    let parsed = try await Self.parsed(try Self.message(fromName: evil, toName: "x\nCc: other@example.org", subject: evil))
     #expect(parsed.headers["bcc"] == nil)
     #expect(parsed.headers["cc"] == ["Ops <ops@example.org>"])
     #expect(parsed.header("Subject") == "Done Bcc: victim@example.org Injected body")
@@ -97,10 +99,10 @@ import Testing
     #expect(parsed.parts.first?.content == "Hello.\n")
   }
 
-  @Test func calendarAttachmentMakesAMultipartMessage() throws {
+  @Test func calendarAttachmentMakesAMultipartMessage() async throws {
     let event = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Push duty – Chris\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     let attachment = MailMessage.Attachment(contentType: "text/calendar; method=PUBLISH", fileName: "duty 2026/12/08.ics", text: event)
-    let parsed = try Self.parsed(try Self.message(body: "Über to you.\n", attachment: attachment))
+    let parsed = try await Self.parsed(try Self.message(body: "Über to you.\n", attachment: attachment))
     #expect(parsed.contentType == "multipart/mixed")
     #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/calendar"])
     #expect(parsed.parts.first?.content == "Über to you.\n")
@@ -114,13 +116,18 @@ import Testing
     #expect(message.envelopeRecipients == ["dev@lists.example.org", "ops@example.org"])
   }
 
-  @Test(arguments: ["", "no-at-sign", "two@@example.org", "spa ce@example.org", "a@b.org\r\nBcc: x@y.org", "ünï@example.org", "a@.org", "<a@b.org>,c@d.org"])
+  @Test(arguments: [
+    "", "no-at-sign", "two@@example.org", "spa ce@example.org", "a@b.org\r\nBcc: x@y.org", "ünï@example.org", "a@.org",
+    "<a@b.org>,c@d.org",
+  ])
   func invalidAddressesAreRefused(_ text: String) {
     #expect(throws: MailError.self) { try MailAddress(parsing: text, field: "mail.to") }
   }
 
   @Test func addressesParseWithAndWithoutNames() throws {
-    #expect(try MailAddress(parsing: "Release manager <rm@example.org>", field: "f") == MailAddress(name: "Release manager", address: "rm@example.org", field: "f"))
+    #expect(
+      try MailAddress(parsing: "Release manager <rm@example.org>", field: "f")
+        == MailAddress(name: "Release manager", address: "rm@example.org", field: "f"))
     #expect(try MailAddress(parsing: "\"Durst, \\\"D\\\"\" <d@example.org>", field: "f").name == "Durst, \"D\"")
     #expect(try MailAddress(parsing: "  rm@example.org ", field: "f").name == nil)
     #expect(try MailAddress(parsing: "rm@example.org", field: "f").domain == "example.org")

@@ -61,11 +61,12 @@ import Testing
     #expect(received.first?.rcptTos == ["dev-marketplace@lists.example.org", "ops@example.org"])
     #expect(received.first?.data == message.renderedText())
     #expect(received.first?.authUser == nil)
-    #expect(try MailOracle.parse(Array((received.first?.data ?? "").utf8)).parts.first?.content == message.body)
+    #expect(try await MailOracle.parse(Array((received.first?.data ?? "").utf8)).parts.first?.content == message.body)
   }
 
-  @Test func smtpAuthenticatesWithTheCredentialsGiven() async throws {
-    let server = try SMTPTestServer(auth: "pushbot:s3cret")
+  @Test(arguments: [false, true])
+  func smtpAuthenticatesWithTheCredentialsGiven(loginOnly: Bool) async throws {
+    let server = try SMTPTestServer(auth: "pushbot:s3cret", loginOnly: loginOnly)
     let message = try Self.message()
     try await SMTPTransport(url: server.url, credentials: ("pushbot", "s3cret"), timeout: 10).send(message)
     let received = try server.received()
@@ -91,7 +92,7 @@ import Testing
   }
 
   @Test func nobodyListeningIsATemporaryFailure() async throws {
-    let port = try Self.closedPort()
+    let port = try await Self.closedPort()
     let transport = try SMTPTransport(url: "smtp://127.0.0.1:\(port)", credentials: nil, timeout: 5)
     let error = await #expect(throws: MailError.self) { try await transport.send(try Self.message()) }
     #expect(error?.exitStatus == .temporaryFailure)
@@ -124,9 +125,49 @@ import Testing
   }
 
   /// A loopback port nothing listens on: bound, then closed.
-  static func closedPort() throws -> Int {
-    let result = try ProcessRunner.run(
+  static func closedPort() async throws -> Int {
+    let result = try await ProcessRunner.run(
       "python3", ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()"])
     return try #require(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+  }
+}
+
+/// STARTTLS against aiosmtpd with a self-signed certificate for 127.0.0.1.
+@Suite struct SMTPStartTLSTests {
+  @Test func startTLSIsUsedWhenOfferedAndAuthGoesInsideIt() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try await SMTPTestServer.makeCertificate(in: folder)
+    let server = try SMTPTestServer(auth: "pushbot:s3cret", tls: pem)
+    let message = try MailTransportTests.message()
+    let transport = try SMTPTransport(url: server.url, credentials: ("pushbot", "s3cret"), timeout: 10, caFile: pem.certificate)
+    try await transport.send(message)
+    let received = try server.received()
+    #expect(received.first?.tls == true)
+    #expect(received.first?.authUser == "pushbot")
+    #expect(received.first?.rcptTos == ["dev-marketplace@lists.example.org"])
+    #expect(received.first?.data == message.renderedText())
+  }
+
+  @Test func anUntrustedCertificateStopsTheSendBeforeAnythingIsSent() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try await SMTPTestServer.makeCertificate(in: folder)
+    let other = try TemporaryDirectory(prefix: "pushnote-tls-other")
+    let stranger = try await SMTPTestServer.makeCertificate(in: other)
+    let server = try SMTPTestServer(lifetime: 10, auth: "pushbot:s3cret", tls: pem)
+    let transport = try SMTPTransport(url: server.url, credentials: ("pushbot", "s3cret"), timeout: 10, caFile: stranger.certificate)
+    let error = await #expect(throws: MailError.self) { try await transport.send(try MailTransportTests.message()) }
+    #expect(error?.exitStatus == .unavailable)
+    #expect(error?.description.contains("certificate not trusted") == true, "\(error?.description ?? "")")
+    #expect(error?.description.contains("s3cret") == false)
+  }
+
+  @Test func aCertificateForAnotherNameIsRefused() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try await SMTPTestServer.makeCertificate(in: folder, names: "DNS:mail.example.org")
+    let server = try SMTPTestServer(lifetime: 10, tls: pem)
+    let transport = try SMTPTransport(url: server.url, credentials: nil, timeout: 10, caFile: pem.certificate)
+    let error = await #expect(throws: MailError.self) { try await transport.send(try MailTransportTests.message()) }
+    #expect(error?.exitStatus == .unavailable)
+    #expect(error?.description.contains("certificate not trusted") == true, "\(error?.description ?? "")")
   }
 }

@@ -15,7 +15,8 @@ import Testing
 
   private static let compareOracle = try? NSRegularExpression(
     pattern: #"https?://[A-Za-z0-9.:-]+/(?:[A-Za-z0-9._-]+/)+?(?:-/)?compare/[A-Za-z0-9._/-]+?\.\.\.?[A-Za-z0-9._/-]*[A-Za-z0-9_/-]"#)
-  private static let commitOracle = try? NSRegularExpression(pattern: #"https?://[A-Za-z0-9.:-]+/[A-Za-z0-9._/-]+?/commit/[0-9a-f]{7,40}\b"#)
+  private static let commitOracle = try? NSRegularExpression(
+    pattern: #"https?://[A-Za-z0-9.:-]+/[A-Za-z0-9._/-]+?/commit/[0-9a-f]{7,40}\b"#)
 
   /// `line: url` for every match of a regular expression, line by line.
   private func scan(_ text: String, _ expression: NSRegularExpression?) throws -> [String] {

@@ -13,7 +13,8 @@ import Testing
 
   private func sample() throws -> ParsedNote {
     let notebook = try Notebook(root: Fixtures.fixture("notes"))
-    return try ParsedNote(bytes: Array(try Fixtures.text("notes/mkt-2026-12-01.md").utf8), path: "mkt-2026-12-01.md", config: notebook.config)
+    return try ParsedNote(
+      bytes: Array(try Fixtures.text("notes/mkt-2026-12-01.md").utf8), path: "mkt-2026-12-01.md", config: notebook.config)
   }
 
   @Test func sampleNoteHeaderAndPeople() throws {
@@ -102,7 +103,20 @@ import Testing
   }
 
   @Test func padEraTitlesAndPlainTextFields() throws {
-    let text = "This week's push hero is cgrebs\nops: jason\n\nBlockers:\n\nPushing:\n\n    https://github.com/o/r/compare/2017.01.01...2017.01.05\n\nstart: 5:20pm UTC\nend: 6pm UTC\n"
+    let text = """
+      This week's push hero is cgrebs
+      ops: jason
+
+      Blockers:
+
+      Pushing:
+
+          https://github.com/o/r/compare/2017.01.01...2017.01.05
+
+      start: 5:20pm UTC
+      end: 6pm UTC
+
+      """
     let note = try parse(text, path: "2017/01/05.md").note
     #expect(note.sections.map(\.title) == ["Blockers:", "Pushing:"])
     #expect(note.sections.allSatisfy { $0.level == 0 })
@@ -120,8 +134,31 @@ import Testing
     #expect(note.timeline.last?.at == "2026-12-01T16:20:00-08:00")
   }
 
+  @Test func stepsOfThePushDoNotStartOrEndIt() throws {
+    let text = """
+      ## Timeline
+
+      - 2026-11-27 11:20 stage deploy started
+      - 2026-11-27 11:40 stage deploy finished
+      - 11:02 push started
+      - 11:20 migrations started
+      - 11:26 migrations finished
+      - 12:04 Push complete
+
+      """
+    let note = try parse(text).note
+    #expect(note.durationSeconds == 62 * 60)
+  }
+
   @Test func signoffForms() throws {
-    let text = "## Sign-offs\n\n- [x] QA: krupa 2026-12-01 12:10\n- [x] Release manager: [@ddurst](https://x) at 6:03pm CEST\n- [ ] Ops sign-off: <ops>\n"
+    let text = """
+      ## Sign-offs
+
+      - [x] QA: krupa 2026-12-01 12:10
+      - [x] Release manager: [@ddurst](https://x) at 6:03pm CEST
+      - [ ] Ops sign-off: <ops>
+
+      """
     let note = try parse(text).note
     #expect(note.signoffs.map(\.role) == ["qa", "rm", "ops"])
     #expect(note.signoffs.map(\.name) == ["krupa", "ddurst", nil])
@@ -130,7 +167,17 @@ import Testing
   }
 
   @Test func flagsFromProseAndCommands() throws {
-    let text = "## After\n\n- turn on the flag to try the frontend\n- [ ] waffle switch enable-yara off\n\n```\n$ ./manage.py waffle_switch activate-sync --create\n```\n"
+    let text = """
+      ## After
+
+      - turn on the flag to try the frontend
+      - [ ] waffle switch enable-yara off
+
+      ```
+      $ ./manage.py waffle_switch activate-sync --create
+      ```
+
+      """
     let note = try parse(text).note
     #expect(note.flags.map(\.name) == ["enable-yara", "activate-sync"])
     #expect(note.flags.map(\.desired) == ["off", nil])
@@ -143,5 +190,22 @@ import Testing
     #expect(note.sections.map(\.title) == ["Title", "Checks"])
     #expect(note.sections.map(\.level) == [1, 2])
     #expect(note.sections[1].items.count == 1)
+  }
+
+  @Test func compareAndCommitLinkForms() throws {
+    let text = """
+      See https://gitlab.example.org/group/sub/repo/-/compare/2026.11.24...2026.12.01.
+      (HTTPS://GitHub.com/o/r/compare/v1.0..main) and <http://github.com/o/r/compare/a...b>
+      Not links: https://github.com/o/r/compare/...b https://github.com/o/compare/a...b
+      - [x] https://github.com/o/r/commit/abc1234 https://github.com/o/r/commit/abc12 https://github.com/o/r/commit/abc1234x
+
+      """
+    let parsed = try parse(text)
+    let links = parsed.note.compare.map { "\($0.repo) \($0.from) \($0.to)" }
+    #expect(links == ["group/sub/repo 2026.11.24 2026.12.01", "o/r v1.0 main", "o/r a b"])
+    #expect(parsed.note.compare.map(\.line) == [1, 2, 2])
+    #expect(parsed.note.compare.allSatisfy { parsed.source.string($0.range) == $0.url })
+    #expect(parsed.note.cherryPicks.map(\.sha) == ["abc1234"])
+    #expect(parsed.note.cherryPicks.first?.done == true)
   }
 }

@@ -17,7 +17,7 @@ import Testing
     let parsed = try ParsedNote(bytes: Array(text.utf8), config: ReleaseNoteEditorTests.config)
     let date = try #require(PushDate("2026-12-01"))
     let editor = ReleaseNoteEditor(
-      sections: SectionEdits(parsed), config: ReleaseNoteEditorTests.config, pushDate: date)
+      editor: NoteEditor(parsed), config: ReleaseNoteEditorTests.config, pushDate: date)
     return String(decoding: ByteEdit.apply(try plan(editor), to: parsed.source.bytes), as: UTF8.self)
   }
 

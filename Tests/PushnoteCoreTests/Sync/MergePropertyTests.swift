@@ -86,7 +86,7 @@ import Testing
     }
   }
 
-  @Test func noLossNoDuplicateNoInventionAndGitAgrees() throws {
+  @Test func noLossNoDuplicateNoInventionAndGitAgrees() async throws {
     var random = SeededRandom(seed: Self.seed &+ 1)
     let folder = try TemporaryDirectory(prefix: "pushnote-merge-oracle")
     var disagreements: [String] = []
@@ -108,7 +108,7 @@ import Testing
       }
       // Each run of the oracle costs a process; every fourth case keeps the suite fast on 2 cores.
       guard index % 4 == 0 else { continue }
-      let gitConflict = try Self.gitMergeHasConflict(base: base, local: local, pad: pad, folder: folder)
+      let gitConflict = try await Self.gitMergeHasConflict(base: base, local: local, pad: pad, folder: folder)
       if merged.union { unionCases += 1 }
       let agrees = merged.conflict == gitConflict || (merged.union && gitConflict && !merged.conflict)
       if !agrees { disagreements.append("git says \(gitConflict ? "conflict" : "clean"): \(context)") }
@@ -117,13 +117,13 @@ import Testing
     #expect(unionCases > 0, "the generator never exercised the insert-insert rule (seed \(Self.seed))")
   }
 
-  static func gitMergeHasConflict(base: [String], local: [String], pad: [String], folder: TemporaryDirectory) throws -> Bool {
+  static func gitMergeHasConflict(base: [String], local: [String], pad: [String], folder: TemporaryDirectory) async throws -> Bool {
     func write(_ lines: [String], _ name: String) throws -> String {
       let path = folder.appending(name)
       try lines.map { $0 + "\n" }.joined().write(toFile: path, atomically: false, encoding: .utf8)
       return path
     }
-    let result = try ProcessRunner.run(
+    let result = try await ProcessRunner.run(
       "git", ["merge-file", "-p", "--diff3", try write(local, "local"), try write(base, "base"), try write(pad, "pad")])
     return result.status != 0
   }

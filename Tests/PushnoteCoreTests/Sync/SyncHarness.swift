@@ -58,15 +58,10 @@ final class SyncHarness: Sendable {
     Task { await server.stop() }
   }
 
-  /// Runs git off the cooperative pool, which the in-process server needs meanwhile.
+  /// Runs git (off the cooperative pool, which the in-process server needs meanwhile).
   @discardableResult
   func git(_ arguments: [String]) async throws -> String {
-    let directory = folder.path
-    let result = try await withCheckedThrowingContinuation { continuation in
-      DispatchQueue.global().async {
-        continuation.resume(with: Result { try ProcessRunner.run("git", arguments, workingDirectory: directory) })
-      }
-    }
+    let result = try await ProcessRunner.run("git", arguments, workingDirectory: folder.path)
     if result.status != 0 { throw SyncError.git(result.stderr, status: .dataError) }
     return result.stdout
   }

@@ -1,0 +1,105 @@
+import Foundation
+
+/// What a stage deploy will do: every job of `stage.jobs` in order, the tag each deploys, whether
+/// `--only` selected it, and whether the note already records it as deployed.
+public struct StagePlan: Sendable, Equatable {
+  /// One job of the plan.
+  public struct Step: Sendable, Equatable {
+    /// The job as pushnote.yml names it (`folder/job`).
+    public var job: String
+    /// The repository whose tag it deploys.
+    public var repository: String
+    /// The build parameter that carries the tag.
+    public var parameter: String
+    /// The tag: the note's newest for the repository.
+    public var tag: String
+    /// Whether `--only` selected it (true without `--only`).
+    public var selected: Bool
+    /// Whether the note's timeline records a successful deploy of this tag by this job.
+    public var alreadyDeployed: Bool
+
+    /// The job's path on the server.
+    public var path: JenkinsJobPath { JenkinsJobPath(job) }
+  }
+
+  /// The Jenkins server, without a trailing slash.
+  public var jenkins: URL
+  /// Every configured job, in order.
+  public var steps: [Step]
+
+  /// Plans the deploy of a note.
+  ///
+  /// - Parameter only: projects to deploy (job names, repositories `OWNER/NAME`, or a repository's `NAME`);
+  ///   empty for all.
+  /// - Throws: ``StageError/notConfigured``, ``StageError/invalidJenkinsURL(_:reason:)``,
+  ///   ``StageError/unknownProject(_:known:)``, ``StageError/noTag(job:repository:)``.
+  public init(note: Note, config: NotebookConfig, only: [String] = []) throws(StageError) {
+    guard let stage = config.stage, !stage.jobs.isEmpty else { throw .notConfigured }
+    jenkins = try Self.serverURL(stage.jenkins)
+    for project in only where !stage.jobs.contains(where: { Self.job($0, isNamed: project) }) {
+      throw .unknownProject(project, known: stage.jobs.map(\.name))
+    }
+    let deployed = Self.deployedJobs(in: note)
+    steps = []
+    for job in stage.jobs {
+      guard let tag = Self.tag(for: job.repository, in: note) else { throw .noTag(job: job.name, repository: job.repository) }
+      steps.append(
+        Step(
+          job: job.name, repository: job.repository, parameter: job.parameter, tag: tag,
+          selected: only.isEmpty || only.contains { Self.job(job, isNamed: $0) },
+          alreadyDeployed: deployed.contains(Deployed(job: job.name, tag: tag))))
+    }
+  }
+
+  /// Whether every configured job has deployed its tag, counting `alsoDeployed` (jobs this run deployed).
+  public func everyJobDeployed(alsoDeployed: Set<String> = []) -> Bool {
+    steps.allSatisfy { $0.alreadyDeployed || alsoDeployed.contains($0.job) }
+  }
+
+  /// The newest tag the note names for a repository: the `to` of its compare links and the tags of its
+  /// cherry-picks (on the note's date when it has one), else the note's tag.
+  public static func tag(for repository: String, in note: Note) -> String? {
+    let wanted = repository.lowercased()
+    var tags = note.compare.filter { $0.repo.lowercased() == wanted }.compactMap { PushTag($0.to) }
+    tags += note.cherryPicks.filter { $0.repo.lowercased() == wanted }.compactMap { $0.tag.flatMap { PushTag($0) } }
+    if let date = note.date { tags = tags.filter { $0.date == date } }
+    return tags.max()?.name ?? note.tag
+  }
+
+  /// A job and the tag it deployed.
+  struct Deployed: Hashable {
+    var job: String
+    var tag: String
+  }
+
+  /// The jobs and tags the timeline records as deployed (`stage JOB TAG SUCCESS in …`).
+  static func deployedJobs(in note: Note) -> Set<Deployed> {
+    Set(note.timeline.compactMap { StageRecord(event: $0.event) }.filter { $0.result.succeeded }.map { Deployed(job: $0.job, tag: $0.tag) })
+  }
+
+  /// Whether `project` names the job, its repository (`OWNER/NAME`) or the repository's `NAME`.
+  private static func job(_ job: NotebookConfig.StageConfig.Job, isNamed project: String) -> Bool {
+    let wanted = project.lowercased()
+    let repository = job.repository.lowercased()
+    return job.name.lowercased() == wanted || repository == wanted || repository.split(separator: "/").last.map(String.init) == wanted
+  }
+
+  /// The server's URL: absolute http(s), no credentials, no query; without a trailing slash.
+  private static func serverURL(_ text: String) throws(StageError) -> URL {
+    let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+    guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty, let url = components.url
+    else { throw .invalidJenkinsURL(text, reason: "is not an absolute http(s) URL") }
+    guard components.user == nil, components.password == nil else {
+      var shown = components
+      shown.user = nil
+      shown.password = nil
+      throw .invalidJenkinsURL(
+        shown.string ?? host, reason: "must not carry credentials; set PUSHNOTE_JENKINS_USER and PUSHNOTE_JENKINS_TOKEN")
+    }
+    guard components.query == nil, components.fragment == nil else {
+      throw .invalidJenkinsURL(text, reason: "must not have a query or fragment")
+    }
+    return url
+  }
+}
