@@ -64,17 +64,6 @@ public struct SyncText: Sendable, Equatable {
     return result
   }
 
-  /// The text as the pad would store it: tabs as spaces, `\n` endings, one final `\n`, no mark.
-  public var padText: String {
-    var result: [UInt8] = []
-    for line in lines {
-      result += line.padForm
-      result.append(0x0A)
-    }
-    if result.isEmpty { result.append(0x0A) }
-    return String(decoding: result, as: UTF8.self)
-  }
-
   /// The ending most lines use, for lines brought in from the pad: `\r\n` if the first line ends so.
   public var preferredEnding: [UInt8] {
     guard let first = lines.first, !first.ending.isEmpty else { return [0x0A] }

@@ -175,6 +175,7 @@ import Testing
         for line in sections.text.lines[section.lines] { joined += Array(line.content) + Array(line.ending) }
       }
       #expect(joined == bytes, "seed \(Self.seed): \(text.debugDescription)")
+      #expect(sections.text.bytes == bytes, "seed \(Self.seed)")
       let covered = sections.sections.map(\.lines.count).reduce(0, +)
       #expect(covered == sections.text.lines.count, "seed \(Self.seed)")
     }
