@@ -29,7 +29,9 @@ struct StatsBenchmark: AsyncParsableCommand {
       let result = try ProcessRunner.runSynchronously(cmark, smallFiles)
       guard result.status == 0 else { throw ValidationError("\(cmark) failed: \(result.stderr)") }
     }
-    print("notes: 520 (\(smallBytes / 1024) KiB, \(read.weeks) weeks read, \(read.withDuration) with a duration) and 5,200; median of \(runs) runs each")
+    print(
+      "notes: 520 (\(smallBytes / 1024) KiB, \(read.weeks) weeks read, \(read.withDuration) with a duration) and 5,200; median of \(runs) runs each"
+    )
     print(String(format: "stats --json, 520 notes:   %8.1f ms", statsSmall * 1000))
     print(String(format: "stats --json, 5,200 notes: %8.1f ms", statsLarge * 1000))
     print(String(format: "5,200 / 520:               %8.2fx  (linear: 10x, goal < 12x)", statsLarge / statsSmall))
@@ -37,7 +39,9 @@ struct StatsBenchmark: AsyncParsableCommand {
     print(String(format: "stats 520 / cmark 520:     %8.2fx", statsSmall / cmarkSmall))
   }
 
-  /// What `pushnote stats --json` does: read every note, sum up, encode. Returns the weeks read.
+  /// What `pushnote stats --json` does: read every note, sum up, encode.
+  ///
+  /// Returns the weeks read and how many had a duration.
   static func statsJSON(root: String) throws -> (weeks: Int, withDuration: Int) {
     let notebook = Notebook(root: root, config: NotebookConfig())
     let stats = DutyStats.collect(notebook: notebook)

@@ -4,7 +4,8 @@ import PushnoteCore
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-  @Option(name: .long, help: "The notebook folder (default: $PUSHNOTE_NOTEBOOK, the nearest folder upward with pushnote.yml, else ./notebook).")
+  @Option(
+    name: .long, help: "The notebook folder (default: $PUSHNOTE_NOTEBOOK, the nearest folder upward with pushnote.yml, else ./notebook).")
   var notebook: String?
 
   /// Opens the notebook these options name.

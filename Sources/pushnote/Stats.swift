@@ -65,7 +65,8 @@ struct StatsCommand: AsyncParsableCommand {
     }
     let totals = stats.totals
     let share = Int((totals.repeatPushShare * 100).rounded())
-    let checklist = totals.checklistTotal > 0 ? "\(Int((Double(totals.checklistDone) / Double(totals.checklistTotal) * 100).rounded()))%" : "-"
+    let checklist =
+      totals.checklistTotal > 0 ? "\(Int((Double(totals.checklistDone) / Double(totals.checklistTotal) * 100).rounded()))%" : "-"
     lines += [
       "",
       terminal.styled("\(totals.weeks) weeks", .bold) + " (\(totals.weeksWithDuration) with a duration): median duration "

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Standard output or error, with colour only on a terminal and never with `NO_COLOR`.

@@ -25,7 +25,8 @@ import Testing
 
   @Test func anUnknownPersonExits64() async throws {
     let folder = try notebook()
-    let result = try await ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["calendar", "--notebook", folder.path, "--person", "zed"])
+    let result = try await ProcessRunner.run(
+      Fixtures.builtExecutable("pushnote"), ["calendar", "--notebook", folder.path, "--person", "zed"])
     #expect(result.status == 64)
     #expect(result.stderr.contains("'zed' is not in the rotation or its swaps (known: ddurst, cvan, andym)"))
     #expect(result.stdout.isEmpty)

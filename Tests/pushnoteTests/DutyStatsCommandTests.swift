@@ -29,7 +29,8 @@ import Testing
   }
 
   @Test func aBadSinceDateIsAUsageError() async throws {
-    let result = try await ProcessRunner.run(Fixtures.builtExecutable("pushnote"), ["stats", "--notebook", Fixtures.fixture("amo"), "--since", "2017-13-01"])
+    let result = try await ProcessRunner.run(
+      Fixtures.builtExecutable("pushnote"), ["stats", "--notebook", Fixtures.fixture("amo"), "--since", "2017-13-01"])
     #expect(result.status == 64)
     #expect(result.stderr.contains("'2017-13-01' is not a date"))
   }

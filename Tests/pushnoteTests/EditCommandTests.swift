@@ -19,7 +19,8 @@ import Testing
   }
 
   private func run(_ arguments: [String], in folder: TemporaryDirectory) async throws -> ProcessRunner.Result {
-    try await ProcessRunner.run(pushnote, arguments + ["--notebook", folder.path], environment: ["PUSHNOTE_TEMPLATES": Fixtures.path("templates")])
+    try await ProcessRunner.run(
+      pushnote, arguments + ["--notebook", folder.path], environment: ["PUSHNOTE_TEMPLATES": Fixtures.path("templates")])
   }
 
   @Test func aWeekOfEditsEachChangesOnlyItsBytesAndCommits() async throws {

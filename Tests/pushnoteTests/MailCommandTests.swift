@@ -198,7 +198,8 @@ import Testing
   @Test func sendsThroughARealSMTPServerWithCredentialsFromTheEnvironment() async throws {
     let server = try SMTPTestServer(auth: "pushbot:s3cret")
     let fixture = try await Fixture(config: Self.config + "  transport: \(server.url)\n")
-    let result = try await fixture.run(["--send", "--json"], environment: ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"])
+    let result = try await fixture.run(
+      ["--send", "--json"], environment: ["PUSHNOTE_SMTP_USER": "pushbot", "PUSHNOTE_SMTP_PASSWORD": "s3cret"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(!result.stdout.contains("s3cret"))
     let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

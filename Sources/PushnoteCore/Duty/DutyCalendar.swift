@@ -142,7 +142,9 @@ public struct DutyCalendar: Sendable {
   }
 
   private func uid(_ kind: Kind, _ date: PushDate) -> String {
-    let product = notebook.config.product.lowercased().unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? String($0) : "-" }
+    let product = notebook.config.product.lowercased().unicodeScalars.map {
+      CharacterSet.alphanumerics.contains($0) && $0.isASCII ? String($0) : "-"
+    }
     return "\(notebook.padID(for: date))-\(kind.rawValue)@\(product.joined()).pushnote"
   }
 

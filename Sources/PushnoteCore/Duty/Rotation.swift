@@ -52,8 +52,10 @@ public struct Rotation: Sendable, Equatable {
     }
   }
 
-  /// The rotation a configuration describes. Skips on other weekdays than the push day are ignored
-  /// (``NotebookConfig`` refuses them when it reads `pushnote.yml`).
+  /// The rotation a configuration describes.
+  ///
+  /// Skips on other weekdays than the push day are ignored (``NotebookConfig`` refuses them when it
+  /// reads `pushnote.yml`).
   public init(config: NotebookConfig) {
     people = config.rotation
     swaps = config.swaps

@@ -55,7 +55,8 @@ public struct StatsChart: Sendable {
       parts.append(line(x1: x, y1: Self.plotBottom, x2: x, y2: Self.plotBottom + 6, color: "#374151"))
       parts.append(text(x: x, y: Self.plotBottom + 22, label, size: 12, anchor: "middle", color: "#374151"))
     }
-    parts.append(text(x: (Self.plotLeft + Self.plotRight) / 2, y: Self.height - 18, "push date", size: 13, anchor: "middle", color: "#374151"))
+    parts.append(
+      text(x: (Self.plotLeft + Self.plotRight) / 2, y: Self.height - 18, "push date", size: 13, anchor: "middle", color: "#374151"))
     parts.append(
       "<text x=\"22\" y=\"\(format((Self.plotTop + Self.plotBottom) / 2))\" font-size=\"13\" fill=\"#374151\" text-anchor=\"middle\" "
         + "transform=\"rotate(-90 22 \(format((Self.plotTop + Self.plotBottom) / 2)))\">push duration</text>")
@@ -100,16 +101,19 @@ public struct StatsChart: Sendable {
     let color = week.repeated ? Self.repeatColor : Self.ordinary
     if seconds > top {
       let tipY = Self.plotTop
-      return "<g><path d=\"M\(format(x - 6)),\(format(tipY + 8)) L\(format(x)),\(format(tipY - 2)) L\(format(x + 6)),\(format(tipY + 8)) Z\" "
+      return
+        "<g><path d=\"M\(format(x - 6)),\(format(tipY + 8)) L\(format(x)),\(format(tipY - 2)) L\(format(x + 6)),\(format(tipY + 8)) Z\" "
         + "fill=\"\(color)\"><title>\(tip)</title></path>"
         + text(x: x, y: tipY - 6, DutyStats.formatDuration(seconds), size: 11, anchor: "middle", color: color) + "</g>"
     }
     if week.repeated {
-      return "<g><circle cx=\"\(format(x))\" cy=\"\(format(y(seconds)))\" r=\"5.5\" fill=\"\(color)\" stroke=\"#ffffff\" stroke-width=\"1.5\">"
+      return
+        "<g><circle cx=\"\(format(x))\" cy=\"\(format(y(seconds)))\" r=\"5.5\" fill=\"\(color)\" stroke=\"#ffffff\" stroke-width=\"1.5\">"
         + "<title>\(tip)</title></circle>"
         + (week.pushes > 2 ? repeatLabel(week.pushes, x: x, y: y(seconds), color: color) : "") + "</g>"
     }
-    return "<circle cx=\"\(format(x))\" cy=\"\(format(y(seconds)))\" r=\"3.5\" fill=\"\(color)\" fill-opacity=\"0.8\"><title>\(tip)</title></circle>"
+    return
+      "<circle cx=\"\(format(x))\" cy=\"\(format(y(seconds)))\" r=\"3.5\" fill=\"\(color)\" fill-opacity=\"0.8\"><title>\(tip)</title></circle>"
   }
 
   /// `×3` beside a dot, on its left near the right edge.

@@ -2,9 +2,9 @@ import Foundation
 import Subprocess
 
 #if canImport(System)
-  import System
+import System
 #else
-  import SystemPackage
+import SystemPackage
 #endif
 
 /// git, run through its command line in one working directory.
@@ -63,8 +63,9 @@ public struct Git: Sendable {
     (try? await call(["rev-parse", "--is-inside-work-tree"]))?.stdout.hasPrefix("true") ?? false
   }
 
-  /// Commits the given paths (relative to `directory`) with a message; does nothing when they have
-  /// no changes. Returns whether a commit was made.
+  /// Commits the given paths (relative to `directory`) with a message.
+  ///
+  /// Does nothing when they have no changes. Returns whether a commit was made.
   @discardableResult
   public func commit(paths: [String], message: String) async throws(GitError) -> Bool {
     try await run(["add", "--"] + paths)

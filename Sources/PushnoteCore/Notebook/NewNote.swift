@@ -53,7 +53,9 @@ public enum NewNote {
     let fallbackFrom = previous?.date.map { PushTag(date: $0) } ?? PushTag(date: date.adding(days: -7))
     let repositories: [[String: Any]] = config.repositories.map { repository in
       let from = previousTags[repository.name] ?? fallbackFrom
-      return ["name": repository.name, "from": from.name, "compare_url": CompareURL.make(web: repository.webURL, from: from.name, to: tag.name)]
+      return [
+        "name": repository.name, "from": from.name, "compare_url": CompareURL.make(web: repository.webURL, from: from.name, to: tag.name),
+      ]
     }
     let tagDay = notebook.tagDate(for: date)
     var context: [String: Any] = [

@@ -26,7 +26,8 @@ public struct Notebook: Sendable {
       guard let text = String(validating: bytes, as: UTF8.self) else {
         let offset = SourceText.firstInvalidUTF8Offset(bytes) ?? 0
         let location = SourceText(String(decoding: bytes, as: UTF8.self)).location(ofOffset: offset)
-        throw .configuration(path: configPath, line: location.line, column: location.column, message: "invalid UTF-8 at byte offset \(offset)")
+        throw .configuration(
+          path: configPath, line: location.line, column: location.column, message: "invalid UTF-8 at byte offset \(offset)")
       }
       config = try NotebookConfig(yaml: text, path: configPath)
     } else {
@@ -156,7 +157,9 @@ public struct Notebook: Sendable {
   /// Without an argument it is the note of the coming push day, else the latest note before it.
   ///
   /// - Throws: ``NotebookError/noteNotFound(argument:)``.
-  public func resolveNote(_ argument: String?, now: Date = Date(), workingDirectory: String = FileManager.default.currentDirectoryPath) throws(NotebookError) -> String {
+  public func resolveNote(
+    _ argument: String?, now: Date = Date(), workingDirectory: String = FileManager.default.currentDirectoryPath
+  ) throws(NotebookError) -> String {
     guard let argument, !argument.isEmpty else {
       let coming = comingPushDate(now: now)
       let dated = noteFiles().filter { $0.date != nil }

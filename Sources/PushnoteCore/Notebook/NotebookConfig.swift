@@ -132,7 +132,6 @@ public struct NotebookConfig: Sendable, Equatable {
   }
 }
 
-
 extension NotebookConfig {
   /// Reads `pushnote.yml` text.
   ///
@@ -281,7 +280,9 @@ extension NotebookConfig {
 
   private static func repository(_ node: Node, reader: YAMLReader) throws(NotebookError) -> RepositoryConfig {
     let fields = try reader.mapping(node, allowed: ["name", "git", "web", "branch", "migrations", "clone"], what: "a repository")
-    guard let nameField = fields.first(where: { $0.key == "name" }) else { throw reader.error(node, "a repository needs a name (OWNER/NAME)") }
+    guard let nameField = fields.first(where: { $0.key == "name" }) else {
+      throw reader.error(node, "a repository needs a name (OWNER/NAME)")
+    }
     let name = try reader.string(nameField.value, what: "repository name")
     let parts = name.split(separator: "/", omittingEmptySubsequences: false)
     guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) } }) else {

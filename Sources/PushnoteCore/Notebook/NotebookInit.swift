@@ -15,7 +15,9 @@ public enum NotebookInit {
   ///
   /// - Throws: ``NotebookError/noteExists(path:)`` when a `pushnote.yml` is already there (it is never
   ///   overwritten); ``NotebookError/template(path:message:)`` when the default templates are missing.
-  public static func create(at directory: String, templates: Templates = Templates(searchPath: Templates.defaultFolders())) async throws -> [String] {
+  public static func create(
+    at directory: String, templates: Templates = Templates(searchPath: Templates.defaultFolders())
+  ) async throws -> [String] {
     let root = URL(fileURLWithPath: directory).standardizedFileURL.path
     let configPath = (root as NSString).appendingPathComponent(Notebook.configFileName)
     if FileManager.default.fileExists(atPath: configPath) { throw NotebookError.noteExists(path: configPath) }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A calendar day (no time, no zone): the push date that names a week's tag, pad and note.
 public struct PushDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-  /// The year, e.g. 2026.
+  /// The year, such as 2026.
   public let year: Int
   /// The month, 1 to 12.
   public let month: Int

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-  import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// One HTTP exchange over Foundation's URLSession, with a hard deadline, safe to cancel.

@@ -12,22 +12,31 @@ import Testing
       var description: String
       var stamp: String
       var tzid: String
-      var start_by_tzid: String
-      var start_by_vtimezone: String
-      var duration_minutes: Int
-      var alarm_minutes: [Int]
+      var startByTzid: String
+      var startByVtimezone: String
+      var durationMinutes: Int
+      var alarmMinutes: [Int]
     }
-    var ends_with_crlf: Bool
-    var bare_line_feeds: Int
-    var longest_line_octets: Int
+    var endsWithCrlf: Bool
+    var bareLineFeeds: Int
+    var longestLineOctets: Int
     var timezones: [String]
     var events: [Event]
   }
 
+  /// Reads the oracle's snake_case JSON.
+  static let snakeCaseDecoder: JSONDecoder = {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return decoder
+  }()
+
   static let stamp = Date(timeIntervalSince1970: 1_796_151_600)  // 2026-12-01T19:00:00Z
 
   /// Rotation on 2026 Tuesdays from 2026-10-27: ddurst, cvan (swap), andym, skipped, ddurst, cvan, andym, ddurst, cvan.
-  static func notebook(zone: String = "America/Los_Angeles", extra: String = "", change: (inout NotebookConfig) -> Void = { _ in })
+  static func notebook(
+    zone: String = "America/Los_Angeles", extra: String = "", change: (inout NotebookConfig) -> Void = { _ in }
+  )
     throws -> Notebook
   {
     let yaml = """
@@ -50,7 +59,7 @@ import Testing
     try AtomicFile.write(text, to: path)
     let result = try await ProcessRunner.run("python3", [Fixtures.fixture("duty/ics_oracle.py"), path])
     #expect(result.status == 0, "\(result.stderr)")
-    return try JSONDecoder().decode(Oracle.self, from: Data(result.stdout.utf8))
+    return try Self.snakeCaseDecoder.decode(Oracle.self, from: Data(result.stdout.utf8))
   }
 
   static func utc(_ instant: Date) -> String {
@@ -64,14 +73,14 @@ import Testing
     let calendar = DutyCalendar(notebook: try Self.notebook(), stamp: Self.stamp)
     let text = calendar.ics(for: try calendar.turns(from: try date("2026-10-27"), weeks: 2, person: nil))
     let oracle = try await Self.readWithPython(text)
-    let starts = Dictionary(uniqueKeysWithValues: oracle.events.map { ($0.uid, $0.start_by_vtimezone) })
+    let starts = Dictionary(uniqueKeysWithValues: oracle.events.map { ($0.uid, $0.startByVtimezone) })
     #expect(starts["mkt-2026-10-27-tag@marketplace.pushnote"] == "2026-10-23T18:00:00+00:00")
     #expect(starts["mkt-2026-10-27-push@marketplace.pushnote"] == "2026-10-27T18:00:00+00:00")
     #expect(starts["mkt-2026-10-27-announcement@marketplace.pushnote"] == "2026-10-27T20:00:00+00:00")
     #expect(starts["mkt-2026-11-03-tag@marketplace.pushnote"] == "2026-10-30T18:00:00+00:00")
     #expect(starts["mkt-2026-11-03-push@marketplace.pushnote"] == "2026-11-03T19:00:00+00:00")
     #expect(starts["mkt-2026-11-03-announcement@marketplace.pushnote"] == "2026-11-03T21:00:00+00:00")
-    #expect(oracle.events.allSatisfy { $0.start_by_tzid == $0.start_by_vtimezone })
+    #expect(oracle.events.allSatisfy { $0.startByTzid == $0.startByVtimezone })
   }
 
   @Test(arguments: ["America/Los_Angeles", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo", "UTC"])
@@ -86,13 +95,14 @@ import Testing
     #expect(oracle.events.count == events.count)
     for (mine, theirs) in zip(events, oracle.events) {
       #expect(theirs.uid == mine.uid)
-      #expect(theirs.start_by_vtimezone == Self.utc(mine.start), "\(mine.uid) in \(zone)")
-      #expect(theirs.start_by_tzid == Self.utc(mine.start), "\(mine.uid) in \(zone)")
+      #expect(theirs.startByVtimezone == Self.utc(mine.start), "\(mine.uid) in \(zone)")
+      #expect(theirs.startByTzid == Self.utc(mine.start), "\(mine.uid) in \(zone)")
     }
   }
 
   @Test func eventsCarryTheWeekTheRotationAndTheAlarms() async throws {
-    let notebook = try Self.notebook(extra: "calendar: {push_duration_minutes: 90}\nmail: {note_url: \"https://notes.example.org/{{path}}\"}")
+    let notebook = try Self.notebook(
+      extra: "calendar: {push_duration_minutes: 90}\nmail: {note_url: \"https://notes.example.org/{{path}}\"}")
     let calendar = DutyCalendar(notebook: notebook, stamp: Self.stamp)
     let oracle = try await Self.readWithPython(calendar.ics(for: try calendar.turns(from: try date("2026-11-10"), weeks: 3, person: nil)))
     // 2026-11-17 is skipped: two weeks of three events each.
@@ -100,17 +110,19 @@ import Testing
     #expect(oracle.events.count == 6)
     let push = try #require(oracle.events.first { $0.uid == "mkt-2026-11-10-push@marketplace.pushnote" })
     #expect(push.summary == "Marketplace push 2026-11-10: andym (release manager)")
-    #expect(push.duration_minutes == 90)
-    #expect(push.alarm_minutes == [15])
+    #expect(push.durationMinutes == 90)
+    #expect(push.alarmMinutes == [15])
     #expect(push.stamp == "2026-12-01T19:00:00+00:00")
     #expect(push.tzid == "America/Los_Angeles")
-    #expect(push.description.hasPrefix("Note: https://notes.example.org/2026/mkt-2026-11-10.md\nPad: https://etherpad.example.org/p/mkt-2026-11-10\n"))
+    #expect(
+      push.description.hasPrefix(
+        "Note: https://notes.example.org/2026/mkt-2026-11-10.md\nPad: https://etherpad.example.org/p/mkt-2026-11-10\n"))
     let tag = try #require(oracle.events.first { $0.uid == "mkt-2026-11-10-tag@marketplace.pushnote" })
     #expect(tag.summary == "Marketplace tag 2026.11.10: andym (release manager)")
-    #expect(tag.alarm_minutes == [15])
+    #expect(tag.alarmMinutes == [15])
     let announcement = try #require(oracle.events.first { $0.uid == "mkt-2026-11-10-announcement@marketplace.pushnote" })
-    #expect(announcement.alarm_minutes.isEmpty)
-    #expect(announcement.start_by_vtimezone == "2026-11-10T20:30:00+00:00")
+    #expect(announcement.alarmMinutes.isEmpty)
+    #expect(announcement.startByVtimezone == "2026-11-10T20:30:00+00:00")
     // The week after 2026-11-10 is skipped: the hand-over goes to who pushes next, on 2026-11-24.
     #expect(announcement.description.hasSuffix("Run: pushnote mail --send and hand over to ddurst (pushnote mail --handover)."))
   }
@@ -121,9 +133,9 @@ import Testing
     let calendar = DutyCalendar(notebook: notebook, stamp: Self.stamp)
     let text = calendar.ics(for: try calendar.turns(from: try date("2026-12-01"), weeks: 1, person: nil))
     let oracle = try await Self.readWithPython(text)
-    #expect(oracle.ends_with_crlf)
-    #expect(oracle.bare_line_feeds == 0)
-    #expect(oracle.longest_line_octets <= 75)
+    #expect(oracle.endsWithCrlf)
+    #expect(oracle.bareLineFeeds == 0)
+    #expect(oracle.longestLineOctets <= 75)
     #expect(text.contains("\r\n "), "the long summary is folded")
     #expect(oracle.events.first?.summary == "\(product) tag 2026.12.01: cvan (release manager)")
   }

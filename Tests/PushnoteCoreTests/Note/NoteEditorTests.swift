@@ -112,7 +112,9 @@ import Testing
     let tag = apply(editor.setHeaderField("Tag", value: "2026.12.01-1"), to: Self.note)
     #expect(tag == Self.note.replacingOccurrences(of: "- Tag: 2026.12.01\n", with: "- Tag: 2026.12.01-1\n"))
     let sent = apply(editor.setHeaderField("Mail sent", value: "2026-12-01 12:40 PST <a@b>"), to: Self.note)
-    #expect(sent == Self.note.replacingOccurrences(of: "- Tag: 2026.12.01\n", with: "- Tag: 2026.12.01\n- Mail sent: 2026-12-01 12:40 PST <a@b>\n"))
+    #expect(
+      sent
+        == Self.note.replacingOccurrences(of: "- Tag: 2026.12.01\n", with: "- Tag: 2026.12.01\n- Mail sent: 2026-12-01 12:40 PST <a@b>\n"))
   }
 
   @Test func timelineEntriesCarryTheDateOnlyWhenItIsAnotherDay() throws {

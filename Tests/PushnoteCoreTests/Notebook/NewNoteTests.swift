@@ -32,7 +32,8 @@ import Testing
     #expect(parsed.note.title == "Bazaar push 2026-12-08")
     #expect(parsed.note.date?.iso == "2026-12-08")
     #expect(parsed.note.tag == "2026.12.08")
-    #expect(parsed.note.people.releaseManager == Rotation(config: notebook.config).releaseManager(for: try #require(PushDate("2026-12-08"))))
+    #expect(
+      parsed.note.people.releaseManager == Rotation(config: notebook.config).releaseManager(for: try #require(PushDate("2026-12-08"))))
     #expect(parsed.note.people.qa == "krupa" && parsed.note.people.ops == "jason")
     #expect(parsed.note.compare.count == 8)
     #expect(parsed.note.compare.allSatisfy { $0.from == "2026.12.01" && $0.to == "2026.12.08" })

@@ -11,7 +11,9 @@ import Testing
     try "product: X\n".write(toFile: folder.appending("pushnote.yml"), atomically: true, encoding: .utf8)
     #expect(try Notebook.locate(explicit: "nb", environment: [:], workingDirectory: "/tmp") == "/tmp/nb")
     #expect(try Notebook.locate(explicit: nil, environment: ["PUSHNOTE_NOTEBOOK": "/x"], workingDirectory: nested) == "/x")
-    #expect(try Notebook.locate(explicit: nil, environment: [:], workingDirectory: nested) == URL(fileURLWithPath: folder.path).standardizedFileURL.path)
+    #expect(
+      try Notebook.locate(explicit: nil, environment: [:], workingDirectory: nested)
+        == URL(fileURLWithPath: folder.path).standardizedFileURL.path)
     let empty = try TemporaryDirectory()
     #expect(throws: NotebookError.notebookNotFound(searchedFrom: empty.path)) {
       try Notebook.locate(explicit: nil, environment: [:], workingDirectory: empty.path)

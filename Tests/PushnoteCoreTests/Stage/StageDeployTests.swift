@@ -274,7 +274,10 @@ import Testing
       let lines = try book.timeline().suffix(3).map { $0.replacingOccurrences(of: "- 11:20 ", with: "") }
       #expect(lines.first == "stage deploy started" && lines.last == "stage deploy stopped")
       let record = try #require(lines.dropFirst().first.flatMap { StageRecord(event: $0) })
-      #expect(record == StageRecord(job: "bazaar-stage-api", tag: "2026.12.01", result: .cancelled, durationSeconds: report.jobs[0].durationSeconds ?? -1))
+      #expect(
+        record
+          == StageRecord(
+            job: "bazaar-stage-api", tag: "2026.12.01", result: .cancelled, durationSeconds: report.jobs[0].durationSeconds ?? -1))
       #expect(try book.section("Blockers") == ["- Stage deploy failed: bazaar-stage-api 2026.12.01 CANCELLED, cancelled in the queue"])
     }
   }
