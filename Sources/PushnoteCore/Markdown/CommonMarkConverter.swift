@@ -41,63 +41,37 @@ enum CommonMarkConverter {
     var type: NodeType
     var destination: String
     var title: String
-    /// Where its children start in ``Builder/inlines``.
-    var childStart: Int
+    var children: [MarkdownInline] = []
   }
 
-  /// A block under construction while the iterator is inside it.
-  private struct BlockFrame {
-    var block: MarkdownBlock
-    /// Where its children start in ``Builder/blocks``.
-    var childStart: Int
-    /// Where its inline content starts in ``Builder/inlines``.
-    var inlineStart: Int
-  }
-
-  /// The containers the iterator is inside, and the finished children of all of them.
+  /// The containers the iterator is inside: blocks, and the inline containers of the innermost block.
   ///
-  /// Finished children wait in two shared arrays, innermost container last; closing a container
-  /// moves its own into an array of their exact size, so no array grows element by element and no
-  /// block is copied while the tree is built.
+  /// Children are appended in place to the innermost container, so no block is copied while the tree
+  /// is built.
   private struct Builder {
-    var openBlocks: [BlockFrame] = []
-    var openInlines: [InlineFrame] = []
-    /// Finished blocks whose parent is still open; the document's come first.
-    var blocks: [MarkdownBlock] = []
-    /// Finished inline content whose container is still open.
-    var inlines: [MarkdownInline] = []
+    var blocks: [MarkdownBlock] = [MarkdownBlock(kind: .paragraph, range: 0..<0, line: 1, column: 1, children: [], inlines: [], literal: nil)]
+    var inlines: [InlineFrame] = []
 
-    mutating func open(_ block: MarkdownBlock) {
-      openBlocks.append(BlockFrame(block: block, childStart: blocks.count, inlineStart: inlines.count))
+    mutating func append(_ block: MarkdownBlock) {
+      blocks[blocks.count - 1].children.append(block)
     }
 
-    mutating func open(_ type: NodeType, destination: String, title: String) {
-      openInlines.append(InlineFrame(type: type, destination: destination, title: title, childStart: inlines.count))
+    mutating func append(_ inline: MarkdownInline) {
+      if inlines.isEmpty {
+        blocks[blocks.count - 1].inlines.append(inline)
+      } else {
+        inlines[inlines.count - 1].children.append(inline)
+      }
     }
-
-    mutating func append(_ block: MarkdownBlock) { blocks.append(block) }
-
-    mutating func append(_ inline: MarkdownInline) { inlines.append(inline) }
 
     mutating func closeBlock() {
-      guard var frame = openBlocks.popLast() else { return }
-      frame.block.children = Builder.take(&blocks, from: frame.childStart)
-      frame.block.inlines = Builder.take(&inlines, from: frame.inlineStart)
-      blocks.append(frame.block)
+      guard blocks.count > 1 else { return }
+      append(blocks.removeLast())
     }
 
     mutating func closeInline() {
-      guard let frame = openInlines.popLast() else { return }
-      let children = Builder.take(&inlines, from: frame.childStart)
-      inlines.append(CommonMarkConverter.inline(frame.type, destination: frame.destination, title: frame.title, children: children))
-    }
-
-    /// Removes the elements from `start` on and returns them in an array of their own.
-    private static func take<Element>(_ elements: inout [Element], from start: Int) -> [Element] {
-      guard start < elements.count else { return [] }
-      let taken = Array(elements[start...])
-      elements.removeSubrange(start...)
-      return taken
+      guard let frame = inlines.popLast() else { return }
+      append(CommonMarkConverter.inline(frame.type, destination: frame.destination, title: frame.title, children: frame.children))
     }
   }
 
@@ -137,13 +111,13 @@ enum CommonMarkConverter {
       }
       switch type {
       case .blockQuote, .list, .item, .paragraph, .heading, .customBlock:
-        builder.open(block(node, type, source))
+        builder.blocks.append(block(node, type, source))
       case .codeBlock, .htmlBlock, .thematicBreak:
         builder.append(block(node, type, source))
       case .link, .image:
-        builder.open(type, destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
+        builder.inlines.append(InlineFrame(type: type, destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node))))
       case .emphasis, .strong, .customInline:
-        builder.open(type, destination: "", title: "")
+        builder.inlines.append(InlineFrame(type: type, destination: "", title: ""))
       case .text: builder.append(MarkdownInline.text(literal(node)))
       case .code: builder.append(MarkdownInline.code(literal(node)))
       case .htmlInline: builder.append(MarkdownInline.html(literal(node)))
@@ -152,7 +126,7 @@ enum CommonMarkConverter {
       case .document, .unknown: continue
       }
     }
-    return builder.blocks
+    return builder.blocks[0].children
   }
 
   /// Runs cmark's parser over the bytes.
