@@ -36,10 +36,43 @@ enum CommonMarkConverter {
     }
   }
 
-  /// A container under construction while the iterator is inside it.
-  private enum Frame {
-    case block(MarkdownBlock)
-    case inline(NodeType, destination: String, title: String, children: [MarkdownInline])
+  /// An inline container (emphasis, link, …) under construction while the iterator is inside it.
+  private struct InlineFrame {
+    var type: NodeType
+    var destination: String
+    var title: String
+    var children: [MarkdownInline] = []
+  }
+
+  /// The containers the iterator is inside: blocks, and the inline containers of the innermost block.
+  ///
+  /// Children are appended in place to the innermost container, so no block is copied while the tree
+  /// is built.
+  private struct Builder {
+    var blocks: [MarkdownBlock] = [MarkdownBlock(kind: .paragraph, range: 0..<0, line: 1, column: 1, children: [], inlines: [], literal: nil)]
+    var inlines: [InlineFrame] = []
+
+    mutating func append(_ block: MarkdownBlock) {
+      blocks[blocks.count - 1].children.append(block)
+    }
+
+    mutating func append(_ inline: MarkdownInline) {
+      if inlines.isEmpty {
+        blocks[blocks.count - 1].inlines.append(inline)
+      } else {
+        inlines[inlines.count - 1].children.append(inline)
+      }
+    }
+
+    mutating func closeBlock() {
+      guard blocks.count > 1 else { return }
+      append(blocks.removeLast())
+    }
+
+    mutating func closeInline() {
+      guard let frame = inlines.popLast() else { return }
+      append(CommonMarkConverter.inline(frame.type, destination: frame.destination, title: frame.title, children: frame.children))
+    }
   }
 
   /// Parses the source and returns the document's top-level blocks.
@@ -48,12 +81,13 @@ enum CommonMarkConverter {
   /// so the parser is given the bytes without the mark and with each NUL as a space; positions then
   /// map back onto the original bytes exactly.
   static func convert(_ source: SourceText) throws(MarkdownError) -> [MarkdownBlock] {
-    var input = Array(source.bytes.dropFirst(source.byteOrderMarkLength))
-    for index in input.indices where input[index] == 0 { input[index] = 0x20 }
-    let root: OpaquePointer? = input.withUnsafeBufferPointer { buffer in
-      buffer.withMemoryRebound(to: CChar.self) { chars in
-        cmark_parse_document(chars.baseAddress, chars.count, CMARK_OPT_SOURCEPOS)
-      }
+    let root: OpaquePointer?
+    if source.byteOrderMarkLength == 0, !source.bytes.contains(0) {
+      root = parse(source.bytes)
+    } else {
+      var input = Array(source.bytes.dropFirst(source.byteOrderMarkLength))
+      for index in input.indices where input[index] == 0 { input[index] = 0x20 }
+      root = parse(input)
     }
     guard let root, let iterator = cmark_iter_new(root) else { throw .parserFailed(path: source.path) }
     defer {
@@ -61,56 +95,46 @@ enum CommonMarkConverter {
       cmark_node_free(root)
     }
 
-    var stack: [Frame] = [.block(MarkdownBlock(kind: .paragraph, range: 0..<0, line: 1, column: 1, children: [], inlines: [], literal: nil))]
+    var builder = Builder()
     while true {
       let event = cmark_iter_next(iterator)
       if event == CMARK_EVENT_DONE { break }
       guard let node = cmark_iter_get_node(iterator) else { continue }
       let type = NodeType(node)
-      if type == .document { continue }
       if event == CMARK_EVENT_EXIT {
-        guard stack.count > 1, let frame = stack.popLast() else { continue }
-        switch frame {
-        case .block(let block): append(block, to: &stack)
-        case .inline(let kind, let destination, let title, let children):
-          append(inline(kind, destination: destination, title: title, children: children), to: &stack)
+        switch type {
+        case .blockQuote, .list, .item, .paragraph, .heading, .customBlock: builder.closeBlock()
+        case .emphasis, .strong, .link, .image, .customInline: builder.closeInline()
+        default: continue
         }
         continue
       }
       switch type {
       case .blockQuote, .list, .item, .paragraph, .heading, .customBlock:
-        stack.append(.block(block(node, type, source)))
+        builder.blocks.append(block(node, type, source))
       case .codeBlock, .htmlBlock, .thematicBreak:
-        append(block(node, type, source), to: &stack)
-      case .emphasis, .strong, .link, .image, .customInline:
-        stack.append(.inline(type, destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)), children: []))
-      case .text: append(MarkdownInline.text(literal(node)), to: &stack)
-      case .code: append(MarkdownInline.code(literal(node)), to: &stack)
-      case .htmlInline: append(MarkdownInline.html(literal(node)), to: &stack)
-      case .softBreak: append(MarkdownInline.softBreak, to: &stack)
-      case .lineBreak: append(MarkdownInline.lineBreak, to: &stack)
+        builder.append(block(node, type, source))
+      case .link, .image:
+        builder.inlines.append(InlineFrame(type: type, destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node))))
+      case .emphasis, .strong, .customInline:
+        builder.inlines.append(InlineFrame(type: type, destination: "", title: ""))
+      case .text: builder.append(MarkdownInline.text(literal(node)))
+      case .code: builder.append(MarkdownInline.code(literal(node)))
+      case .htmlInline: builder.append(MarkdownInline.html(literal(node)))
+      case .softBreak: builder.append(MarkdownInline.softBreak)
+      case .lineBreak: builder.append(MarkdownInline.lineBreak)
       case .document, .unknown: continue
       }
     }
-    guard case .block(let document) = stack.first else { return [] }
-    return document.children
+    return builder.blocks[0].children
   }
 
-  private static func append(_ block: MarkdownBlock, to stack: inout [Frame]) {
-    guard case .block(var parent) = stack.popLast() else { return }
-    parent.children.append(block)
-    stack.append(.block(parent))
-  }
-
-  private static func append(_ inline: MarkdownInline, to stack: inout [Frame]) {
-    switch stack.popLast() {
-    case .block(var parent):
-      parent.inlines.append(inline)
-      stack.append(.block(parent))
-    case .inline(let kind, let destination, let title, var children):
-      children.append(inline)
-      stack.append(.inline(kind, destination: destination, title: title, children: children))
-    case nil: break
+  /// Runs cmark's parser over the bytes.
+  private static func parse(_ input: [UInt8]) -> OpaquePointer? {
+    input.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { chars in
+        cmark_parse_document(chars.baseAddress, chars.count, CMARK_OPT_SOURCEPOS)
+      }
     }
   }
 
@@ -146,7 +170,7 @@ enum CommonMarkConverter {
     let range = byteRange(
       source, startLine: startLine, startColumn: startColumn,
       endLine: Int(cmark_node_get_end_line(node)), endColumn: Int(cmark_node_get_end_column(node)))
-    let location = source.location(ofOffset: range.lowerBound)
+    let location = source.location(ofOffset: range.lowerBound, nearLine: startLine)
     return MarkdownBlock(
       kind: kind, range: range, line: location.line, column: location.column, children: [], inlines: [],
       literal: literalText)

@@ -76,7 +76,10 @@ public struct MarkdownBlock: Sendable, Hashable {
 }
 
 /// Inline content, without positions.
-public indirect enum MarkdownInline: Sendable, Hashable {
+///
+/// Not `indirect`: nested content is held in arrays, which are references already, so a text inline
+/// costs no allocation of its own.
+public enum MarkdownInline: Sendable, Hashable {
   /// Plain text.
   case text(String)
   /// A code span's content.

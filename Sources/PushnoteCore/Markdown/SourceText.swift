@@ -51,6 +51,14 @@ public struct SourceText: Sendable, Hashable {
     return SourceLocation(line: low + 1, column: offset - lineStarts[low] + 1, offset: offset)
   }
 
+  /// The location of a byte offset expected on `line`: found without a search when it is there.
+  func location(ofOffset offset: Int, nearLine line: Int) -> SourceLocation {
+    guard line >= 1, line <= lineStarts.count, offset <= bytes.count, lineStarts[line - 1] <= offset,
+      line == lineStarts.count || offset < lineStarts[line]
+    else { return location(ofOffset: offset) }
+    return SourceLocation(line: line, column: offset - lineStarts[line - 1] + 1, offset: offset)
+  }
+
   /// The byte offset of a 1-based line and byte column (clamped to the file).
   public func offset(line: Int, column: Int) -> Int {
     guard line >= 1 else { return 0 }

@@ -119,6 +119,7 @@ extension NoteParser {
   /// `OWNER/NAME` or `NAME` as a word.
   private func repository(in range: Range<Int>, text: String) -> String? {
     if let link = LinkScanner.links(in: Array(bytes[range])).first { return link.repo }
+    guard !config.repositories.isEmpty else { return nil }
     let words = Set(
       text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "_" && $0 != "/" && $0 != "." }).map(String.init))
     for repository in config.repositories {

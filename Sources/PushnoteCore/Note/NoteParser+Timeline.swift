@@ -110,10 +110,12 @@ extension NoteParser {
 
   /// Whether free text marks the start or the end of the push.
   static func mark(of event: String) -> Note.TimelineEntry.Mark {
-    if let label = timelineLabels[event.lowercased()] { return label }
+    let lowered = event.lowercased()
+    if let label = timelineLabels[lowered] { return label }
     // A step of the push ("stage deploy started", "migrations finished") is not the push itself.
-    let firstWord = event.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "-" }).first.map(String.init) ?? ""
-    if subActivities.contains(firstWord) { return .other }
+    func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character == "-" }
+    let firstWord = lowered.drop { !isWordCharacter($0) }.prefix(while: isWordCharacter)
+    if subActivities.contains(String(firstWord)) { return .other }
     if startWords.contains(where: { ASCII.contains(event, $0) }) { return .start }
     if endWords.contains(where: { ASCII.contains(event, $0) }) { return .end }
     return .other

@@ -114,6 +114,9 @@ public struct NoteParser {
     outline.headerEnd = starts.first { $0.level != 1 }?.offset ?? bytes.count
     let sectionOffsets = starts.map(\.offset)
     for block in document.blocks { collect(block, parent: nil, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline) }
+    var checklistCounts = [Int](repeating: 0, count: outline.sections.count)
+    for item in outline.items where item.state != nil { item.section.map { checklistCounts[$0] += 1 } }
+    for (index, count) in checklistCounts.enumerated() where count > 0 { outline.sections[index].items.reserveCapacity(count) }
     for item in outline.items {
       guard item.state != nil, let section = item.section else { continue }
       outline.sections[section].items.append(
@@ -289,7 +292,8 @@ public struct NoteParser {
   private func itemText(_ paragraph: MarkdownBlock, box: UInt8?) -> String {
     var text = Substring(paragraph.plainText)
     if let box {
-      if text.hasPrefix("["), text.count >= 3, text.dropFirst(2).first == "]" {
+      // `dropFirst(2).first` exists only for three characters or more, without counting them all.
+      if text.hasPrefix("["), text.dropFirst(2).first == "]" {
         text = text.dropFirst(3)
       } else if box != UInt8(ascii: " "), text.first.map({ $0 == "x" || $0 == "X" || $0 == "-" }) == true {
         text = text.dropFirst()
