@@ -3,7 +3,9 @@ internal import CCmark
 /// The only code that touches libcmark: it parses bytes, copies the tree into Swift values and frees
 /// every C object before it returns.
 enum CommonMarkConverter {
-  /// cmark's node kinds, mapped once. Do not make these public.
+  /// cmark's node kinds, mapped once.
+  ///
+  /// Do not make these public.
   private enum NodeType {
     case document, blockQuote, list, item, codeBlock, htmlBlock, customBlock, paragraph, heading
     case thematicBreak, text, softBreak, lineBreak, code, htmlInline, customInline, emphasis, strong
@@ -49,7 +51,9 @@ enum CommonMarkConverter {
   /// Children are appended in place to the innermost container, so no block is copied while the tree
   /// is built.
   private struct Builder {
-    var blocks: [MarkdownBlock] = [MarkdownBlock(kind: .paragraph, range: 0..<0, line: 1, column: 1, children: [], inlines: [], literal: nil)]
+    var blocks: [MarkdownBlock] = [
+      MarkdownBlock(kind: .paragraph, range: 0..<0, line: 1, column: 1, children: [], inlines: [], literal: nil)
+    ]
     var inlines: [InlineFrame] = []
 
     mutating func append(_ block: MarkdownBlock) {
@@ -115,7 +119,8 @@ enum CommonMarkConverter {
       case .codeBlock, .htmlBlock, .thematicBreak:
         builder.append(block(node, type, source))
       case .link, .image:
-        builder.inlines.append(InlineFrame(type: type, destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node))))
+        builder.inlines.append(
+          InlineFrame(type: type, destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node))))
       case .emphasis, .strong, .customInline:
         builder.inlines.append(InlineFrame(type: type, destination: "", title: ""))
       case .text: builder.append(MarkdownInline.text(literal(node)))

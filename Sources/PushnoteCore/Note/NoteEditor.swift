@@ -1,7 +1,9 @@
 import Foundation
 
-/// Computes the byte splices of a note's edits: ticking an item, signing off, adding a line to a
-/// section, setting a header field. It never touches a byte the edit does not mean to change.
+/// Computes the byte splices of a note's edits.
+///
+/// Ticking an item, signing off, adding lines to a section, setting a header field: each never
+/// touches a byte the edit does not mean to change.
 public struct NoteEditor: Sendable {
   /// The note being edited, as read from disk.
   public let parsed: ParsedNote
@@ -131,7 +133,9 @@ public struct NoteEditor: Sendable {
       }
     }
     let suffix = offset < source.bytes.count ? lineEnding : ""
-    let text = prefix + "## \(Self.singleLine(title).trimmingCharacters(in: .whitespaces))" + lineEnding + lineEnding + body.map { $0 + lineEnding }.joined() + suffix
+    let text =
+      prefix + "## \(Self.singleLine(title).trimmingCharacters(in: .whitespaces))" + lineEnding + lineEnding
+      + body.map { $0 + lineEnding }.joined() + suffix
     return ByteEdit(range: offset..<offset, text: text)
   }
 
@@ -191,7 +195,8 @@ public struct NoteEditor: Sendable {
   /// Text made safe for one line of Markdown: line breaks and control characters become spaces
   /// (indentation is kept, for nested items).
   static func singleLine(_ text: String) -> String {
-    String(text.unicodeScalars.map { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : Character($0) })
+    String(
+      text.unicodeScalars.map { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : Character($0) })
   }
 
   private static func normalized(_ text: String) -> String {
