@@ -20,3 +20,25 @@ struct EditOptions: ParsableArguments {
     Terminal.standardOutput.write("\(notebook.relativePath(path)): \(what)\n")
   }
 }
+
+/// `--at TIME` for the commands that record a moment, and the edit that reads it.
+struct TimeOption: ParsableArguments {
+  @Option(help: "When (11:02, 9:17am, 17:33 UTC, 2026-12-01 11:02 PST; default: now).")
+  var at: String?
+
+  /// Edits the note with the moment `--at` names, read on the note's date in the notebook's zone.
+  func edit(
+    _ global: GlobalOptions, _ options: EditOptions, makeChange: @escaping (NoteEditor, Date, TimeZone) throws -> NoteEditing.Change
+  ) async throws {
+    let zone = try global.openNotebook().config.timeZone
+    try await options.edit(global) { editor in
+      let note = editor.parsed.note
+      var time = Date()
+      if let at {
+        guard let parsed = NoteTime.parse(at, on: note.date, in: zone) else { throw NoteEditError.unreadableTime(at) }
+        time = parsed
+      }
+      return try makeChange(editor, time, zone)
+    }
+  }
+}

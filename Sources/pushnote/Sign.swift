@@ -18,14 +18,11 @@ extension Pushnote {
     @Option(name: .customLong("as"), help: "The name to record (default: the note's person for the role, else $USER).")
     var name: String?
 
-    @Option(help: "When (11:02, 9:17am, 17:33 UTC, 2026-12-01 11:02 PST; default: now).")
-    var at: String?
+    @OptionGroup var when: TimeOption
 
     func run() async throws {
       try await reportingErrors {
-        let zone = try global.openNotebook().config.timeZone
-        try await options.edit(global) { editor in
-          let time = try resolveTime(at, note: editor.parsed.note, zone: zone)
+        try await when.edit(global, options) { editor, time, zone in
           let signer = name ?? defaultSigner(role, note: editor.parsed.note)
           let edit = editor.sign(role: role, name: signer, at: time, zone: zone)
           let stamp = NoteEditor.localTimestamp(time, zone: zone)
@@ -46,11 +43,4 @@ private func defaultSigner(_ role: SignoffRole, note: Note) -> String {
   }
   if let fromNote, !fromNote.isEmpty { return fromNote }
   return ProcessInfo.processInfo.environment["USER"] ?? role.label
-}
-
-/// Reads `--at` on the note's date in the notebook's zone; now when absent.
-func resolveTime(_ text: String?, note: Note, zone: TimeZone) throws(NoteEditError) -> Date {
-  guard let text else { return Date() }
-  guard let time = NoteTime.parse(text, on: note.date, in: zone) else { throw .unreadableTime(text) }
-  return time
 }

@@ -14,14 +14,11 @@ extension Pushnote {
     @Argument(help: "What happened: start, end, or free text.")
     var event: String
 
-    @Option(help: "When (11:02, 9:17am, 17:33 UTC, 2026-12-01 11:02 PST; default: now).")
-    var at: String?
+    @OptionGroup var when: TimeOption
 
     func run() async throws {
       try await reportingErrors {
-        let zone = try global.openNotebook().config.timeZone
-        try await options.edit(global) { editor in
-          let time = try resolveTime(at, note: editor.parsed.note, zone: zone)
+        try await when.edit(global, options) { editor, time, zone in
           let entry = NoteEditor.timelineEntry(event, at: time, noteDate: editor.parsed.note.date, zone: zone)
           return NoteEditing.Change(edits: [editor.appendLine(entry, toSection: "Timeline")], message: "timeline: \(entry.dropFirst(2))")
         }
