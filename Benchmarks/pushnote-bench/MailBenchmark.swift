@@ -27,7 +27,7 @@ struct MailBenchmark: AsyncParsableCommand {
     let composer = MailComposer(notebook: notebook, templates: Templates(searchPath: [Fixtures.path("templates")]))
     let options = MailComposer.Options(kind: .announcement, now: Date(timeIntervalSince1970: 1_796_157_600))
     var last: MailMessage?
-    let pushnote = try MailBenchmark.median(runs) {
+    let pushnote = try Timing.medianSeconds(runs) {
       for _ in 0..<messages { last = try composer.compose(note: parsed.note, document: parsed.document, options: options).message }
     }
     guard let message = last else { throw ValidationError("nothing rendered") }
@@ -91,14 +91,4 @@ struct MailBenchmark: AsyncParsableCommand {
     return lines.joined(separator: "\n")
   }
 
-  /// The median wall-clock seconds of `runs` runs of `body`.
-  static func median(_ runs: Int, _ body: () throws -> Void) throws -> Double {
-    var times: [Double] = []
-    for _ in 0..<max(1, runs) {
-      let start = DispatchTime.now().uptimeNanoseconds
-      try body()
-      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    return times.sorted()[times.count / 2]
-  }
 }

@@ -41,14 +41,14 @@ struct StageBenchmark: AsyncParsableCommand {
     }
     await jenkins.stop()
     let ideal = Double(jobs * (queueMilliseconds + buildMilliseconds)) / 1000
-    let deployMedian = median(deploys)
-    let referenceMedian = median(references)
+    let deployMedian = Timing.median(deploys)
+    let referenceMedian = Timing.median(references)
     print(
       "stage: \(jobs) jobs x (\(queueMilliseconds) ms queued + \(buildMilliseconds) ms building), "
         + "poll \(pollMilliseconds) ms, \(rounds) rounds"
     )
-    print(String(format: "  bare URLSession calls (reference): median %.3f s  runs %@", referenceMedian, format(references)))
-    print(String(format: "  pushnote stage (records, commits): median %.3f s  runs %@", deployMedian, format(deploys)))
+    print(String(format: "  bare URLSession calls (reference): median %.3f s  runs %@", referenceMedian, Timing.format(references)))
+    print(String(format: "  pushnote stage (records, commits): median %.3f s  runs %@", deployMedian, Timing.format(deploys)))
     print(String(format: "  ratio stage / reference: %.2f", deployMedian / referenceMedian))
     print(
       String(format: "  against the jobs' own %.3f s: reference %.2f, stage %.2f", ideal, referenceMedian / ideal, deployMedian / ideal))
@@ -105,10 +105,4 @@ struct StageBenchmark: AsyncParsableCommand {
     return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
   }
 
-  private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-  }
-
-  private func format(_ values: [Double]) -> String { values.map { String(format: "%.3f", $0) }.joined(separator: " ") }
 }

@@ -23,9 +23,9 @@ struct StatsBenchmark: AsyncParsableCommand {
     let smallBytes = smallFiles.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
 
     var read = (weeks: 0, withDuration: 0)
-    let statsSmall = try median(runs) { read = try StatsBenchmark.statsJSON(root: small.path) }
-    let statsLarge = try median(runs) { _ = try StatsBenchmark.statsJSON(root: large.path) }
-    let cmarkSmall = try median(runs) {
+    let statsSmall = try Timing.medianSeconds(runs) { read = try StatsBenchmark.statsJSON(root: small.path) }
+    let statsLarge = try Timing.medianSeconds(runs) { _ = try StatsBenchmark.statsJSON(root: large.path) }
+    let cmarkSmall = try Timing.medianSeconds(runs) {
       let result = try ProcessRunner.runSynchronously(cmark, smallFiles)
       guard result.status == 0 else { throw ValidationError("\(cmark) failed: \(result.stderr)") }
     }
@@ -143,14 +143,4 @@ struct StatsBenchmark: AsyncParsableCommand {
       """
   }
 
-  /// The median wall-clock seconds of `runs` runs of `body`.
-  private func median(_ runs: Int, _ body: () throws -> Void) throws -> Double {
-    var times: [Double] = []
-    for _ in 0..<max(1, runs) {
-      let start = DispatchTime.now().uptimeNanoseconds
-      try body()
-      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    return times.sorted()[times.count / 2]
-  }
 }

@@ -74,7 +74,7 @@ struct SyncBenchmark: AsyncParsableCommand {
       curlTimes.append(Date().timeIntervalSince(start))
       guard result.status == 0, result.stdout.contains("\"revisions\"") else { throw ValidationError("curl failed: \(result.stderr)") }
     }
-    let syncMedian = Self.median(syncTimes), curlMedian = Self.median(curlTimes)
+    let syncMedian = Timing.median(syncTimes), curlMedian = Timing.median(curlTimes)
     print(String(format: "no-op sync (in process):        %8.2f ms", syncMedian * 1000))
     print(String(format: "curl getRevisionsCount:         %8.2f ms", curlMedian * 1000))
     print(String(format: "no-op sync / curl:              %8.2fx", syncMedian / curlMedian))
@@ -88,8 +88,8 @@ struct SyncBenchmark: AsyncParsableCommand {
         binaryTimes.append(Date().timeIntervalSince(start))
         guard result.status == 0, result.stdout.contains("in sync") else { throw ValidationError("pushnote sync failed: \(result.stderr)") }
       }
-      print(String(format: "no-op `pushnote sync` process:  %8.2f ms (%@)", Self.median(binaryTimes) * 1000, binary))
-      print(String(format: "pushnote process / curl:        %8.2fx", Self.median(binaryTimes) / curlMedian))
+      print(String(format: "no-op `pushnote sync` process:  %8.2f ms (%@)", Timing.median(binaryTimes) * 1000, binary))
+      print(String(format: "pushnote process / curl:        %8.2fx", Timing.median(binaryTimes) / curlMedian))
     }
     await server.stop()
   }
@@ -109,13 +109,13 @@ struct SyncBenchmark: AsyncParsableCommand {
       for (file, text) in files { try text.write(toFile: file, atomically: true, encoding: .utf8) }
       var conflicts = 0
       let inputs = [base, local, pad].map { Array($0.utf8) }
-      let sectioning = try Self.medianTime(runs) { for input in inputs { _ = try NoteSections(bytes: input) } }
-      let ours = try Self.medianTime(runs) {
+      let sectioning = try Timing.medianSeconds(runs) { for input in inputs { _ = try NoteSections(bytes: input) } }
+      let ours = try Timing.medianSeconds(runs) {
         let merge = NoteMerge(
           base: try NoteSections(bytes: inputs[0]), local: try NoteSections(bytes: inputs[1]), pad: try NoteSections(bytes: inputs[2]))
         conflicts = merge.newConflicts.count
       }
-      let git = try Self.medianTime(runs) {
+      let git = try Timing.medianSeconds(runs) {
         _ = try ProcessRunner.runSynchronously("git", ["merge-file", "-p", "--diff3", files[1].0, files[0].0, files[2].0])
       }
       let lineCount = base.split(separator: "\n").count
@@ -142,15 +142,4 @@ struct SyncBenchmark: AsyncParsableCommand {
     (0..<count).map { "- [ ] item \($0)\(suffix)\n" }.joined()
   }
 
-  static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-
-  static func medianTime(_ runs: Int, _ body: () throws -> Void) throws -> Double {
-    var times: [Double] = []
-    for _ in 0..<max(runs, 1) {
-      let start = Date()
-      try body()
-      times.append(Date().timeIntervalSince(start))
-    }
-    return median(times)
-  }
 }

@@ -47,25 +47,14 @@ struct TagBenchmark: AsyncParsableCommand {
         day = day.adding(days: 7)
       }
     }
-    let sequentialMedian = median(sequential)
-    let parallelMedian = median(parallel)
+    let sequentialMedian = Timing.median(sequential)
+    let parallelMedian = Timing.median(parallel)
     print("tag: \(repositories) repositories x \(commits) commits, \(rounds) rounds, concurrency \(concurrency)")
-    print(String(format: "  one after another (reference): median %.3f s  runs %@", sequentialMedian, format(sequential)))
-    print(String(format: "  in parallel:                   median %.3f s  runs %@", parallelMedian, format(parallel)))
+    print(String(format: "  one after another (reference): median %.3f s  runs %@", sequentialMedian, Timing.format(sequential)))
+    print(String(format: "  in parallel:                   median %.3f s  runs %@", parallelMedian, Timing.format(parallel)))
     print(
       String(
         format: "  ratio parallel / sequential: %.2f (%.2fx faster)", parallelMedian / sequentialMedian, sequentialMedian / parallelMedian))
   }
 
-  private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-  }
-
-  private func format(_ values: [Double]) -> String { values.map { String(format: "%.3f", $0) }.joined(separator: " ") }
-}
-
-extension Duration {
-  /// The duration in seconds.
-  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

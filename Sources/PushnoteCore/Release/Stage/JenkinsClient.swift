@@ -267,8 +267,3 @@ public actor JenkinsClient {
     }
   }
 }
-
-extension Duration {
-  /// The duration in seconds, fractions included.
-  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
