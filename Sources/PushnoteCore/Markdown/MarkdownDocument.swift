@@ -101,7 +101,15 @@ public enum MarkdownInline: Sendable, Hashable {
 
   /// The text a reader sees.
   public static func plainText(_ inlines: [MarkdownInline]) -> String {
+    // One inline of text (most paragraphs) is its own plain text: no copy.
+    if inlines.count == 1, case .text(let text) = inlines[0] { return text }
     var result = ""
+    appendPlainText(inlines, to: &result)
+    return result
+  }
+
+  /// Appends the plain text of inlines to `result`, nested ones included, without building a string per level.
+  private static func appendPlainText(_ inlines: [MarkdownInline], to result: inout String) {
     for inline in inlines {
       switch inline {
       case .text(let text), .code(let text): result += text
@@ -109,10 +117,9 @@ public enum MarkdownInline: Sendable, Hashable {
       case .softBreak, .lineBreak: result += " "
       case .emphasis(let children), .strong(let children),
         .link(_, _, let children), .image(_, _, let children):
-        result += plainText(children)
+        appendPlainText(children, to: &result)
       }
     }
-    return result
   }
 
   /// The destinations of every link and image, in order.

@@ -82,13 +82,18 @@ enum LinkScanner {
 
   /// Parses text that is exactly a push tag, without allocating more than its bytes.
   static func pushTag(_ text: String) -> PushTag? {
-    let bytes = Array(text.utf8)
-    guard let found = tag(in: bytes, at: 0, limit: bytes.count), found.range.upperBound == bytes.count else { return nil }
-    return found.tag
+    var text = text
+    return text.withUTF8 { bytes in
+      guard let found = tag(in: bytes, at: 0, limit: bytes.count), found.range.upperBound == bytes.count else { return nil }
+      return found.tag
+    }
   }
 
   /// A tag exactly at `start`, bounded by non-word bytes on both sides.
-  private static func tag(in bytes: [UInt8], at start: Int, limit: Int) -> (tag: PushTag, range: Range<Int>)? {
+  private static func tag<Bytes: RandomAccessCollection<UInt8>>(
+    in bytes: Bytes, at start: Int, limit: Int
+  ) -> (tag: PushTag, range: Range<Int>)?
+  where Bytes.Index == Int {
     guard start + 10 <= limit else { return nil }
     if start > 0, isDigit(bytes[start - 1]) || isLetter(bytes[start - 1]) { return nil }
     for offset in [0, 1, 2, 3, 5, 6, 8, 9] where !isDigit(bytes[start + offset]) { return nil }
@@ -184,7 +189,7 @@ enum LinkScanner {
     return (.commit(sha: String(decoding: bytes[start..<index], as: UTF8.self)), index)
   }
 
-  private static func number(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+  private static func number<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ range: Range<Int>) -> Int where Bytes.Index == Int {
     bytes[range].reduce(0) { $0 * 10 + Int($1 - 0x30) }
   }
 

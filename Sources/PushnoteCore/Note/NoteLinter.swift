@@ -8,6 +8,9 @@ public struct NoteLinter: Sendable {
     "YYYY.MM.DD", "YYYY-MM-DD", "<push hero>", "<release manager>", "<qa>", "<ops>", "<name>", "{{",
   ])
 
+  /// Words of the title of the section that holds the compare links.
+  static let compareSectionWords: [ASCII.Needle] = ["compare", "pushing"]
+
   /// A linter.
   public init() {}
 
@@ -127,9 +130,13 @@ public struct NoteLinter: Sendable {
     // MARK: Compare links
 
     mutating func compareLinks() {
-      let compareSection = note.sections.first { section in ["compare", "pushing"].contains { ASCII.contains(section.title, $0) } }
-      for repository in config.repositories where !note.compare.contains(where: { $0.repo.lowercased() == repository.name.lowercased() }) {
-        report(.error, line: compareSection?.line ?? 1, "no compare link for \(repository.name)")
+      if !config.repositories.isEmpty {
+        let compareSection = note.sections.first { section in NoteLinter.compareSectionWords.contains { ASCII.contains(section.title, $0) }
+        }
+        let linkedRepositories = Set(note.compare.map { $0.repo.lowercased() })
+        for repository in config.repositories where !linkedRepositories.contains(repository.name.lowercased()) {
+          report(.error, line: compareSection?.line ?? 1, "no compare link for \(repository.name)")
+        }
       }
       if let date = note.date {
         for link in note.compare where LinkScanner.pushTag(link.to)?.date != date {

@@ -14,7 +14,9 @@ extension NoteParser {
   /// Words searched for in every item, made once.
   enum Words {
     static let waffle: ASCII.Needle = "waffle_"
-    static let flagKinds = ASCII.NeedleSet(["switch", "flag", "sample"])
+    static let flagKinds = ASCII.NeedleSet(flagKindNames)
+    /// The kinds of flag, as written.
+    static let flagKindNames = ["switch", "flag", "sample"]
     static let migrationFiles: [ASCII.Needle] = ["migrations/", ".sql"]
     static let migrationSection: [ASCII.Needle] = ["migration"]
     static let signoffSection: [ASCII.Needle] = ["sign"]
@@ -66,7 +68,7 @@ extension NoteParser {
         kind = String(bare.dropFirst(7))
         waffled = true
       }
-      guard ["switch", "flag", "sample"].contains(kind), index + 1 < words.count else { continue }
+      guard Words.flagKindNames.contains(kind), index + 1 < words.count else { continue }
       let nameWord = words[index + 1]
       let name = ASCII.trimming(nameWord, "`'\"*_,.;:()")
       guard !name.isEmpty,
