@@ -66,6 +66,10 @@ private struct Builder {
     init() {}
 
     init(_ text: SyncText) {
+      if let first = text.lines.first, let last = text.lines.last {
+        // Lines are slices of one array: their span is the text's size, reserved at once.
+        bytes.reserveCapacity(max(last.content.endIndex, last.ending.endIndex) - first.content.startIndex)
+      }
       starts.reserveCapacity(text.lines.count + 1)
       contentEnds.reserveCapacity(text.lines.count)
       text.lines.withUnsafeBufferPointer { lines in
@@ -131,6 +135,10 @@ private struct Builder {
       for line in flat.contentEnds.indices { symbols.append(forms.symbol(flat.form(line))) }
       texts[index].symbols = symbols
       texts[index].flat = flat
+      if index == Self.localText {
+        padBytes.reserveCapacity(flat.bytes.count)
+        baseBytes.reserveCapacity(flat.bytes.count)
+      }
       let sections = index == Self.localText ? local.sections.filter { !$0.isLocalOnly } : texts[index].sections.sections
       texts[index].byKey = Dictionary(sections.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
