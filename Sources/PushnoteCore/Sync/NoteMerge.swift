@@ -49,6 +49,56 @@ private struct Builder {
     let sections: NoteSections
     var symbols: [Int] = []
     var byKey: [String: NoteSections.Section] = [:]
+    var flat = FlatLines()
+  }
+
+  /// A text's lines back to back, so that runs of lines are copied at once.
+  struct FlatLines {
+    /// The lines with their endings, without the byte-order mark.
+    var bytes: [UInt8] = []
+    /// Where each line starts in `bytes`, then `bytes.count`.
+    var starts: [Int] = [0]
+    /// Where each line's content ends (and its ending starts).
+    var contentEnds: [Int] = []
+    /// The pad forms of the lines that hold a tab, by line.
+    var tabForms: [Int: [UInt8]] = [:]
+
+    init() {}
+
+    init(_ text: SyncText) {
+      if let first = text.lines.first, let last = text.lines.last {
+        // Lines are slices of one array: their span is the text's size, reserved at once.
+        bytes.reserveCapacity(max(last.content.endIndex, last.ending.endIndex) - first.content.startIndex)
+      }
+      starts.reserveCapacity(text.lines.count + 1)
+      contentEnds.reserveCapacity(text.lines.count)
+      text.lines.withUnsafeBufferPointer { lines in
+        for index in lines.indices {
+          bytes += lines[index].content
+          contentEnds.append(bytes.count)
+          bytes += lines[index].ending
+          starts.append(bytes.count)
+          if lines[index].content.contains(0x09) { tabForms[index] = lines[index].padForm }
+        }
+      }
+    }
+
+    /// A line's bytes without its ending.
+    func content(_ index: Int) -> ArraySlice<UInt8> { bytes[starts[index]..<contentEnds[index]] }
+
+    /// A line as the pad stores it, without its ending.
+    func form(_ index: Int) -> ArraySlice<UInt8> {
+      if !tabForms.isEmpty, let form = tabForms[index] { return form[...] }
+      return content(index)
+    }
+
+    /// Appends the lines' pad forms, each ended by `\n`.
+    func appendForms(_ range: Range<Int>, to output: inout [UInt8]) {
+      for index in range {
+        output += form(index)
+        output.append(0x0A)
+      }
+    }
   }
 
   /// One side's section: which text, which lines.
@@ -79,10 +129,16 @@ private struct Builder {
     texts = [Text(sections: base ?? pad), Text(sections: local), Text(sections: pad)]
     forms = LineInterner(capacity: (base?.text.lines.count ?? 0) + local.text.lines.count + pad.text.lines.count)
     for index in texts.indices where index != Self.baseText || hasBase {
+      let flat = FlatLines(texts[index].sections.text)
       var symbols: [Int] = []
-      symbols.reserveCapacity(texts[index].sections.text.lines.count)
-      for line in texts[index].sections.text.lines { symbols.append(symbol(line)) }
+      symbols.reserveCapacity(flat.contentEnds.count)
+      for line in flat.contentEnds.indices { symbols.append(forms.symbol(flat.form(line))) }
       texts[index].symbols = symbols
+      texts[index].flat = flat
+      if index == Self.localText {
+        padBytes.reserveCapacity(flat.bytes.count)
+        baseBytes.reserveCapacity(flat.bytes.count)
+      }
       let sections = index == Self.localText ? local.sections.filter { !$0.isLocalOnly } : texts[index].sections.sections
       texts[index].byKey = Dictionary(sections.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -92,57 +148,45 @@ private struct Builder {
   var padOutput: String { String(decoding: padBytes, as: UTF8.self) }
   var baseOutput: String { String(decoding: baseBytes, as: UTF8.self) }
 
-  mutating func symbol(_ line: SyncText.Line) -> Int {
-    forms.symbol(line.content.contains(0x09) ? ArraySlice(line.padForm) : line.content)
-  }
-
   func symbols(_ side: Side) -> ArraySlice<Int> { texts[side.text].symbols[side.lines] }
-  func line(_ text: Int, _ index: Int) -> SyncText.Line { texts[text].sections.text.lines[index] }
 
   // MARK: Output
 
-  /// Appends a line to the file's output, as it is (lines that had no ending get one when followed).
-  mutating func emit(_ content: ArraySlice<UInt8>, _ lineEnding: ArraySlice<UInt8>) {
-    if lastLineOpen { localBytes += ending }
-    localBytes += content
-    localBytes += lineEnding
-    lastLineOpen = lineEnding.isEmpty
-  }
-
-  /// Appends a line brought from the pad or the base: its pad form, the file's line ending.
-  mutating func emitForm(_ text: Int, _ index: Int) {
-    let lines = texts[text].sections.text.lines
-    let newline = ArraySlice(ending)
-    if text == Self.localText || !lines[index].content.contains(0x09) {
-      emit(lines[index].content, newline)
-    } else {
-      emit(ArraySlice(lines[index].padForm), newline)
+  /// Appends lines brought from the pad or the base: their pad forms, the file's line ending.
+  mutating func emitForms(_ text: Int, _ range: Range<Int>) {
+    let flat = texts[text].flat
+    for index in range {
+      if lastLineOpen { localBytes += ending }
+      localBytes += text == Self.localText ? flat.content(index) : flat.form(index)
+      localBytes += ending
+      lastLineOpen = false
     }
   }
 
+  /// Appends the file's own lines, as they are (a last line without an ending gets one when followed).
   mutating func emitLocal(_ range: Range<Int>) {
-    let lines = texts[Self.localText].sections.text.lines
-    for index in range { emit(lines[index].content, lines[index].ending) }
+    guard let last = range.last else { return }
+    let flat = texts[Self.localText].flat
+    if lastLineOpen { localBytes += ending }
+    localBytes += flat.bytes[flat.starts[range.lowerBound]..<flat.starts[range.upperBound]]
+    lastLineOpen = flat.contentEnds[last] == flat.starts[range.upperBound]
   }
 
-  mutating func emitMarker(_ marker: String) { emit(ArraySlice(marker.utf8), ArraySlice(ending)) }
-
-  static func appendForm(_ line: borrowing SyncText.Line, to bytes: inout [UInt8]) {
-    if line.content.contains(0x09) { bytes += line.padForm } else { bytes += line.content }
-    bytes.append(0x0A)
+  mutating func emitMarker(_ marker: String) {
+    if lastLineOpen { localBytes += ending }
+    localBytes.append(contentsOf: marker.utf8)
+    localBytes += ending
+    lastLineOpen = false
   }
 
   mutating func pushLines(_ text: Int, _ range: Range<Int>, toBase: Bool = true) {
-    let lines = texts[text].sections.text.lines
-    for index in range {
-      Self.appendForm(lines[index], to: &padBytes)
-      if toBase { Self.appendForm(lines[index], to: &baseBytes) }
-    }
+    let flat = texts[text].flat
+    flat.appendForms(range, to: &padBytes)
+    if toBase { flat.appendForms(range, to: &baseBytes) }
   }
 
   mutating func baseLines(_ text: Int, _ range: Range<Int>) {
-    let lines = texts[text].sections.text.lines
-    for index in range { Self.appendForm(lines[index], to: &baseBytes) }
+    texts[text].flat.appendForms(range, to: &baseBytes)
   }
 
   // MARK: Merge
@@ -223,7 +267,7 @@ private struct Builder {
       pushLines(Self.localText, l.lines)
       toPad.append(title)
     case (nil, nil, let p?):
-      for index in p.lines { emitForm(Self.padText, index) }
+      emitForms(Self.padText, p.lines)
       pushLines(Self.padText, p.lines)
       fromPad.append(title)
     case (let b?, let l?, nil):
@@ -258,14 +302,11 @@ private struct Builder {
   mutating func writeBlock(local: Range<Int>, base: Side?, baseLines: Range<Int>, pad: Side?, padLines: Range<Int>) {
     let marks = NoteMerge.markers
     emitMarker(marks.local)
-    for index in local {
-      let line = line(Self.localText, index)
-      emit(line.content, line.ending.isEmpty ? ArraySlice(ending) : line.ending)
-    }
+    emitLocal(local)
     emitMarker(marks.base)
-    if let base { for index in baseLines { emitForm(base.text, index) } }
+    if let base { emitForms(base.text, baseLines) }
     emitMarker(marks.separator)
-    if let pad { for index in padLines { emitForm(pad.text, index) } }
+    if let pad { emitForms(pad.text, padLines) }
     emitMarker(marks.pad)
   }
 
@@ -275,46 +316,43 @@ private struct Builder {
     let chunks = LineMerge.merge(base: baseSymbols, local: localSymbols, pad: padSymbols)
     let lo = l.lines.lowerBound, po = p.lines.lowerBound, bo = b?.lines.lowerBound ?? 0
     var merged: [Int] = []
-    var pushed: [(text: Int, index: Int)] = []
+    var pushed: [(text: Int, lines: Range<Int>)] = []
     var conflicted = false, tookPad = false, tookLocal = false
-    let localLines = texts[Self.localText].sections.text.lines
-    func takeLocal(_ index: Int) {
-      emit(localLines[lo + index].content, localLines[lo + index].ending)
-      merged.append(localSymbols[index])
-      pushed.append((Self.localText, lo + index))
+    func shifted(_ range: Range<Int>, by offset: Int) -> Range<Int> { (range.lowerBound + offset)..<(range.upperBound + offset) }
+    func takeLocal(_ range: Range<Int>) {
+      emitLocal(shifted(range, by: lo))
+      merged += localSymbols[range]
+      pushed.append((Self.localText, shifted(range, by: lo)))
+    }
+    func takePad(_ range: Range<Int>) {
+      emitForms(Self.padText, shifted(range, by: po))
+      merged += padSymbols[range]
+      pushed.append((Self.padText, shifted(range, by: po)))
     }
     for chunk in chunks {
       switch chunk {
       case .unchanged(_, let range, _):
-        range.forEach(takeLocal)
+        takeLocal(range)
       case .local(let range):
         tookLocal = true
-        range.forEach(takeLocal)
+        takeLocal(range)
       case .pad(let range):
         tookPad = true
-        for index in range {
-          emitForm(Self.padText, po + index)
-          merged.append(padSymbols[index])
-          pushed.append((Self.padText, po + index))
-        }
+        takePad(range)
       case .union(let picks):
         tookPad = true
         tookLocal = true
         for pick in picks {
           switch pick {
-          case .local(let index): takeLocal(index)
-          case .pad(let index):
-            emitForm(Self.padText, po + index)
-            merged.append(padSymbols[index])
-            pushed.append((Self.padText, po + index))
+          case .local(let index): takeLocal(index..<index + 1)
+          case .pad(let index): takePad(index..<index + 1)
           }
         }
       case .conflict(let localRange, let baseRange, let padRange):
         conflicted = true
         writeBlock(
-          local: (lo + localRange.lowerBound)..<(lo + localRange.upperBound), base: b,
-          baseLines: (bo + baseRange.lowerBound)..<(bo + baseRange.upperBound), pad: p,
-          padLines: (po + padRange.lowerBound)..<(po + padRange.upperBound))
+          local: shifted(localRange, by: lo), base: b, baseLines: shifted(baseRange, by: bo), pad: p,
+          padLines: shifted(padRange, by: po))
       }
     }
     if conflicted {
@@ -324,12 +362,7 @@ private struct Builder {
       if tookPad { fromPad.append(title) }
       return
     }
-    let padLines = texts[Self.padText].sections.text.lines
-    for (text, index) in pushed {
-      let lines = text == Self.localText ? localLines : padLines
-      Self.appendForm(lines[index], to: &padBytes)
-      Self.appendForm(lines[index], to: &baseBytes)
-    }
+    for (text, lines) in pushed { pushLines(text, lines) }
     if tookPad && merged != localSymbols { fromPad.append(title) }
     if tookLocal && merged != padSymbols { toPad.append(title) }
   }

@@ -81,7 +81,9 @@ public struct NoteSections: Sendable {
     for (index, start) in starts.enumerated() {
       let end = index + 1 < starts.count ? starts[index + 1].line : text.lines.count
       if let level = localOnlyLevel, start.level <= level { localOnlyLevel = nil }
-      if localOnlyLevel == nil && localOnlyTitles.contains(start.title.lowercased()) { localOnlyLevel = start.level }
+      if localOnlyLevel == nil && !localOnlyTitles.isEmpty && localOnlyTitles.contains(start.title.lowercased()) {
+        localOnlyLevel = start.level
+      }
       sections.append(
         Section(
           key: key(level: start.level, title: start.title), title: start.title, level: start.level, lines: start.line..<end,
@@ -137,18 +139,30 @@ public struct NoteSections: Sendable {
 
   /// The text of an ATX heading's content when it is plain (no inline syntax), as cmark gives it.
   private static func plainTitle(_ rest: ArraySlice<UInt8>) -> String? {
-    let special: Set<UInt8> = Set("`*_[]<>&\\!\t".utf8)
-    if rest.contains(where: special.contains) { return nil }
-    var bytes = Array(rest)
+    if rest.contains(where: { specialTitleBytes[Int($0)] }) { return nil }
+    var bytes = rest
     while bytes.last == 0x20 { bytes.removeLast() }
     // A closing sequence of #s preceded by a space (or the whole content) is not part of the text.
     let closing = bytes.reversed().prefix { $0 == UInt8(ascii: "#") }.count
     if closing > 0 {
       let beforeClosing = bytes.count - closing
-      if beforeClosing == 0 || bytes[beforeClosing - 1] == 0x20 { bytes.removeLast(closing) }
+      if beforeClosing == 0 || bytes[bytes.startIndex + beforeClosing - 1] == 0x20 { bytes.removeLast(closing) }
     }
-    return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    while bytes.first == 0x20 { bytes.removeFirst() }
+    while bytes.last == 0x20 { bytes.removeLast() }
+    if let first = bytes.first, let last = bytes.last, first >= 0x80 || last >= 0x80 {
+      // Non-ASCII ends may be Unicode spaces, which the title loses too.
+      return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
+
+  /// Bytes that make a heading's content more than plain text, as a table by byte value.
+  private static let specialTitleBytes: [Bool] = {
+    var table = [Bool](repeating: false, count: 256)
+    for byte in "`*_[]<>&\\!\t".utf8 { table[Int(byte)] = true }
+    return table
+  }()
 
   /// The line ranges of complete conflict blocks: `<<<<<<<`, then `=======`, then `>>>>>>>`.
   ///
