@@ -276,13 +276,13 @@ extension MailModel {
         }
       }
     }
-    let items = document.allBlocks.filter { $0.kind == .item }
+    let items = document.blocks.indices.filter { document.blocks[$0].kind == .item }
     var result: [(section: String, item: ListedItem)] = []
     for section in sections {
       // A section's range ends where the next heading starts: its subsections' items are theirs.
-      for block in items where section.range.contains(block.range.lowerBound) {
-        guard let paragraph = block.children.first(where: { $0.kind == .paragraph }) else { continue }
-        guard let item = MailModel.listedItem(line(paragraph.plainText)) else { continue }
+      for index in items where section.range.contains(document.blocks[index].range.lowerBound) {
+        guard let paragraph = document.children(of: index).first(where: { document.blocks[$0].kind == .paragraph }) else { continue }
+        guard let item = MailModel.listedItem(line(document.plainText(of: document.blocks[paragraph]))) else { continue }
         result.append((section.title, item))
       }
     }

@@ -38,53 +38,13 @@ enum CommonMarkConverter {
     }
   }
 
-  /// An inline container (emphasis, link, …) under construction while the iterator is inside it.
-  private struct InlineFrame {
-    var type: NodeType
-    var destination: String
-    var title: String
-    var children: [MarkdownInline] = []
-  }
-
-  /// The containers the iterator is inside: blocks, and the inline containers of the innermost block.
-  ///
-  /// Children are appended in place to the innermost container, so no block is copied while the tree
-  /// is built.
-  private struct Builder {
-    var blocks: [MarkdownBlock] = [
-      MarkdownBlock(kind: .paragraph, range: 0..<0, line: 1, column: 1, children: [], inlines: [], literal: nil)
-    ]
-    var inlines: [InlineFrame] = []
-
-    mutating func append(_ block: MarkdownBlock) {
-      blocks[blocks.count - 1].children.append(block)
-    }
-
-    mutating func append(_ inline: MarkdownInline) {
-      if inlines.isEmpty {
-        blocks[blocks.count - 1].inlines.append(inline)
-      } else {
-        inlines[inlines.count - 1].children.append(inline)
-      }
-    }
-
-    mutating func closeBlock() {
-      guard blocks.count > 1 else { return }
-      append(blocks.removeLast())
-    }
-
-    mutating func closeInline() {
-      guard let frame = inlines.popLast() else { return }
-      append(CommonMarkConverter.inline(frame.type, destination: frame.destination, title: frame.title, children: frame.children))
-    }
-  }
-
-  /// Parses the source and returns the document's top-level blocks.
+  /// Parses the source and returns every block, depth first, with the plain text of headings and
+  /// paragraphs in one buffer.
   ///
   /// cmark strips a byte-order mark before counting columns and turns NUL into U+FFFD (three bytes),
   /// so the parser is given the bytes without the mark and with each NUL as a space; positions then
   /// map back onto the original bytes exactly.
-  static func convert(_ source: SourceText) throws(MarkdownError) -> [MarkdownBlock] {
+  static func convert(_ source: SourceText) throws(MarkdownError) -> (blocks: [MarkdownBlock], plainText: [UInt8]) {
     let root: OpaquePointer?
     if source.byteOrderMarkLength == 0, !source.bytes.contains(0) {
       root = parse(source.bytes)
@@ -99,39 +59,46 @@ enum CommonMarkConverter {
       cmark_node_free(root)
     }
 
-    var builder = Builder()
+    var blocks: [MarkdownBlock] = []
+    var plainText: [UInt8] = []
+    plainText.reserveCapacity(source.bytes.count)
+    // The open containers and paragraphs, innermost last.
+    var open: [Int] = []
     while true {
       let event = cmark_iter_next(iterator)
       if event == CMARK_EVENT_DONE { break }
       guard let node = cmark_iter_get_node(iterator) else { continue }
       let type = NodeType(node)
-      if event == CMARK_EVENT_EXIT {
-        switch type {
-        case .blockQuote, .list, .item, .paragraph, .heading, .customBlock: builder.closeBlock()
-        case .emphasis, .strong, .link, .image, .customInline: builder.closeInline()
-        default: continue
-        }
-        continue
-      }
       switch type {
       case .blockQuote, .list, .item, .paragraph, .heading, .customBlock:
-        builder.blocks.append(block(node, type, source))
+        if event == CMARK_EVENT_EXIT {
+          guard let index = open.popLast() else { continue }
+          blocks[index].end = blocks.count
+          if type == .paragraph || type == .heading {
+            blocks[index].plainTextRange = blocks[index].plainTextRange.lowerBound..<plainText.count
+          }
+        } else {
+          blocks.append(block(node, type, source, index: blocks.count, parent: open.last, plainTextStart: plainText.count))
+          open.append(blocks.count - 1)
+        }
       case .codeBlock, .htmlBlock, .thematicBreak:
-        builder.append(block(node, type, source))
-      case .link, .image:
-        builder.inlines.append(
-          InlineFrame(type: type, destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node))))
-      case .emphasis, .strong, .customInline:
-        builder.inlines.append(InlineFrame(type: type, destination: "", title: ""))
-      case .text: builder.append(MarkdownInline.text(literal(node)))
-      case .code: builder.append(MarkdownInline.code(literal(node)))
-      case .htmlInline: builder.append(MarkdownInline.html(literal(node)))
-      case .softBreak: builder.append(MarkdownInline.softBreak)
-      case .lineBreak: builder.append(MarkdownInline.lineBreak)
-      case .document, .unknown: continue
+        blocks.append(block(node, type, source, index: blocks.count, parent: open.last, plainTextStart: plainText.count))
+      case .text, .code: appendLiteral(of: node, to: &plainText)
+      case .softBreak, .lineBreak: plainText.append(0x20)
+      case .htmlInline, .emphasis, .strong, .link, .image, .customInline, .document, .unknown: continue
       }
     }
-    return builder.blocks[0].children
+    return (blocks, plainText)
+  }
+
+  /// Appends a node's literal bytes, which cmark keeps as valid UTF-8.
+  private static func appendLiteral(of node: OpaquePointer, to bytes: inout [UInt8]) {
+    guard let literal = cmark_node_get_literal(node) else { return }
+    literal.withMemoryRebound(to: UInt8.self, capacity: 1) { start in
+      var count = 0
+      while start[count] != 0 { count += 1 }
+      bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
+    }
   }
 
   /// Runs cmark's parser over the bytes.
@@ -143,17 +110,9 @@ enum CommonMarkConverter {
     }
   }
 
-  private static func inline(_ type: NodeType, destination: String, title: String, children: [MarkdownInline]) -> MarkdownInline {
-    switch type {
-    case .emphasis: return .emphasis(children)
-    case .strong: return .strong(children)
-    case .link: return .link(destination: destination, title: title, children: children)
-    case .image: return .image(source: destination, title: title, children: children)
-    default: return .emphasis(children)
-    }
-  }
-
-  private static func block(_ node: OpaquePointer, _ type: NodeType, _ source: SourceText) -> MarkdownBlock {
+  private static func block(
+    _ node: OpaquePointer, _ type: NodeType, _ source: SourceText, index: Int, parent: Int?, plainTextStart: Int
+  ) -> MarkdownBlock {
     let kind: MarkdownBlock.Kind
     var literalText: String?
     switch type {
@@ -177,8 +136,8 @@ enum CommonMarkConverter {
       endLine: Int(cmark_node_get_end_line(node)), endColumn: Int(cmark_node_get_end_column(node)))
     let location = source.location(ofOffset: range.lowerBound, nearLine: startLine)
     return MarkdownBlock(
-      kind: kind, range: range, line: location.line, column: location.column, children: [], inlines: [],
-      literal: literalText)
+      kind: kind, range: range, line: location.line, column: location.column, parent: parent, end: index + 1, literal: literalText,
+      plainTextRange: plainTextStart..<plainTextStart)
   }
 
   /// Turns cmark's inclusive line:column pair into half-open byte offsets of the original bytes.

@@ -1,9 +1,15 @@
 /// A parsed CommonMark document: Swift values with byte ranges into the source, no C memory.
+///
+/// The blocks are one flat array in document order, each parent before its children, so that a walk
+/// over the whole tree is a loop and building it costs no array per block.
 public struct MarkdownDocument: Sendable {
   /// The bytes the document was parsed from.
   public let source: SourceText
-  /// The document's top-level blocks, in order.
+  /// Every block, depth first, parents before their children.
   public let blocks: [MarkdownBlock]
+  /// The plain text of every heading and paragraph, one after another; a block's
+  /// ``MarkdownBlock/plainTextRange`` points into it.
+  let plainTextBytes: [UInt8]
 
   /// Parses UTF-8 bytes with libcmark.
   ///
@@ -15,25 +21,44 @@ public struct MarkdownDocument: Sendable {
   /// Parses already checked source text with libcmark.
   public init(source: SourceText) throws(MarkdownError) {
     self.source = source
-    self.blocks = try CommonMarkConverter.convert(source)
+    (blocks, plainTextBytes) = try CommonMarkConverter.convert(source)
   }
 
-  /// Every block, depth first, parents before their children.
-  public var allBlocks: [MarkdownBlock] {
-    var result: [MarkdownBlock] = []
-    func visit(_ block: MarkdownBlock) {
-      result.append(block)
-      block.children.forEach(visit)
+  /// The indices of the top-level blocks, in order.
+  public var topLevel: Children { Children(blocks: blocks, position: 0, end: blocks.count) }
+
+  /// The indices of a block's direct children, in order.
+  public func children(of index: Int) -> Children {
+    Children(blocks: blocks, position: index + 1, end: blocks[index].end)
+  }
+
+  /// The text a reader sees in a heading or paragraph.
+  ///
+  /// Text and code spans, links by their text, line breaks as spaces, raw HTML left out. Empty for
+  /// other blocks.
+  public func plainText(of block: MarkdownBlock) -> String {
+    String(decoding: plainTextBytes[block.plainTextRange], as: UTF8.self)
+  }
+
+  /// Indices of sibling blocks: each step skips the previous block's descendants.
+  public struct Children: Sequence, IteratorProtocol {
+    let blocks: [MarkdownBlock]
+    var position: Int
+    let end: Int
+
+    /// The next sibling's index.
+    public mutating func next() -> Int? {
+      guard position < end else { return nil }
+      defer { position = blocks[position].end }
+      return position
     }
-    blocks.forEach(visit)
-    return result
   }
 }
 
 /// One block of a Markdown document.
 ///
 /// Block ranges come from cmark's block source positions, which are exact; inline positions are not
-/// (commonmark/cmark#296), so inline content carries no positions.
+/// (commonmark/cmark#296), so inline content is kept only as plain text.
 public struct MarkdownBlock: Sendable, Hashable {
   /// What kind of block this is.
   public enum Kind: Sendable, Hashable {
@@ -64,73 +89,13 @@ public struct MarkdownBlock: Sendable, Hashable {
   public var line: Int
   /// The 1-based byte column the block starts at.
   public var column: Int
-  /// Nested blocks (items of a list, blocks of an item or quote).
-  public var children: [MarkdownBlock]
-  /// The inline content of a heading or paragraph.
-  public var inlines: [MarkdownInline]
+  /// The index of the block it is nested in (an item's list, a paragraph's item); nil at the top.
+  public var parent: Int?
+  /// The index just after the block's last descendant in ``MarkdownDocument/blocks``.
+  public var end: Int
   /// The content of a code or HTML block, as cmark reports it.
   public var literal: String?
-
-  /// The plain text of the inline content: text and code spans, links by their text, breaks as spaces.
-  public var plainText: String { MarkdownInline.plainText(inlines) }
-}
-
-/// Inline content, without positions.
-///
-/// Not `indirect`: nested content is held in arrays, which are references already, so a text inline
-/// costs no allocation of its own.
-public enum MarkdownInline: Sendable, Hashable {
-  /// Plain text.
-  case text(String)
-  /// A code span's content.
-  case code(String)
-  /// Raw inline HTML, an autolink's angle brackets excluded.
-  case html(String)
-  /// A line ending inside a paragraph.
-  case softBreak
-  /// A hard line break.
-  case lineBreak
-  /// `*emphasis*`.
-  case emphasis([MarkdownInline])
-  /// `**strong**`.
-  case strong([MarkdownInline])
-  /// A link or autolink.
-  case link(destination: String, title: String, children: [MarkdownInline])
-  /// An image.
-  case image(source: String, title: String, children: [MarkdownInline])
-
-  /// The text a reader sees.
-  public static func plainText(_ inlines: [MarkdownInline]) -> String {
-    // One inline of text (most paragraphs) is its own plain text: no copy.
-    if inlines.count == 1, case .text(let text) = inlines[0] { return text }
-    var result = ""
-    appendPlainText(inlines, to: &result)
-    return result
-  }
-
-  /// Appends the plain text of inlines to `result`, nested ones included, without building a string per level.
-  private static func appendPlainText(_ inlines: [MarkdownInline], to result: inout String) {
-    for inline in inlines {
-      switch inline {
-      case .text(let text), .code(let text): result += text
-      case .html: break
-      case .softBreak, .lineBreak: result += " "
-      case .emphasis(let children), .strong(let children),
-        .link(_, _, let children), .image(_, _, let children):
-        appendPlainText(children, to: &result)
-      }
-    }
-  }
-
-  /// The destinations of every link and image, in order.
-  public static func destinations(_ inlines: [MarkdownInline]) -> [String] {
-    inlines.flatMap { inline -> [String] in
-      switch inline {
-      case .link(let destination, _, let children): return [destination] + destinations(children)
-      case .image(let source, _, let children): return [source] + destinations(children)
-      case .emphasis(let children), .strong(let children): return destinations(children)
-      default: return []
-      }
-    }
-  }
+  /// Where the plain text of a heading or paragraph lies in the document's plain text bytes; read it
+  /// with ``MarkdownDocument/plainText(of:)``.
+  public var plainTextRange: Range<Int>
 }

@@ -85,7 +85,8 @@ public struct NoteParser {
     note.file = path
     let outline = makeOutline()
     note.sections = outline.sections
-    note.title = document.blocks.first { $0.kind == .heading(level: 1) }?.plainText
+    let title = document.topLevel.first { document.blocks[$0].kind == .heading(level: 1) }
+    note.title = title.map { document.plainText(of: document.blocks[$0]) }
     readHeader(into: &note, outline: outline)
     readLinks(into: &note, outline: outline)
     readFlags(into: &note, outline: outline)
@@ -113,7 +114,7 @@ public struct NoteParser {
     outline.migrationSections = outline.sections.indices.map { section($0, in: outline, mentions: Words.migrationSection) }
     outline.headerEnd = starts.first { $0.level != 1 }?.offset ?? bytes.count
     let sectionOffsets = starts.map(\.offset)
-    for block in document.blocks { collect(block, parent: nil, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline) }
+    collect(sectionOffsets: sectionOffsets, into: &outline)
     var checklistCounts = [Int](repeating: 0, count: outline.sections.count)
     for item in outline.items where item.state != nil { item.section.map { checklistCounts[$0] += 1 } }
     for (index, count) in checklistCounts.enumerated() where count > 0 { outline.sections[index].items.reserveCapacity(count) }
@@ -151,11 +152,11 @@ public struct NoteParser {
   /// Headings at the top level; in a note without `##` headings, also pad-era `Title:` lines.
   func sectionStarts() -> [SectionStart] {
     var starts: [SectionStart] = []
-    let padEra = !document.blocks.contains { if case .heading(let level) = $0.kind { return level >= 2 } else { return false } }
-    for block in document.blocks {
+    let padEra = !document.topLevel.contains { if case .heading(let level) = document.blocks[$0].kind { level >= 2 } else { false } }
+    for block in document.topLevel.lazy.map({ document.blocks[$0] }) {
       switch block.kind {
       case .heading(let level):
-        starts.append(SectionStart(title: block.plainText, level: level, line: block.line, offset: block.range.lowerBound))
+        starts.append(SectionStart(title: document.plainText(of: block), level: level, line: block.line, offset: block.range.lowerBound))
       case .paragraph where padEra:
         starts.append(contentsOf: padTitles(in: block))
       default:
@@ -224,26 +225,30 @@ public struct NoteParser {
       || lowered == UInt8(ascii: "p")
   }
 
-  /// Walks a block, collecting items and paragraph lines.
-  private func collect(_ block: MarkdownBlock, parent: Int?, itemFirstParagraph: Bool, sectionOffsets: [Int], into outline: inout Outline) {
-    let section = NoteParser.lastIndex(in: sectionOffsets, atOrBefore: block.range.lowerBound)
-    switch block.kind {
-    case .item:
-      let item = makeItem(block, parent: parent, section: section, migrationSection: section.map { outline.migrationSections[$0] } ?? false)
-      outline.items.append(item)
-      let index = outline.items.count - 1
-      for (position, child) in block.children.enumerated() {
-        collect(child, parent: index, itemFirstParagraph: position == 0, sectionOffsets: sectionOffsets, into: &outline)
-      }
-    case .paragraph:
-      let headerEnd = outline.headerEnd
-      let lines = paragraphLines(block, section: section, skipFirst: itemFirstParagraph) { range in
-        range.lowerBound < headerEnd || mayHoldTimelineEntry(range)
-      }
-      outline.lines.append(contentsOf: lines)
-    default:
-      for child in block.children {
-        collect(child, parent: parent, itemFirstParagraph: false, sectionOffsets: sectionOffsets, into: &outline)
+  /// Walks every block once, collecting items (each with the item it is nested in) and paragraph lines.
+  private func collect(sectionOffsets: [Int], into outline: inout Outline) {
+    let blocks = document.blocks
+    // For each block, the index in `outline.items` of the innermost item holding it.
+    var enclosingItem = [Int?](repeating: nil, count: blocks.count)
+    for (index, block) in blocks.enumerated() {
+      let parentItem = block.parent.flatMap { enclosingItem[$0] }
+      let section = NoteParser.lastIndex(in: sectionOffsets, atOrBefore: block.range.lowerBound)
+      switch block.kind {
+      case .item:
+        let migrationSection = section.map { outline.migrationSections[$0] } ?? false
+        outline.items.append(makeItem(at: index, parent: parentItem, section: section, migrationSection: migrationSection))
+        enclosingItem[index] = outline.items.count - 1
+      case .paragraph:
+        // An item's first paragraph is read with the item.
+        let itemFirstParagraph = block.parent.map { blocks[$0].kind == .item && $0 + 1 == index } ?? false
+        let headerEnd = outline.headerEnd
+        let lines = paragraphLines(block, section: section, skipFirst: itemFirstParagraph) { range in
+          range.lowerBound < headerEnd || mayHoldTimelineEntry(range)
+        }
+        outline.lines.append(contentsOf: lines)
+        enclosingItem[index] = parentItem
+      default:
+        enclosingItem[index] = parentItem
       }
     }
   }
@@ -251,8 +256,9 @@ public struct NoteParser {
   /// An item: its box, state, text and first line.
   ///
   /// The text is read for checklist items and possible migrations only: nothing else uses it.
-  private func makeItem(_ block: MarkdownBlock, parent: Int?, section: Int?, migrationSection: Bool) -> Item {
-    guard let paragraph = block.children.first, paragraph.kind == .paragraph else {
+  private func makeItem(at index: Int, parent: Int?, section: Int?, migrationSection: Bool) -> Item {
+    let block = document.blocks[index]
+    guard block.end > index + 1, case let paragraph = document.blocks[index + 1], paragraph.kind == .paragraph else {
       let empty = block.range.lowerBound..<block.range.lowerBound
       return Item(
         range: block.range, line: block.line, parent: parent, section: section, paragraphRange: nil, textLine: block.line, boxOffset: nil,
@@ -290,7 +296,7 @@ public struct NoteParser {
   /// A `[x]` that a link definition `[x]: /url`
   /// turned into a link reads as `x`.
   private func itemText(_ paragraph: MarkdownBlock, box: UInt8?) -> String {
-    var text = Substring(paragraph.plainText)
+    var text = Substring(document.plainText(of: paragraph))
     if let box {
       // `dropFirst(2).first` exists only for three characters or more, without counting them all.
       if text.hasPrefix("["), text.dropFirst(2).first == "]" {

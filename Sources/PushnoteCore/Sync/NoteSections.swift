@@ -48,9 +48,10 @@ public struct NoteSections: Sendable {
       headings = scanned
     } else {
       let document = try MarkdownDocument(bytes: bytes, path: path)
-      headings = document.blocks.compactMap { block in
+      headings = document.topLevel.compactMap { index in
+        let block = document.blocks[index]
         guard case .heading(let level) = block.kind else { return nil }
-        return Heading(line: block.line - 1, level: level, title: block.plainText.trimmingCharacters(in: .whitespaces))
+        return Heading(line: block.line - 1, level: level, title: document.plainText(of: block).trimmingCharacters(in: .whitespaces))
       }
     }
     let blocks = Self.conflictBlocks(in: text)

@@ -10,13 +10,19 @@ import Testing
     let heading = try #require(document.blocks.first)
     #expect(heading.kind == .heading(level: 1))
     #expect(document.source.string(heading.range) == "# Week 47 — café")
-    #expect(heading.plainText == "Week 47 — café")
+    #expect(document.plainText(of: heading) == "Week 47 — café")
+    #expect(Array(document.topLevel) == [0, 1])
     let list = document.blocks[1]
     #expect(list.kind == .list(ordered: false, tight: true))
-    #expect(list.children.count == 2)
-    let nested = list.children[1].children[1].children[0]
-    #expect(document.source.string(nested.range) == "- [ ] nested été item")
-    #expect(nested.line == 5 && nested.column == 3)
+    let items = Array(document.children(of: 1))
+    #expect(items.count == 2)
+    #expect(document.plainText(of: document.blocks[items[1] + 1]) == "[x] ship v1")
+    let nestedList = try #require(Array(document.children(of: items[1])).last)
+    let nested = try #require(Array(document.children(of: nestedList)).first)
+    #expect(document.blocks[nested].parent == nestedList)
+    #expect(document.source.string(document.blocks[nested].range) == "- [ ] nested été item")
+    #expect(document.blocks[nested].line == 5 && document.blocks[nested].column == 3)
+    #expect(list.end == document.blocks.count)
   }
 
   @Test func byteOrderMarkKeepsOffsetsOfTheOriginalBytes() throws {
@@ -29,7 +35,7 @@ import Testing
 
   @Test func crlfLineEndingsStayOutsideBlocks() throws {
     let document = try parse("- [x] crlf item\r\n- [ ] second\r\n")
-    let items = document.blocks[0].children
+    let items = document.children(of: 0).map { document.blocks[$0] }
     #expect(document.source.string(items[0].range) == "- [x] crlf item")
     #expect(document.source.string(items[1].range) == "- [ ] second")
     #expect(document.source.preferredLineEnding == "\r\n")
@@ -58,19 +64,24 @@ import Testing
     #expect(throws: MarkdownError.self) { try MarkdownDocument(bytes: Array("x".utf8) + bytes) }
   }
 
-  @Test func codeBlocksAndLinks() throws {
-    let text = "Pushing:\n\n    https://github.com/a/b/compare/1...2\n\n[x](https://example.org/x) and <https://auto.example>\n"
+  @Test func codeBlocksAndPlainText() throws {
+    let text =
+      "Pushing:\n\n    https://github.com/a/b/compare/1...2\n\n[x](https://example.org/x) and <https://auto.example>\n"
+      + "*a* `b` <span>c</span>\\\nd &amp; e\n"
     let document = try parse(text)
     #expect(document.blocks[1].kind == .codeBlock(info: ""))
     #expect(document.blocks[1].literal == "https://github.com/a/b/compare/1...2\n")
-    #expect(MarkdownInline.destinations(document.blocks[2].inlines) == ["https://example.org/x", "https://auto.example"])
+    #expect(document.plainText(of: document.blocks[1]).isEmpty)
+    #expect(document.plainText(of: document.blocks[2]) == "x and https://auto.example a b c d & e")
   }
 
   @Test func emptyAndDeeplyNestedInputs() throws {
     #expect(try parse("").blocks.isEmpty)
     let deep = String(repeating: ">", count: 5000) + " x\n"
     let document = try parse(deep)
-    #expect(document.allBlocks.count > 1000)
+    #expect(document.blocks.count > 1000)
+    #expect(Array(document.topLevel) == [0])
+    #expect(document.blocks[0].end == document.blocks.count)
   }
 
   @Test func listEndingAtBlankLineEndsAtContent() throws {
