@@ -16,8 +16,8 @@ struct ParseBenchmark: AsyncParsableCommand {
   @Option(help: "Approximate size of the generated corpus, in bytes.")
   var bytes = 2_500_000
 
-  @Option(help: "Runs of each side; the fastest counts.")
-  var runs = 5
+  @Option(help: "Rounds; each runs both sides back to back, and the median round counts.")
+  var runs = 9
 
   @Option(help: "The reference program (Debian package cmark).")
   var cmark = "/usr/bin/cmark"
@@ -30,30 +30,54 @@ struct ParseBenchmark: AsyncParsableCommand {
     try Data(notes.joined()).write(to: URL(fileURLWithPath: joined))
     let config = NotebookConfig()
 
+    // Rounds interleave the sides, so that a busy moment of a shared machine slows both alike.
+    var rounds: [Round] = []
     var modelItems = 0
-    let ours = try fastest(runs, clock: ParseBenchmark.processCPU) {
-      modelItems = 0
-      for (index, note) in notes.enumerated() {
-        let parsed = try ParsedNote(bytes: note, path: "2026/mkt-\(index).md", config: config)
-        modelItems += parsed.note.sections.reduce(0) { $0 + $1.items.count } + parsed.note.compare.count
+    for _ in 0..<max(1, runs) {
+      var round = Round()
+      round.ours = try ParseBenchmark.cpuSeconds(ParseBenchmark.processCPU) {
+        modelItems = 0
+        for (index, note) in notes.enumerated() {
+          let parsed = try ParsedNote(bytes: note, path: "2026/mkt-\(index).md", config: config)
+          modelItems += parsed.note.sections.reduce(0) { $0 + $1.items.count } + parsed.note.compare.count
+        }
       }
+      round.reference = try ParseBenchmark.cpuSeconds(ParseBenchmark.childrenCPU) {
+        let result = try ProcessRunner.runSynchronously(cmark, [joined])
+        guard result.status == 0 else { throw ValidationError("\(cmark) failed: \(result.stderr)") }
+      }
+      var documents: [MarkdownDocument] = []
+      round.markdown = try ParseBenchmark.cpuSeconds(ParseBenchmark.processCPU) {
+        documents = try notes.map { try MarkdownDocument(bytes: $0) }
+      }
+      round.model = ParseBenchmark.cpuSeconds(ParseBenchmark.processCPU) {
+        for document in documents { _ = NoteParser(document: document, config: config).parse() }
+      }
+      let parsed = documents.map { ParsedNote(document: $0, config: config) }
+      round.lint = ParseBenchmark.cpuSeconds(ParseBenchmark.processCPU) {
+        for note in parsed { _ = NoteLinter().lint(note, config: config) }
+      }
+      rounds.append(round)
     }
-    let markdownOnly = try fastest(runs, clock: ParseBenchmark.processCPU) {
-      for note in notes { _ = try MarkdownDocument(bytes: note) }
-    }
-    let reference = try fastest(runs, clock: ParseBenchmark.childrenCPU) {
-      let result = try ProcessRunner.runSynchronously(cmark, [joined])
-      guard result.status == 0 else { throw ValidationError("\(cmark) failed: \(result.stderr)") }
-    }
+    func median(_ value: (Round) -> Double) -> Double { Timing.median(rounds.map(value)) * 1000 }
     print("corpus: \(notes.count) notes, \(total) bytes; \(modelItems) items and compare links found")
-    print("CPU time (user + system), fastest of \(runs) runs; wall time in brackets")
-    print(String(format: "pushnote parse (model + lint): %.1f ms [%.1f ms]", ours.cpu * 1000, ours.wall * 1000))
-    print(
-      String(
-        format: "  of which the Markdown layer (UTF-8 check, libcmark, Swift tree): %.1f ms [%.1f ms]", markdownOnly.cpu * 1000,
-        markdownOnly.wall * 1000))
-    print(String(format: "cmark CLI (render to HTML, one process): %.1f ms [%.1f ms]", reference.cpu * 1000, reference.wall * 1000))
-    print(String(format: "ratio: %.2fx CPU, %.2fx wall (goal <= 1.5x)", ours.cpu / reference.cpu, ours.wall / reference.wall))
+    print("CPU time (user + system), median of \(rounds.count) rounds that run both sides back to back")
+    print(String(format: "pushnote parse (Markdown, model, lint): %.1f ms", median(\.ours)))
+    print(String(format: "  Markdown layer (UTF-8 check, libcmark, Swift tree): %.1f ms", median(\.markdown)))
+    print(String(format: "  note model from the tree: %.1f ms", median(\.model)))
+    print(String(format: "  lint: %.1f ms", median(\.lint)))
+    print(String(format: "cmark CLI (render to HTML, one process): %.1f ms", median(\.reference)))
+    print("ratio per round: " + rounds.map { String(format: "%.2f", $0.ours / $0.reference) }.joined(separator: " "))
+    print(String(format: "ratio: %.2fx (median round; goal <= 1.5x)", Timing.median(rounds.map { $0.ours / $0.reference })))
+  }
+
+  /// CPU seconds of one round's parts.
+  private struct Round {
+    var ours = 0.0
+    var reference = 0.0
+    var markdown = 0.0
+    var model = 0.0
+    var lint = 0.0
   }
 
   /// CPU seconds this process has used.
@@ -71,20 +95,13 @@ struct ParseBenchmark: AsyncParsableCommand {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
   }
 
-  /// The fastest of `runs` runs of `body`, in CPU seconds (by `clock`) and wall seconds.
+  /// The CPU seconds (by `clock`) that `body` takes.
   ///
-  /// The machine is shared, so CPU time is the fair measure; wall time is shown beside it.
-  private func fastest(_ runs: Int, clock cpuClock: () -> Double, _ body: () throws -> Void) throws -> (cpu: Double, wall: Double) {
-    var best = (cpu: Double.infinity, wall: Double.infinity)
-    for _ in 0..<max(1, runs) {
-      let cpuStart = cpuClock()
-      let start = ContinuousClock.now
-      try body()
-      let elapsed = ContinuousClock.now - start
-      best.cpu = min(best.cpu, cpuClock() - cpuStart)
-      best.wall = min(best.wall, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-    }
-    return best
+  /// The machine is shared, so CPU time is the fair measure.
+  private static func cpuSeconds(_ clock: () -> Double, _ body: () throws -> Void) rethrows -> Double {
+    let start = clock()
+    try body()
+    return clock() - start
   }
 
   /// Notes in the template's shape, with pad-era notes mixed in, until `bytes` is reached.

@@ -1,5 +1,11 @@
 internal import CCmark
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The only code that touches libcmark: it parses bytes, copies the tree into Swift values and frees
 /// every C object before it returns.
 enum CommonMarkConverter {
@@ -45,6 +51,14 @@ enum CommonMarkConverter {
   /// so the parser is given the bytes without the mark and with each NUL as a space; positions then
   /// map back onto the original bytes exactly.
   static func convert(_ source: SourceText) throws(MarkdownError) -> (blocks: [MarkdownBlock], plainText: [UInt8]) {
+    // The tree lives in the arena, which is released as a whole: no node is freed one by one.
+    let arena = ParseArena()
+    defer { arena.release() }
+    return try arena.withCurrent { () throws(MarkdownError) in try convertInArena(source) }
+  }
+
+  /// Parses and converts while the current thread's arena serves cmark's allocations.
+  private static func convertInArena(_ source: SourceText) throws(MarkdownError) -> (blocks: [MarkdownBlock], plainText: [UInt8]) {
     let root: OpaquePointer?
     if source.byteOrderMarkLength == 0, !source.bytes.contains(0) {
       root = parse(source.bytes)
@@ -54,10 +68,6 @@ enum CommonMarkConverter {
       root = parse(input)
     }
     guard let root, let iterator = cmark_iter_new(root) else { throw .parserFailed(path: source.path) }
-    defer {
-      cmark_iter_free(iterator)
-      cmark_node_free(root)
-    }
 
     var blocks: [MarkdownBlock] = []
     var plainText: [UInt8] = []
@@ -101,13 +111,16 @@ enum CommonMarkConverter {
     }
   }
 
-  /// Runs cmark's parser over the bytes.
+  /// Runs cmark's parser over the bytes, its memory taken from the current thread's arena.
   private static func parse(_ input: [UInt8]) -> OpaquePointer? {
+    guard let parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, &ParseArena.allocator) else { return nil }
+    defer { cmark_parser_free(parser) }
     input.withUnsafeBufferPointer { buffer in
       buffer.withMemoryRebound(to: CChar.self) { chars in
-        cmark_parse_document(chars.baseAddress, chars.count, CMARK_OPT_SOURCEPOS)
+        if let start = chars.baseAddress { cmark_parser_feed(parser, start, chars.count) }
       }
     }
+    return cmark_parser_finish(parser)
   }
 
   private static func block(
@@ -162,5 +175,94 @@ enum CommonMarkConverter {
   private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
     guard let pointer else { return "" }
     return String(cString: pointer)
+  }
+}
+
+/// The memory of one parse: cmark's many small allocations are carved out of large blocks, and the
+/// whole tree is released at once when the Swift values have been made.
+///
+/// cmark's allocator hooks take no context, so they find the arena of the parse running on their
+/// thread through a thread-local slot.
+private final class ParseArena {
+  /// cmark's allocator functions, all served by the current thread's arena.
+  nonisolated(unsafe) static var allocator = cmark_mem(
+    calloc: { count, size in ParseArena.current.allocate(count * size) },
+    realloc: { pointer, size in ParseArena.current.reallocate(pointer, to: size) },
+    free: { _ in })
+
+  /// The thread-local slot holding the arena of the parse running on a thread.
+  private static let slot: pthread_key_t = {
+    var key = pthread_key_t()
+    precondition(pthread_key_create(&key, nil) == 0, "no thread-local slot for the Markdown parser")
+    return key
+  }()
+
+  /// The arena of the parse running on this thread.
+  private static var current: ParseArena {
+    guard let pointer = pthread_getspecific(slot) else { preconditionFailure("cmark allocated outside a parse") }
+    return Unmanaged<ParseArena>.fromOpaque(pointer).takeUnretainedValue()
+  }
+
+  /// Bytes before each allocation that record its size, for `realloc`; also the alignment.
+  private static let header = 16
+  /// The size of a block; larger requests get a block of their own.
+  private static let blockSize = 64 * 1024
+
+  private var blocks: [UnsafeMutableRawPointer] = []
+  private var next: UnsafeMutableRawPointer?
+  private var remaining = 0
+
+  /// Runs `body` with this arena serving cmark's allocations on this thread.
+  func withCurrent<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+    let previous = pthread_getspecific(ParseArena.slot)
+    pthread_setspecific(ParseArena.slot, Unmanaged.passUnretained(self).toOpaque())
+    defer { pthread_setspecific(ParseArena.slot, previous) }
+    return try body()
+  }
+
+  /// Zeroed memory for `size` bytes, 16-byte aligned, as `calloc` gives.
+  func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+    let needed = ParseArena.header + (size + ParseArena.header - 1) / ParseArena.header * ParseArena.header
+    let start: UnsafeMutableRawPointer
+    if needed > ParseArena.blockSize / 4 {
+      start = newBlock(needed)
+    } else {
+      if needed > remaining {
+        next = newBlock(ParseArena.blockSize)
+        remaining = ParseArena.blockSize
+      }
+      guard let free = next else { preconditionFailure("arena without a block") }
+      start = free
+      next = free + needed
+      remaining -= needed
+    }
+    start.storeBytes(of: size, as: Int.self)
+    let memory = start + ParseArena.header
+    memory.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+    return memory
+  }
+
+  /// Memory for `size` bytes holding what `pointer` held, as `realloc` gives.
+  func reallocate(_ pointer: UnsafeMutableRawPointer?, to size: Int) -> UnsafeMutableRawPointer {
+    guard let pointer else { return allocate(size) }
+    let oldSize = (pointer - ParseArena.header).load(as: Int.self)
+    if size <= oldSize { return pointer }
+    let memory = allocate(size)
+    memory.copyMemory(from: pointer, byteCount: oldSize)
+    return memory
+  }
+
+  /// Frees every block.
+  func release() {
+    for block in blocks { block.deallocate() }
+    blocks = []
+    next = nil
+    remaining = 0
+  }
+
+  private func newBlock(_ size: Int) -> UnsafeMutableRawPointer {
+    let block = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: ParseArena.header)
+    blocks.append(block)
+    return block
   }
 }

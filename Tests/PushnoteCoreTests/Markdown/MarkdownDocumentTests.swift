@@ -88,4 +88,24 @@ import Testing
     let document = try parse("- a\n- b\n\nafter\n")
     #expect(document.source.string(document.blocks[0].range) == "- a\n- b")
   }
+
+  @Test func parsesOnManyThreadsAtOnceAsOnOne() async throws {
+    // Each parse has its own arena for cmark's memory; parses running side by side must not share one.
+    let texts = (0..<64).map { index in
+      "# Note \(index)\n\n" + (0..<index * 20).map { "- [x] item \($0) of \(index) with `code` and *emphasis*\n" }.joined()
+    }
+    let serial = try texts.map { try parse($0) }
+    let parallel = try await withThrowingTaskGroup(of: (Int, MarkdownDocument).self) { group in
+      for (index, text) in texts.enumerated() { group.addTask { (index, try MarkdownDocument(bytes: Array(text.utf8))) } }
+      var result: [Int: MarkdownDocument] = [:]
+      for try await (index, document) in group { result[index] = document }
+      return result
+    }
+    for (index, document) in serial.enumerated() {
+      let other = try #require(parallel[index])
+      #expect(other.blocks == document.blocks)
+      #expect(other.blocks.indices.allSatisfy { other.plainText(of: other.blocks[$0]) == document.plainText(of: document.blocks[$0]) })
+    }
+    #expect(serial[63].plainText(of: serial[63].blocks[3]) == "[x] item 0 of 63 with code and emphasis")
+  }
 }
