@@ -20,6 +20,35 @@ enum ASCII {
     return start..<end
   }
 
+  /// The range without leading and trailing bytes of `set`.
+  static func trimmed(_ bytes: [UInt8], _ range: Range<Int>, _ set: ByteSet) -> Range<Int> {
+    var start = range.lowerBound
+    var end = range.upperBound
+    while start < end, set.contains(bytes[start]) { start += 1 }
+    while end > start, set.contains(bytes[end - 1]) { end -= 1 }
+    return start..<end
+  }
+
+  /// Whether `bytes[range]` is `word`, ASCII letters compared without case.
+  static func equals(_ bytes: [UInt8], _ range: Range<Int>, _ word: Needle) -> Bool {
+    range.count == word.bytes.count && hasPrefix(bytes, range, word)
+  }
+
+  /// A set of ASCII bytes, tested without hashing.
+  struct ByteSet: Sendable {
+    private let members: [Bool]
+
+    /// The set of the bytes of an ASCII string.
+    init(_ characters: String) {
+      var members = [Bool](repeating: false, count: 256)
+      for byte in characters.utf8 { members[Int(byte)] = true }
+      self.members = members
+    }
+
+    /// Whether the byte is in the set.
+    func contains(_ byte: UInt8) -> Bool { members[Int(byte)] }
+  }
+
   /// Whether `bytes[range]` starts with `prefix`, ASCII letters compared without case.
   static func hasPrefix<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ range: Range<Int>, _ prefix: Needle) -> Bool
   where Bytes.Index == Int {

@@ -127,7 +127,7 @@ enum LinkScanner {
     let hostStart = index
     while index < bytes.count, isHostByte(bytes[index]) { index += 1 }
     guard index > hostStart, index < bytes.count, bytes[index] == UInt8(ascii: "/") else { return nil }
-    var segments: [Range<Int>] = []
+    var path = PathSegments()
     while index < bytes.count, bytes[index] == UInt8(ascii: "/") {
       let segmentStart = index + 1
       var end = segmentStart
@@ -136,25 +136,43 @@ enum LinkScanner {
       let segment = segmentStart..<end
       let isCompare = bytes[segment].elementsEqual(compareWord)
       if isCompare || bytes[segment].elementsEqual(commitWord), end < bytes.count, bytes[end] == UInt8(ascii: "/"),
-        let repo = repository(bytes, segments)
+        let repo = path.repository(in: bytes)
       {
         let refsStart = end + 1
         let found = isCompare ? compareRefs(bytes, from: refsStart) : commitSHA(bytes, from: refsStart)
         guard let (kind, refsEnd) = found else { return nil }
         return Link(kind: kind, repo: repo, range: schemeStart..<refsEnd)
       }
-      segments.append(segment)
+      path.append(segment)
       index = end
     }
     return nil
   }
 
-  /// `OWNER/NAME` from the path segments before `compare`/`commit` (GitLab's trailing `-` dropped).
-  private static func repository(_ bytes: [UInt8], _ segments: [Range<Int>]) -> String? {
-    var parts = segments[...]
-    if let last = parts.last, last.count == 1, bytes[last.lowerBound] == UInt8(ascii: "-") { parts = parts.dropLast() }
-    guard parts.count >= 2, let first = parts.first, let last = parts.last else { return nil }
-    return String(decoding: bytes[first.lowerBound..<last.upperBound], as: UTF8.self)
+  /// The path segments of a URL before `compare`/`commit`: as much of them as the repository needs.
+  private struct PathSegments {
+    /// How many segments there are.
+    var count = 0
+    /// Where the first starts.
+    var start = 0
+    /// The last one.
+    var last = 0..<0
+    /// Where the one before the last ends.
+    var endBeforeLast = 0
+
+    mutating func append(_ segment: Range<Int>) {
+      if count == 0 { start = segment.lowerBound }
+      endBeforeLast = last.upperBound
+      last = segment
+      count += 1
+    }
+
+    /// `OWNER/NAME` (or a longer group path), GitLab's final `-` (`OWNER/NAME/-/compare`) dropped.
+    func repository(in bytes: [UInt8]) -> String? {
+      let dropsDash = last.count == 1 && bytes[last.lowerBound] == UInt8(ascii: "-")
+      guard count - (dropsDash ? 1 : 0) >= 2 else { return nil }
+      return String(decoding: bytes[start..<(dropsDash ? endBeforeLast : last.upperBound)], as: UTF8.self)
+    }
   }
 
   /// `FROM...TO` or `FROM..TO`; FROM cannot hold `..` (git forbids it in ref names); a TO ending in

@@ -20,6 +20,21 @@ extension NoteParser {
     static let migrationFiles: [ASCII.Needle] = ["migrations/", ".sql"]
     static let migrationSection: [ASCII.Needle] = ["migration"]
     static let signoffSection: [ASCII.Needle] = ["sign"]
+    static let waffleWord: ASCII.Needle = "waffle"
+    static let waffleUnderscore: ASCII.Needle = "waffle_"
+    static let waffleDash: ASCII.Needle = "waffle-"
+    static let longOption: ASCII.Needle = "--"
+    static let turnWord: ASCII.Needle = "turn"
+    static let switchWord: ASCII.Needle = "switch"
+    static let onWords: [ASCII.Needle] = ["on", "true", "yes", "enable", "enabled", "activate", "activated"]
+    static let offWords: [ASCII.Needle] = ["off", "false", "no", "disable", "disabled", "deactivate", "deactivated"]
+    /// Verbs that carry the state themselves.
+    static let stateVerbs: [ASCII.Needle] = ["enable", "disable", "activate", "deactivate"]
+    /// Bytes around a flag kind, a flag's name, `waffle` and a state word that are not part of them.
+    static let kindDecoration = ASCII.ByteSet("`*_:,.")
+    static let nameDecoration = ASCII.ByteSet("`'\"*_,.;:()")
+    static let waffleDecoration = ASCII.ByteSet("`*_")
+    static let stateDecoration = ASCII.ByteSet("`*_,.;:()")
   }
 
   // MARK: Flags
@@ -51,54 +66,62 @@ extension NoteParser {
   }
 
   /// The words of some bytes, split at blanks.
-  private func words(_ range: Range<Int>) -> [String] {
-    source.string(range).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+  private func words(_ range: Range<Int>) -> [Range<Int>] {
+    var result: [Range<Int>] = []
+    var index = range.lowerBound
+    while index < range.upperBound {
+      while index < range.upperBound, ASCII.isBlank(bytes[index]) { index += 1 }
+      let start = index
+      while index < range.upperBound, !ASCII.isBlank(bytes[index]) { index += 1 }
+      if index > start { result.append(start..<index) }
+    }
+    return result
   }
 
   /// `[waffle] switch|flag|sample NAME [on|off]` or `waffle_switch NAME [on|off]` in a list of words.
   ///
   /// Without `waffle`, the name must be a code span or be followed by the state, so that prose
   /// ("turn on the flag to …") is not read as a flag.
-  func flag(in words: [String]) -> (kind: String, name: String, desired: String?)? {
+  func flag(in words: [Range<Int>]) -> (kind: String, name: String, desired: String?)? {
     for (index, word) in words.enumerated() {
-      let bare = ASCII.trimming(word, "`*_:,.").lowercased()
-      var kind = bare
-      var waffled = index > 0 && ASCII.trimming(words[index - 1].lowercased(), "`*_") == "waffle"
-      if bare.hasPrefix("waffle_") || bare.hasPrefix("waffle-") {
-        kind = String(bare.dropFirst(7))
+      var bare = ASCII.trimmed(bytes, word, Words.kindDecoration)
+      var waffled = index > 0 && ASCII.equals(bytes, ASCII.trimmed(bytes, words[index - 1], Words.waffleDecoration), Words.waffleWord)
+      if ASCII.hasPrefix(bytes, bare, Words.waffleUnderscore) || ASCII.hasPrefix(bytes, bare, Words.waffleDash) {
+        bare = bare.lowerBound + 7..<bare.upperBound
         waffled = true
       }
-      guard Words.flagKindNames.contains(kind), index + 1 < words.count else { continue }
-      let nameWord = words[index + 1]
-      let name = ASCII.trimming(nameWord, "`'\"*_,.;:()")
-      guard !name.isEmpty,
-        name.utf8.allSatisfy({ ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") })
+      guard let kind = Words.flagKinds.needles.firstIndex(where: { ASCII.equals(bytes, bare, $0) }).map({ Words.flagKindNames[$0] }),
+        index + 1 < words.count
       else { continue }
-      let following = words[(index + 2)...].first { !$0.hasPrefix("--") }
-      let desired = following.flatMap { NoteParser.desiredState($0) }
-      guard nameWord.hasPrefix("`") || waffled || desired != nil else { continue }
-      return (kind, name, desired ?? desiredBefore(words[..<index]))
+      let nameWord = words[index + 1]
+      let name = ASCII.trimmed(bytes, nameWord, Words.nameDecoration)
+      guard !name.isEmpty,
+        bytes[name].allSatisfy({ ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") })
+      else { continue }
+      let following = words[(index + 2)...].first { !ASCII.hasPrefix(bytes, $0, Words.longOption) }
+      let desired = following.flatMap(desiredState)
+      guard bytes[nameWord.lowerBound] == UInt8(ascii: "`") || waffled || desired != nil else { continue }
+      return (kind, source.string(name), desired ?? desiredBefore(words[..<index]))
     }
     return nil
   }
 
   /// `on` or `off` from a word like `on`, `enable`, `deactivate`.
-  static func desiredState(_ word: String) -> String? {
-    switch ASCII.trimming(word, "`*_,.;:()").lowercased() {
-    case "on", "true", "yes", "enable", "enabled", "activate", "activated": return "on"
-    case "off", "false", "no", "disable", "disabled", "deactivate", "deactivated": return "off"
-    default: return nil
-    }
+  func desiredState(_ word: Range<Int>) -> String? {
+    let bare = ASCII.trimmed(bytes, word, Words.stateDecoration)
+    if Words.onWords.contains(where: { ASCII.equals(bytes, bare, $0) }) { return "on" }
+    if Words.offWords.contains(where: { ASCII.equals(bytes, bare, $0) }) { return "off" }
+    return nil
   }
 
   /// The state a sentence asks for before the flag's name: "turn on", "enable", "disable".
-  private func desiredBefore(_ words: ArraySlice<String>) -> String? {
-    for (offset, word) in words.enumerated().reversed() {
-      let lowered = word.lowercased()
-      if lowered == "turn" || lowered == "switch", offset + 1 < words.count {
-        return NoteParser.desiredState(words[words.startIndex + offset + 1])
+  private func desiredBefore(_ words: ArraySlice<Range<Int>>) -> String? {
+    for index in words.indices.reversed() {
+      let word = words[index]
+      if ASCII.equals(bytes, word, Words.turnWord) || ASCII.equals(bytes, word, Words.switchWord), index + 1 < words.endIndex {
+        return desiredState(words[index + 1])
       }
-      if ["enable", "disable", "activate", "deactivate"].contains(lowered) { return NoteParser.desiredState(lowered) }
+      if Words.stateVerbs.contains(where: { ASCII.equals(bytes, word, $0) }) { return desiredState(word) }
     }
     return nil
   }

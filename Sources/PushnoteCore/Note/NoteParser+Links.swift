@@ -12,21 +12,22 @@ extension NoteParser {
         let done = itemIndex.map { outline.items[$0].isDone } == true || isStruckAround(link.range)
         note.cherryPicks.append(
           Note.CherryPick(
-            repo: link.repo, sha: sha, url: url, done: done, tag: tagNear(link.range, line: line), line: line, range: link.range))
+            repo: link.repo, sha: sha, url: url, done: done, tag: tagNear(link.range, line: line, tags: outline.tags), line: line,
+            range: link.range))
       }
     }
   }
 
   /// 1 plus the highest repeat number among this week's tags: compare links' newer ends, and tags of
   /// the push date written anywhere.
-  func readPushes(into note: inout Note) {
-    var highest =
-      note.compare.compactMap { LinkScanner.pushTag($0.to) }.filter { note.date == nil || $0.date == note.date }.map(\.repeatNumber).max()
-      ?? 0
+  func readPushes(into note: inout Note, outline: Outline) {
+    var highest = 0
+    for link in note.compare {
+      guard let tag = LinkScanner.pushTag(link.to), note.date == nil || tag.date == note.date else { continue }
+      highest = max(highest, tag.repeatNumber)
+    }
     if let date = note.date {
-      for found in LinkScanner.tags(in: bytes, range: 0..<bytes.count) where found.tag.date == date {
-        highest = max(highest, found.tag.repeatNumber)
-      }
+      for found in outline.tags where found.tag.date == date { highest = max(highest, found.tag.repeatNumber) }
     }
     note.pushes = 1 + highest
   }
@@ -39,10 +40,17 @@ extension NoteParser {
 
   /// The highest push tag written on the same line outside the URL (`… 2017.10.26-1`,
   /// `picked into …/compare/2023.04.06...2023.04.06-1`).
-  private func tagNear(_ range: Range<Int>, line: Int) -> String? {
+  private func tagNear(_ range: Range<Int>, line: Int, tags: [(tag: PushTag, range: Range<Int>)]) -> String? {
     let lineRange = source.lineRange(line)
-    let before = LinkScanner.tags(in: bytes, range: lineRange.lowerBound..<range.lowerBound)
-    let after = LinkScanner.tags(in: bytes, range: range.upperBound..<lineRange.upperBound)
-    return (before + after).map(\.tag).max()?.name
+    var index = NoteParser.firstIndex(in: tags, atOrAfter: lineRange.lowerBound) { $0.range.lowerBound }
+    var highest: PushTag?
+    while index < tags.count, tags[index].range.lowerBound < lineRange.upperBound {
+      let found = tags[index]
+      if found.range.upperBound <= range.lowerBound || found.range.lowerBound >= range.upperBound {
+        highest = max(highest ?? found.tag, found.tag)
+      }
+      index += 1
+    }
+    return highest?.name
   }
 }

@@ -75,6 +75,8 @@ public struct NoteParser {
     var migrationSections: [Bool] = []
     var items: [Item] = []
     var lines: [TextLine] = []
+    /// The push tags written anywhere, in order.
+    var tags: [(tag: PushTag, range: Range<Int>)] = []
     /// Where the header ends: the first section that is not the title.
     var headerEnd = 0
   }
@@ -93,7 +95,7 @@ public struct NoteParser {
     readMigrations(into: &note, outline: outline)
     readSignoffs(into: &note, outline: outline)
     readTimeline(into: &note, outline: outline)
-    readPushes(into: &note)
+    readPushes(into: &note, outline: outline)
     return note
   }
 
@@ -115,6 +117,7 @@ public struct NoteParser {
     outline.headerEnd = starts.first { $0.level != 1 }?.offset ?? bytes.count
     let sectionOffsets = starts.map(\.offset)
     collect(sectionOffsets: sectionOffsets, into: &outline)
+    outline.tags = LinkScanner.tags(in: bytes, range: 0..<bytes.count)
     var checklistCounts = [Int](repeating: 0, count: outline.sections.count)
     for item in outline.items where item.state != nil { item.section.map { checklistCounts[$0] += 1 } }
     for (index, count) in checklistCounts.enumerated() where count > 0 { outline.sections[index].items.reserveCapacity(count) }
@@ -171,7 +174,8 @@ public struct NoteParser {
   /// A title takes in the lines before it in the same paragraph (at most three). Field lines (`ops: jason`, `start:`) are not titles.
   func padTitles(in paragraph: MarkdownBlock) -> [SectionStart] {
     var result: [SectionStart] = []
-    let lines = paragraphLines(paragraph)
+    var lines: [TextLine] = []
+    appendLines(of: paragraph, to: &lines)
     var titleStart: Int?
     for (index, line) in lines.enumerated() {
       let text = ASCII.trimmed(bytes, line.range)
@@ -195,17 +199,18 @@ public struct NoteParser {
     return NoteParser.headerKeys[name] != nil || NoteParser.timelineLabels[name] != nil
   }
 
-  /// The lines of a paragraph: the first from the paragraph's start, the others without their indent.
+  /// Appends the lines of a paragraph that `keep` accepts: the first from the paragraph's start, the
+  /// others without their indent.
   ///
-  /// `skipFirst` leaves out the first line (an item's, read with the item); `keep` filters lines.
-  func paragraphLines(
-    _ paragraph: MarkdownBlock, section: Int? = nil, skipFirst: Bool = false, keep: (Range<Int>) -> Bool = { _ in true }
-  ) -> [TextLine] {
-    guard !paragraph.range.isEmpty else { return [] }
-    let lastLine = source.location(ofOffset: paragraph.range.upperBound - 1).line
+  /// `skipFirst` leaves out the first line (an item's, read with the item).
+  func appendLines(
+    of paragraph: MarkdownBlock, section: Int? = nil, skipFirst: Bool = false, to result: inout [TextLine],
+    keep: (Range<Int>) -> Bool = { _ in true }
+  ) {
+    guard !paragraph.range.isEmpty else { return }
+    let lastLine = source.location(ofOffset: paragraph.range.upperBound - 1, nearLine: paragraph.line).line
     let firstLine = paragraph.line + (skipFirst ? 1 : 0)
-    guard firstLine <= lastLine else { return [] }
-    var result: [TextLine] = []
+    guard firstLine <= lastLine else { return }
     for number in firstLine...lastLine {
       let full = source.lineRange(number)
       var start = number == paragraph.line ? paragraph.range.lowerBound : full.lowerBound
@@ -213,7 +218,6 @@ public struct NoteParser {
       let range = start..<max(start, min(full.upperBound, paragraph.range.upperBound))
       if keep(range) { result.append(TextLine(range: range, line: number, section: section)) }
     }
-    return result
   }
 
   /// Whether a paragraph line outside the header can matter: timeline lines start with a digit or
@@ -230,9 +234,10 @@ public struct NoteParser {
     let blocks = document.blocks
     // For each block, the index in `outline.items` of the innermost item holding it.
     var enclosingItem = [Int?](repeating: nil, count: blocks.count)
+    outline.items.reserveCapacity(blocks.count)
     for (index, block) in blocks.enumerated() {
       let parentItem = block.parent.flatMap { enclosingItem[$0] }
-      let section = NoteParser.lastIndex(in: sectionOffsets, atOrBefore: block.range.lowerBound)
+      let section = NoteParser.lastIndex(in: sectionOffsets, atOrBefore: block.range.lowerBound) { $0 }
       switch block.kind {
       case .item:
         let migrationSection = section.map { outline.migrationSections[$0] } ?? false
@@ -242,10 +247,9 @@ public struct NoteParser {
         // An item's first paragraph is read with the item.
         let itemFirstParagraph = block.parent.map { blocks[$0].kind == .item && $0 + 1 == index } ?? false
         let headerEnd = outline.headerEnd
-        let lines = paragraphLines(block, section: section, skipFirst: itemFirstParagraph) { range in
+        appendLines(of: block, section: section, skipFirst: itemFirstParagraph, to: &outline.lines) { range in
           range.lowerBound < headerEnd || mayHoldTimelineEntry(range)
         }
-        outline.lines.append(contentsOf: lines)
         enclosingItem[index] = parentItem
       default:
         enclosingItem[index] = parentItem
@@ -293,19 +297,21 @@ public struct NoteParser {
 
   /// The plain text of a first paragraph without its box.
   ///
-  /// A `[x]` that a link definition `[x]: /url`
-  /// turned into a link reads as `x`.
+  /// A `[x]` that a link definition `[x]: /url` turned into a link reads as `x`.
   private func itemText(_ paragraph: MarkdownBlock, box: UInt8?) -> String {
-    var text = Substring(document.plainText(of: paragraph))
-    if let box {
-      // `dropFirst(2).first` exists only for three characters or more, without counting them all.
-      if text.hasPrefix("["), text.dropFirst(2).first == "]" {
-        text = text.dropFirst(3)
-      } else if box != UInt8(ascii: " "), text.first.map({ $0 == "x" || $0 == "X" || $0 == "-" }) == true {
-        text = text.dropFirst()
+    let text = document.plainTextBytes[paragraph.plainTextRange]
+    var start = text.startIndex
+    var end = text.endIndex
+    if box != nil {
+      if end - start >= 3, text[start] == UInt8(ascii: "["), text[start + 2] == UInt8(ascii: "]") {
+        start += 3
+      } else if box != UInt8(ascii: " "), start < end, text[start] | 0x20 == UInt8(ascii: "x") || text[start] == UInt8(ascii: "-") {
+        start += 1
       }
     }
-    return ASCII.trimming(text, ASCII.blanks)
+    while start < end, ASCII.isBlank(text[start]) { start += 1 }
+    while end > start, ASCII.isBlank(text[end - 1]) { end -= 1 }
+    return String(decoding: text[start..<end], as: UTF8.self)
   }
 
   /// Whether the bytes are wholly struck through: `~~text~~` (or `~text~`), with no closing run inside.
@@ -325,26 +331,27 @@ public struct NoteParser {
 
   /// The innermost item whose bytes hold `offset`.
   func item(containing offset: Int, in items: [Item]) -> Int? {
-    var low = 0
-    var high = items.count
-    while low < high {
-      let middle = (low + high) / 2
-      if items[middle].range.lowerBound <= offset { low = middle + 1 } else { high = middle }
-    }
-    var candidate: Int? = low - 1 >= 0 ? low - 1 : nil
+    var candidate: Int? = NoteParser.lastIndex(in: items, atOrBefore: offset) { $0.range.lowerBound }
     while let index = candidate, !items[index].range.contains(offset) { candidate = items[index].parent }
     return candidate
   }
 
-  /// The last index whose offset is at or before `offset` in an ascending list.
-  static func lastIndex(in offsets: [Int], atOrBefore offset: Int) -> Int? {
+  /// The last index whose element's `key` is at or before `offset`, in a list ascending by key.
+  static func lastIndex<Element>(in list: [Element], atOrBefore offset: Int, key: (Element) -> Int) -> Int? {
+    let index = firstIndex(in: list, atOrAfter: offset + 1, key: key)
+    return index > 0 ? index - 1 : nil
+  }
+
+  /// The first index whose element's `key` is at or after `offset` (the count when none is), in a
+  /// list ascending by key.
+  static func firstIndex<Element>(in list: [Element], atOrAfter offset: Int, key: (Element) -> Int) -> Int {
     var low = 0
-    var high = offsets.count
+    var high = list.count
     while low < high {
       let middle = (low + high) / 2
-      if offsets[middle] <= offset { low = middle + 1 } else { high = middle }
+      if key(list[middle]) < offset { low = middle + 1 } else { high = middle }
     }
-    return low > 0 ? low - 1 : nil
+    return low
   }
 
   /// A field or label name, lowercased, without emphasis markers, list bullets or surrounding blanks.
