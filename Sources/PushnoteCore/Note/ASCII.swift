@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte classes of ASCII text, for the scanners that read a note's raw bytes.
 enum ASCII {
   /// A space or a tab.
@@ -66,9 +72,15 @@ enum ASCII {
   struct Needle: ExpressibleByStringLiteral, Sendable {
     /// The word's bytes in lower case.
     let bytes: [UInt8]
+    /// Its first byte that is not a letter, and where: searched for directly, as it has one case.
+    let anchor: (offset: Int, byte: UInt8)?
 
     /// The needle for an ASCII word.
-    init(_ text: String) { bytes = Array(text.utf8).map(ASCII.lowercased) }
+    init(_ text: String) {
+      let lowered = Array(text.utf8).map(ASCII.lowercased)
+      bytes = lowered
+      anchor = lowered.firstIndex { !ASCII.isLetter($0) }.map { ($0, lowered[$0]) }
+    }
 
     init(stringLiteral value: String) { self.init(value) }
   }
@@ -83,6 +95,17 @@ enum ASCII {
   static func firstIndex(of needle: Needle, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
     let wanted = needle.bytes
     guard let first = wanted.first, range.count >= wanted.count, range.upperBound <= bytes.count else { return nil }
+    if let anchor = needle.anchor {
+      // Jump from one occurrence of the anchor byte to the next.
+      var from = range.lowerBound + anchor.offset
+      let limit = range.upperBound - wanted.count + anchor.offset
+      while from <= limit, let found = index(of: anchor.byte, in: bytes, from..<limit + 1) {
+        let start = found - anchor.offset
+        if hasPrefix(bytes, start..<range.upperBound, needle) { return start }
+        from = found + 1
+      }
+      return nil
+    }
     let otherCase = first >= 0x61 && first <= 0x7A ? first & 0xDF : first
     var index = range.lowerBound
     let last = range.upperBound - wanted.count
@@ -94,6 +117,13 @@ enum ASCII {
       return index
     }
     return nil
+  }
+
+  /// The offset of the first `byte` in `bytes[range]`, found with `memchr`.
+  static func index(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+    guard let base = bytes.baseAddress, range.lowerBound >= 0, range.upperBound <= bytes.count, !range.isEmpty else { return nil }
+    guard let found = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
+    return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
   }
 
   /// Whether `bytes[range]` contains any of the needles, in one pass.

@@ -41,11 +41,9 @@ enum LinkScanner {
   private static func nextSchemeSeparator(in bytes: [UInt8], from start: Int) -> Int? {
     bytes.withUnsafeBufferPointer { buffer in
       var index = start
-      while index + 2 < buffer.count {
-        if buffer[index] == UInt8(ascii: ":"), buffer[index + 1] == UInt8(ascii: "/"), buffer[index + 2] == UInt8(ascii: "/") {
-          return index
-        }
-        index += 1
+      while let colon = ASCII.index(of: UInt8(ascii: ":"), in: buffer, index..<max(index, buffer.count - 2)) {
+        if buffer[colon + 1] == UInt8(ascii: "/"), buffer[colon + 2] == UInt8(ascii: "/") { return colon }
+        index = colon + 1
       }
       return nil
     }
@@ -71,10 +69,10 @@ enum LinkScanner {
   private static func nextTagDot(in bytes: [UInt8], from start: Int, limit: Int) -> Int? {
     bytes.withUnsafeBufferPointer { buffer in
       var index = start
-      let end = min(limit, buffer.count)
-      while index + 5 < end {
-        if buffer[index] == UInt8(ascii: "."), buffer[index + 3] == UInt8(ascii: ".") { return index }
-        index += 1
+      let end = min(limit, buffer.count) - 5
+      while let dot = ASCII.index(of: UInt8(ascii: "."), in: buffer, index..<max(index, end)) {
+        if buffer[dot + 3] == UInt8(ascii: ".") { return dot }
+        index = dot + 1
       }
       return nil
     }

@@ -108,13 +108,14 @@ public struct NoteLinter: Sendable {
     }
 
     mutating func nulBytes() {
-      guard let first = bytes.firstIndex(of: 0) else { return }
+      guard let first = bytes.withUnsafeBufferPointer({ ASCII.index(of: 0, in: $0, 0..<$0.count) }) else { return }
       let count = bytes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
       report(.warning, at: first, count == 1 ? "NUL byte in the note" : "NUL byte in the note (\(count) in all)")
     }
 
     mutating func duplicateSections() {
       var seen: [String: Int] = [:]
+      seen.reserveCapacity(note.sections.count)
       for section in note.sections {
         let key = ASCII.trimming(section.title, " :").lowercased()
         guard !key.isEmpty else { continue }
@@ -133,7 +134,8 @@ public struct NoteLinter: Sendable {
       if !config.repositories.isEmpty {
         let compareSection = note.sections.first { section in NoteLinter.compareSectionWords.contains { ASCII.contains(section.title, $0) }
         }
-        let linkedRepositories = Set(note.compare.map { $0.repo.lowercased() })
+        var linkedRepositories = Set<String>(minimumCapacity: note.compare.count)
+        for link in note.compare { linkedRepositories.insert(link.repo.lowercased()) }
         for repository in config.repositories where !linkedRepositories.contains(repository.name.lowercased()) {
           report(.error, line: compareSection?.line ?? 1, "no compare link for \(repository.name)")
         }
@@ -148,6 +150,7 @@ public struct NoteLinter: Sendable {
         disagreeingTags()
       }
       var first: [String: Note.CompareLink] = [:]
+      first.reserveCapacity(note.compare.count)
       for link in note.compare {
         let key = link.repo.lowercased()
         guard let earlier = first[key] else {
