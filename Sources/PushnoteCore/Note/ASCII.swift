@@ -36,7 +36,8 @@ enum ASCII {
   }
 
   /// Whether `bytes[range]` is `word`, ASCII letters compared without case.
-  static func equals(_ bytes: [UInt8], _ range: Range<Int>, _ word: Needle) -> Bool {
+  static func equals<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ range: Range<Int>, _ word: Needle) -> Bool
+  where Bytes.Index == Int {
     range.count == word.bytes.count && hasPrefix(bytes, range, word)
   }
 
@@ -160,6 +161,14 @@ enum ASCII {
   static func contains(_ text: String, _ needle: Needle) -> Bool {
     var text = text
     return text.withUTF8 { firstIndex(of: needle, in: $0, 0..<$0.count) } != nil
+  }
+
+  /// The bytes as a string with ASCII capitals in lower case, made without an intermediate copy.
+  static func lowercasedString(_ bytes: ArraySlice<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: bytes.count) { buffer in
+      for (offset, byte) in bytes.enumerated() { buffer[offset] = lowercased(byte) }
+      return bytes.count
+    }
   }
 
   /// The byte in lower case when it is an ASCII capital.

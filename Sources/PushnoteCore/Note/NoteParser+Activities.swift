@@ -24,6 +24,8 @@ extension NoteParser {
     static let waffleUnderscore: ASCII.Needle = "waffle_"
     static let waffleDash: ASCII.Needle = "waffle-"
     static let longOption: ASCII.Needle = "--"
+    /// Words after a signer's name that are not part of it (`krupa at 12:10`).
+    static let nameTrailers: [ASCII.Needle] = ["at", "on", "-", "\u{2013}", ",", "@"]
     static let turnWord: ASCII.Needle = "turn"
     static let switchWord: ASCII.Needle = "switch"
     static let onWords: [ASCII.Needle] = ["on", "true", "yes", "enable", "enabled", "activate", "activated"]
@@ -184,8 +186,10 @@ extension NoteParser {
 
   /// The name before a sign-off's time, without a trailing "at"/"on" or punctuation.
   private func signerName(_ range: Range<Int>) -> String? {
-    var words = source.string(range).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-    while let last = words.last, ["at", "on", "-", "–", ",", "@"].contains(last.lowercased()) { words.removeLast() }
-    return personName(ASCII.trimming(words.joined(separator: " "), ",;"))
+    var words = words(range)
+    while let last = words.last, Words.nameTrailers.contains(where: { ASCII.equals(bytes, last, $0) }) { words.removeLast() }
+    guard let first = words.first else { return nil }
+    let text = words.count == 1 ? source.string(first) : words.map { source.string($0) }.joined(separator: " ")
+    return personName(ASCII.trimming(text, ",;"))
   }
 }

@@ -15,7 +15,7 @@ extension NoteParser {
   static let endWords: [ASCII.Needle] = ["complete", "finish", "done", "ended", "end of push", "push end"]
 
   /// First words of free text that name one step of the push, whose start or end is not the push's.
-  static let subActivities: Set<String> = [
+  static let subActivities: [ASCII.Needle] = [
     "stage", "staging", "migration", "migrations", "cherry-pick", "cherry-picks", "tag", "tagging", "qa", "flag", "flags",
     "switch", "switches", "smoke", "reindex", "backup",
   ]
@@ -110,14 +110,18 @@ extension NoteParser {
 
   /// Whether free text marks the start or the end of the push.
   static func mark(of event: String) -> Note.TimelineEntry.Mark {
-    let lowered = event.lowercased()
-    if let label = timelineLabels[lowered] { return label }
-    // A step of the push ("stage deploy started", "migrations finished") is not the push itself.
-    func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character == "-" }
-    let firstWord = lowered.drop { !isWordCharacter($0) }.prefix(while: isWordCharacter)
-    if subActivities.contains(String(firstWord)) { return .other }
-    if startWords.contains(where: { ASCII.contains(event, $0) }) { return .start }
-    if endWords.contains(where: { ASCII.contains(event, $0) }) { return .end }
-    return .other
+    var event = event
+    return event.withUTF8 { bytes in
+      let all = 0..<bytes.count
+      if let label = timelineLabels[ASCII.lowercasedString(ArraySlice(bytes))] { return label }
+      // A step of the push ("stage deploy started", "migrations finished") is not the push itself.
+      func isWordByte(_ byte: UInt8) -> Bool { ASCII.isLetter(byte) || byte == UInt8(ascii: "-") }
+      let wordStart = bytes.firstIndex(where: isWordByte) ?? bytes.count
+      let wordEnd = bytes[wordStart...].firstIndex { !isWordByte($0) } ?? bytes.count
+      if subActivities.contains(where: { ASCII.equals(bytes, wordStart..<wordEnd, $0) }) { return .other }
+      if startWords.contains(where: { ASCII.firstIndex(of: $0, in: bytes, all) != nil }) { return .start }
+      if endWords.contains(where: { ASCII.firstIndex(of: $0, in: bytes, all) != nil }) { return .end }
+      return .other
+    }
   }
 }

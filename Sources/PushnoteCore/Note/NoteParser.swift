@@ -356,22 +356,31 @@ public struct NoteParser {
 
   /// A field or label name, lowercased, without emphasis markers, list bullets or surrounding blanks.
   func normalizedName(_ range: Range<Int>) -> String {
-    var result: [UInt8] = []
-    var pendingBlank = false
-    for byte in bytes[range] {
-      if ASCII.isBlank(byte) {
-        pendingBlank = !result.isEmpty
-        continue
+    // Built on the stack: names are short, and most are looked up and dropped.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: range.count) { result in
+      var count = 0
+      var pendingBlank = false
+      for byte in bytes[range] {
+        if ASCII.isBlank(byte) {
+          pendingBlank = count > 0
+          continue
+        }
+        if pendingBlank {
+          result[count] = 0x20
+          count += 1
+        }
+        pendingBlank = false
+        result[count] = ASCII.lowercased(byte)
+        count += 1
       }
-      if pendingBlank { result.append(0x20) }
-      pendingBlank = false
-      result.append(ASCII.lowercased(byte))
+      // Space, `*`, `_`, `-` and a backquote decorate names.
+      func isDecoration(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x2A || byte == 0x5F || byte == 0x2D || byte == 0x60 }
+      var start = 0
+      var end = count
+      while start < end, isDecoration(result[start]) { start += 1 }
+      while end > start, isDecoration(result[end - 1]) { end -= 1 }
+      return String(decoding: UnsafeBufferPointer(rebasing: result[start..<end]), as: UTF8.self)
     }
-    // Space, `*`, `_`, `-` and a backquote decorate names.
-    func isDecoration(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x2A || byte == 0x5F || byte == 0x2D || byte == 0x60 }
-    let start = result.firstIndex { !isDecoration($0) } ?? result.count
-    let end = (result.lastIndex { !isDecoration($0) } ?? -1) + 1
-    return start < end ? String(decoding: result[start..<end], as: UTF8.self) : ""
   }
 
   /// A table of the bytes that can start one of `names` (lowercase ASCII), to skip most lines

@@ -153,6 +153,9 @@ public enum NoteTime {
     return words
   }()
 
+  /// The length of the longest zone word: longer words are not looked up.
+  static let longestZoneWord = zoneWords.keys.map(\.utf8.count).max() ?? 0
+
   /// A cursor over UTF-8 bytes for the little grammar of times.
   private struct Reader {
     let bytes: [UInt8]
@@ -262,18 +265,21 @@ public enum NoteTime {
       let wordStart = index
       while let byte = peek, ASCII.isLetter(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "_") { index += 1 }
       guard index > wordStart else { return nil }
-      let word = String(decoding: bytes[wordStart..<index], as: UTF8.self)
-      if word.contains("/") {
-        guard let zone = TimeZone(identifier: word) else { return nil }
+      let wordRange = wordStart..<index
+      if bytes[wordRange].contains(UInt8(ascii: "/")) {
+        guard let zone = TimeZone(identifier: String(decoding: bytes[wordRange], as: UTF8.self)) else { return nil }
         return .named(zone)
       }
-      guard let zone = NoteTime.zoneWords[word.lowercased()] else { return nil }
+      guard wordRange.count <= NoteTime.longestZoneWord, let zone = NoteTime.zoneWords[ASCII.lowercasedString(bytes[wordRange])] else {
+        return nil
+      }
       if case .offset(let base) = zone, base == 0, let byte = peek, byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") {
         let beforeOffset = index
         if let extra = offset() { return extra }
         index = beforeOffset
       }
-      if word.count <= 2, word != word.uppercased() { return nil }
+      // Two letters or fewer (`PT`, `Z`) only in capitals.
+      if wordRange.count <= 2, bytes[wordRange].contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return nil }
       return zone
     }
 
