@@ -12,14 +12,14 @@ public protocol MailTransport: Sendable, CustomStringConvertible {
 /// Chooses the transport `pushnote.yml` asks for.
 public enum MailTransports {
   /// `mail.transport`: absent or `sendmail` for the `mail.sendmail` program, `smtp://host:port`
-  /// for SMTP with credentials from `PUSHNOTE_SMTP_USER` and `PUSHNOTE_SMTP_PASSWORD`.
+  /// (or `smtps://host:port`, implicit TLS) for SMTP with credentials from `PUSHNOTE_SMTP_USER` and `PUSHNOTE_SMTP_PASSWORD`.
   ///
   /// - Throws: ``MailError/transportConfiguration(_:)`` for anything else, or half the credentials.
   public static func make(config: NotebookConfig.MailConfig, environment: [String: String]) throws(MailError) -> any MailTransport {
     let setting = config.transport?.trimmingSpaces ?? "sendmail"
     if setting.isEmpty || setting == "sendmail" { return SendmailTransport(program: config.sendmail) }
-    guard setting.lowercased().hasPrefix("smtp://") else {
-      throw .transportConfiguration("mail.transport is '\(setting)'; use sendmail or smtp://host:port")
+    guard setting.lowercased().hasPrefix("smtp://") || setting.lowercased().hasPrefix("smtps://") else {
+      throw .transportConfiguration("mail.transport is '\(setting)'; use sendmail, smtp://host:port or smtps://host:port")
     }
     let user = environment["PUSHNOTE_SMTP_USER"].flatMap { $0.isEmpty ? nil : $0 }
     let password = environment["PUSHNOTE_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }

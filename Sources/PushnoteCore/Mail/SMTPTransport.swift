@@ -1,8 +1,9 @@
 import Foundation
 
-/// Sends through an SMTP server given as `smtp://host:port` (port 25 when absent).
+/// Sends through an SMTP server given as `smtp://host:port` (port 25 when absent) or
+/// `smtps://host:port` (implicit TLS from the first byte, port 465 when absent).
 ///
-/// The session is EHLO, STARTTLS when the server offers it (then EHLO again), AUTH when credentials
+/// The session is TLS first for `smtps`; then EHLO, STARTTLS when the server offers it (then EHLO again), AUTH when credentials
 /// are given (PLAIN, else LOGIN), MAIL FROM, RCPT TO for each recipient, DATA with dot-stuffing,
 /// QUIT. Plain text is accepted only from a server on this machine (a loopback address): a server
 /// elsewhere that does not offer STARTTLS is refused before anything is sent
@@ -12,6 +13,8 @@ public struct SMTPTransport: MailTransport {
   public var host: String
   /// The server's port.
   public var port: Int
+  /// Whether TLS starts with the connection (`smtps://`) rather than after STARTTLS.
+  public var implicitTLS: Bool
   /// The user and password for AUTH, from `PUSHNOTE_SMTP_USER` and `PUSHNOTE_SMTP_PASSWORD`.
   public var credentials: (user: String, password: String)?
   /// How long to wait for the connection and for each reply.
@@ -19,32 +22,37 @@ public struct SMTPTransport: MailTransport {
   /// Certificates to trust for the server instead of the system's (tests, private CAs).
   public var caFile: String?
 
-  /// A transport for `smtp://host:port`.
+  /// A transport for `smtp://host:port` or `smtps://host:port`.
   ///
   /// - Throws: ``MailError/transportConfiguration(_:)`` when the URL is not of that form.
   public init(
     url: String, credentials: (user: String, password: String)?, timeout: TimeInterval = 30, caFile: String? = nil
   ) throws(MailError) {
-    guard let components = URLComponents(string: url), components.scheme?.lowercased() == "smtp", let host = components.host, !host.isEmpty,
+    let scheme = URLComponents(string: url)?.scheme?.lowercased()
+    guard let components = URLComponents(string: url), scheme == "smtp" || scheme == "smtps", let host = components.host, !host.isEmpty,
       components.user == nil, components.password == nil, components.path.isEmpty || components.path == "/"
     else {
       throw .transportConfiguration(
-        "'\(url)' is not smtp://host:port (credentials come from PUSHNOTE_SMTP_USER and PUSHNOTE_SMTP_PASSWORD)")
+        "'\(url)' is not smtp://host:port or smtps://host:port (credentials come from PUSHNOTE_SMTP_USER and PUSHNOTE_SMTP_PASSWORD)")
     }
     self.host = host
-    port = components.port ?? 25
+    implicitTLS = scheme == "smtps"
+    port = components.port ?? (implicitTLS ? 465 : 25)
     self.credentials = credentials
     self.timeout = timeout
     self.caFile = caFile
   }
 
-  public var description: String { "smtp://\(host):\(port)" + (credentials == nil ? "" : " with AUTH") }
+  public var description: String { "\(implicitTLS ? "smtps" : "smtp")://\(host):\(port)" + (credentials == nil ? "" : " with AUTH") }
 
   public func send(_ message: MailMessage) async throws(MailError) {
     let connection = try SMTPConnection(host: host, port: port, timeout: timeout)
+    if implicitTLS { try connection.startTLS(host: host, caFile: caFile) }
     try expect(connection.readReply(), 220, "greeting")
     var hello = try self.hello(connection)
-    if hello.lines.dropFirst().contains(where: { $0.uppercased().split(separator: " ").first == "STARTTLS" }) {
+    if implicitTLS {
+      // Encrypted from the first byte: STARTTLS is neither offered nor needed.
+    } else if hello.lines.dropFirst().contains(where: { $0.uppercased().split(separator: " ").first == "STARTTLS" }) {
       try connection.command("STARTTLS")
       try expect(connection.readReply(), 220, "STARTTLS")
       try connection.startTLS(host: host, caFile: caFile)

@@ -13,7 +13,7 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var data: String
     /// The user that authenticated, if any.
     public var authUser: String?
-    /// Whether the session was encrypted (STARTTLS).
+    /// Whether the session was encrypted (STARTTLS or implicit TLS).
     public var tls: Bool
 
     enum CodingKeys: String, CodingKey {
@@ -33,6 +33,8 @@ public final class SMTPTestServer: @unchecked Sendable {
 
   /// The port it listens on.
   public let port: Int
+  /// `smtp`, or `smtps` for implicit TLS.
+  private let scheme: String
   private let process: Process
   private let output: FileHandle
   /// The server's standard input: closing it stops the server.
@@ -47,15 +49,17 @@ public final class SMTPTestServer: @unchecked Sendable {
   ///   - auth: `USER:PASSWORD` it requires (AUTH PLAIN and LOGIN, without TLS).
   ///   - loginOnly: offer AUTH LOGIN and not PLAIN.
   ///   - tls: a certificate and its key (PEM files) to offer and require STARTTLS with.
+  ///   - implicitTLS: with `tls`, speak TLS from the first byte (`smtps://`) instead of STARTTLS.
   ///   - rejecting: recipients it refuses with 550.
   public init(
     messages: Int = 1, lifetime: Double = 60, auth: String? = nil, loginOnly: Bool = false,
-    tls: (certificate: String, key: String)? = nil, rejecting: [String] = []
+    tls: (certificate: String, key: String)? = nil, implicitTLS: Bool = false, rejecting: [String] = []
   ) throws {
     var arguments = [Fixtures.fixture("mail/smtp_server.py"), "--messages", String(messages), "--lifetime", String(lifetime)]
     if let auth { arguments += ["--auth", auth] }
     if loginOnly { arguments.append("--login-only") }
     if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
+    if implicitTLS { arguments.append("--implicit-tls") }
     for address in rejecting { arguments += ["--reject-rcpt", address] }
     process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -83,6 +87,7 @@ public final class SMTPTestServer: @unchecked Sendable {
       throw Failure(description: "the SMTP test server did not start (is aiosmtpd installed? scripts/setup-debian.sh --with-test-oracles)")
     }
     self.port = port
+    scheme = implicitTLS ? "smtps" : "smtp"
   }
 
   /// Makes a self-signed certificate with `openssl`, valid one day, in `folder`: `cert.pem` (also
@@ -102,8 +107,8 @@ public final class SMTPTestServer: @unchecked Sendable {
     return (certificate, key)
   }
 
-  /// The URL a transport uses: `smtp://127.0.0.1:PORT`.
-  public var url: String { "smtp://127.0.0.1:\(port)" }
+  /// The URL a transport uses: `smtp://127.0.0.1:PORT` (`smtps://` with implicit TLS).
+  public var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
   /// Waits for the server to exit (after its messages or its lifetime) and returns what it received.
   public func received() throws -> [Received] {

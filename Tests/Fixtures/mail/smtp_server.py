@@ -1,5 +1,5 @@
 """Test peer: a real SMTP server (aiosmtpd) on 127.0.0.1, on a port the system picks, optionally
-offering and requiring STARTTLS.
+offering and requiring STARTTLS, or speaking TLS from the first byte (implicit TLS, as on port 465).
 
 Prints `PORT <n>` first, then one JSON line per message received (envelope sender, recipients,
 the bytes as latin-1 text, the authenticated user, whether TLS was on), and exits after
@@ -22,6 +22,7 @@ parser.add_argument("--reject-rcpt", action="append", default=[])
 parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN but not PLAIN")
 parser.add_argument("--tls-cert", help="offer and require STARTTLS with this certificate (PEM)")
 parser.add_argument("--tls-key", help="the certificate's private key (PEM)")
+parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte instead of STARTTLS")
 options = parser.parse_args()
 
 
@@ -42,7 +43,7 @@ class Handler:
             "rcpt_tos": envelope.rcpt_tos,
             "data": envelope.original_content.decode("latin-1"),
             "auth_user": session.auth_data.decode() if isinstance(session.auth_data, bytes) else None,
-            "tls": session.ssl is not None,
+            "tls": session.ssl is not None or options.implicit_tls,
         }
         print(json.dumps(record), flush=True)
         self.count += 1
@@ -70,10 +71,11 @@ async def main():
     server = await loop.create_server(
         lambda: SMTP(
             handler, hostname="smtp.test", authenticator=authenticator if options.auth else None,
-            auth_required=options.auth is not None, auth_require_tls=context is not None, decode_data=False,
-            tls_context=context, require_starttls=context is not None,
+            auth_required=options.auth is not None, auth_require_tls=context is not None and not options.implicit_tls,
+            decode_data=False, tls_context=None if options.implicit_tls else context,
+            require_starttls=context is not None and not options.implicit_tls,
             auth_exclude_mechanism=["PLAIN"] if options.login_only else None),
-        host="127.0.0.1", port=0)
+        host="127.0.0.1", port=0, ssl=context if options.implicit_tls else None)
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
 
     def wait_for_parent():

@@ -170,4 +170,36 @@ import Testing
     #expect(error?.exitStatus == .unavailable)
     #expect(error?.description.contains("certificate not trusted") == true, "\(error?.description ?? "")")
   }
+
+  @Test func implicitTLSEncryptsFromTheFirstByte() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try await SMTPTestServer.makeCertificate(in: folder)
+    let server = try SMTPTestServer(auth: "pushbot:s3cret", tls: pem, implicitTLS: true)
+    let message = try MailTransportTests.message()
+    let transport = try SMTPTransport(url: server.url, credentials: ("pushbot", "s3cret"), timeout: 10, caFile: pem.certificate)
+    #expect(transport.implicitTLS && transport.description.hasPrefix("smtps://127.0.0.1:"))
+    try await transport.send(message)
+    let received = try server.received()
+    #expect(received.first?.tls == true)
+    #expect(received.first?.authUser == "pushbot")
+    #expect(received.first?.data == message.renderedText())
+  }
+
+  @Test func implicitTLSChecksTheCertificateBeforeTheGreeting() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-tls")
+    let pem = try await SMTPTestServer.makeCertificate(in: folder)
+    let other = try TemporaryDirectory(prefix: "pushnote-tls-other")
+    let stranger = try await SMTPTestServer.makeCertificate(in: other)
+    let server = try SMTPTestServer(lifetime: 10, auth: "pushbot:s3cret", tls: pem, implicitTLS: true)
+    let transport = try SMTPTransport(url: server.url, credentials: ("pushbot", "s3cret"), timeout: 10, caFile: stranger.certificate)
+    let error = await #expect(throws: MailError.self) { try await transport.send(try MailTransportTests.message()) }
+    #expect(error?.exitStatus == .unavailable)
+    #expect(error?.description.contains("certificate not trusted") == true, "\(error?.description ?? "")")
+  }
+
+  @Test func smtpsDefaultsToPort465() throws {
+    #expect(try SMTPTransport(url: "smtps://mail.example.org", credentials: nil).port == 465)
+    #expect(try SMTPTransport(url: "smtp://mail.example.org", credentials: nil).port == 25)
+    #expect(throws: MailError.self) { try SMTPTransport(url: "smtpx://mail.example.org", credentials: nil) }
+  }
 }
