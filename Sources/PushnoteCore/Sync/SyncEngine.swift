@@ -431,12 +431,12 @@ public struct SyncEngine: Sendable {
 
   /// The text the file would give the pad: every section but local-only ones, in pad form.
   static func padFacingText(_ sections: NoteSections) -> String {
-    var lines: [[UInt8]] = []
-    for section in sections.sections where !section.isLocalOnly {
-      lines += sections.text.lines[section.lines].map(\.padForm)
-    }
+    let forms = sections.text.padForm
     var bytes: [UInt8] = []
-    for line in lines { bytes += line + [0x0A] }
+    bytes.reserveCapacity(forms.bytes.count + 1)
+    for section in sections.sections where !section.isLocalOnly {
+      forms.appendContents(section.lines, ending: [0x0A], to: &bytes)
+    }
     return String(decoding: bytes, as: UTF8.self)
   }
 
@@ -457,18 +457,21 @@ public struct SyncEngine: Sendable {
   /// `-` and `+` lines turning `old` into `new`.
   static func diffLines(from old: [UInt8], to new: [UInt8]) -> [String] {
     let oldText = SyncText(bytes: old), newText = SyncText(bytes: new)
-    var table: [[UInt8]: Int] = [:]
-    func code(_ line: SyncText.Line) -> Int {
-      let form = line.padForm
-      if let value = table[form] { return value }
-      table[form] = table.count
-      return table.count - 1
+    var table: [ArraySlice<UInt8>: Int] = [:]
+    func codes(_ text: SyncText) -> [Int] {
+      let forms = text.padForm
+      return forms.lines.indices.map { line in
+        let form = forms.content(line)
+        if let value = table[form] { return value }
+        table[form] = table.count
+        return table.count - 1
+      }
     }
-    let oldCodes = oldText.lines.map(code), newCodes = newText.lines.map(code)
+    let oldCodes = codes(oldText), newCodes = codes(newText)
     var result: [String] = []
     for hunk in LineDiff.diff(oldCodes, newCodes) {
-      result += hunk.old.map { "-" + String(decoding: oldText.lines[$0].content, as: UTF8.self) }
-      result += hunk.new.map { "+" + String(decoding: newText.lines[$0].content, as: UTF8.self) }
+      result += hunk.old.map { "-" + String(decoding: oldText.content($0), as: UTF8.self) }
+      result += hunk.new.map { "+" + String(decoding: newText.content($0), as: UTF8.self) }
     }
     return result
   }
