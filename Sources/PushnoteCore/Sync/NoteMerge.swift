@@ -83,6 +83,10 @@ private struct Builder {
   var fromPad: [String] = []
   var toPad: [String] = []
   var newConflicts: [String] = []
+  /// The line merge's tables, reused section after section.
+  var merger = LineMerge.Merger()
+  /// Runs of lines a merged section takes, reused section after section.
+  var pushed: [(text: Int, lines: Range<Int>)] = []
 
   init(base: NoteSections?, local: NoteSections, pad: NoteSections) {
     hasBase = base != nil
@@ -281,22 +285,30 @@ private struct Builder {
   }
 
   mutating func mergeLines(base b: Side?, local l: Side, pad p: Side, title: String) {
-    let baseSymbols = b.map { Array(symbols($0)) } ?? []
-    let localSymbols = Array(symbols(l)), padSymbols = Array(symbols(p))
-    let chunks = LineMerge.merge(base: baseSymbols, local: localSymbols, pad: padSymbols)
+    let baseSymbols = b.map { symbols($0) } ?? [], localSymbols = symbols(l), padSymbols = symbols(p)
+    merger.merge(base: baseSymbols, local: localSymbols, pad: padSymbols)
+    let chunks = merger.chunks
     let lo = l.lines.lowerBound, po = p.lines.lowerBound, bo = b?.lines.lowerBound ?? 0
-    var merged: [Int] = []
-    var pushed: [(text: Int, lines: Range<Int>)] = []
+    // Whether the merged lines still equal the local and the pad lines, checked as they are taken.
+    var sameAsLocal = true, sameAsPad = true
+    var mergedCount = 0
+    pushed.removeAll(keepingCapacity: true)
     var conflicted = false, tookPad = false, tookLocal = false
     func shifted(_ range: Range<Int>, by offset: Int) -> Range<Int> { (range.lowerBound + offset)..<(range.upperBound + offset) }
+    func track(_ taken: ArraySlice<Int>) {
+      let range = mergedCount..<(mergedCount + taken.count)
+      sameAsLocal = sameAsLocal && range.upperBound <= localSymbols.count && LineMerge.slice(localSymbols, range) == taken
+      sameAsPad = sameAsPad && range.upperBound <= padSymbols.count && LineMerge.slice(padSymbols, range) == taken
+      mergedCount = range.upperBound
+    }
     func takeLocal(_ range: Range<Int>) {
       emitLocal(shifted(range, by: lo))
-      merged += localSymbols[range]
+      track(LineMerge.slice(localSymbols, range))
       pushed.append((Self.localText, shifted(range, by: lo)))
     }
     func takePad(_ range: Range<Int>) {
       emitForms(Self.padText, shifted(range, by: po))
-      merged += padSymbols[range]
+      track(LineMerge.slice(padSymbols, range))
       pushed.append((Self.padText, shifted(range, by: po)))
     }
     for chunk in chunks {
@@ -333,8 +345,8 @@ private struct Builder {
       return
     }
     for (text, lines) in pushed { pushLines(text, lines) }
-    if tookPad && merged != localSymbols { fromPad.append(title) }
-    if tookLocal && merged != padSymbols { toPad.append(title) }
+    if tookPad && !(sameAsLocal && mergedCount == localSymbols.count) { fromPad.append(title) }
+    if tookLocal && !(sameAsPad && mergedCount == padSymbols.count) { toPad.append(title) }
   }
 }
 
