@@ -66,7 +66,8 @@ struct Sync: AsyncParsableCommand {
       func once() async throws -> SyncReport {
         let client = try EtherpadClient(
           server: server, credentials: credentials, options: .init(environment: environment), apiVersion: apiVersion,
-          allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP)
+          allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP,
+          tokenCache: PadTokenCache.standard(environment: environment, notebookRoot: notebook.root))
         let engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
         return try await engine.run()
       }
