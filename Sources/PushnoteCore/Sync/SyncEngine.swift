@@ -77,7 +77,8 @@ public struct SyncEngine: Sendable {
     let relativeNote = notebook.relativePath(notePath)
     var report = SyncReport(padID: padID, note: relativeNote, outcome: .unchanged)
     let git = Git(directory: notebook.root)
-    if !options.dryRun, let remote = notebook.config.gitRemote { try await pullRemote(git, remote: remote) }
+    let remote = options.dryRun ? nil : notebook.config.gitRemote.map { NotebookRemote(git: git, remote: $0) }
+    let unpushed = try await remote?.pull() ?? false
 
     if !options.dryRun {
       Self.removeAbandonedTemporaries(besides: [notePath, store.basePath, store.statePath])
@@ -116,6 +117,8 @@ public struct SyncEngine: Sendable {
       local.sections.allSatisfy(\.conflictBlocks.isEmpty), Self.padFacingText(local) == baseText
     {
       report.requests = await client.requestCount
+      // Commits an earlier push could not deliver go out now.
+      if let remote, unpushed { try await remote.push() }
       return report
     }
     if let known = state.revision, revision < known, revision >= 0, !created, !options.acceptPadReset {
@@ -160,7 +163,7 @@ public struct SyncEngine: Sendable {
     report.committed = try await record(
       rounds, originalBytes: originalBytes, storedBaseText: storedBaseText, state: &state, store: store,
       relativeNote: relativeNote, message: report.commitMessage)
-    if !options.dryRun, let remote = notebook.config.gitRemote, report.committed { try await pushRemote(git, remote: remote) }
+    if let remote, report.committed || unpushed { try await remote.push() }
     report.requests = await client.requestCount
     if let pushFailure { throw pushFailure }
     return report
@@ -286,7 +289,9 @@ public struct SyncEngine: Sendable {
       let newBase = merge.baseText
       if storedBaseText != newBase {
         try store.saveBase(newBase)
-        changedPaths += [store.baseRelativePath, store.ignoreRelativePath]
+        // The note goes in with its base (a local edit pushed leaves the file as it is): a clone
+        // or the notebook's remote then holds a note and a base that agree.
+        changedPaths += [store.baseRelativePath, store.ignoreRelativePath, relativeNote]
       }
       state.revision = rounds.revision
       state.padMatchesBase = Self.samePadText(newBase, merge.padText)
@@ -357,35 +362,6 @@ public struct SyncEngine: Sendable {
     }
     do {
       return try await git.commit(paths: paths, message: message)
-    } catch {
-      throw .git(error.description, status: error.exitStatus)
-    }
-  }
-
-  private func pullRemote(_ git: Git, remote: String) async throws(SyncError) {
-    let branch = try await currentBranch(git)
-    let output = try await callGit(git, ["pull", "--rebase", "--autostash", "--quiet", "--", remote, branch])
-    if output.status != 0 {
-      throw .git("git pull --rebase from \(remote) failed; resolve it with git, then sync again:\n" + output.stderr, status: .unavailable)
-    }
-  }
-
-  private func pushRemote(_ git: Git, remote: String) async throws(SyncError) {
-    let branch = try await currentBranch(git)
-    let output = try await callGit(git, ["push", "--quiet", "--", remote, "HEAD:refs/heads/\(branch)"])
-    if output.status != 0 {
-      throw .git("git push to \(remote) failed (the sync itself is done and committed):\n" + output.stderr, status: .temporaryFailure)
-    }
-  }
-
-  private func currentBranch(_ git: Git) async throws(SyncError) -> String {
-    let output = try await callGit(git, ["rev-parse", "--abbrev-ref", "HEAD"])
-    return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-  }
-
-  private func callGit(_ git: Git, _ arguments: [String]) async throws(SyncError) -> Git.Output {
-    do {
-      return try await git.call(arguments)
     } catch {
       throw .git(error.description, status: error.exitStatus)
     }
