@@ -60,6 +60,7 @@ struct SyncBenchmark: AsyncParsableCommand {
     print(
       "HTTP requests: first sync \(first.requests); no-op \(noOp.requests) (goal 1); one-sided change \(oneSided.requests); "
         + "two-sided merge \(twoSided.requests) (goal at most 4)")
+    print("HTTP requests with OAuth2: no-op sync with the token cached \(try await Self.oauthNoOpRequests()) (goal 1)")
 
     var syncTimes: [Double] = []
     for _ in 0..<max(runs, 3) {
@@ -93,6 +94,25 @@ struct SyncBenchmark: AsyncParsableCommand {
     print(String(format: "no-op `pushnote sync` process:  %8.2f ms (%@)", Timing.median(binaryTimes) * 1000, timed))
     print(String(format: "pushnote process / curl:        %8.2fx", Timing.median(binaryTimes) / curlMedian))
     await server.stop()
+  }
+
+  /// The requests of a no-op sync with OAuth2 client credentials, the token cached by the sync before.
+  private static func oauthNoOpRequests() async throws -> Int {
+    let folder = try TemporaryDirectory(prefix: "pushnote-bench-oauth")
+    let cache = try TemporaryDirectory(prefix: "pushnote-bench-oauth-cache")
+    let server = FakeEtherpad(auth: .clientCredentials(id: "bench", secret: "bench-secret"))
+    let url = try await server.start()
+    defer { Task { await server.stop() } }
+    let notebook = Notebook(root: folder.path, config: NotebookConfig())
+    let path = folder.appending("mkt-2026-12-01.md")
+    try note(sections: 3, linesPerSection: 4).write(toFile: path, atomically: true, encoding: .utf8)
+    var requests = 0
+    for _ in 0..<2 {
+      let client = try EtherpadClient(
+        server: url, credentials: .clientCredentials(id: "bench", secret: "bench-secret"), tokenCache: PadTokenCache(directory: cache.path))
+      requests = try await SyncEngine(notebook: notebook, notePath: path, client: client).run().requests
+    }
+    return requests
   }
 
   /// The large merge: every body line changed on both sides, with and without headings; then a
