@@ -6,13 +6,15 @@ import Glibc
 
 /// `pushnote sync`: one note with its pad, offline-first, nobody's edit lost.
 ///
-/// The order of one sync: lock; read the file; read the pad consistently (`getRevisionsCount`,
-/// then `getText` at that revision); merge per section against the base; push with `setText`
-/// when the pad's text differs, verified by the revision count right after (a colleague's edit
-/// that slipped in is merged again, at most three rounds); write the file (only if it did not
-/// change meanwhile); record the base when the push is confirmed; commit file and base in one
-/// commit. A sync with nothing to do makes a single request. A kill at any point leaves each
-/// file old or new and the base never ahead of the pad, so the next sync converges.
+/// The order of one sync: lock; pull the notebook's git remote if one is configured (see
+/// ``NotebookRemote``: a conflict stops the sync with nothing changed); read the file; read the
+/// pad consistently (`getRevisionsCount`, then `getText` at that revision); merge per section
+/// against the base; push with `setText` when the pad's text differs, verified by the revision
+/// count right after (a colleague's edit that slipped in is merged again, at most three rounds);
+/// write the file (only if it did not change meanwhile); record the base when the push is
+/// confirmed; commit file and base in one commit; push to the git remote. A sync with nothing to
+/// do makes a single request. A kill at any point leaves each file old or new and the base never
+/// ahead of the pad, so the next sync converges.
 public struct SyncEngine: Sendable {
   /// What the user allowed and asked for.
   public struct Options: Sendable {
