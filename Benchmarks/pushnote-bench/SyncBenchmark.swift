@@ -5,7 +5,9 @@ import PushnoteTestSupport
 
 /// `pushnote-bench sync`: HTTP requests per kind of sync against the fake Etherpad; the merge of
 /// a 50,000-line note changed on every line on both sides against `git merge-file --diff3` on the
-/// same three files; a no-op sync's wall time against one bare `curl` of `getRevisionsCount`.
+/// same three files (and a note of few distinct lines, where a diff goes quadratic if unbounded);
+/// a no-op sync's wall time, in process and as the release `pushnote` binary, against one bare
+/// `curl` of `getRevisionsCount`.
 struct SyncBenchmark: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sync", abstract: "Requests per sync, merge time against git merge-file, no-op sync against curl.")
@@ -58,6 +60,7 @@ struct SyncBenchmark: AsyncParsableCommand {
     print(
       "HTTP requests: first sync \(first.requests); no-op \(noOp.requests) (goal 1); one-sided change \(oneSided.requests); "
         + "two-sided merge \(twoSided.requests) (goal at most 4)")
+    print("HTTP requests with OAuth2: no-op sync with the token cached \(try await Self.oauthNoOpRequests()) (goal 1)")
 
     var syncTimes: [Double] = []
     for _ in 0..<max(runs, 3) {
@@ -78,53 +81,117 @@ struct SyncBenchmark: AsyncParsableCommand {
     print(String(format: "no-op sync (in process):        %8.2f ms", syncMedian * 1000))
     print(String(format: "curl getRevisionsCount:         %8.2f ms", curlMedian * 1000))
     print(String(format: "no-op sync / curl:              %8.2fx", syncMedian / curlMedian))
-    let binary = Fixtures.builtExecutable("pushnote")
-    if FileManager.default.isExecutableFile(atPath: binary) {
-      var binaryTimes: [Double] = []
-      let environment = ["PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "bench-key", "HOME": folder.path]
-      for _ in 0..<max(runs, 3) {
-        let start = Date()
-        let result = try ProcessRunner.runSynchronously(binary, ["sync", "--notebook", folder.path, path], environment: environment)
-        binaryTimes.append(Date().timeIntervalSince(start))
-        guard result.status == 0, result.stdout.contains("in sync") else { throw ValidationError("pushnote sync failed: \(result.stderr)") }
-      }
-      print(String(format: "no-op `pushnote sync` process:  %8.2f ms (%@)", Timing.median(binaryTimes) * 1000, binary))
-      print(String(format: "pushnote process / curl:        %8.2fx", Timing.median(binaryTimes) / curlMedian))
+    let binary = try Self.releasePushnote()
+    var binaryTimes: [Double] = []
+    let environment = ["PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "bench-key", "HOME": folder.path]
+    for _ in 0..<max(runs, 3) {
+      let start = Date()
+      let result = try ProcessRunner.runSynchronously(binary, ["sync", "--notebook", folder.path, path], environment: environment)
+      binaryTimes.append(Date().timeIntervalSince(start))
+      guard result.status == 0, result.stdout.contains("in sync") else { throw ValidationError("pushnote sync failed: \(result.stderr)") }
     }
+    let timed = Self.relativeToPackage(binary)
+    print(String(format: "no-op `pushnote sync` process:  %8.2f ms (%@)", Timing.median(binaryTimes) * 1000, timed))
+    print(String(format: "pushnote process / curl:        %8.2fx", Timing.median(binaryTimes) / curlMedian))
     await server.stop()
   }
 
-  /// The large merge: every body line changed on both sides, with and without headings.
+  /// The requests of a no-op sync with OAuth2 client credentials, the token cached by the sync before.
+  private static func oauthNoOpRequests() async throws -> Int {
+    let folder = try TemporaryDirectory(prefix: "pushnote-bench-oauth")
+    let cache = try TemporaryDirectory(prefix: "pushnote-bench-oauth-cache")
+    let server = FakeEtherpad(auth: .clientCredentials(id: "bench", secret: "bench-secret"))
+    let url = try await server.start()
+    defer { Task { await server.stop() } }
+    let notebook = Notebook(root: folder.path, config: NotebookConfig())
+    let path = folder.appending("mkt-2026-12-01.md")
+    try note(sections: 3, linesPerSection: 4).write(toFile: path, atomically: true, encoding: .utf8)
+    var requests = 0
+    for _ in 0..<2 {
+      let client = try EtherpadClient(
+        server: url, credentials: .clientCredentials(id: "bench", secret: "bench-secret"), tokenCache: PadTokenCache(directory: cache.path))
+      requests = try await SyncEngine(notebook: notebook, notePath: path, client: client).run().requests
+    }
+    return requests
+  }
+
+  /// The large merge: every body line changed on both sides, with and without headings; then a
+  /// note of few distinct lines (no line unique, the case that makes a diff go quadratic).
   private func mergeTimes() throws {
     let folder = try TemporaryDirectory(prefix: "pushnote-bench-merge")
-    for (label, linesPerSection) in [("sections of 25 lines", 24), ("no headings, one section", 0)] {
-      let sectionCount = linesPerSection == 0 ? 0 : lines / (linesPerSection + 1)
-      let base = linesPerSection == 0 ? Self.flat(lines, suffix: "") : Self.note(sections: sectionCount, linesPerSection: linesPerSection)
-      func changed(_ box: String, _ suffix: String) -> String {
-        base.split(separator: "\n", omittingEmptySubsequences: false)
-          .map { $0.hasPrefix("- [ ] item") ? "- [\(box)] " + $0.dropFirst(6) + suffix : String($0) }.joined(separator: "\n")
+    let cases = [
+      ("sections of 25 lines", Self.note(sections: lines / 25, linesPerSection: 24)),
+      ("no headings, one section", Self.flat(lines, suffix: "")),
+      ("few distinct lines, none unique", Self.repetitive(lines)),
+    ]
+    for (label, base) in cases {
+      var counter = 0
+      func changed(_ box: String, _ suffix: String, every step: Int) -> String {
+        base.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+          counter += 1
+          guard line.hasPrefix("- [ ] "), counter % step == 0 else { return String(line) }
+          return "- [\(box)] " + line.dropFirst(6) + suffix
+        }.joined(separator: "\n")
       }
-      let local = changed("x", " local"), pad = changed("-", " pad")
+      let repetitive = label.hasPrefix("few")
+      let local = changed("x", repetitive ? "" : " local", every: repetitive ? 3 : 1)
+      let pad = changed("-", repetitive ? "" : " pad", every: repetitive ? 5 : 1)
       let files = [("base", base), ("local", local), ("pad", pad)].map { name, text in (folder.appending(name), text) }
       for (file, text) in files { try text.write(toFile: file, atomically: true, encoding: .utf8) }
       var conflicts = 0
       let inputs = [base, local, pad].map { Array($0.utf8) }
       let sectioning = try Timing.medianSeconds(runs) { for input in inputs { _ = try NoteSections(bytes: input) } }
-      let ours = try Timing.medianSeconds(runs) {
+      let (ours, git) = try Self.interleavedMedians(runs) {
         let merge = NoteMerge(
           base: try NoteSections(bytes: inputs[0]), local: try NoteSections(bytes: inputs[1]), pad: try NoteSections(bytes: inputs[2]))
         conflicts = merge.newConflicts.count
+      } reference: {
+        let result = try ProcessRunner.runSynchronously("git", ["merge-file", "-p", "--diff3", files[1].0, files[0].0, files[2].0])
+        guard result.status >= 0, result.status < 128 else { throw ValidationError("git merge-file failed: \(result.stderr)") }
       }
-      let git = try Timing.medianSeconds(runs) {
-        _ = try ProcessRunner.runSynchronously("git", ["merge-file", "-p", "--diff3", files[1].0, files[0].0, files[2].0])
-      }
-      let lineCount = base.split(separator: "\n").count
-      print("merge of \(lineCount) lines, every body line changed on both sides (\(label)): \(conflicts) conflict blocks")
+      let lineCount = base.utf8.lazy.filter { $0 == 0x0A }.count
+      let edits = repetitive ? "every 3rd/5th line changed locally/on the pad" : "every body line changed on both sides"
+      print("merge of \(lineCount) lines, \(edits) (\(label)): \(conflicts) sections in conflict")
       print(
         String(format: "  pushnote section + merge:     %8.1f ms (sectioning the three texts: %.1f ms)", ours * 1000, sectioning * 1000))
       print(String(format: "  git merge-file --diff3:       %8.1f ms", git * 1000))
-      print(String(format: "  pushnote / git:               %8.2fx (goal at most 1.5x)", ours / git))
+      let ratio = String(format: "%8.2fx", ours / git)
+      print("  pushnote / git:               \(ratio) (goal at most 1.5x; medians of \(max(1, runs)) interleaved runs)")
     }
+  }
+
+  /// The medians of `runs` runs of `body` and of `reference`, taken in turns so that a change in
+  /// the machine's load hits both alike.
+  private static func interleavedMedians(
+    _ runs: Int, _ body: () throws -> Void, reference: () throws -> Void
+  ) throws -> (Double, Double) {
+    var ours: [Double] = [], theirs: [Double] = []
+    for _ in 0..<max(1, runs) {
+      ours.append(try Timing.medianSeconds(1, body))
+      theirs.append(try Timing.medianSeconds(1, reference))
+    }
+    return (Timing.median(ours), Timing.median(theirs))
+  }
+
+  /// The release `pushnote` beside this (release) bench executable, built first when missing.
+  private static func releasePushnote() throws -> String {
+    let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    let binary = folder.appendingPathComponent("pushnote").path
+    if !FileManager.default.isExecutableFile(atPath: binary) {
+      let command = ["build", "-c", "release", "--product", "pushnote"]
+      print("building the release pushnote: swift \(command.joined(separator: " "))")
+      let result = try ProcessRunner.runSynchronously("swift", command, workingDirectory: Fixtures.projectRoot, timeout: 1800)
+      guard result.status == 0, FileManager.default.isExecutableFile(atPath: binary) else {
+        throw ValidationError("could not build pushnote (run `swift \(command.joined(separator: " "))`): \(result.stderr)")
+      }
+    }
+    return binary
+  }
+
+  /// A path as seen from the package root (no absolute path of this machine in the output).
+  private static func relativeToPackage(_ path: String) -> String {
+    let root = URL(fileURLWithPath: Fixtures.projectRoot).resolvingSymlinksInPath().path + "/"
+    return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : (path as NSString).lastPathComponent
   }
 
   /// A note of `sections` sections of `linesPerSection` checklist lines.
@@ -135,6 +202,14 @@ struct SyncBenchmark: AsyncParsableCommand {
       for line in 0..<linesPerSection { text += "- [ ] item \(section)-\(line)\n" }
     }
     return text
+  }
+
+  /// `count` lines cycling through a few checklist items and blank lines: no line is unique.
+  static func repetitive(_ count: Int) -> String {
+    let cycle = [
+      "- [ ] check the logs\n", "- [ ] check the graphs\n", "\n", "- [ ] ask QA\n", "- [ ] check the logs\n", "\n", "- [ ] deploy\n",
+    ]
+    return (0..<count).map { cycle[$0 % cycle.count] }.joined()
   }
 
   /// `count` checklist lines without headings.

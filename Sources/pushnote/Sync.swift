@@ -11,9 +11,10 @@ struct Sync: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Sync the note with its Etherpad pad (three-way merge per section; nobody's edit lost).",
     discussion: """
-      Exit status: 0 in sync; 1 conflict blocks left in the file; 65 bad note; 69 refused or pad \
-      missing; 75 server unreachable or busy (nothing lost, sync again); 77 credentials rejected; \
-      78 configuration.
+      Exit status: 0 in sync; 1 conflict blocks left in the file; 65 bad note; 69 refused, pad \
+      missing, or pulling the notebook's git remote conflicts (nothing changed; resolve with git, \
+      the message says how); 75 server or git remote unreachable or busy (nothing lost, sync \
+      again); 77 credentials rejected; 78 configuration.
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -66,7 +67,8 @@ struct Sync: AsyncParsableCommand {
       func once() async throws -> SyncReport {
         let client = try EtherpadClient(
           server: server, credentials: credentials, options: .init(environment: environment), apiVersion: apiVersion,
-          allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP)
+          allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP,
+          tokenCache: PadTokenCache.standard(environment: environment, notebookRoot: notebook.root))
         let engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
         return try await engine.run()
       }

@@ -19,9 +19,9 @@ import Glibc
     let url: String
     var notePath: String { folder.appending("2026/mkt-2026-12-01.md") }
 
-    init() async throws {
+    init(auth: FakeEtherpad.Auth = .apiKey("cli-key")) async throws {
       folder = try TemporaryDirectory(prefix: "pushnote-sync-cli")
-      server = FakeEtherpad(auth: .apiKey("cli-key"))
+      server = FakeEtherpad(auth: auth)
       url = try await server.start()
       #expect(url.hasPrefix("http://127.0.0.1:"))
       try FileManager.default.createDirectory(atPath: folder.appending("2026"), withIntermediateDirectories: true)
@@ -54,6 +54,28 @@ import Glibc
 
     func file() -> String { (try? String(contentsOfFile: notePath, encoding: .utf8)) ?? "" }
     func pad() async -> String? { await server.pads["mkt-2026-12-01"]?.text }
+  }
+
+  @Test func oauthTokenIsCachedOutsideTheNotebook() async throws {
+    let secret = "cli-secret-\(UUID().uuidString)"
+    let setup = try await Setup(auth: .clientCredentials(id: "cli", secret: secret))
+    let cache = try TemporaryDirectory(prefix: "pushnote-sync-cli-cache")
+    let oauth = [
+      "PUSHNOTE_PAD_APIKEY": "", "PUSHNOTE_PAD_CLIENT_ID": "cli", "PUSHNOTE_PAD_CLIENT_SECRET": secret,
+      "PUSHNOTE_CACHE_DIR": cache.appending("tokens"),
+    ]
+    let first = try await setup.sync(oauth)
+    #expect(first.status == 0, "\(first.stderr)")
+    let second = try await setup.sync(oauth, arguments: ["--json"])
+    #expect(second.status == 0 && second.stdout.contains("\"requests\" : 1"), "\(second.stdout)")
+    #expect(await setup.server.count("token") == 1)
+    let files = try FileManager.default.contentsOfDirectory(atPath: cache.appending("tokens"))
+    #expect(files.count == 1 && files.allSatisfy { $0.hasPrefix("token-") })
+    for file in files {
+      let path = cache.appending("tokens/\(file)")
+      #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+      #expect(try !String(contentsOfFile: path, encoding: .utf8).contains(secret))
+    }
   }
 
   @Test func exitCodesAndJSON() async throws {

@@ -35,19 +35,20 @@ public actor EtherpadClient {
   private let credentials: PadCredentials?
   private let options: Options
   private let transport: HTTPTransport
+  private let tokenCache: PadTokenCache?
   private var token: String?
   /// The API version in use; discovered with `GET /api` when not given.
   public private(set) var apiVersion: String?
   /// How many HTTP requests this client has sent.
   public private(set) var requestCount = 0
 
-  /// A client of `server`.
+  /// A client of `server`; OAuth tokens are kept in `tokenCache` between runs when given.
   ///
   /// - Throws: ``SyncError/configuration(_:)`` for a URL that is not http(s), and for credentials
   ///   that would travel over plain http to a host that is not loopback unless `allowInsecureHTTP`.
   public init(
     server: String, credentials: PadCredentials?, options: Options = Options(), apiVersion: String? = nil,
-    allowInsecureHTTP: Bool = false
+    allowInsecureHTTP: Bool = false, tokenCache: PadTokenCache? = nil
   ) throws(SyncError) {
     var trimmed = server
     while trimmed.hasSuffix("/") { trimmed.removeLast() }
@@ -64,6 +65,7 @@ public actor EtherpadClient {
     self.credentials = credentials
     self.options = options
     self.apiVersion = apiVersion
+    self.tokenCache = tokenCache
     transport = HTTPTransport(timeout: options.timeout)
   }
 
@@ -155,11 +157,13 @@ public actor EtherpadClient {
       let code = object["code"] as? Int
       let message = object["message"] as? String ?? ""
       if status == 401 || status == 403 || code == 4 {
-        if case .clientCredentials = credentials, !retriedAuth {
-          // Tokens die when the server restarts: fetch a new one once.
-          retriedAuth = true
-          token = nil
-          continue
+        if case .clientCredentials = credentials {
+          // Tokens die when the server restarts or they expire: forget it, fetch a new one once.
+          forgetToken()
+          if !retriedAuth {
+            retriedAuth = true
+            continue
+          }
         }
         throw .unauthorized(server: host, message: message)
       }
@@ -176,10 +180,15 @@ public actor EtherpadClient {
     }
   }
 
-  /// A bearer token from `{base}/oidc/token` (client credentials grant), cached for this run.
+  /// A bearer token: this run's, else a cached one still valid, else a new one from
+  /// `{base}/oidc/token` (client credentials grant), cached with the lifetime the server gives.
   private func bearerToken() async throws(SyncError) -> String {
     if let token { return token }
     guard case .clientCredentials(let id, let secret) = credentials else { return "" }
+    if let cached = tokenCache?.token(server: server.absoluteString, clientID: id) {
+      token = cached
+      return cached
+    }
     var request = URLRequest(url: server.appendingPathComponent("oidc").appendingPathComponent("token"))
     request.httpMethod = "POST"
     request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
@@ -194,7 +203,16 @@ public actor EtherpadClient {
       throw .malformedResponse(server: host, function: "oidc/token", detail: "HTTP \(status), no access_token")
     }
     token = value
+    // Without `expires_in` the token is kept ten minutes; a rejected one is replaced anyway.
+    let lifetime = (object["expires_in"] as? NSNumber)?.doubleValue ?? 600
+    tokenCache?.store(value, server: server.absoluteString, clientID: id, expiresAt: Date(timeIntervalSinceNow: lifetime))
     return value
+  }
+
+  /// Drops the bearer token, here and in the cache.
+  private func forgetToken() {
+    token = nil
+    if case .clientCredentials(let id, _) = credentials { tokenCache?.remove(server: server.absoluteString, clientID: id) }
   }
 
   /// Sends one request; retries reads on timeouts, unreachable servers, 5xx and 429.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The section-by-section three-way merge of a note file with its pad, against the base.
 ///
 /// Sections are matched by ``NoteSections/Section/key``. A section changed on one side is taken
@@ -47,57 +53,15 @@ private struct Builder {
   /// One of the three texts.
   struct Text {
     let sections: NoteSections
+    /// The text with its lines in pad form (tabs expanded), line for line.
+    let forms: SyncText
     var symbols: [Int] = []
-    var byKey: [String: NoteSections.Section] = [:]
-    var flat = FlatLines()
-  }
+    /// Index of the first section of each key (local-only sections left out).
+    var sectionByKey: [String: Int] = [:]
 
-  /// A text's lines back to back, so that runs of lines are copied at once.
-  struct FlatLines {
-    /// The lines with their endings, without the byte-order mark.
-    var bytes: [UInt8] = []
-    /// Where each line starts in `bytes`, then `bytes.count`.
-    var starts: [Int] = [0]
-    /// Where each line's content ends (and its ending starts).
-    var contentEnds: [Int] = []
-    /// The pad forms of the lines that hold a tab, by line.
-    var tabForms: [Int: [UInt8]] = [:]
-
-    init() {}
-
-    init(_ text: SyncText) {
-      if let first = text.lines.first, let last = text.lines.last {
-        // Lines are slices of one array: their span is the text's size, reserved at once.
-        bytes.reserveCapacity(max(last.content.endIndex, last.ending.endIndex) - first.content.startIndex)
-      }
-      starts.reserveCapacity(text.lines.count + 1)
-      contentEnds.reserveCapacity(text.lines.count)
-      text.lines.withUnsafeBufferPointer { lines in
-        for index in lines.indices {
-          bytes += lines[index].content
-          contentEnds.append(bytes.count)
-          bytes += lines[index].ending
-          starts.append(bytes.count)
-          if lines[index].content.contains(0x09) { tabForms[index] = lines[index].padForm }
-        }
-      }
-    }
-
-    /// A line's bytes without its ending.
-    func content(_ index: Int) -> ArraySlice<UInt8> { bytes[starts[index]..<contentEnds[index]] }
-
-    /// A line as the pad stores it, without its ending.
-    func form(_ index: Int) -> ArraySlice<UInt8> {
-      if !tabForms.isEmpty, let form = tabForms[index] { return form[...] }
-      return content(index)
-    }
-
-    /// Appends the lines' pad forms, each ended by `\n`.
-    func appendForms(_ range: Range<Int>, to output: inout [UInt8]) {
-      for index in range {
-        output += form(index)
-        output.append(0x0A)
-      }
+    init(sections: NoteSections) {
+      self.sections = sections
+      forms = sections.text.padForm
     }
   }
 
@@ -112,7 +76,6 @@ private struct Builder {
   var texts: [Text]
   let hasBase: Bool
   let ending: [UInt8]
-  var forms: LineInterner
   var localBytes: [UInt8]
   var lastLineOpen = false
   var padBytes: [UInt8] = []
@@ -120,28 +83,33 @@ private struct Builder {
   var fromPad: [String] = []
   var toPad: [String] = []
   var newConflicts: [String] = []
+  /// The line merge's tables, reused section after section.
+  var merger = LineMerge.Merger()
+  /// Runs of lines a merged section takes, reused section after section.
+  var pushed: [(text: Int, lines: Range<Int>)] = []
 
   init(base: NoteSections?, local: NoteSections, pad: NoteSections) {
     hasBase = base != nil
     ending = local.text.preferredEnding
-    localBytes = local.text.byteOrderMark
-    localBytes.reserveCapacity(local.text.lines.count * 32)
     texts = [Text(sections: base ?? pad), Text(sections: local), Text(sections: pad)]
-    forms = LineInterner(capacity: (base?.text.lines.count ?? 0) + local.text.lines.count + pad.text.lines.count)
-    for index in texts.indices where index != Self.baseText || hasBase {
-      let flat = FlatLines(texts[index].sections.text)
-      var symbols: [Int] = []
-      symbols.reserveCapacity(flat.contentEnds.count)
-      for line in flat.contentEnds.indices { symbols.append(forms.symbol(flat.form(line))) }
-      texts[index].symbols = symbols
-      texts[index].flat = flat
-      if index == Self.localText {
-        padBytes.reserveCapacity(flat.bytes.count)
-        baseBytes.reserveCapacity(flat.bytes.count)
+    let used = hasBase ? [Self.baseText, Self.localText, Self.padText] : [Self.localText, Self.padText]
+    var interner = LineInterner(texts: texts.map(\.forms), using: used)
+    for index in used {
+      texts[index].symbols = interner.symbols(of: index)
+      let sections = texts[index].sections.sections
+      var byKey: [String: Int] = [:]
+      byKey.reserveCapacity(sections.count)
+      for (position, section) in sections.enumerated() where !(index == Self.localText && section.isLocalOnly) {
+        if byKey[section.key] == nil { byKey[section.key] = position }
       }
-      let sections = index == Self.localText ? local.sections.filter { !$0.isLocalOnly } : texts[index].sections.sections
-      texts[index].byKey = Dictionary(sections.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+      texts[index].sectionByKey = byKey
     }
+    let size = local.text.bytes.count
+    localBytes = Array(local.text.byteOrderMark)
+    // The outputs are about as large as the file; conflict blocks make the file's up to three times.
+    localBytes.reserveCapacity(size * 3 / 2 + 64)
+    padBytes.reserveCapacity(size + 64)
+    baseBytes.reserveCapacity(size + 64)
   }
 
   var localOutput: [UInt8] { localBytes }
@@ -154,22 +122,20 @@ private struct Builder {
 
   /// Appends lines brought from the pad or the base: their pad forms, the file's line ending.
   mutating func emitForms(_ text: Int, _ range: Range<Int>) {
-    let flat = texts[text].flat
-    for index in range {
-      if lastLineOpen { localBytes += ending }
-      localBytes += text == Self.localText ? flat.content(index) : flat.form(index)
-      localBytes += ending
-      lastLineOpen = false
-    }
+    guard !range.isEmpty else { return }
+    if lastLineOpen { localBytes += ending }
+    lastLineOpen = false
+    let source = text == Self.localText ? texts[text].sections.text : texts[text].forms
+    source.appendContents(range, ending: ending, to: &localBytes)
   }
 
   /// Appends the file's own lines, as they are (a last line without an ending gets one when followed).
   mutating func emitLocal(_ range: Range<Int>) {
     guard let last = range.last else { return }
-    let flat = texts[Self.localText].flat
+    let text = texts[Self.localText].sections.text
     if lastLineOpen { localBytes += ending }
-    localBytes += flat.bytes[flat.starts[range.lowerBound]..<flat.starts[range.upperBound]]
-    lastLineOpen = flat.contentEnds[last] == flat.starts[range.upperBound]
+    localBytes += text.bytes[text.lines[range.lowerBound].start..<text.lines[last].end]
+    lastLineOpen = text.lines[last].ending.isEmpty
   }
 
   mutating func emitMarker(_ marker: String) {
@@ -179,14 +145,17 @@ private struct Builder {
     lastLineOpen = false
   }
 
+  /// The pad's line ending.
+  static let newline: [UInt8] = [0x0A]
+
   mutating func pushLines(_ text: Int, _ range: Range<Int>, toBase: Bool = true) {
-    let flat = texts[text].flat
-    flat.appendForms(range, to: &padBytes)
-    if toBase { flat.appendForms(range, to: &baseBytes) }
+    let forms = texts[text].forms
+    forms.appendContents(range, ending: Self.newline, to: &padBytes)
+    if toBase { forms.appendContents(range, ending: Self.newline, to: &baseBytes) }
   }
 
   mutating func baseLines(_ text: Int, _ range: Range<Int>) {
-    texts[text].flat.appendForms(range, to: &baseBytes)
+    texts[text].forms.appendContents(range, ending: Self.newline, to: &baseBytes)
   }
 
   // MARK: Merge
@@ -242,13 +211,18 @@ private struct Builder {
 
   func side(_ text: Int, _ key: String) -> Side? {
     if text == Self.baseText && !hasBase { return nil }
-    guard let section = texts[text].byKey[key] else { return nil }
+    guard let section = self.section(text, key) else { return nil }
     return Side(text: text, lines: section.lines, title: section.title)
+  }
+
+  func section(_ text: Int, _ key: String) -> NoteSections.Section? {
+    guard let index = texts[text].sectionByKey[key] else { return nil }
+    return texts[text].sections.sections[index]
   }
 
   mutating func mergeSection(key: String, hidden: Bool) {
     let b = side(Self.baseText, key), p = side(Self.padText, key)
-    let localSection = texts[Self.localText].byKey[key]
+    let localSection = section(Self.localText, key)
     if hidden || !(localSection?.conflictBlocks.isEmpty ?? true) {
       // Holds an unresolved conflict block: the file keeps it, the pad keeps its text, and the
       // base keeps its text so that pad changes made meanwhile still merge once it is resolved.
@@ -311,22 +285,30 @@ private struct Builder {
   }
 
   mutating func mergeLines(base b: Side?, local l: Side, pad p: Side, title: String) {
-    let baseSymbols = b.map { Array(symbols($0)) } ?? []
-    let localSymbols = Array(symbols(l)), padSymbols = Array(symbols(p))
-    let chunks = LineMerge.merge(base: baseSymbols, local: localSymbols, pad: padSymbols)
+    let baseSymbols = b.map { symbols($0) } ?? [], localSymbols = symbols(l), padSymbols = symbols(p)
+    merger.merge(base: baseSymbols, local: localSymbols, pad: padSymbols)
+    let chunks = merger.chunks
     let lo = l.lines.lowerBound, po = p.lines.lowerBound, bo = b?.lines.lowerBound ?? 0
-    var merged: [Int] = []
-    var pushed: [(text: Int, lines: Range<Int>)] = []
+    // Whether the merged lines still equal the local and the pad lines, checked as they are taken.
+    var sameAsLocal = true, sameAsPad = true
+    var mergedCount = 0
+    pushed.removeAll(keepingCapacity: true)
     var conflicted = false, tookPad = false, tookLocal = false
     func shifted(_ range: Range<Int>, by offset: Int) -> Range<Int> { (range.lowerBound + offset)..<(range.upperBound + offset) }
+    func track(_ taken: ArraySlice<Int>) {
+      let range = mergedCount..<(mergedCount + taken.count)
+      sameAsLocal = sameAsLocal && range.upperBound <= localSymbols.count && LineMerge.slice(localSymbols, range) == taken
+      sameAsPad = sameAsPad && range.upperBound <= padSymbols.count && LineMerge.slice(padSymbols, range) == taken
+      mergedCount = range.upperBound
+    }
     func takeLocal(_ range: Range<Int>) {
       emitLocal(shifted(range, by: lo))
-      merged += localSymbols[range]
+      track(LineMerge.slice(localSymbols, range))
       pushed.append((Self.localText, shifted(range, by: lo)))
     }
     func takePad(_ range: Range<Int>) {
       emitForms(Self.padText, shifted(range, by: po))
-      merged += padSymbols[range]
+      track(LineMerge.slice(padSymbols, range))
       pushed.append((Self.padText, shifted(range, by: po)))
     }
     for chunk in chunks {
@@ -363,46 +345,94 @@ private struct Builder {
       return
     }
     for (text, lines) in pushed { pushLines(text, lines) }
-    if tookPad && merged != localSymbols { fromPad.append(title) }
-    if tookLocal && merged != padSymbols { toPad.append(title) }
+    if tookPad && !(sameAsLocal && mergedCount == localSymbols.count) { fromPad.append(title) }
+    if tookLocal && !(sameAsPad && mergedCount == padSymbols.count) { toPad.append(title) }
   }
 }
 
 /// Numbers distinct lines: equal bytes, equal symbol.
 ///
-/// An open-addressing table over FNV-1a
-/// digests (hashing byte by byte through `Hasher` dominated large merges).
+/// An open-addressing table over digests of the lines' bytes, read in place from the texts'
+/// buffers (eight bytes at a time); a line is only compared byte for byte when digests match.
 private struct LineInterner {
+  /// One distinct line: where its bytes are.
+  private struct Representative {
+    var text: Int
+    var start: Int
+    var end: Int
+  }
+
+  private let texts: [SyncText]
   private var slots: [Int32]
   private var digests: [UInt64] = []
-  private var lines: [ArraySlice<UInt8>] = []
+  private var representatives: [Representative] = []
   private let mask: Int
 
-  init(capacity: Int) {
+  /// A table for the lines of the texts at `used`.
+  init(texts: [SyncText], using used: [Int]) {
+    self.texts = texts
+    let capacity = used.reduce(0) { $0 + texts[$1].lines.count }
     var size = 16
     while size < capacity * 2 { size <<= 1 }
     slots = [Int32](repeating: -1, count: size)
     mask = size - 1
+    digests.reserveCapacity(capacity)
+    representatives.reserveCapacity(capacity)
   }
 
-  /// The symbol of `bytes`, new if never seen.
-  mutating func symbol(_ bytes: ArraySlice<UInt8>) -> Int {
-    let digest = bytes.withUnsafeBufferPointer { buffer in
-      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-      for byte in buffer { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-      return hash
+  /// The symbols of the lines' contents of text `text`, new ones for lines never seen.
+  mutating func symbols(of text: Int) -> [Int] {
+    let lines = texts[text].lines
+    var symbols: [Int] = []
+    symbols.reserveCapacity(lines.count)
+    texts[text].bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return }
+      for line in lines { symbols.append(symbol(base + line.start, line.contentEnd - line.start, text: text, start: line.start)) }
     }
-    var slot = Int(truncatingIfNeeded: digest ^ (digest >> 29)) & mask
+    return symbols
+  }
+
+  private mutating func symbol(_ bytes: UnsafeRawPointer, _ count: Int, text: Int, start: Int) -> Int {
+    let digest = Self.digest(bytes, count)
+    var slot = Int(truncatingIfNeeded: digest) & mask
     while true {
       let existing = Int(slots[slot])
       if existing < 0 {
-        slots[slot] = Int32(lines.count)
+        slots[slot] = Int32(representatives.count)
         digests.append(digest)
-        lines.append(bytes)
-        return lines.count - 1
+        representatives.append(Representative(text: text, start: start, end: start + count))
+        return representatives.count - 1
       }
-      if digests[existing] == digest && lines[existing] == bytes { return existing }
+      if digests[existing] == digest && same(representatives[existing], bytes, count) { return existing }
       slot = (slot + 1) & mask
     }
+  }
+
+  private func same(_ representative: Representative, _ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
+    guard representative.end - representative.start == count else { return false }
+    return texts[representative.text].bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return count == 0 }
+      return memcmp(base + representative.start, bytes, count) == 0
+    }
+  }
+
+  /// A 64-bit digest of `count` bytes, mixing a word at a time.
+  private static func digest(_ bytes: UnsafeRawPointer, _ count: Int) -> UInt64 {
+    var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
+    var offset = 0
+    while offset + 8 <= count {
+      hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+      hash ^= hash >> 32
+      offset += 8
+    }
+    var tail: UInt64 = 0
+    var shift: UInt64 = 0
+    while offset < count {
+      tail |= UInt64(bytes.load(fromByteOffset: offset, as: UInt8.self)) << shift
+      shift += 8
+      offset += 1
+    }
+    hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+    return hash ^ (hash >> 29)
   }
 }

@@ -36,13 +36,15 @@ public struct NoteSections: Sendable {
   /// - Throws: ``MarkdownError/invalidUTF8(path:offset:location:)`` for bytes that are not UTF-8.
   ///
   /// Notes made of plain lines, lists and `#` headings are sectioned by a line scanner that finds
-  /// what CommonMark finds (a test holds it to cmark); anything else is parsed with cmark.
+  /// what CommonMark finds (a test holds it to cmark); anything else is parsed with cmark. One
+  /// pass over the lines finds both the headings and the conflict blocks.
   public init(bytes: [UInt8], path: String? = nil, localOnly: [String] = [], alwaysParse: Bool = false) throws(MarkdownError) {
     let text = SyncText(bytes: bytes)
     self.text = text
+    let scan = Self.scan(text)
     let headings: [Heading]
-    if !alwaysParse, let scanned = Self.scanHeadings(text) {
-      if SourceText.firstInvalidUTF8Offset(bytes) != nil {
+    if !alwaysParse, let scanned = scan.headings {
+      if !text.isASCII && SourceText.firstInvalidUTF8Offset(bytes) != nil {
         _ = try SourceText(bytes: bytes, path: path)  // throws the error naming the bad byte
       }
       headings = scanned
@@ -54,49 +56,66 @@ public struct NoteSections: Sendable {
         return Heading(line: block.line - 1, level: level, title: document.plainText(of: block).trimmingCharacters(in: .whitespaces))
       }
     }
-    let blocks = Self.conflictBlocks(in: text)
-    let localOnlyTitles = Set(localOnly.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
-    var starts: [(line: Int, level: Int, title: String)] = []
-    var hiddenTitles: [(Int, String)] = []
+    let blocks = scan.conflictBlocks
+    var starts: [Heading] = []
+    starts.reserveCapacity(headings.count)
+    var hidden: [Heading] = []
+    var blockIndex = 0
     for heading in headings {
-      let line = heading.line, level = heading.level, title = heading.title
-      if blocks.contains(where: { $0.contains(line) }) {
-        hiddenTitles.append((level, title))
+      // Headings and blocks are both in line order: one walk finds the headings inside blocks.
+      while blockIndex < blocks.count && blocks[blockIndex].upperBound < heading.line { blockIndex += 1 }
+      if blockIndex < blocks.count && blocks[blockIndex].contains(heading.line) {
+        hidden.append(heading)
       } else {
-        starts.append((line, level, title))
+        starts.append(heading)
       }
     }
+    let lineCount = text.lines.count
     var sections: [Section] = []
-    var seen: [String: Int] = [:]
-    func key(level: Int, title: String) -> String {
-      let base = "\(String(repeating: "#", count: level)) \(title)"
-      seen[base, default: 0] += 1
-      let count = seen[base] ?? 1
-      return count == 1 ? base : "\(base) #\(count)"
-    }
-    let firstHeading = starts.first?.line ?? text.lines.count
+    sections.reserveCapacity(starts.count + 1)
+    var keys = SectionKeys()
+    let firstHeading = starts.first?.line ?? lineCount
     if firstHeading > 0 {
       sections.append(Section(key: "", title: "", level: 0, lines: 0..<firstHeading, isLocalOnly: false, conflictBlocks: []))
     }
+    let localOnlyTitles = Set(localOnly.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
     var localOnlyLevel: Int?
     for (index, start) in starts.enumerated() {
-      let end = index + 1 < starts.count ? starts[index + 1].line : text.lines.count
+      let end = index + 1 < starts.count ? starts[index + 1].line : lineCount
       if let level = localOnlyLevel, start.level <= level { localOnlyLevel = nil }
       if localOnlyLevel == nil && !localOnlyTitles.isEmpty && localOnlyTitles.contains(start.title.lowercased()) {
         localOnlyLevel = start.level
       }
       sections.append(
         Section(
-          key: key(level: start.level, title: start.title), title: start.title, level: start.level, lines: start.line..<end,
+          key: keys.next(level: start.level, title: start.title), title: start.title, level: start.level, lines: start.line..<end,
           isLocalOnly: localOnlyLevel != nil, conflictBlocks: []))
     }
+    var sectionIndex = 0
     for block in blocks {
-      if let index = sections.lastIndex(where: { $0.lines.lowerBound <= block.lowerBound }) {
-        sections[index].conflictBlocks.append(block)
+      while sectionIndex + 1 < sections.count && sections[sectionIndex + 1].lines.lowerBound <= block.lowerBound { sectionIndex += 1 }
+      if sectionIndex < sections.count && sections[sectionIndex].lines.lowerBound <= block.lowerBound {
+        sections[sectionIndex].conflictBlocks.append(block)
       }
     }
     self.sections = sections
-    self.hiddenKeys = Set(hiddenTitles.map { key(level: $0.0, title: $0.1) })
+    self.hiddenKeys = Set(hidden.map { keys.next(level: $0.level, title: $0.title) })
+  }
+
+  /// The keys of sections in order: `## Title`, then `## Title #2` for the second of that text.
+  private struct SectionKeys {
+    private var seen: [String: Int] = [:]
+
+    mutating func next(level: Int, title: String) -> String {
+      var key = ""
+      key.reserveCapacity(level + 1 + title.utf8.count)
+      for _ in 0..<level { key.append("#") }
+      key.append(" ")
+      key.append(title)
+      let count = seen[key, default: 0] + 1
+      seen[key] = count
+      return count == 1 ? key : "\(key) #\(count)"
+    }
   }
 
   /// A top-level heading: its first line (0-based), level and text.
@@ -106,56 +125,93 @@ public struct NoteSections: Sendable {
     var title: String
   }
 
-  /// The top-level headings found by a line scan, or nil when the text needs the real parser.
-  ///
-  /// The scan accepts only lines whose block structure cannot hide or make a heading: ATX
-  /// headings at column 0 with plain-text titles, and lines that start with none of the
-  /// characters that open code fences, HTML blocks, quotes, Setext underlines or indented headings.
-  static func scanHeadings(_ text: SyncText) -> [Heading]? {
-    guard text.byteOrderMark.isEmpty else { return nil }
-    var headings: [Heading] = []
-    for (index, line) in text.lines.enumerated() {
-      let content = line.content
-      guard let first = content.first(where: { $0 != 0x20 }) else { continue }
-      let leading = content.prefix { $0 == 0x20 }.count
-      switch first {
-      case UInt8(ascii: "#"):
-        guard leading == 0 else { return nil }
-        let level = content.prefix { $0 == UInt8(ascii: "#") }.count
-        let rest = content.dropFirst(level)
-        if level > 6 || !(rest.isEmpty || rest.first == 0x20 || rest.first == 0x09) { continue }  // `#tag`, `#######`: a paragraph
-        guard let title = plainTitle(rest) else { return nil }
-        headings.append(Heading(line: index, level: level, title: title))
-      case UInt8(ascii: "`"), UInt8(ascii: "~"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="), 0x09:
-        return nil
-      case UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "_"):
-        // A line of only -, * or _ (and spaces) is a thematic break or a Setext underline.
-        if content.allSatisfy({ $0 == first || $0 == 0x20 }) { return nil }
-      default:
-        if content.contains(0x09) { return nil }
-      }
-    }
-    return headings
+  /// What one pass over a text's lines finds.
+  struct Scan {
+    /// The top-level headings, or nil when the text needs the real parser.
+    var headings: [Heading]?
+    /// The line ranges of complete conflict blocks: `<<<<<<<`, then `=======`, then `>>>>>>>`.
+    ///
+    /// A lone `=======` (a Setext underline) is not a block; only the whole structure counts.
+    var conflictBlocks: [ClosedRange<Int>] = []
   }
 
-  /// The text of an ATX heading's content when it is plain (no inline syntax), as cmark gives it.
-  private static func plainTitle(_ rest: ArraySlice<UInt8>) -> String? {
-    if rest.contains(where: { specialTitleBytes[Int($0)] }) { return nil }
-    var bytes = rest
-    while bytes.last == 0x20 { bytes.removeLast() }
+  /// Finds the headings and the conflict blocks in one pass over the lines.
+  ///
+  /// The heading scan accepts only lines whose block structure cannot hide or make a heading: ATX
+  /// headings at column 0 with plain-text titles, and lines that start with none of the
+  /// characters that open code fences, HTML blocks, quotes, Setext underlines or indented headings.
+  static func scan(_ text: SyncText) -> Scan {
+    var scan = Scan(headings: text.byteOrderMarkLength == 0 ? [] : nil)
+    var open: Int?
+    var separator = false
+    text.bytes.withUnsafeBufferPointer { buffer in
+      for (index, line) in text.lines.enumerated() {
+        let start = line.start, end = line.contentEnd
+        if end - start >= 7 {
+          if isMarker(buffer, start, end, 0x3C) {
+            open = index
+            separator = false
+          } else if open != nil && end - start == 7 && isMarker(buffer, start, end, 0x3D) {
+            separator = true
+          } else if let first = open, separator, isMarker(buffer, start, end, 0x3E) {
+            scan.conflictBlocks.append(first...index)
+            open = nil
+            separator = false
+          }
+        }
+        if scan.headings != nil && !scanLine(buffer, line, index: index, hasTabs: text.hasTabs, into: &scan) { scan.headings = nil }
+      }
+    }
+    return scan
+  }
+
+  /// Adds the line's heading to the scan, if it is one; false when the line needs the real parser.
+  private static func scanLine(
+    _ buffer: UnsafeBufferPointer<UInt8>, _ line: SyncText.Line, index: Int, hasTabs: Bool, into scan: inout Scan
+  ) -> Bool {
+    let start = line.start, end = line.contentEnd
+    var position = start
+    while position < end && buffer[position] == 0x20 { position += 1 }
+    guard position < end else { return true }
+    let first = buffer[position]
+    switch first {
+    case UInt8(ascii: "#"):
+      guard position == start else { return false }
+      while position < end && buffer[position] == UInt8(ascii: "#") { position += 1 }
+      let level = position - start
+      // `#tag`, `#######`: a paragraph.
+      if level > 6 || !(position == end || buffer[position] == 0x20 || buffer[position] == 0x09) { return true }
+      guard let title = plainTitle(buffer, position, end) else { return false }
+      scan.headings?.append(Heading(line: index, level: level, title: title))
+    case UInt8(ascii: "`"), UInt8(ascii: "~"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="), 0x09:
+      return false
+    case UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "_"):
+      // A line of only -, * or _ (and spaces) is a thematic break or a Setext underline.
+      if (start..<end).allSatisfy({ buffer[$0] == first || buffer[$0] == 0x20 }) { return false }
+    default:
+      if hasTabs && (position..<end).contains(where: { buffer[$0] == 0x09 }) { return false }
+    }
+    return true
+  }
+
+  /// The text of an ATX heading's content (`buffer[start..<end]`) when it is plain (no inline
+  /// syntax), as cmark gives it.
+  private static func plainTitle(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String? {
+    if (start..<end).contains(where: { specialTitleBytes[Int(buffer[$0])] }) { return nil }
+    var low = start, high = end
+    while high > low && buffer[high - 1] == 0x20 { high -= 1 }
     // A closing sequence of #s preceded by a space (or the whole content) is not part of the text.
-    let closing = bytes.reversed().prefix { $0 == UInt8(ascii: "#") }.count
-    if closing > 0 {
-      let beforeClosing = bytes.count - closing
-      if beforeClosing == 0 || bytes[bytes.startIndex + beforeClosing - 1] == 0x20 { bytes.removeLast(closing) }
-    }
-    while bytes.first == 0x20 { bytes.removeFirst() }
-    while bytes.last == 0x20 { bytes.removeLast() }
-    if let first = bytes.first, let last = bytes.last, first >= 0x80 || last >= 0x80 {
+    var closingStart = high
+    while closingStart > low && buffer[closingStart - 1] == UInt8(ascii: "#") { closingStart -= 1 }
+    if closingStart < high && (closingStart == low || buffer[closingStart - 1] == 0x20) { high = closingStart }
+    while low < high && buffer[low] == 0x20 { low += 1 }
+    while high > low && buffer[high - 1] == 0x20 { high -= 1 }
+    let title = String(decoding: UnsafeBufferPointer(rebasing: buffer[low..<high]), as: UTF8.self)
+    if low < high && (buffer[low] >= 0x80 || buffer[high - 1] >= 0x80) {
       // Non-ASCII ends may be Unicode spaces, which the title loses too.
-      return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+      return title.trimmingCharacters(in: .whitespaces)
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return title
   }
 
   /// Bytes that make a heading's content more than plain text, as a table by byte value.
@@ -165,30 +221,11 @@ public struct NoteSections: Sendable {
     return table
   }()
 
-  /// The line ranges of complete conflict blocks: `<<<<<<<`, then `=======`, then `>>>>>>>`.
-  ///
-  /// A lone `=======` (a Setext underline) is not a block; only the whole structure counts.
-  static func conflictBlocks(in text: SyncText) -> [ClosedRange<Int>] {
-    var blocks: [ClosedRange<Int>] = []
-    var open: Int?
-    var separator = false
-    for (index, line) in text.lines.enumerated() {
-      if isMarker(line.content, 0x3C) {
-        open = index
-        separator = false
-      } else if open != nil && line.content.count == 7 && line.content.allSatisfy({ $0 == 0x3D }) {
-        separator = true
-      } else if let start = open, separator, isMarker(line.content, 0x3E) {
-        blocks.append(start...index)
-        open = nil
-        separator = false
-      }
-    }
-    return blocks
-  }
-
-  private static func isMarker(_ content: ArraySlice<UInt8>, _ byte: UInt8) -> Bool {
-    guard content.count >= 7, content.prefix(7).allSatisfy({ $0 == byte }) else { return false }
-    return content.count == 7 || content[content.startIndex + 7] == 0x20
+  /// Whether the line `buffer[start..<end]` is a conflict marker line made of `byte`: seven of
+  /// them, alone or followed by a space.
+  private static func isMarker(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ byte: UInt8) -> Bool {
+    guard end - start >= 7 else { return false }
+    for position in start..<start + 7 where buffer[position] != byte { return false }
+    return end - start == 7 || buffer[start + 7] == 0x20
   }
 }

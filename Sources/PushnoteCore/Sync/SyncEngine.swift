@@ -6,13 +6,15 @@ import Glibc
 
 /// `pushnote sync`: one note with its pad, offline-first, nobody's edit lost.
 ///
-/// The order of one sync: lock; read the file; read the pad consistently (`getRevisionsCount`,
-/// then `getText` at that revision); merge per section against the base; push with `setText`
-/// when the pad's text differs, verified by the revision count right after (a colleague's edit
-/// that slipped in is merged again, at most three rounds); write the file (only if it did not
-/// change meanwhile); record the base when the push is confirmed; commit file and base in one
-/// commit. A sync with nothing to do makes a single request. A kill at any point leaves each
-/// file old or new and the base never ahead of the pad, so the next sync converges.
+/// The order of one sync: lock; pull the notebook's git remote if one is configured (see
+/// ``NotebookRemote``: a conflict stops the sync with nothing changed); read the file; read the
+/// pad consistently (`getRevisionsCount`, then `getText` at that revision); merge per section
+/// against the base; push with `setText` when the pad's text differs, verified by the revision
+/// count right after (a colleague's edit that slipped in is merged again, at most three rounds);
+/// write the file (only if it did not change meanwhile); record the base when the push is
+/// confirmed; commit file and base in one commit; push to the git remote. A sync with nothing to
+/// do makes a single request. A kill at any point leaves each file old or new and the base never
+/// ahead of the pad, so the next sync converges.
 public struct SyncEngine: Sendable {
   /// What the user allowed and asked for.
   public struct Options: Sendable {
@@ -77,7 +79,8 @@ public struct SyncEngine: Sendable {
     let relativeNote = notebook.relativePath(notePath)
     var report = SyncReport(padID: padID, note: relativeNote, outcome: .unchanged)
     let git = Git(directory: notebook.root)
-    if !options.dryRun, let remote = notebook.config.gitRemote { try await pullRemote(git, remote: remote) }
+    let remote = options.dryRun ? nil : notebook.config.gitRemote.map { NotebookRemote(git: git, remote: $0) }
+    let unpushed = try await remote?.pull() ?? false
 
     if !options.dryRun {
       Self.removeAbandonedTemporaries(besides: [notePath, store.basePath, store.statePath])
@@ -116,6 +119,8 @@ public struct SyncEngine: Sendable {
       local.sections.allSatisfy(\.conflictBlocks.isEmpty), Self.padFacingText(local) == baseText
     {
       report.requests = await client.requestCount
+      // Commits an earlier push could not deliver go out now.
+      if let remote, unpushed { try await remote.push() }
       return report
     }
     if let known = state.revision, revision < known, revision >= 0, !created, !options.acceptPadReset {
@@ -160,7 +165,7 @@ public struct SyncEngine: Sendable {
     report.committed = try await record(
       rounds, originalBytes: originalBytes, storedBaseText: storedBaseText, state: &state, store: store,
       relativeNote: relativeNote, message: report.commitMessage)
-    if !options.dryRun, let remote = notebook.config.gitRemote, report.committed { try await pushRemote(git, remote: remote) }
+    if let remote, report.committed || unpushed { try await remote.push() }
     report.requests = await client.requestCount
     if let pushFailure { throw pushFailure }
     return report
@@ -286,7 +291,9 @@ public struct SyncEngine: Sendable {
       let newBase = merge.baseText
       if storedBaseText != newBase {
         try store.saveBase(newBase)
-        changedPaths += [store.baseRelativePath, store.ignoreRelativePath]
+        // The note goes in with its base (a local edit pushed leaves the file as it is): a clone
+        // or the notebook's remote then holds a note and a base that agree.
+        changedPaths += [store.baseRelativePath, store.ignoreRelativePath, relativeNote]
       }
       state.revision = rounds.revision
       state.padMatchesBase = Self.samePadText(newBase, merge.padText)
@@ -362,35 +369,6 @@ public struct SyncEngine: Sendable {
     }
   }
 
-  private func pullRemote(_ git: Git, remote: String) async throws(SyncError) {
-    let branch = try await currentBranch(git)
-    let output = try await callGit(git, ["pull", "--rebase", "--autostash", "--quiet", "--", remote, branch])
-    if output.status != 0 {
-      throw .git("git pull --rebase from \(remote) failed; resolve it with git, then sync again:\n" + output.stderr, status: .unavailable)
-    }
-  }
-
-  private func pushRemote(_ git: Git, remote: String) async throws(SyncError) {
-    let branch = try await currentBranch(git)
-    let output = try await callGit(git, ["push", "--quiet", "--", remote, "HEAD:refs/heads/\(branch)"])
-    if output.status != 0 {
-      throw .git("git push to \(remote) failed (the sync itself is done and committed):\n" + output.stderr, status: .temporaryFailure)
-    }
-  }
-
-  private func currentBranch(_ git: Git) async throws(SyncError) -> String {
-    let output = try await callGit(git, ["rev-parse", "--abbrev-ref", "HEAD"])
-    return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-  }
-
-  private func callGit(_ git: Git, _ arguments: [String]) async throws(SyncError) -> Git.Output {
-    do {
-      return try await git.call(arguments)
-    } catch {
-      throw .git(error.description, status: error.exitStatus)
-    }
-  }
-
   // MARK: Pure helpers
 
   /// Deletes temporary files that a killed write left beside `paths` (`.<name>.pushnote-<pid>-….tmp`,
@@ -431,12 +409,12 @@ public struct SyncEngine: Sendable {
 
   /// The text the file would give the pad: every section but local-only ones, in pad form.
   static func padFacingText(_ sections: NoteSections) -> String {
-    var lines: [[UInt8]] = []
-    for section in sections.sections where !section.isLocalOnly {
-      lines += sections.text.lines[section.lines].map(\.padForm)
-    }
+    let forms = sections.text.padForm
     var bytes: [UInt8] = []
-    for line in lines { bytes += line + [0x0A] }
+    bytes.reserveCapacity(forms.bytes.count + 1)
+    for section in sections.sections where !section.isLocalOnly {
+      forms.appendContents(section.lines, ending: [0x0A], to: &bytes)
+    }
     return String(decoding: bytes, as: UTF8.self)
   }
 
@@ -457,18 +435,21 @@ public struct SyncEngine: Sendable {
   /// `-` and `+` lines turning `old` into `new`.
   static func diffLines(from old: [UInt8], to new: [UInt8]) -> [String] {
     let oldText = SyncText(bytes: old), newText = SyncText(bytes: new)
-    var table: [[UInt8]: Int] = [:]
-    func code(_ line: SyncText.Line) -> Int {
-      let form = line.padForm
-      if let value = table[form] { return value }
-      table[form] = table.count
-      return table.count - 1
+    var table: [ArraySlice<UInt8>: Int] = [:]
+    func codes(_ text: SyncText) -> [Int] {
+      let forms = text.padForm
+      return forms.lines.indices.map { line in
+        let form = forms.content(line)
+        if let value = table[form] { return value }
+        table[form] = table.count
+        return table.count - 1
+      }
     }
-    let oldCodes = oldText.lines.map(code), newCodes = newText.lines.map(code)
+    let oldCodes = codes(oldText), newCodes = codes(newText)
     var result: [String] = []
     for hunk in LineDiff.diff(oldCodes, newCodes) {
-      result += hunk.old.map { "-" + String(decoding: oldText.lines[$0].content, as: UTF8.self) }
-      result += hunk.new.map { "+" + String(decoding: newText.lines[$0].content, as: UTF8.self) }
+      result += hunk.old.map { "-" + String(decoding: oldText.content($0), as: UTF8.self) }
+      result += hunk.new.map { "+" + String(decoding: newText.content($0), as: UTF8.self) }
     }
     return result
   }

@@ -35,6 +35,9 @@ public enum SyncError: PushnoteError, Equatable {
   case git(String, status: ExitStatus)
   /// A file of the sync could not be read or written.
   case fileSystem(path: String, message: String)
+  /// Pulling the notebook's git remote met a conflict (the colleague's commits and the local
+  /// commits or edits change the same lines); everything was put back as it was, nothing synced.
+  case remoteConflict(remote: String, branch: String, files: [String], gitOutput: String)
 
   public var exitStatus: ExitStatus {
     switch self {
@@ -42,7 +45,7 @@ public enum SyncError: PushnoteError, Equatable {
     case .unreachable, .timeout, .serverFailure, .malformedResponse, .locked, .changedDuringSync, .raceLost:
       return .temporaryFailure
     case .unauthorized: return .permission
-    case .rejected, .padMissing, .refused, .gitLocked: return .unavailable
+    case .rejected, .padMissing, .refused, .gitLocked, .remoteConflict: return .unavailable
     case .invalidText, .fileSystem: return .dataError
     case .git(_, let status): return status
     }
@@ -77,6 +80,12 @@ public enum SyncError: PushnoteError, Equatable {
       return "git's lock \(path) exists: if no git process is running (check with `ps`), remove it and sync again"
     case .git(let message, _): return message
     case .fileSystem(let path, let message): return "\(path): \(message)"
+    case .remoteConflict(let remote, let branch, let files, let gitOutput):
+      let what = files.isEmpty ? "git could not rebase onto it:\n\(gitOutput)" : "both changed \(files.joined(separator: ", "))."
+      return "pulling \(branch) from the notebook's git remote \(remote) conflicts: \(what) "
+        + "Nothing was synced and nothing was changed: your edits and commits are as they were. "
+        + "Resolve it with git, then sync again: commit your edits (git commit -a), "
+        + "git pull --rebase \(remote) \(branch), fix the conflicts, git add the files, git rebase --continue."
     }
   }
 }

@@ -170,9 +170,9 @@ import Testing
       if random.int(0...3) == 0 { text += "no final newline" }
       let bytes = Array(text.utf8)
       let sections = try NoteSections(bytes: bytes)
-      var joined = sections.text.byteOrderMark
+      var joined = Array(sections.text.byteOrderMark)
       for section in sections.sections {
-        for line in sections.text.lines[section.lines] { joined += Array(line.content) + Array(line.ending) }
+        for line in section.lines { joined += sections.text.content(line) + sections.text.ending(line) }
       }
       #expect(joined == bytes, "seed \(Self.seed): \(text.debugDescription)")
       #expect(sections.text.bytes == bytes, "seed \(Self.seed)")
@@ -196,7 +196,7 @@ extension MergePropertyTests {
       let text = (0..<random.int(0...12)).map { _ in pieces[random.int(0...(pieces.count - 1))] + "\n" }.joined()
       let fast = try NoteSections(bytes: Array(text.utf8))
       let parsed = try NoteSections(bytes: Array(text.utf8), alwaysParse: true)
-      if NoteSections.scanHeadings(SyncText(bytes: Array(text.utf8))) != nil { scanned += 1 }
+      if NoteSections.scan(SyncText(bytes: Array(text.utf8))).headings != nil { scanned += 1 }
       #expect(fast.sections == parsed.sections, "seed \(Self.seed): \(text.debugDescription)")
     }
     #expect(scanned > 100)

@@ -233,16 +233,6 @@ import Testing
     try await long.establish(timeout: 60)  // 3 MB of form body through a debug-built test server
     #expect(await long.padText() == longLine)
   }
-
-  @Test func theNotebookRemoteIsPulledAndPushed() async throws {
-    let remote = try TemporaryDirectory(prefix: "pushnote-sync-remote")
-    _ = try await ProcessRunner.run("git", ["init", "-q", "--bare", "-b", "main", remote.path])
-    let harness = try await SyncHarness(gitRemote: remote.path)
-    try await harness.git(["push", "-q", remote.path, "main"])
-    try await harness.establish()
-    let pushed = try await ProcessRunner.run("git", ["--git-dir", remote.path, "log", "-1", "--format=%s", "main"])
-    #expect(pushed.stdout.hasPrefix("sync mkt-2026-12-01"))
-  }
 }
 
 /// The guarded write's other paths: an edit landing after ours, a pad that never stays still,

@@ -78,32 +78,34 @@ final class SyncHarness: Sendable {
   func padRevision() async -> Int { (await server.pads[padID]?.revisions.count ?? 0) - 1 }
   func isClean() async throws -> Bool { try await git(["status", "--porcelain"]).isEmpty }
 
-  func client(credentials: PadCredentials? = nil, timeout: Double = 5) throws(SyncError) -> EtherpadClient {
+  func client(
+    credentials: PadCredentials? = nil, timeout: Double = 5, tokenCache: PadTokenCache? = nil
+  ) throws(SyncError) -> EtherpadClient {
     var options = EtherpadClient.Options()
     options.timeout = timeout
     options.backoff = 0.01
-    return try EtherpadClient(server: url, credentials: credentials ?? .apiKey(key), options: options)
+    return try EtherpadClient(server: url, credentials: credentials ?? .apiKey(key), options: options, tokenCache: tokenCache)
   }
 
   /// One sync, as the command runs it.
   func sync(
     _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
-    checkpoint: @escaping @Sendable (String) -> Void = { _ in }
+    tokenCache: PadTokenCache? = nil, checkpoint: @escaping @Sendable (String) -> Void = { _ in }
   ) async throws(SyncError) -> SyncReport {
     var options = SyncEngine.Options()
     configure(&options)
-    let engine = SyncEngine(
-      notebook: notebook, notePath: notePath, client: try client(credentials: credentials, timeout: timeout), options: options,
-      checkpoint: checkpoint)
+    let client = try client(credentials: credentials, timeout: timeout, tokenCache: tokenCache)
+    let engine = SyncEngine(notebook: notebook, notePath: notePath, client: client, options: options, checkpoint: checkpoint)
     return try await engine.run()
   }
 
   /// Runs a sync that must fail, and returns its error.
   func failingSync(
-    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5
+    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
+    tokenCache: PadTokenCache? = nil
   ) async -> SyncError? {
     do {
-      _ = try await sync(configure, credentials: credentials, timeout: timeout)
+      _ = try await sync(configure, credentials: credentials, timeout: timeout, tokenCache: tokenCache)
       return nil
     } catch {
       return error
