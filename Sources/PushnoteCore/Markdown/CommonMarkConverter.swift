@@ -53,7 +53,6 @@ enum CommonMarkConverter {
   static func convert(_ source: SourceText) throws(MarkdownError) -> (blocks: [MarkdownBlock], plainText: [UInt8]) {
     // The tree lives in the arena, which is released as a whole: no node is freed one by one.
     let arena = ParseArena()
-    defer { arena.release() }
     return try arena.withCurrent { () throws(MarkdownError) in try convertInArena(source) }
   }
 
@@ -182,13 +181,16 @@ enum CommonMarkConverter {
 /// whole tree is released at once when the Swift values have been made.
 ///
 /// cmark's allocator hooks take no context, so they find the arena of the parse running on their
-/// thread through a thread-local slot.
+/// thread through a thread-local slot. A freed small allocation goes on a list of its size and is
+/// handed out again (cmark frees about half of what it allocates while it reads inline content); a
+/// large one has a block of its own that `free` returns. The state lives behind a pointer: these
+/// hooks run for every node, and a class's stored properties would cost an exclusivity check each.
 private final class ParseArena {
   /// cmark's allocator functions, all served by the current thread's arena.
   nonisolated(unsafe) static var allocator = cmark_mem(
-    calloc: { count, size in ParseArena.current.allocate(count * size) },
-    realloc: { pointer, size in ParseArena.current.reallocate(pointer, to: size) },
-    free: { _ in })
+    calloc: { count, size in ParseArena.current.pointee.allocate(count * size) },
+    realloc: { pointer, size in ParseArena.current.pointee.reallocate(pointer, to: size) },
+    free: { pointer in ParseArena.current.pointee.free(pointer) })
 
   /// The thread-local slot holding the arena of the parse running on a thread.
   private static let slot: pthread_key_t = {
@@ -198,71 +200,132 @@ private final class ParseArena {
   }()
 
   /// The arena of the parse running on this thread.
-  private static var current: ParseArena {
+  private static var current: UnsafeMutablePointer<State> {
     guard let pointer = pthread_getspecific(slot) else { preconditionFailure("cmark allocated outside a parse") }
-    return Unmanaged<ParseArena>.fromOpaque(pointer).takeUnretainedValue()
+    return pointer.assumingMemoryBound(to: State.self)
   }
 
-  /// Bytes before each allocation that record its size, for `realloc`; also the alignment.
-  private static let header = 16
-  /// The size of a block; larger requests get a block of their own.
-  private static let blockSize = 64 * 1024
+  /// Bytes before each allocation, holding its capacity; also the alignment and the size step.
+  static let header = 16
+  /// The size of a shared block.
+  static let blockSize = 64 * 1024
+  /// The largest capacity carved from shared blocks; larger allocations get a block of their own.
+  static let largestSmall = 1024
 
-  private var blocks: [UnsafeMutableRawPointer] = []
-  private var next: UnsafeMutableRawPointer?
-  private var remaining = 0
+  private let state = UnsafeMutablePointer<State>.allocate(capacity: 1)
+
+  init() { state.initialize(to: State()) }
+
+  deinit {
+    state.pointee.freeEverything()
+    state.deinitialize(count: 1)
+    state.deallocate()
+  }
 
   /// Runs `body` with this arena serving cmark's allocations on this thread.
   func withCurrent<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
     let previous = pthread_getspecific(ParseArena.slot)
-    pthread_setspecific(ParseArena.slot, Unmanaged.passUnretained(self).toOpaque())
+    pthread_setspecific(ParseArena.slot, state)
     defer { pthread_setspecific(ParseArena.slot, previous) }
     return try body()
   }
 
-  /// Zeroed memory for `size` bytes, 16-byte aligned, as `calloc` gives.
-  func allocate(_ size: Int) -> UnsafeMutableRawPointer {
-    let needed = ParseArena.header + (size + ParseArena.header - 1) / ParseArena.header * ParseArena.header
-    let start: UnsafeMutableRawPointer
-    if needed > ParseArena.blockSize / 4 {
-      start = newBlock(needed)
-    } else {
-      if needed > remaining {
-        next = newBlock(ParseArena.blockSize)
-        remaining = ParseArena.blockSize
+  /// Where the next small allocation comes from, the freed ones, and every block to release.
+  struct State {
+    /// The newest shared block; each block's first word points to the one before.
+    private var blocks: UnsafeMutableRawPointer?
+    private var next: UnsafeMutableRawPointer?
+    private var remaining = 0
+    /// The large allocations' blocks, linked both ways through their first two words.
+    private var largeBlocks: UnsafeMutableRawPointer?
+    /// For each capacity step, the freed small allocations of that capacity, linked through their memory.
+    private var freed = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: ParseArena.largestSmall / ParseArena.header + 1)
+
+    init() { freed.initialize(repeating: nil, count: ParseArena.largestSmall / ParseArena.header + 1) }
+
+    /// Zeroed memory for `size` bytes, 16-byte aligned, as `calloc` gives.
+    mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+      let step = ParseArena.header
+      let capacity = max(step, (size + step - 1) / step * step)
+      let start: UnsafeMutableRawPointer
+      if capacity > ParseArena.largestSmall && capacity > ParseArena.blockSize / 4 {
+        // A block of its own: two links, padding, then the header.
+        let block = UnsafeMutableRawPointer.allocate(byteCount: 2 * step + capacity, alignment: step)
+        block.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
+        block.storeBytes(of: largeBlocks, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        largeBlocks?.storeBytes(of: block, as: UnsafeMutableRawPointer?.self)
+        largeBlocks = block
+        start = block + step
+      } else if capacity <= ParseArena.largestSmall, let reused = freed[capacity / step] {
+        freed[capacity / step] = (reused + step).load(as: UnsafeMutableRawPointer?.self)
+        start = reused
+      } else {
+        if step + capacity > remaining {
+          let block = UnsafeMutableRawPointer.allocate(byteCount: ParseArena.blockSize, alignment: step)
+          block.storeBytes(of: blocks, as: UnsafeMutableRawPointer?.self)
+          blocks = block
+          next = block + step
+          remaining = ParseArena.blockSize - step
+        }
+        guard let free = next else { preconditionFailure("arena without a block") }
+        start = free
+        next = free + step + capacity
+        remaining -= step + capacity
       }
-      guard let free = next else { preconditionFailure("arena without a block") }
-      start = free
-      next = free + needed
-      remaining -= needed
+      start.storeBytes(of: capacity, as: Int.self)
+      let memory = start + step
+      memory.initializeMemory(as: UInt8.self, repeating: 0, count: capacity)
+      return memory
     }
-    start.storeBytes(of: size, as: Int.self)
-    let memory = start + ParseArena.header
-    memory.initializeMemory(as: UInt8.self, repeating: 0, count: size)
-    return memory
-  }
 
-  /// Memory for `size` bytes holding what `pointer` held, as `realloc` gives.
-  func reallocate(_ pointer: UnsafeMutableRawPointer?, to size: Int) -> UnsafeMutableRawPointer {
-    guard let pointer else { return allocate(size) }
-    let oldSize = (pointer - ParseArena.header).load(as: Int.self)
-    if size <= oldSize { return pointer }
-    let memory = allocate(size)
-    memory.copyMemory(from: pointer, byteCount: oldSize)
-    return memory
-  }
+    /// Memory for `size` bytes holding what `pointer` held, as `realloc` gives.
+    mutating func reallocate(_ pointer: UnsafeMutableRawPointer?, to size: Int) -> UnsafeMutableRawPointer {
+      guard let pointer else { return allocate(size) }
+      let capacity = (pointer - ParseArena.header).load(as: Int.self)
+      if size <= capacity { return pointer }
+      let memory = allocate(size)
+      memory.copyMemory(from: pointer, byteCount: capacity)
+      free(pointer)
+      return memory
+    }
 
-  /// Frees every block.
-  func release() {
-    for block in blocks { block.deallocate() }
-    blocks = []
-    next = nil
-    remaining = 0
-  }
+    /// Puts a small allocation on the list of its capacity, or returns a large one's block; a
+    /// medium one (carved, but too large for the lists) stays until the release.
+    mutating func free(_ pointer: UnsafeMutableRawPointer?) {
+      guard let pointer else { return }
+      let step = ParseArena.header
+      let start = pointer - step
+      let capacity = start.load(as: Int.self)
+      if capacity <= ParseArena.largestSmall {
+        pointer.storeBytes(of: freed[capacity / step], as: UnsafeMutableRawPointer?.self)
+        freed[capacity / step] = start
+      } else if capacity > ParseArena.blockSize / 4 {
+        let block = start - step
+        let previous = block.load(as: UnsafeMutableRawPointer?.self)
+        let following = block.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        following?.storeBytes(of: previous, as: UnsafeMutableRawPointer?.self)
+        if let previous {
+          previous.storeBytes(of: following, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        } else {
+          largeBlocks = following
+        }
+        block.deallocate()
+      }
+    }
 
-  private func newBlock(_ size: Int) -> UnsafeMutableRawPointer {
-    let block = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: ParseArena.header)
-    blocks.append(block)
-    return block
+    /// Frees every block and the free lists' table.
+    mutating func freeEverything() {
+      while let block = blocks {
+        blocks = block.load(as: UnsafeMutableRawPointer?.self)
+        block.deallocate()
+      }
+      while let block = largeBlocks {
+        largeBlocks = block.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        block.deallocate()
+      }
+      next = nil
+      remaining = 0
+      freed.deallocate()
+    }
   }
 }

@@ -108,4 +108,19 @@ import Testing
     }
     #expect(serial[63].plainText(of: serial[63].blocks[3]) == "[x] item 0 of 63 with code and emphasis")
   }
+
+  @Test func longParagraphsAndCodeBlocksSurviveTheirBuffersGrowing() throws {
+    // Buffers of this size get blocks of their own, grown and freed while cmark reads: all of it
+    // must come back intact, whatever order the blocks are freed in.
+    let words = (0..<6_000).map { "word\($0)" }
+    let paragraphs = (0..<4).map { index in words.map { "\($0)-\(index)" }.joined(separator: " ") }
+    let code = (0..<3_000).map { "line \($0) of the code block" }.joined(separator: "\n")
+    let text = paragraphs.joined(separator: "\n\n") + "\n\n```\n" + code + "\n```\n"
+    let document = try parse(text)
+    #expect(document.blocks.count == 5)
+    for (index, paragraph) in paragraphs.enumerated() {
+      #expect(document.plainText(of: document.blocks[index]) == paragraph)
+    }
+    #expect(document.blocks[4].literal == code + "\n")
+  }
 }
