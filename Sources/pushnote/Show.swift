@@ -69,7 +69,7 @@ struct Show: AsyncParsableCommand {
     section(
       "Timeline", note.timeline.map { "\($0.at ?? "(no time)".padding(toLength: 25, withPad: " ", startingAt: 0))  \($0.event)" },
       into: &lines, on: terminal)
-    if let seconds = note.durationSeconds { lines.append("\nDuration: \(duration(seconds))") }
+    if let seconds = note.durationSeconds { lines.append("\nDuration: \(PushDuration.text(seconds: seconds))") }
     let errors = note.problems.filter { $0.severity == .error }.count
     if !note.problems.isEmpty {
       let summary = "\(errors) error(s), \(note.problems.count - errors) warning(s): run pushnote lint"
@@ -93,11 +93,5 @@ struct Show: AsyncParsableCommand {
   static func bar(_ progress: Note.Progress, cells: Int = 20) -> String {
     let filled = progress.total == 0 ? 0 : progress.done * cells / progress.total
     return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: cells - filled) + "]"
-  }
-
-  /// `1h 05m`, `40m`.
-  static func duration(_ seconds: Int) -> String {
-    let minutes = (seconds + 30) / 60
-    return minutes >= 60 ? "\(minutes / 60)h \(String(format: "%02d", minutes % 60))m" : "\(minutes)m"
   }
 }

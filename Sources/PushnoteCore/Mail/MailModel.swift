@@ -155,8 +155,8 @@ extension MailModel {
       return link
     }
 
-    durationMinutes = note.durationSeconds.map { $0 / 60 }
-    duration = note.durationSeconds.map(MailModel.humanDuration)
+    durationMinutes = note.durationSeconds.map { PushDuration.minutes(seconds: $0) }
+    duration = note.durationSeconds.map { PushDuration.text(seconds: $0) }
     let timeFormatter = MailModel.timeFormatter(config.timeZone)
     let isoParser = ISO8601DateFormatter()
     startedAt = note.timeline.first { $0.mark == .start }?.at.flatMap { MailModel.localTime($0, isoParser, timeFormatter) }
@@ -219,12 +219,6 @@ extension MailModel {
   /// A person's name from `people`, else the text as written.
   static func displayName(_ handle: String, config: NotebookConfig) -> String {
     config.people[handle.trimmingSpaces]?.name ?? handle
-  }
-
-  /// `1h 13m`, `45m`, `2h 0m`.
-  static func humanDuration(_ seconds: Int) -> String {
-    let minutes = max(0, seconds) / 60
-    return minutes >= 60 ? "\(minutes / 60)h \(minutes % 60)m" : "\(minutes)m"
   }
 
   /// A formatter for `HH:mm zzz` in the team's zone.
