@@ -3,8 +3,10 @@
 /// Common prefix and suffix are trimmed, then lines unique on both sides anchor the diff
 /// (patience diff, longest increasing subsequence in O(n log n)); what lies between anchors is
 /// diffed the same way, and only regions without unique common lines fall back to Myers' O(ND)
-/// algorithm, whose edit cost is capped: past the cap the region becomes one replacement, so the
-/// diff stays valid and the time stays bounded however different the inputs are.
+/// algorithm, whose edit cost is capped: at the cap the diff keeps the path that got furthest,
+/// and diffs the rest of the region anew from there (as GNU diff and git's xdiff bail out of an
+/// expensive search), so the time stays linear in the region times the cap however different the
+/// inputs are, and the hunks stay small where the inputs still have lines in common.
 public enum LineDiff {
   /// A region where the two sides differ: `old` lines replaced by `new` lines (either may be empty).
   public struct Hunk: Sendable, Hashable {
@@ -14,8 +16,15 @@ public enum LineDiff {
     public var new: Range<Int>
   }
 
-  /// The largest edit distance Myers' algorithm explores before it gives up on a region.
-  public static let costCap = 1024
+  /// The least edit distance Myers' algorithm explores in one search before a region that needs
+  /// more is diffed in pieces.
+  public static let minimumCostCap = 256
+
+  /// The edit distance one search explores in a region of `size` lines (both sides).
+  ///
+  /// The square root of the size, at least ``minimumCostCap``, as git's xdiff bounds its search;
+  /// the time then grows as the region times this cap.
+  public static func costCap(forRegionOf size: Int) -> Int { max(minimumCostCap, Int(Double(size).squareRoot())) }
 
   /// The hunks turning `old` into `new`, in order, never adjacent to each other.
   public static func diff(_ old: [Int], _ new: [Int]) -> [Hunk] {
@@ -196,13 +205,16 @@ public enum LineDiff {
       return shared
     }
 
-    /// Myers' greedy forward algorithm with a trace for the path; one replacement past `costCap`.
+    /// Myers' greedy forward algorithm with a trace for the path.
+    ///
+    /// Past the cost cap the path that got furthest is kept, and the rest of the region is diffed
+    /// from its end.
     private mutating func myers(
       _ a: UnsafeBufferPointer<Int>, _ aRange: Range<Int>, _ b: UnsafeBufferPointer<Int>, _ bRange: Range<Int>, into hunks: inout [Hunk]
     ) {
       let n = aRange.count, m = bRange.count
       let aBase = aRange.lowerBound, bBase = bRange.lowerBound
-      let maxCost = min(n + m, costCap)
+      let maxCost = min(n + m, LineDiff.costCap(forRegionOf: n + m))
       let offset = maxCost + 1
       frontier.removeAll(keepingCapacity: true)
       frontier.append(contentsOf: repeatElement(0, count: 2 * maxCost + 3))
@@ -232,14 +244,19 @@ public enum LineDiff {
           }
         }
       }
-      guard found else {
-        hunks.append(Hunk(old: aRange, new: bRange))
-        return
+      // The end of the path: the region's end, or the furthest point the capped search reached.
+      var (x, y) = (n, m)
+      if !found {
+        (x, y) = (0, 0)
+        for k in stride(from: -maxCost, through: maxCost, by: 2) {
+          let reachedX = frontier[offset + k], reachedY = reachedX - k
+          if reachedX <= n, reachedY >= 0, reachedY <= m, reachedX + reachedY > x + y { (x, y) = (reachedX, reachedY) }
+        }
       }
+      let (endX, endY) = (x, y)
       // Walk the trace backwards, collecting the hunks between matched diagonals (in reverse).
       let first = hunks.count
-      var x = n, y = m
-      var hunkEndX = n, hunkEndY = m
+      var hunkEndX = x, hunkEndY = y
       for cost in stride(from: traceStarts.count - 1, through: 0, by: -1) where x > 0 || y > 0 {
         let start = traceStarts[cost]
         let k = x - y
@@ -271,6 +288,10 @@ public enum LineDiff {
       }
       if hunkEndX > 0 || hunkEndY > 0 { hunks.append(Hunk(old: aBase..<(aBase + hunkEndX), new: bBase..<(bBase + hunkEndY))) }
       hunks[first...].reverse()
+      if !found {
+        // Each piece advances by at least the cap in lines, so the pieces are bounded.
+        diffRegion(a, (aBase + endX)..<aRange.upperBound, b, (bBase + endY)..<bRange.upperBound, into: &hunks)
+      }
     }
 
     /// Joins the hunks from `first` on that touch, so that hunks are always separated by at least
