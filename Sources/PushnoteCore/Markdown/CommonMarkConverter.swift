@@ -112,7 +112,7 @@ enum CommonMarkConverter {
 
   /// Runs cmark's parser over the bytes, its memory taken from the current thread's arena.
   private static func parse(_ input: [UInt8]) -> OpaquePointer? {
-    guard let parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, &ParseArena.allocator) else { return nil }
+    guard let parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, ParseArena.allocator) else { return nil }
     defer { cmark_parser_free(parser) }
     input.withUnsafeBufferPointer { buffer in
       buffer.withMemoryRebound(to: CChar.self) { chars in
@@ -186,11 +186,17 @@ enum CommonMarkConverter {
 /// large one has a block of its own that `free` returns. The state lives behind a pointer: these
 /// hooks run for every node, and a class's stored properties would cost an exclusivity check each.
 private final class ParseArena {
-  /// cmark's allocator functions, all served by the current thread's arena.
-  nonisolated(unsafe) static var allocator = cmark_mem(
-    calloc: { count, size in ParseArena.current.pointee.allocate(count * size) },
-    realloc: { pointer, size in ParseArena.current.pointee.reallocate(pointer, to: size) },
-    free: { pointer in ParseArena.current.pointee.free(pointer) })
+  /// cmark's allocator functions, all served by the current thread's arena; made once and never
+  /// changed, so every parse may share them.
+  nonisolated(unsafe) static let allocator: UnsafeMutablePointer<cmark_mem> = {
+    let functions = UnsafeMutablePointer<cmark_mem>.allocate(capacity: 1)
+    functions.initialize(
+      to: cmark_mem(
+        calloc: { count, size in ParseArena.current.pointee.allocate(count * size) },
+        realloc: { pointer, size in ParseArena.current.pointee.reallocate(pointer, to: size) },
+        free: { pointer in ParseArena.current.pointee.free(pointer) }))
+    return functions
+  }()
 
   /// The thread-local slot holding the arena of the parse running on a thread.
   private static let slot: pthread_key_t = {
