@@ -139,25 +139,35 @@ struct SyncBenchmark: AsyncParsableCommand {
       let files = [("base", base), ("local", local), ("pad", pad)].map { name, text in (folder.appending(name), text) }
       for (file, text) in files { try text.write(toFile: file, atomically: true, encoding: .utf8) }
       var conflicts = 0
+      var merged = (ours: [UInt8](), git: "")
       let inputs = [base, local, pad].map { Array($0.utf8) }
       let sectioning = try Timing.medianSeconds(runs) { for input in inputs { _ = try NoteSections(bytes: input) } }
       let (ours, git) = try Self.interleavedMedians(runs) {
         let merge = NoteMerge(
           base: try NoteSections(bytes: inputs[0]), local: try NoteSections(bytes: inputs[1]), pad: try NoteSections(bytes: inputs[2]))
         conflicts = merge.newConflicts.count
+        merged.ours = merge.localBytes
       } reference: {
         let result = try ProcessRunner.runSynchronously("git", ["merge-file", "-p", "--diff3", files[1].0, files[0].0, files[2].0])
         guard result.status >= 0, result.status < 128 else { throw ValidationError("git merge-file failed: \(result.stderr)") }
+        merged.git = result.stdout
       }
       let lineCount = base.utf8.lazy.filter { $0 == 0x0A }.count
       let edits = repetitive ? "every 3rd/5th line changed locally/on the pad" : "every body line changed on both sides"
       print("merge of \(lineCount) lines, \(edits) (\(label)): \(conflicts) sections in conflict")
+      let blocks = (ours: Self.conflictBlocks(String(decoding: merged.ours, as: UTF8.self)), git: Self.conflictBlocks(merged.git))
+      print("  conflict blocks:              \(blocks.ours) (git merge-file: \(blocks.git))")
       print(
         String(format: "  pushnote section + merge:     %8.1f ms (sectioning the three texts: %.1f ms)", ours * 1000, sectioning * 1000))
       print(String(format: "  git merge-file --diff3:       %8.1f ms", git * 1000))
       let ratio = String(format: "%8.2fx", ours / git)
       print("  pushnote / git:               \(ratio) (goal at most 1.5x; medians of \(max(1, runs)) interleaved runs)")
     }
+  }
+
+  /// The number of conflict blocks (`<<<<<<<` lines) in a merged text.
+  private static func conflictBlocks(_ text: String) -> Int {
+    text.split(separator: "\n").filter { $0.hasPrefix("<<<<<<<") }.count
   }
 
   /// The medians of `runs` runs of `body` and of `reference`, taken in turns so that a change in
