@@ -6,7 +6,9 @@ import Darwin
 
 /// The section-by-section three-way merge of a note file with its pad, against the base.
 ///
-/// Sections are matched by ``NoteSections/Section/key``. A section changed on one side is taken
+/// Sections are matched by ``NoteSections/Section/key``; a heading renamed on one side still
+/// matches its section (same place, same level, at least half its body lines kept), so that the
+/// rename and the other side's edits of the body merge line by line. A section changed on one side is taken
 /// from it; changed on both, its lines are merged (``LineMerge``). A section with a conflict gets
 /// diff3 blocks in the file while the pad keeps its own text for it. A section that still holds
 /// a conflict block, or that is local-only, never reaches the pad. Without a base (missing or
@@ -56,12 +58,15 @@ private struct Builder {
     /// The text with its lines in pad form (tabs expanded), line for line.
     let forms: SyncText
     var symbols: [Int] = []
-    /// Index of the first section of each key (local-only sections left out).
+    /// The key each section is merged under: its own, or that of the base section it renames.
+    var keys: [String]
+    /// Index of the first section of each merge key (local-only sections left out).
     var sectionByKey: [String: Int] = [:]
 
     init(sections: NoteSections) {
       self.sections = sections
       forms = sections.text.padForm
+      keys = sections.sections.map(\.key)
     }
   }
 
@@ -94,22 +99,85 @@ private struct Builder {
     texts = [Text(sections: base ?? pad), Text(sections: local), Text(sections: pad)]
     let used = hasBase ? [Self.baseText, Self.localText, Self.padText] : [Self.localText, Self.padText]
     var interner = LineInterner(texts: texts.map(\.forms), using: used)
-    for index in used {
-      texts[index].symbols = interner.symbols(of: index)
-      let sections = texts[index].sections.sections
-      var byKey: [String: Int] = [:]
-      byKey.reserveCapacity(sections.count)
-      for (position, section) in sections.enumerated() where !(index == Self.localText && section.isLocalOnly) {
-        if byKey[section.key] == nil { byKey[section.key] = position }
-      }
-      texts[index].sectionByKey = byKey
-    }
+    for index in used { texts[index].symbols = interner.symbols(of: index) }
     let size = local.text.bytes.count
     localBytes = Array(local.text.byteOrderMark)
     // The outputs are about as large as the file; conflict blocks make the file's up to three times.
     localBytes.reserveCapacity(size * 3 / 2 + 64)
     padBytes.reserveCapacity(size + 64)
     baseBytes.reserveCapacity(size + 64)
+    if hasBase {
+      texts[Self.localText].keys = mergeKeys(of: Self.localText)
+      texts[Self.padText].keys = mergeKeys(of: Self.padText)
+    }
+    for index in used {
+      let sections = texts[index].sections.sections
+      var byKey: [String: Int] = [:]
+      byKey.reserveCapacity(sections.count)
+      for (position, section) in sections.enumerated() where !(index == Self.localText && section.isLocalOnly) {
+        let key = texts[index].keys[position]
+        if byKey[key] == nil { byKey[key] = position }
+      }
+      texts[index].sectionByKey = byKey
+    }
+  }
+
+  /// One side's merge keys: its sections' own keys, except that a heading renamed on this side
+  /// takes the key of the base section it renames.
+  ///
+  /// A new heading renames a base section gone from this side when it stands where that section
+  /// stood (after the same matched section), at the same level, and the two keep at least half
+  /// their body lines in common. Otherwise a rename would be a deletion and an addition: the other
+  /// side's edit of the body would be a conflict, and two different renames would keep the body twice.
+  func mergeKeys(of side: Int) -> [String] {
+    let base = texts[Self.baseText].sections.sections, sections = texts[side].sections.sections
+    var keys = texts[side].keys
+    let sideKeys = Set(keys), baseKeys = Set(base.map(\.key))
+    // Base sections gone from this side, by the matched key before them.
+    var vanished: [String?: [Int]] = [:]
+    var previous: String?
+    for (index, section) in base.enumerated() {
+      if sideKeys.contains(section.key) {
+        previous = section.key
+      } else if section.level > 0 {
+        vanished[previous, default: []].append(index)
+      }
+    }
+    guard !vanished.isEmpty else { return keys }
+    previous = nil
+    for (index, section) in sections.enumerated() {
+      if baseKeys.contains(section.key) {
+        previous = section.key
+        continue
+      }
+      guard section.level > 0, !section.isLocalOnly, var candidates = vanished[previous],
+        let choice = candidates.firstIndex(where: { base[$0].level == section.level && sharesBody(base[$0], section, of: side) })
+      else { continue }
+      keys[index] = base[candidates[choice]].key
+      candidates.remove(at: choice)
+      vanished[previous] = candidates
+    }
+    return keys
+  }
+
+  /// Whether a base section and one of `side`'s keep at least half their body lines (after the
+  /// heading line, blank lines left out) in common.
+  func sharesBody(_ base: NoteSections.Section, _ section: NoteSections.Section, of side: Int) -> Bool {
+    func body(_ text: Int, _ section: NoteSections.Section) -> [Int] {
+      let forms = texts[text].forms
+      return ((section.lines.lowerBound + 1)..<section.lines.upperBound).filter { line in
+        forms.content(line).contains { $0 != 0x20 && $0 != 0x09 }
+      }.map { texts[text].symbols[$0] }
+    }
+    let old = body(Self.baseText, base), new = body(side, section)
+    var counts: [Int: Int] = [:]
+    for symbol in old { counts[symbol, default: 0] += 1 }
+    var common = 0
+    for symbol in new where counts[symbol, default: 0] > 0 {
+      counts[symbol, default: 0] -= 1
+      common += 1
+    }
+    return 2 * common >= max(old.count, new.count)
   }
 
   var localOutput: [UInt8] { localBytes }
@@ -162,15 +230,17 @@ private struct Builder {
 
   mutating func run() {
     let local = texts[Self.localText].sections
-    let order = Self.unionOrder(local.sections.filter { !$0.isLocalOnly }.map(\.key), texts[Self.padText].sections.sections.map(\.key))
+    let localKeys = texts[Self.localText].keys
+    let shared = local.sections.indices.filter { !local.sections[$0].isLocalOnly }.map { localKeys[$0] }
+    let order = Self.unionOrder(shared, texts[Self.padText].keys)
     var anchors: [String: [NoteSections.Section]] = [:]
     var leading: [NoteSections.Section] = []
     var lastKey: String?
-    for section in local.sections {
+    for (index, section) in local.sections.enumerated() {
       if section.isLocalOnly {
         if let key = lastKey { anchors[key, default: []].append(section) } else { leading.append(section) }
       } else {
-        lastKey = section.key
+        lastKey = localKeys[index]
       }
     }
     leading.forEach { emitLocal($0.lines) }
