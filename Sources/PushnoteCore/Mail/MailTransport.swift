@@ -18,7 +18,8 @@ public enum MailTransports {
   public static func make(config: NotebookConfig.MailConfig, environment: [String: String]) throws(MailError) -> any MailTransport {
     let setting = config.transport?.trimmingSpaces ?? "sendmail"
     if setting.isEmpty || setting == "sendmail" { return SendmailTransport(program: config.sendmail) }
-    guard setting.lowercased().hasPrefix("smtp://") || setting.lowercased().hasPrefix("smtps://") else {
+    let lowered = setting.lowercased()
+    guard lowered.hasPrefix("smtp://") || lowered.hasPrefix("smtps://") else {
       throw .transportConfiguration("mail.transport is '\(setting)'; use sendmail, smtp://host:port or smtps://host:port")
     }
     let user = environment["PUSHNOTE_SMTP_USER"].flatMap { $0.isEmpty ? nil : $0 }

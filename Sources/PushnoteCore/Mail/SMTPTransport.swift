@@ -28,8 +28,9 @@ public struct SMTPTransport: MailTransport {
   public init(
     url: String, credentials: (user: String, password: String)?, timeout: TimeInterval = 30, caFile: String? = nil
   ) throws(MailError) {
-    let scheme = URLComponents(string: url)?.scheme?.lowercased()
-    guard let components = URLComponents(string: url), scheme == "smtp" || scheme == "smtps", let host = components.host, !host.isEmpty,
+    let components = URLComponents(string: url)
+    let scheme = components?.scheme?.lowercased()
+    guard let components, scheme == "smtp" || scheme == "smtps", let host = components.host, !host.isEmpty,
       components.user == nil, components.password == nil, components.path.isEmpty || components.path == "/"
     else {
       throw .transportConfiguration(

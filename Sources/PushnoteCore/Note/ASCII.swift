@@ -17,17 +17,9 @@ enum ASCII {
   /// A hexadecimal digit in either case.
   static func isHexDigit(_ byte: UInt8) -> Bool { isDigit(byte) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x66) }
 
-  /// The range without leading and trailing blanks.
-  static func trimmed(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
-    var start = range.lowerBound
-    var end = range.upperBound
-    while start < end, isBlank(bytes[start]) { start += 1 }
-    while end > start, isBlank(bytes[end - 1]) { end -= 1 }
-    return start..<end
-  }
-
-  /// The range without leading and trailing bytes of `set`.
-  static func trimmed(_ bytes: [UInt8], _ range: Range<Int>, _ set: ByteSet) -> Range<Int> {
+  /// The range without leading and trailing bytes of `set` (blanks by default).
+  static func trimmed<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ range: Range<Int>, _ set: ByteSet = blankSet) -> Range<Int>
+  where Bytes.Index == Int {
     var start = range.lowerBound
     var end = range.upperBound
     while start < end, set.contains(bytes[start]) { start += 1 }
@@ -40,6 +32,9 @@ enum ASCII {
   where Bytes.Index == Int {
     range.count == word.bytes.count && hasPrefix(bytes, range, word)
   }
+
+  /// A space and a tab, as a set.
+  static let blankSet = ByteSet(" \t")
 
   /// A set of ASCII bytes, tested without hashing.
   struct ByteSet: Sendable {

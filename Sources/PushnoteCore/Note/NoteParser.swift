@@ -301,7 +301,7 @@ public struct NoteParser {
   private func itemText(_ paragraph: MarkdownBlock, box: UInt8?) -> String {
     let text = document.plainTextBytes[paragraph.plainTextRange]
     var start = text.startIndex
-    var end = text.endIndex
+    let end = text.endIndex
     if box != nil {
       if end - start >= 3, text[start] == UInt8(ascii: "["), text[start + 2] == UInt8(ascii: "]") {
         start += 3
@@ -309,9 +309,7 @@ public struct NoteParser {
         start += 1
       }
     }
-    while start < end, ASCII.isBlank(text[start]) { start += 1 }
-    while end > start, ASCII.isBlank(text[end - 1]) { end -= 1 }
-    return String(decoding: text[start..<end], as: UTF8.self)
+    return String(decoding: text[ASCII.trimmed(text, start..<end)], as: UTF8.self)
   }
 
   /// Whether the bytes are wholly struck through: `~~text~~` (or `~text~`), with no closing run inside.

@@ -107,8 +107,9 @@ private struct Builder {
     padBytes.reserveCapacity(size + 64)
     baseBytes.reserveCapacity(size + 64)
     if hasBase {
-      texts[Self.localText].keys = mergeKeys(of: Self.localText)
-      texts[Self.padText].keys = mergeKeys(of: Self.padText)
+      let baseKeys = Set(texts[Self.baseText].keys)
+      texts[Self.localText].keys = mergeKeys(of: Self.localText, baseKeys: baseKeys)
+      texts[Self.padText].keys = mergeKeys(of: Self.padText, baseKeys: baseKeys)
     }
     for index in used {
       let sections = texts[index].sections.sections
@@ -129,10 +130,10 @@ private struct Builder {
   /// stood (after the same matched section), at the same level, and the two keep at least half
   /// their body lines in common. Otherwise a rename would be a deletion and an addition: the other
   /// side's edit of the body would be a conflict, and two different renames would keep the body twice.
-  func mergeKeys(of side: Int) -> [String] {
+  func mergeKeys(of side: Int, baseKeys: Set<String>) -> [String] {
     let base = texts[Self.baseText].sections.sections, sections = texts[side].sections.sections
     var keys = texts[side].keys
-    let sideKeys = Set(keys), baseKeys = Set(base.map(\.key))
+    let sideKeys = Set(keys)
     // Base sections gone from this side, by the matched key before them.
     var vanished: [String?: [Int]] = [:]
     var previous: String?
