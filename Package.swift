@@ -27,7 +27,7 @@ let package = Package(
   targets: [
     // All C interop lives in this one target; only Markdown/CommonMarkConverter.swift imports it.
     .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
-    // TLS for the SMTP client (STARTTLS and smtps://); only Mail/SMTPConnection.swift imports it.
+    // TLS for every socket client (SMTP, IRC, the realtime pad); only Support/Network/TCPConnection.swift imports it.
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
     .target(name: "PushnoteCore", dependencies: ["CCmark", "COpenSSL", logging, yams, mustache, subprocess]),
     .executableTarget(name: "pushnote", dependencies: ["PushnoteCore", argumentParser, logging]),

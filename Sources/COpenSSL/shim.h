@@ -1,4 +1,4 @@
-// OpenSSL for the SMTP client's STARTTLS: the only C interop besides libcmark.
+// OpenSSL for TCPConnection (TLS of every socket client): the only C interop besides libcmark.
 // Macros Swift cannot import are wrapped in small inline functions.
 #include <openssl/ssl.h>
 #include <openssl/err.h>
