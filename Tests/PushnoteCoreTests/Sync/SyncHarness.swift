@@ -70,7 +70,12 @@ final class SyncHarness: Sendable {
   func writeBytes(_ bytes: [UInt8]) throws { try Data(bytes).write(to: URL(fileURLWithPath: notePath)) }
   func file() -> String { (try? String(contentsOfFile: notePath, encoding: .utf8)) ?? "" }
   func fileBytes() -> [UInt8] { [UInt8](FileManager.default.contents(atPath: notePath) ?? Data()) }
-  func base() -> String? { try? String(contentsOfFile: SyncStore(root: folder.path, padID: padID).basePath, encoding: .utf8) }
+  /// The recorded base's text (nil when there is none or it fails its check).
+  func base() -> String? {
+    let store = SyncStore(root: folder.path, padID: padID)
+    guard case .text(let text) = store.loadBase(state: store.loadState()) else { return nil }
+    return text
+  }
   func commits() async throws -> Int {
     Int(try await git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
   }
