@@ -57,3 +57,47 @@ import Testing
     #expect(try PadCredentials.load(environment: ["HOME": folder.appending("nobody")], notebookRoot: notebook) == nil)
   }
 }
+
+/// What a failed exchange with the pad server says: the server with its port, a dropped
+/// connection as such, and no "nothing was written" after the file was rewritten.
+@Suite struct SyncMessageTests {
+  @Test func aTruncatedSetTextAnswerDoesNotClaimNothingWasWritten() async throws {
+    let harness = try await SyncHarness()
+    try await harness.establish()
+    try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
+    await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
+    await harness.server.inject(.truncate(bytes: 10), into: "setText")
+    let error = await harness.failingSync()
+    #expect(error?.exitStatus == .temporaryFailure)
+    let message = error?.description ?? ""
+    #expect(!message.contains("nothing was written"), "\(message)")
+    #expect(message.contains("the merged file is kept"), "\(message)")
+    // The file was indeed rewritten with the pad's change.
+    #expect(harness.file().contains("verify stage PAD"))
+    #expect(try await harness.sync().outcome != .conflicts)
+    #expect(await harness.padText() == harness.file())
+  }
+
+  @Test func aDroppedConnectionIsNotCalledATimeout() async throws {
+    let harness = try await SyncHarness()
+    try await harness.establish()
+    for _ in 0..<3 { await harness.server.inject(.dropConnection, into: "getText") }
+    await harness.editPad("- [ ] verify stage", "- [x] verify stage PAD")
+    let started = Date()
+    let error = await harness.failingSync(timeout: 4)
+    let message = error?.description ?? ""
+    #expect(error?.exitStatus == .temporaryFailure)
+    #expect(!message.contains("did not answer"), "\(message)")
+    #expect(message.contains("dropped"), "\(message)")
+    #expect(Date().timeIntervalSince(started) < 4)
+  }
+
+  @Test func theServerIsNamedWithItsPort() async throws {
+    let harness = try await SyncHarness()
+    let port = try #require(harness.url.split(separator: ":").last)
+    await harness.server.stop()
+    let error = await harness.failingSync()
+    #expect(error?.description.contains("127.0.0.1:\(port)") == true, "\(String(describing: error))")
+    #expect(error?.description.contains("connection refused") == true, "\(error?.description ?? "")")
+  }
+}
