@@ -47,9 +47,14 @@ import FoundationNetworking
     var padUnticked: [String] = []
 
     /// Tokens missing from `text` (or not ticked there although they were ticked).
+    ///
+    /// One pass over the text's lines, then set lookups: the check runs every round on notes of
+    /// a thousand lines and more, on the threads the in-process servers need too.
     func missing(in text: String) -> [String] {
-      lines.filter { token in
-        ticked.contains(token) ? !text.contains("- [x] \(token)\n") : !text.contains(" \(token)\n")
+      let present = Set(text.split(separator: "\n").map(String.init))
+      return lines.filter { token in
+        if ticked.contains(token) { return !present.contains("- [x] \(token)") }
+        return !present.contains("- \(token)") && !present.contains("- [ ] \(token)") && !present.contains("- [x] \(token)")
       }
     }
   }

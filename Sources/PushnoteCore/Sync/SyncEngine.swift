@@ -404,10 +404,7 @@ public struct SyncEngine: Sendable {
 
   private func commit(_ git: Git, paths: [String], message: String) async throws(SyncError) -> Bool {
     guard await git.isRepository() else { return false }
-    if let gitDirectory = try? await git.run(["rev-parse", "--absolute-git-dir"]) {
-      let lock = (gitDirectory.trimmingCharacters(in: .whitespacesAndNewlines) as NSString).appendingPathComponent("index.lock")
-      if FileManager.default.fileExists(atPath: lock) { throw .gitLocked(path: lock) }
-    }
+    if let lock = Self.staleGitLock(from: notebook.root) { throw .gitLocked(path: lock) }
     do {
       return try await git.commit(paths: paths, message: message)
     } catch {

@@ -89,7 +89,8 @@ public actor FakeEtherpad {
     }
     self.server = server
     runTask = Task { try await server.run() }
-    try await server.waitUntilListening()
+    // Generous: a loaded machine running the whole suite can take seconds to schedule the listener.
+    try await server.waitUntilListening(timeout: 60)
     guard case .ip4(_, let port) = await server.listeningAddress else { throw URLError(.cannotConnectToHost) }
     baseURL = "http://127.0.0.1:\(port)"
     return baseURL

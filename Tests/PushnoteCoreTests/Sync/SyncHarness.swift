@@ -84,10 +84,11 @@ final class SyncHarness: Sendable {
   func isClean() async throws -> Bool { try await git(["status", "--porcelain"]).isEmpty }
 
   func client(
-    credentials: PadCredentials? = nil, timeout: Double = 5, tokenCache: PadTokenCache? = nil
+    credentials: PadCredentials? = nil, timeout: Double = 5, attempts: Int = 3, tokenCache: PadTokenCache? = nil
   ) throws(SyncError) -> EtherpadClient {
     var options = EtherpadClient.Options()
     options.timeout = timeout
+    options.attempts = attempts
     options.backoff = 0.01
     return try EtherpadClient(server: url, credentials: credentials ?? .apiKey(key), options: options, tokenCache: tokenCache)
   }
@@ -95,11 +96,11 @@ final class SyncHarness: Sendable {
   /// One sync, as the command runs it.
   func sync(
     _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
-    tokenCache: PadTokenCache? = nil, checkpoint: @escaping @Sendable (String) -> Void = { _ in }
+    attempts: Int = 3, tokenCache: PadTokenCache? = nil, checkpoint: @escaping @Sendable (String) -> Void = { _ in }
   ) async throws(SyncError) -> SyncReport {
     var options = SyncEngine.Options()
     configure(&options)
-    let client = try client(credentials: credentials, timeout: timeout, tokenCache: tokenCache)
+    let client = try client(credentials: credentials, timeout: timeout, attempts: attempts, tokenCache: tokenCache)
     let engine = SyncEngine(notebook: notebook, notePath: notePath, client: client, options: options, checkpoint: checkpoint)
     return try await engine.run()
   }
@@ -107,10 +108,10 @@ final class SyncHarness: Sendable {
   /// Runs a sync that must fail, and returns its error.
   func failingSync(
     _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
-    tokenCache: PadTokenCache? = nil
+    attempts: Int = 3, tokenCache: PadTokenCache? = nil
   ) async -> SyncError? {
     do {
-      _ = try await sync(configure, credentials: credentials, timeout: timeout, tokenCache: tokenCache)
+      _ = try await sync(configure, credentials: credentials, timeout: timeout, attempts: attempts, tokenCache: tokenCache)
       return nil
     } catch {
       return error

@@ -14,7 +14,7 @@ import Testing
 
   /// Runs a sync whose check after `setText` fails in the way `breakCheck` scripts, with a
   /// colleague's tick and line landing between the read and the write; then a normal sync.
-  func overwrittenEditComesBack(timeout: Double = 5, breakCheck: (FakeEtherpad) async -> Void) async throws {
+  func overwrittenEditComesBack(timeout: Double = 5, attempts: Int = 3, breakCheck: (FakeEtherpad) async -> Void) async throws {
     let harness = try await SyncHarness()
     try await harness.establish()
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
@@ -23,9 +23,10 @@ import Testing
     await harness.server.inject(.delay(0), into: "getRevisionsCount")
     await harness.server.inject(.delay(0), into: "getRevisionsCount")
     await breakCheck(harness.server)
-    let error = await harness.failingSync(timeout: timeout)
+    let error = await harness.failingSync(timeout: timeout, attempts: attempts)
     #expect(error?.exitStatus == .temporaryFailure, "\(String(describing: error))")
-    #expect(await harness.server.calls.suffix(4) == ["setText", "getRevisionsCount", "getRevisionsCount", "getRevisionsCount"])
+    // The sync stopped in the check right after its write.
+    #expect(await harness.server.calls.last { $0 != "getRevisionsCount" } == "setText")
     // The write overwrote the colleague's edit; the record says what was written over what.
     #expect(await harness.padText()?.contains("COLLEAGUE") == false)
     let record = SyncStore(root: harness.folder.path, padID: harness.padID).loadState().writeRecord
@@ -51,8 +52,9 @@ import Testing
   }
 
   @Test func anEditOverwrittenBeforeATimedOutCheckIsMergedNextTime() async throws {
-    try await overwrittenEditComesBack(timeout: 1.5) { server in
-      for _ in 0..<3 { await server.inject(.delay(2), into: "getRevisionsCount") }
+    // One attempt, and a deadline a loaded machine still meets for the other requests.
+    try await overwrittenEditComesBack(timeout: 4, attempts: 1) { server in
+      await server.inject(.delay(8), into: "getRevisionsCount")
     }
   }
 
