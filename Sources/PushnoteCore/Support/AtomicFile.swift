@@ -88,17 +88,19 @@ public enum AtomicFile {
         throw expecting.exists ? .changedOnDisk(path: path) : .noteExists(path: path)
       }
     }
-    let placed: Bool
+    var placed = false
     if expecting?.exists == false {
       // link(2) fails when the target exists: a file made meanwhile is never replaced.
-      placed = link(temporary, path) == 0
-      let reason = errno
-      unlink(temporary)
-      if !placed && reason == EEXIST { throw .noteExists(path: path) }
-      errno = reason
-    } else {
-      placed = rename(temporary, path) == 0
+      if link(temporary, path) == 0 {
+        unlink(temporary)
+        placed = true
+      } else if errno == EEXIST || access(path, F_OK) == 0 {
+        unlink(temporary)
+        throw .noteExists(path: path)
+      }
     }
+    // A file system without hard links gets the rename, right after the check above.
+    if !placed { placed = rename(temporary, path) == 0 }
     guard placed else {
       let reason = String(cString: strerror(errno))
       unlink(temporary)
