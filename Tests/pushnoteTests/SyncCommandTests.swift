@@ -37,7 +37,7 @@ import Glibc
 
     var environment: [String: String] {
       [
-        "PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "cli-key", "PUSHNOTE_PAD_TIMEOUT": "5", "PUSHNOTE_PAD_BACKOFF": "0.01",
+        "PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "cli-key", "PUSHNOTE_PAD_TIMEOUT": "30", "PUSHNOTE_PAD_BACKOFF": "0.01",
         "HOME": folder.path,
       ]
     }

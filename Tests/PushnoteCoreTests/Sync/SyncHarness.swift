@@ -84,7 +84,7 @@ final class SyncHarness: Sendable {
   func isClean() async throws -> Bool { try await git(["status", "--porcelain"]).isEmpty }
 
   func client(
-    credentials: PadCredentials? = nil, timeout: Double = 5, attempts: Int = 3, tokenCache: PadTokenCache? = nil
+    credentials: PadCredentials? = nil, timeout: Double = 30, attempts: Int = 3, tokenCache: PadTokenCache? = nil
   ) throws(SyncError) -> EtherpadClient {
     var options = EtherpadClient.Options()
     options.timeout = timeout
@@ -95,7 +95,7 @@ final class SyncHarness: Sendable {
 
   /// One sync, as the command runs it.
   func sync(
-    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
+    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 30,
     attempts: Int = 3, tokenCache: PadTokenCache? = nil, checkpoint: @escaping @Sendable (String) -> Void = { _ in }
   ) async throws(SyncError) -> SyncReport {
     var options = SyncEngine.Options()
@@ -107,7 +107,7 @@ final class SyncHarness: Sendable {
 
   /// Runs a sync that must fail, and returns its error.
   func failingSync(
-    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
+    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 30,
     attempts: Int = 3, tokenCache: PadTokenCache? = nil
   ) async -> SyncError? {
     do {
@@ -119,7 +119,7 @@ final class SyncHarness: Sendable {
   }
 
   /// First sync: creates the pad from the file; file, pad and base agree afterwards.
-  func establish(timeout: Double = 5) async throws {
+  func establish(timeout: Double = 30) async throws {
     let report = try await sync(timeout: timeout)
     #expect(report.outcome == .synced)
     #expect(await padText() == file())

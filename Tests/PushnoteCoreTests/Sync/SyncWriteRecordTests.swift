@@ -14,7 +14,7 @@ import Testing
 
   /// Runs a sync whose check after `setText` fails in the way `breakCheck` scripts, with a
   /// colleague's tick and line landing between the read and the write; then a normal sync.
-  func overwrittenEditComesBack(timeout: Double = 5, attempts: Int = 3, breakCheck: (FakeEtherpad) async -> Void) async throws {
+  func overwrittenEditComesBack(timeout: Double = 30, attempts: Int = 3, breakCheck: (FakeEtherpad) async -> Void) async throws {
     let harness = try await SyncHarness()
     try await harness.establish()
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
@@ -53,8 +53,8 @@ import Testing
 
   @Test func anEditOverwrittenBeforeATimedOutCheckIsMergedNextTime() async throws {
     // One attempt, and a deadline a loaded machine still meets for the other requests.
-    try await overwrittenEditComesBack(timeout: 4, attempts: 1) { server in
-      await server.inject(.delay(8), into: "getRevisionsCount")
+    try await overwrittenEditComesBack(timeout: 6, attempts: 1) { server in
+      await server.inject(.delay(12), into: "getRevisionsCount")
     }
   }
 
