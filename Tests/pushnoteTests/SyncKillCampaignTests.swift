@@ -17,7 +17,8 @@ import FoundationNetworking
 /// normal sync runs. Every line typed on either side must end up in both, ticked where it was
 /// ticked, and the pad never holds a conflict marker.
 ///
-/// `PUSHNOTE_KILL_SEED` replays a campaign; `PUSHNOTE_KILL_ROUNDS` changes its length.
+/// `PUSHNOTE_KILL_SEED` replays a campaign (with the same `PUSHNOTE_KILL_LANES`, 2 by default);
+/// `PUSHNOTE_KILL_ROUNDS` changes its length.
 @Suite(.serialized) struct SyncKillCampaignTests {
   static let note = "# Campaign\n\n## Local\n\n- [ ] local seed\n\n## Pad\n\n- [ ] pad seed\n\n## Shared\n\n- shared seed\n"
   static let checkpoints = [
@@ -75,8 +76,9 @@ import FoundationNetworking
     let seed = environment["PUSHNOTE_KILL_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
     let rounds = environment["PUSHNOTE_KILL_ROUNDS"].flatMap(Int.init) ?? 200
     // Lanes of separate notebooks and servers run side by side: a round mostly waits (on its
-    // kill timer, the server's delays, git), so four lanes keep two cores busy.
-    let lanes = environment["PUSHNOTE_KILL_LANES"].flatMap(Int.init) ?? 4
+    // kill timer, the server's delays, git); two lanes use two cores without starving the rest
+    // of the suite, which runs meanwhile.
+    let lanes = environment["PUSHNOTE_KILL_LANES"].flatMap(Int.init) ?? 2
     print("kill campaign seed \(seed), \(rounds) rounds in \(lanes) lanes (replay with PUSHNOTE_KILL_SEED=\(seed))")
     let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
       for lane in 0..<lanes {
@@ -162,6 +164,13 @@ import FoundationNetworking
       process.environment = childEnvironment
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
+      // Waited for without holding a thread: blocking Dispatch's few workers in waitUntilExit
+      // starves the URL sessions of every other test running meanwhile.
+      let (exited, exit) = AsyncStream<Void>.makeStream()
+      process.terminationHandler = { _ in
+        exit.yield()
+        exit.finish()
+      }
       try process.run()
       try await withThrowingTaskGroup(of: Void.self) { group in
         for (edit, time) in zip(during, editTimes) {
@@ -178,7 +187,7 @@ import FoundationNetworking
         }
         try await group.waitForAll()
       }
-      try await SyncCommandTests.offPool { process.waitUntilExit() }
+      for await _ in exited {}
       await setup.server.setDelays(nil)
       // git children of a killed sync finish on their own; a user would wait for them too.
       let indexLock = setup.folder.appending(".git/index.lock")
