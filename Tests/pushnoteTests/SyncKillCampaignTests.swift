@@ -164,14 +164,7 @@ import FoundationNetworking
       process.environment = childEnvironment
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
-      // Waited for without holding a thread: blocking Dispatch's few workers in waitUntilExit
-      // starves the URL sessions of every other test running meanwhile.
-      let (exited, exit) = AsyncStream<Void>.makeStream()
-      process.terminationHandler = { _ in
-        exit.yield()
-        exit.finish()
-      }
-      try process.run()
+      let exited = try SyncCommandTests.start(process)
       try await withThrowingTaskGroup(of: Void.self) { group in
         for (edit, time) in zip(during, editTimes) {
           group.addTask {
