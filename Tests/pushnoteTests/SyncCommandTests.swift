@@ -163,26 +163,31 @@ import Glibc
       process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
-      let exited = try Self.start(process)
+      try process.run()
       try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
       kill(process.processIdentifier, SIGKILL)
-      for await _ in exited {}
+      try await Self.offPool { process.waitUntilExit() }
       try await Self.checkConverged(setup, context: "seed \(seed) round \(round)")
     }
   }
 
-  /// Starts `process` and returns a stream that ends when it exits.
-  ///
-  /// Waiting on it holds no thread: a `waitUntilExit` on one of Dispatch's few workers starves
-  /// the URL sessions of the tests running meanwhile.
-  static func start(_ process: Process) throws -> AsyncStream<Void> {
-    let (exited, exit) = AsyncStream<Void>.makeStream()
-    process.terminationHandler = { _ in
-      exit.yield()
-      exit.finish()
+  /// Runs blocking work on a Dispatch thread, leaving the cooperative pool to the fake server.
+  static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+      DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
-    try process.run()
-    return exited
+  }
+
+  /// Waits for `process` to exit on a thread of its own: neither the cooperative pool (the
+  /// in-process servers need it) nor one of Dispatch's few workers (the URL sessions of the
+  /// tests running meanwhile need them) is held.
+  static func exit(of process: Process) async {
+    await withCheckedContinuation { continuation in
+      Thread {
+        process.waitUntilExit()
+        continuation.resume()
+      }.start()
+    }
   }
 
   static func checkConverged(_ setup: Setup, context: String) async throws {
@@ -213,12 +218,12 @@ extension SyncCommandTests {
     process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
     process.standardError = FileHandle.nullDevice
-    let exited = try Self.start(process)
+    try process.run()
     try await Task.sleep(nanoseconds: 1_500_000_000)
     await setup.server.colleagueSets("mkt-2026-12-01", SyncCommandTests.note + "- [ ] WATCHED\n")
     try await Task.sleep(nanoseconds: 1_500_000_000)
     kill(process.processIdentifier, SIGINT)
-    for await _ in exited {}
+    try await Self.offPool { process.waitUntilExit() }
     #expect(process.terminationStatus == 0)
     let lines = ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n")
     #expect(lines.count >= 3)

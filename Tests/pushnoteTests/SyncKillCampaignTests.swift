@@ -164,7 +164,7 @@ import FoundationNetworking
       process.environment = childEnvironment
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
-      let exited = try SyncCommandTests.start(process)
+      try process.run()
       try await withThrowingTaskGroup(of: Void.self) { group in
         for (edit, time) in zip(during, editTimes) {
           group.addTask {
@@ -180,7 +180,7 @@ import FoundationNetworking
         }
         try await group.waitForAll()
       }
-      for await _ in exited {}
+      await SyncCommandTests.exit(of: process)
       await setup.server.setDelays(nil)
       // git children of a killed sync finish on their own; a user would wait for them too.
       let indexLock = setup.folder.appending(".git/index.lock")
