@@ -178,18 +178,6 @@ import Glibc
     }
   }
 
-  /// Waits for `process` to exit on a thread of its own: neither the cooperative pool (the
-  /// in-process servers need it) nor one of Dispatch's few workers (the URL sessions of the
-  /// tests running meanwhile need them) is held.
-  static func exit(of process: Process) async {
-    await withCheckedContinuation { continuation in
-      Thread {
-        process.waitUntilExit()
-        continuation.resume()
-      }.start()
-    }
-  }
-
   static func checkConverged(_ setup: Setup, context: String) async throws {
     let again = try await setup.sync()
     #expect(again.status == 0, "\(context): \(again.stderr)")
