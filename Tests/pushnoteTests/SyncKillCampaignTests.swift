@@ -107,7 +107,7 @@ import FoundationNetworking
     let setup = try await SyncCommandTests.Setup()
     try Self.note.write(toFile: setup.notePath, atomically: true, encoding: .utf8)
     _ = try await ProcessRunner.run("git", ["commit", "-qam", "campaign note"], workingDirectory: setup.folder.path)
-    #expect(try await setup.sync().status == 0)
+    #expect(try await Self.sync(setup).status == 0)
     let colleague = Colleague(url: setup.url, key: "cli-key")
     var ledger = Ledger()
     var outcome = Outcome()
@@ -183,8 +183,8 @@ import FoundationNetworking
 
       if SyncStore(root: setup.folder.path, padID: colleague.padID).loadState().writeRecord != nil { outcome.recordsLeft += 1 }
       // Exit 75 means "nothing lost, sync again" (a starved test server can time out): a user would.
-      var again = try await setup.sync()
-      for _ in 0..<2 where again.status == 75 { again = try await setup.sync() }
+      var again = try await Self.sync(setup)
+      for _ in 0..<2 where again.status == 75 { again = try await Self.sync(setup) }
       let fileNow = setup.file(), padNow = await setup.pad() ?? ""
       let lost = Set(ledger.missing(in: fileNow) + ledger.missing(in: padNow))
       if again.status != 0 || fileNow != padNow || !lost.isEmpty || padNow.contains("<<<<<<<") {
@@ -206,9 +206,11 @@ import FoundationNetworking
 
   /// Starts a program with posix_spawn, its output discarded.
   ///
-  /// Not Foundation's `Process`: killing its children at once, round after round, next to other
-  /// launches, crashed `Process.run()` (a bad read in its memcpy) in this campaign.
-  static func spawn(_ path: String, _ arguments: [String], environment: [String: String]) throws -> pid_t {
+  /// Not Foundation's `Process`: with the campaign's hundreds of launches (and kills) next to the
+  /// other tests' launches, `Process.run()` crashed (a bad read in its memcpy), several times.
+  static func spawn(
+    _ path: String, _ arguments: [String], environment: [String: String], errorsTo errors: String = "/dev/null"
+  ) throws -> pid_t {
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
@@ -219,7 +221,7 @@ import FoundationNetworking
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     var pid: pid_t = 0
     let status = posix_spawn(&pid, path, &actions, nil, argv, envp)
     guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EINVAL) }
@@ -227,15 +229,29 @@ import FoundationNetworking
   }
 
   /// Waits for the child `pid` on a thread of its own (neither the cooperative pool, which the
-  /// in-process servers need, nor one of Dispatch's few workers).
-  static func reap(_ pid: pid_t) async {
+  /// in-process servers need, nor one of Dispatch's few workers); returns its exit status, or
+  /// 128 plus the signal that ended it.
+  @discardableResult
+  static func reap(_ pid: pid_t) async -> Int32 {
     await withCheckedContinuation { continuation in
       Thread {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        continuation.resume()
+        let signal = status & 0x7F
+        continuation.resume(returning: signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
       }.start()
     }
+  }
+
+  /// A normal `pushnote sync` of the lane's note: its exit status and what it wrote to stderr.
+  static func sync(_ setup: SyncCommandTests.Setup) async throws -> (status: Int32, stderr: String) {
+    let errors = setup.folder.appending(".git/campaign-sync.stderr")  // inside .git: never a change of the notebook
+    let environment = ProcessInfo.processInfo.environment.merging(setup.environment) { _, new in new }
+    let pid = try spawn(
+      Fixtures.builtExecutable("pushnote"), ["sync", "--notebook", setup.folder.path, setup.notePath], environment: environment,
+      errorsTo: errors)
+    let status = await reap(pid)
+    return (status, (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
   }
 
   static func replacingFirst(_ old: String, with new: String, in text: String) -> String {
