@@ -59,7 +59,7 @@ struct SyncBenchmark: AsyncParsableCommand {
     let twoSided = try await sync()
     print(
       "HTTP requests: first sync \(first.requests); no-op \(noOp.requests) (goal 1); one-sided change \(oneSided.requests); "
-        + "two-sided merge \(twoSided.requests) (goal at most 4)")
+        + "two-sided merge \(twoSided.requests) (goal at most 5: count, text, the check before the write, setText, the check after)")
     print("HTTP requests with OAuth2: no-op sync with the token cached \(try await Self.oauthNoOpRequests()) (goal 1)")
 
     var syncTimes: [Double] = []

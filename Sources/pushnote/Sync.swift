@@ -11,10 +11,11 @@ struct Sync: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Sync the note with its Etherpad pad (three-way merge per section; nobody's edit lost).",
     discussion: """
-      Exit status: 0 in sync; 1 conflict blocks left in the file; 65 bad note; 69 refused, pad \
-      missing, or pulling the notebook's git remote conflicts (nothing changed; resolve with git, \
-      the message says how); 75 server or git remote unreachable or busy (nothing lost, sync \
-      again); 77 credentials rejected; 78 configuration.
+      Exit status: 0 in sync; 1 conflict blocks left in the file (the report names file:line of \
+      each; resolve and sync again); 65 bad note; 69 refused, pad missing, or pulling the \
+      notebook's git remote conflicts (nothing changed; resolve with git, the message says how); \
+      75 server or git remote unreachable or busy, or the note changed on disk meanwhile (nothing \
+      lost, sync again); 77 credentials rejected; 78 configuration. See docs/sync.md.
       """)
 
   @OptionGroup var global: GlobalOptions

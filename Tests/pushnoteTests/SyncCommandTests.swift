@@ -37,7 +37,7 @@ import Glibc
 
     var environment: [String: String] {
       [
-        "PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "cli-key", "PUSHNOTE_PAD_TIMEOUT": "5", "PUSHNOTE_PAD_BACKOFF": "0.01",
+        "PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "cli-key", "PUSHNOTE_PAD_TIMEOUT": "30", "PUSHNOTE_PAD_BACKOFF": "0.01",
         "HOME": folder.path,
       ]
     }
@@ -107,7 +107,10 @@ import Glibc
   }
 
   /// Kills at each step boundary, with edits on both sides, then runs again.
-  @Test(arguments: ["after-revision", "after-read", "after-merge", "after-push", "after-write", "after-base", "after-commit"])
+  @Test(arguments: [
+    "after-revision", "after-read", "after-merge", "after-guard", "after-record", "after-push", "after-write", "after-base",
+    "after-commit",
+  ])
   func killedAtAStepThenConverges(step: String) async throws {
     let setup = try await Setup()
     #expect(try await setup.sync().status == 0)
@@ -119,6 +122,22 @@ import Glibc
     let killed = try await setup.sync(["PUSHNOTE_SYNC_CRASH_AT": step])
     #expect(killed.status == 128 + SIGKILL, "\(step): \(killed.stderr)")
     try await Self.checkConverged(setup, context: step)
+  }
+
+  /// A colleague's edit lands between the read and the write, and the sync is killed before it
+  /// could check: the next sync finds the write in the pad's history and merges the edit again.
+  @Test func killedRightAfterAWriteThatOverwroteAColleagueThenRepairs() async throws {
+    let setup = try await Setup()
+    #expect(try await setup.sync().status == 0)
+    try setup.file().replacingOccurrences(of: "- [ ] tag zamboni", with: "- [ ] tag zamboni\n- [ ] LOCAL-TOKEN").write(
+      toFile: setup.notePath, atomically: true, encoding: .utf8)
+    await setup.server.inject(
+      .colleagueEdit { $0.replacingOccurrences(of: "- [ ] verify stage", with: "- [x] verify stage\n- [ ] PAD-TOKEN") }, into: "setText")
+    let killed = try await setup.sync(["PUSHNOTE_SYNC_CRASH_AT": "after-push"])
+    #expect(killed.status == 128 + SIGKILL, "\(killed.stderr)")
+    #expect(await setup.pad()?.contains("PAD-TOKEN") == false)
+    try await Self.checkConverged(setup, context: "killed after an overwriting write")
+    #expect(setup.file().contains("- [x] verify stage\n"))
   }
 
   /// Kills at random moments (seeded, slow server to widen the windows), then runs again.

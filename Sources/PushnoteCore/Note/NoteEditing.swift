@@ -2,8 +2,10 @@ import Foundation
 
 /// Edits a note file in place: parse, compute splices, write atomically, commit.
 ///
-/// The file is read again just before it is replaced; if an editor saved it in between, nothing is
-/// written and ``NotebookError/changedOnDisk(path:)`` is thrown.
+/// The write goes through ``AtomicFile/write(_:to:expecting:)`` with what was read: if an editor
+/// saves the file meanwhile (up to the moment before the rename), the change is computed again on
+/// the saved file, up to three times, then ``NotebookError/changedOnDisk(path:)`` is thrown with
+/// nothing written. A note holding sync conflict blocks is written but never committed.
 public enum NoteEditing {
   /// What an edit did.
   public struct Outcome: Sendable, Equatable {
@@ -39,18 +41,40 @@ public enum NoteEditing {
   public static func edit(
     path: String, notebook: Notebook, commit: Bool, dryRun: Bool = false, makeChange: (NoteEditor) throws -> Change
   ) async throws -> Outcome {
-    let parsed = try ParsedNote.read(path: path, config: notebook.config)
-    let change = try makeChange(NoteEditor(parsed))
-    let updated = ByteEdit.apply(change.edits, to: parsed.source.bytes)
-    guard updated != parsed.source.bytes else { return Outcome(path: path, changed: false, committed: false) }
-    guard !dryRun else { return Outcome(path: path, changed: true, committed: false) }
-    guard try AtomicFile.read(path) == parsed.source.bytes else { throw NotebookError.changedOnDisk(path: path) }
-    try AtomicFile.write(updated, to: path)
-    let git = Git(directory: notebook.root)
-    var committed = false
-    if commit, await git.isRepository() {
-      committed = try await git.commit(paths: [notebook.relativePath(path)], message: change.message)
+    var attempt = 1
+    while true {
+      let read = try AtomicFile.snapshot(path)
+      let parsed = try ParsedNote(bytes: read.bytes, path: path, config: notebook.config)
+      let change = try makeChange(NoteEditor(parsed))
+      let updated = ByteEdit.apply(change.edits, to: parsed.source.bytes)
+      guard updated != parsed.source.bytes else { return Outcome(path: path, changed: false, committed: false) }
+      guard !dryRun else { return Outcome(path: path, changed: true, committed: false) }
+      guard try write(updated, to: path, expecting: read, retry: attempt < 3) else {
+        // An editor saved meanwhile: make the change again on what it saved.
+        attempt += 1
+        continue
+      }
+      let git = Git(directory: notebook.root)
+      var committed = false
+      if commit, NoteSections.conflictLines(in: updated).isEmpty, await git.isRepository() {
+        committed = try await git.commit(paths: [notebook.relativePath(path)], message: change.message)
+      }
+      return Outcome(path: path, changed: true, committed: committed)
     }
-    return Outcome(path: path, changed: true, committed: committed)
+  }
+
+  /// Writes the note unless it changed since `read`; false when it did and `retry` allows another try.
+  private static func write(
+    _ bytes: [UInt8], to path: String, expecting read: AtomicFile.Snapshot, retry: Bool
+  )
+    throws(NotebookError) -> Bool
+  {
+    do {
+      try AtomicFile.write(bytes, to: path, expecting: read)
+      return true
+    } catch {
+      guard case .changedOnDisk = error, retry else { throw error }
+      return false
+    }
   }
 }

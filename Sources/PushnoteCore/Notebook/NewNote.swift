@@ -29,8 +29,7 @@ public enum NewNote {
     } catch {
       throw NotebookError.fileSystem(path: path, message: "cannot create its folder: \(error.localizedDescription)")
     }
-    if FileManager.default.fileExists(atPath: path) { throw NotebookError.noteExists(path: path) }
-    try AtomicFile.write(text, to: path)
+    try AtomicFile.write(text, to: path, expecting: .absent)
     let git = Git(directory: notebook.root)
     var committed = false
     if commit, await git.isRepository() {

@@ -66,6 +66,9 @@ public final class HTTPTransport: Sendable {
             outcome = .success(Response(status: http.statusCode, headers: headers, body: data ?? Data()))
           } else if let error = error as? URLError, error.code == .timedOut {
             outcome = .failure(.timedOut)
+          } else if let error = error as? URLError {
+            // On Linux a URLError does not cast to NSError: read its code here.
+            outcome = .failure(.connection(code: error.code.rawValue, message: error.localizedDescription))
           } else {
             let error = error as? NSError
             outcome = .failure(.connection(code: error?.code ?? -1, message: error?.localizedDescription ?? "no response"))

@@ -110,7 +110,11 @@ public actor EtherpadClient {
 
   // MARK: Transport
 
-  private var host: String { server.host ?? server.absoluteString }
+  /// The server as messages name it: host and port (`pad.example.org:9001`), never credentials.
+  private var host: String {
+    guard let name = server.host else { return server.absoluteString }
+    return server.port.map { "\(name):\($0)" } ?? name
+  }
 
   /// Picks the API version: the server's `currentVersion` from `GET /api`.
   public func discoverVersion() async throws(SyncError) -> String {
@@ -223,6 +227,7 @@ public actor EtherpadClient {
       let canRetry = idempotent && attempt < options.attempts
       var delay = options.backoff * pow(2, Double(attempt - 1))
       let failure: SyncError
+      let started = Date()
       do {
         requestCount += 1
         let response = try await transport.send(request)
@@ -238,8 +243,15 @@ public actor EtherpadClient {
         }
       } catch {
         switch error {
+        case .timedOut where Date().timeIntervalSince(started) < options.timeout * 0.9:
+          // Foundation reports some dropped connections as timeouts, long before the deadline.
+          failure = .unreachable(server: host, function: function, cause: "the connection dropped")
         case .timedOut: failure = .timeout(server: host, function: function, seconds: options.timeout)
         case .cancelled: throw .unreachable(server: host, function: function, cause: "cancelled")
+        case .connection(let code, let message)
+        where code == URLError.Code.networkConnectionLost.rawValue || message.hasPrefix("transfer closed"):
+          // libcurl's words for a server that closed the connection mid-answer.
+          failure = .unreachable(server: host, function: function, cause: "the connection dropped before the answer was complete")
         case .connection: failure = .unreachable(server: host, function: function, cause: error.description)
         }
       }

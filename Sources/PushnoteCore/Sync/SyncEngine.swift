@@ -10,7 +10,9 @@ import Glibc
 /// ``NotebookRemote``: a conflict stops the sync with nothing changed); read the file; read the
 /// pad consistently (`getRevisionsCount`, then `getText` at that revision); merge per section
 /// against the base; push with `setText` when the pad's text differs, verified by the revision
-/// count right after (a colleague's edit that slipped in is merged again, at most three rounds);
+/// count right before (a colleague's edit since the read is merged first) and right after (one
+/// that slipped in is merged again from the pad's history, at most three rounds), with a write
+/// record saved before each write so that a run killed or timed out is repaired by the next;
 /// write the file (only if it did not change meanwhile); record the base when the push is
 /// confirmed; commit file and base in one commit; push to the git remote. A sync with nothing to
 /// do makes a single request. A kill at any point leaves each file old or new and the base never
@@ -30,8 +32,6 @@ public struct SyncEngine: Sendable {
     public var lockWait: Double = 0
     /// Rounds of merge and push before giving up on a busy pad.
     public var maxRounds = 3
-    /// Seconds after the read past which the revision is checked again before `setText`.
-    public var guardAfter: Double = 0.5
 
     /// The defaults.
     public init() {}
@@ -83,10 +83,10 @@ public struct SyncEngine: Sendable {
     let unpushed = try await remote?.pull() ?? false
 
     if !options.dryRun {
-      Self.removeAbandonedTemporaries(besides: [notePath, store.basePath, store.statePath])
+      for path in [notePath, store.basePath, store.statePath] { AtomicFile.removeAbandonedTemporaries(besides: path) }
     }
-    let originalBytes = try readNote()
-    let local = try sections(originalBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
+    let original = try readNote()
+    let local = try sections(original.bytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
     var state = store.loadState()
     let storedBase = store.loadBase(state: state)
     let storedBaseText: String? = if case .text(let text) = storedBase { text } else { nil }
@@ -116,7 +116,7 @@ public struct SyncEngine: Sendable {
     }
     checkpoint("after-revision")
     if !options.dryRun, let baseText, state.revision == revision, state.padMatchesBase, !state.uncommitted,
-      local.sections.allSatisfy(\.conflictBlocks.isEmpty), Self.padFacingText(local) == baseText
+      state.writeRecord == nil, local.sections.allSatisfy(\.conflictBlocks.isEmpty), Self.padFacingText(local) == baseText
     {
       report.requests = await client.requestCount
       // Commits an earlier push could not deliver go out now.
@@ -135,16 +135,16 @@ public struct SyncEngine: Sendable {
         "the pad \(padID) was emptied or lost most of its lines since the last sync; nothing was changed. "
           + "Use --accept-remote-deletion to take that deletion")
     }
-    if let pending = state.pending, pending == padText, Self.padFacingText(local) == pending {
-      // The last push landed but was not recorded: adopt it as the base.
-      baseText = pending
-    }
 
     let mergeBase = try baseText.map { text throws(SyncError) in try sections(Array(text.utf8), source: "the base") }
-    let first = NoteMerge(base: mergeBase, local: local, pad: try padSections(padText))
+    let inputs = Inputs(base: mergeBase, baseText: baseText, local: local, localBytes: original.bytes)
+    // A write an earlier run made (killed, timed out, or its answer lost) is looked for in the
+    // pad's history: every colleague's edit it overwrote is merged in again.
+    if created || (state.writeRecord?.revision ?? 0) > revision { state.writeRecord = nil }
+    let first = try await merged(inputs, headText: padText, revision: revision, record: state.writeRecord, padID: padID)
     if options.dryRun {
       report.outcome = .dryRun
-      report.fileDiff = Self.diffLines(from: originalBytes, to: first.localBytes)
+      report.fileDiff = Self.diffLines(from: original.bytes, to: first.localBytes)
       report.padDiff = Self.diffLines(from: Array(padText.utf8), to: Array(first.padText.utf8))
       fill(&report, first)
       report.requests = await client.requestCount
@@ -155,16 +155,18 @@ public struct SyncEngine: Sendable {
       // Before anything is written: a commit would fail, so neither file nor pad is touched.
       throw .gitLocked(path: lock)
     }
-    var rounds = Rounds(merge: first, base: mergeBase, local: local, padText: padText, revision: revision)
-    let pushFailure = await push(&rounds, padID: padID, state: &state, store: store, relativeNote: relativeNote)
+    var rounds = Rounds(merge: first, headText: padText, revision: revision)
+    let pushFailure = await push(&rounds, inputs, padID: padID, state: &state, store: store)
     let merge = rounds.merge
     report.pushed = rounds.pushed
 
     fill(&report, merge)
+    report.resolvedConflicts = state.conflicted && !merge.hasConflicts
     report.outcome = merge.hasConflicts ? .conflicts : (report.fromPad.isEmpty && report.toPad.isEmpty ? .unchanged : .synced)
     report.committed = try await record(
-      rounds, originalBytes: originalBytes, storedBaseText: storedBaseText, state: &state, store: store,
+      rounds, original: original, storedBaseText: storedBaseText, state: &state, store: store,
       relativeNote: relativeNote, message: report.commitMessage)
+    if report.outcome == .unchanged && report.resolvedConflicts && report.committed { report.outcome = .synced }
     if let remote, report.committed || unpushed { try await remote.push() }
     report.requests = await client.requestCount
     if let pushFailure { throw pushFailure }
@@ -173,16 +175,20 @@ public struct SyncEngine: Sendable {
 
   // MARK: Steps
 
+  /// What every merge of one sync starts from: the file as on disk and the base it descends from.
+  private struct Inputs {
+    /// The base (nil when unknown), as sections and as text.
+    let base: NoteSections?
+    let baseText: String?
+    /// The file's side of the merge, and its bytes.
+    let local: NoteSections
+    let localBytes: [UInt8]
+  }
+
   /// The state of the guarded write across its rounds.
   private struct Rounds {
     /// The merge to push and to write.
     var merge: NoteMerge
-    /// What the merge was made against.
-    var base: NoteSections?
-    /// The file's side of the merge.
-    var local: NoteSections
-    /// The pad text the merge was made with.
-    var padText: String
     /// The pad's head text as last seen.
     var headText: String
     /// The pad's head revision as last seen.
@@ -191,42 +197,89 @@ public struct SyncEngine: Sendable {
     var confirmed = false
     /// Whether `setText` was called.
     var pushed = false
+  }
 
-    init(merge: NoteMerge, base: NoteSections?, local: NoteSections, padText: String, revision: Int) {
-      self.merge = merge
-      self.base = base
-      self.local = local
-      self.padText = padText
-      self.headText = padText
-      self.revision = revision
+  /// The merge of the file with the pad's head (`headText` at revision `head`).
+  ///
+  /// Without a write record, or when the record's write is not in the pad's history (it never
+  /// landed, so every later revision is in the head), that is the merge of file and head against
+  /// the base. When the write landed at revision k, what it overwrote (the pad at k-1 against the
+  /// revision the merge read) is merged into the file that merge made, and that with the head
+  /// against the written text, so that edits made after the write merge from it, not from an
+  /// older base. A file edited since that run is then merged with the repaired pad text.
+  private func merged(
+    _ inputs: Inputs, headText: String, revision head: Int, record: SyncStore.WriteRecord?, padID: String
+  ) async throws(SyncError) -> NoteMerge {
+    let headSections = try padSections(headText)
+    guard let record, head > record.revision else {
+      return NoteMerge(base: inputs.base, local: inputs.local, pad: headSections)
     }
+    var previous: String?
+    var landed = false
+    for revision in (record.revision + 1)...head {
+      let text = revision == head ? headText : try await client.text(padID, rev: revision)
+      if Self.samePadText(text, record.text) {
+        landed = true
+        break
+      }
+      previous = text
+    }
+    guard landed else { return NoteMerge(base: inputs.base, local: inputs.local, pad: headSections) }
+    let localOnly = notebook.config.pad.localOnly, source = notebook.relativePath(notePath)
+    var local = try sections(Array(record.local.utf8), source: source, localOnly: localOnly)
+    var lostConflicts: [String] = [], lostFromPad: [String] = []
+    if let previous {
+      // Colleagues' edits between the read and the write, which the write overwrote.
+      let read = try await client.text(padID, rev: record.revision)
+      let overwritten = NoteMerge(base: try padSections(read), local: local, pad: try padSections(previous))
+      lostConflicts = overwritten.newConflicts
+      lostFromPad = overwritten.fromPad
+      local = try sections(overwritten.localBytes, source: source, localOnly: localOnly)
+    }
+    var result = NoteMerge(base: try padSections(record.text), local: local, pad: headSections)
+    let fileAsRecorded = inputs.localBytes == Array(record.file.utf8) || inputs.localBytes == Array(record.local.utf8)
+    if !fileAsRecorded {
+      // The file was edited since: merge it with the repaired pad text, from the base it had then.
+      let base = try record.base.map { text throws(SyncError) in try sections(Array(text.utf8), source: "the base") }
+      result = NoteMerge(base: base, local: inputs.local, pad: try padSections(result.padText))
+    }
+    for title in lostConflicts where !result.newConflicts.contains(title) { result.newConflicts.append(title) }
+    for title in lostFromPad where !result.fromPad.contains(title) { result.fromPad.append(title) }
+    return result
   }
 
   /// Pushes the merge when the pad's text differs, guarded and verified.
   ///
-  /// `setText`, then the revision count; when a colleague's edit slipped in, merges it too and
-  /// tries again, at most `maxRounds` times. Returns the error that stopped it, if any (the merge
-  /// in `rounds` is still written locally).
+  /// Right before each `setText` the revision is checked (a colleague's edit since the read is
+  /// merged first), and the write record is saved; right after, the revision is checked again
+  /// (a colleague's edit that slipped in is merged from the pad's history). At most `maxRounds`
+  /// writes. Returns the error that stopped it, if any (the merge in `rounds` is still written
+  /// locally, and the record lets the next sync repair what this one could not).
   private func push(
-    _ rounds: inout Rounds, padID: String, state: inout SyncStore.State, store: SyncStore, relativeNote: String
+    _ rounds: inout Rounds, _ inputs: Inputs, padID: String, state: inout SyncStore.State, store: SyncStore
   ) async -> SyncError? {
-    var readTime = Date()
-    var round = 1
+    var round = 1, rereads = 0
     do {
       while !Self.samePadText(rounds.merge.padText, rounds.headText) {
-        if Date().timeIntervalSince(readTime) > options.guardAfter {
-          let current = try await client.revisionsCount(padID)
-          if current != rounds.revision {
-            rounds.revision = current
-            rounds.padText = try await client.text(padID, rev: current)
-            rounds.headText = rounds.padText
-            rounds.merge = NoteMerge(base: rounds.base, local: rounds.local, pad: try padSections(rounds.padText))
-            readTime = Date()
-            continue
-          }
+        let current = try await client.revisionsCount(padID)
+        checkpoint("after-guard")
+        if current != rounds.revision {
+          // A colleague typed since the read: merge the new head first (nothing was written yet,
+          // or the record of the last write finds it).
+          rereads += 1
+          guard rereads <= options.maxRounds else { return .raceLost(attempts: rereads) }
+          rounds.revision = current
+          rounds.headText = try await client.text(padID, rev: current)
+          rounds.merge = try await merged(
+            inputs, headText: rounds.headText, revision: current, record: state.writeRecord, padID: padID)
+          continue
         }
-        state.pending = rounds.merge.padText
+        let record = SyncStore.WriteRecord(
+          revision: rounds.revision, text: rounds.merge.padText, local: String(decoding: rounds.merge.localBytes, as: UTF8.self),
+          file: String(decoding: inputs.localBytes, as: UTF8.self), base: inputs.baseText)
+        state.writeRecord = record
         try store.saveState(state)
+        checkpoint("after-record")
         try await client.setText(padID, rounds.merge.padText)
         rounds.pushed = true
         checkpoint("after-push")
@@ -236,23 +289,10 @@ public struct SyncEngine: Sendable {
           rounds.headText = rounds.merge.padText
           break
         }
-        // Somebody else wrote to the pad between the read and the write: merge their edit too.
-        let head = try await client.text(padID, rev: after)
-        if Self.samePadText(head, rounds.merge.padText), after > 0 {
-          // Ours is the head: the colleague's edit is in the revision just before it, made on
-          // the text this round merged from.
-          rounds.base = try padSections(rounds.padText)
-          rounds.padText = try await client.text(padID, rev: after - 1)
-        } else {
-          // A colleague wrote after ours: merge from what we pushed.
-          rounds.base = try padSections(rounds.merge.padText)
-          rounds.padText = head
-        }
-        rounds.local = try sections(rounds.merge.localBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
-        rounds.headText = head
+        // Somebody else wrote to the pad around our write: merge their edits from its history.
         rounds.revision = after
-        rounds.merge = NoteMerge(base: rounds.base, local: rounds.local, pad: try padSections(rounds.padText))
-        readTime = Date()
+        rounds.headText = try await client.text(padID, rev: after)
+        rounds.merge = try await merged(inputs, headText: rounds.headText, revision: after, record: record, padID: padID)
         guard round < options.maxRounds else {
           // Give up pushing, but keep the colleague's edit in the file: the next sync pushes it.
           return .raceLost(attempts: round)
@@ -270,20 +310,22 @@ public struct SyncEngine: Sendable {
   /// confirmed, and commits both; returns whether a commit was made.
   ///
   /// The state says `uncommitted` from before the first write until the commit, so that a run
-  /// killed in between has its files committed by the next one.
+  /// killed in between has its files committed by the next one. A file holding conflict blocks is
+  /// never committed (nor its base): the commit waits for the sync after the user resolves them.
+  /// The write record is dropped only once the base it leads to is saved.
   private func record(
-    _ rounds: Rounds, originalBytes: [UInt8], storedBaseText: String?, state: inout SyncStore.State, store: SyncStore,
+    _ rounds: Rounds, original: AtomicFile.Snapshot, storedBaseText: String?, state: inout SyncStore.State, store: SyncStore,
     relativeNote: String, message: String
   ) async throws(SyncError) -> Bool {
     let merge = rounds.merge
     var changedPaths: [String] = []
     if state.uncommitted { changedPaths += [relativeNote, store.baseRelativePath, store.ignoreRelativePath] }
-    if merge.localBytes != originalBytes || rounds.confirmed && storedBaseText != merge.baseText {
+    if merge.localBytes != original.bytes || rounds.confirmed && storedBaseText != merge.baseText {
       state.uncommitted = true
       try store.saveState(state)
     }
-    if merge.localBytes != originalBytes {
-      try writeNote(merge.localBytes, expecting: originalBytes)
+    if merge.localBytes != original.bytes {
+      try writeNote(merge.localBytes, expecting: original)
       changedPaths.append(relativeNote)
       checkpoint("after-write")
     }
@@ -297,13 +339,18 @@ public struct SyncEngine: Sendable {
       }
       state.revision = rounds.revision
       state.padMatchesBase = Self.samePadText(newBase, merge.padText)
-      state.baseChecksum = SyncStore.checksum(newBase)
-      state.pending = nil
+      state.baseChecksum = nil
+      state.writeRecord = nil
       state.apiVersion = await client.apiVersion
       try store.saveState(state)
       checkpoint("after-base")
     }
-    guard !changedPaths.isEmpty else { return false }
+    let conflicted = !NoteSections.conflictLines(in: merge.localBytes).isEmpty
+    if conflicted != state.conflicted {
+      state.conflicted = conflicted
+      try store.saveState(state)
+    }
+    guard !changedPaths.isEmpty, !conflicted else { return false }
     let existing = changedPaths.filter {
       FileManager.default.fileExists(atPath: (notebook.root as NSString).appendingPathComponent($0))
     }
@@ -318,24 +365,23 @@ public struct SyncEngine: Sendable {
     report.fromPad = merge.fromPad
     report.toPad = merge.toPad
     report.conflicts = merge.newConflicts
-    report.conflictLines = merge.unresolvedConflictLines
+    report.conflictLines = NoteSections.conflictLines(in: merge.localBytes)
   }
 
-  private func readNote() throws(SyncError) -> [UInt8] {
-    let bytes: [UInt8]
+  private func readNote() throws(SyncError) -> AtomicFile.Snapshot {
     do {
-      bytes = try AtomicFile.read(notePath)
+      return try AtomicFile.snapshot(notePath)
     } catch {
       throw .fileSystem(path: notebook.relativePath(notePath), message: error.description)
     }
-    return bytes
   }
 
-  private func writeNote(_ bytes: [UInt8], expecting original: [UInt8]) throws(SyncError) {
-    // Re-checked right before the rename: an editor's save is never overwritten.
-    guard (try? AtomicFile.read(notePath)) == original else { throw .changedDuringSync(path: notebook.relativePath(notePath)) }
+  private func writeNote(_ bytes: [UInt8], expecting original: AtomicFile.Snapshot) throws(SyncError) {
     do {
-      try AtomicFile.write(bytes, to: notePath)
+      // Checked right before the rename: an editor's save is never overwritten.
+      try AtomicFile.write(bytes, to: notePath, expecting: original)
+    } catch .changedOnDisk {
+      throw .changedDuringSync(path: notebook.relativePath(notePath))
     } catch {
       throw .fileSystem(path: notebook.relativePath(notePath), message: error.description)
     }
@@ -358,10 +404,7 @@ public struct SyncEngine: Sendable {
 
   private func commit(_ git: Git, paths: [String], message: String) async throws(SyncError) -> Bool {
     guard await git.isRepository() else { return false }
-    if let gitDirectory = try? await git.run(["rev-parse", "--absolute-git-dir"]) {
-      let lock = (gitDirectory.trimmingCharacters(in: .whitespacesAndNewlines) as NSString).appendingPathComponent("index.lock")
-      if FileManager.default.fileExists(atPath: lock) { throw .gitLocked(path: lock) }
-    }
+    if let lock = Self.staleGitLock(from: notebook.root) { throw .gitLocked(path: lock) }
     do {
       return try await git.commit(paths: paths, message: message)
     } catch {
@@ -370,21 +413,6 @@ public struct SyncEngine: Sendable {
   }
 
   // MARK: Pure helpers
-
-  /// Deletes temporary files that a killed write left beside `paths` (`.<name>.pushnote-<pid>-….tmp`,
-  /// see ``AtomicFile``), when the process that made them is gone.
-  static func removeAbandonedTemporaries(besides paths: [String]) {
-    for path in paths {
-      let folder = (path as NSString).deletingLastPathComponent
-      let prefix = ".\((path as NSString).lastPathComponent).pushnote-"
-      guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
-      for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
-        let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
-        guard let pid = Int32(pidText), kill(pid, 0) != 0, errno == ESRCH else { continue }
-        unlink((folder as NSString).appendingPathComponent(name))
-      }
-    }
-  }
 
   /// The `index.lock` of the git repository holding `folder`, if it exists (a running or killed git).
   static func staleGitLock(from folder: String) -> String? {
@@ -452,5 +480,13 @@ public struct SyncEngine: Sendable {
       result += hunk.new.map { "+" + String(decoding: newText.content($0), as: UTF8.self) }
     }
     return result
+  }
+}
+
+extension NoteSections {
+  /// The 1-based lines where the conflict blocks in `bytes` start (none for text that is not UTF-8).
+  public static func conflictLines(in bytes: [UInt8]) -> [Int] {
+    guard let sections = try? NoteSections(bytes: bytes) else { return [] }
+    return sections.sections.flatMap { $0.conflictBlocks.map { $0.lowerBound + 1 } }
   }
 }

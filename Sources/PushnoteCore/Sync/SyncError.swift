@@ -39,6 +39,9 @@ public enum SyncError: PushnoteError, Equatable {
   /// commits or edits change the same lines); everything was put back as it was, nothing synced.
   case remoteConflict(remote: String, branch: String, files: [String], gitOutput: String)
 
+  /// The API functions that change the pad: an answer lost to them leaves the pad unknown.
+  static let writes: Set<String> = ["setText", "createPad", "appendText"]
+
   public var exitStatus: ExitStatus {
     switch self {
     case .configuration: return .configuration
@@ -56,12 +59,17 @@ public enum SyncError: PushnoteError, Equatable {
     case .configuration(let message): return message
     case .unreachable(let server, let function, let cause):
       return "cannot reach the pad server \(server) (\(function)): \(cause); nothing was lost, sync again later"
+        + (Self.writes.contains(function) ? " (the pad may or may not hold the new text; the next sync finds out)" : "")
     case .timeout(let server, let function, let seconds):
       return "the pad server \(server) did not answer \(function) within \(Int(seconds)) s; nothing was lost, sync again later"
     case .serverFailure(let server, let function, let detail):
       return "the pad server \(server) failed on \(function): \(detail); nothing was lost, sync again later"
     case .malformedResponse(let server, let function, let detail):
-      return "the pad server \(server) gave an unreadable answer to \(function): \(detail); nothing was written"
+      let outcome =
+        Self.writes.contains(function)
+        ? "the pad may or may not hold the new text; the merged file is kept and nothing was lost, sync again"
+        : "nothing was lost, sync again"
+      return "the pad server \(server) gave an unreadable answer to \(function): \(detail); \(outcome)"
     case .unauthorized(let server, let message):
       return "the pad server \(server) rejected the credentials" + (message.isEmpty ? "" : " (\(message))")
         + "; check PUSHNOTE_PAD_APIKEY or PUSHNOTE_PAD_CLIENT_ID/SECRET"

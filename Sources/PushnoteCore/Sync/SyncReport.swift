@@ -26,6 +26,8 @@ public struct SyncReport: Sendable, Codable, Equatable {
   public var conflicts: [String] = []
   /// 1-based lines of unresolved conflict blocks in the file.
   public var conflictLines: [Int] = []
+  /// Whether this sync found the conflict blocks the last one left resolved (and committed the resolution).
+  public var resolvedConflicts = false
   /// Whether the pad was written.
   public var pushed = false
   /// Whether a git commit was made.
@@ -51,6 +53,7 @@ public struct SyncReport: Sendable, Codable, Equatable {
     if !fromPad.isEmpty { parts.append(count(fromPad.count, "section", "sections") + " from the pad") }
     if !toPad.isEmpty { parts.append(count(toPad.count, "section", "sections") + " to the pad") }
     if !conflicts.isEmpty { parts.append(count(conflicts.count, "conflict", "conflicts")) }
+    if resolvedConflicts { parts.append("conflicts resolved") }
     return "sync \(padID): " + (parts.isEmpty ? "base recorded" : parts.joined(separator: ", "))
   }
 

@@ -4,8 +4,10 @@ import Foundation
 ///
 /// The base (the text both sides had at the last successful sync) lives in
 /// `.pushnote/base/<pad>.md`, tracked by git so that a colleague with a clone continues from it.
-/// The state (`.pushnote/state/<pad>.json`: pad revision, base checksum, the journal of a push
-/// not yet confirmed) is this machine's, ignored by git. Both are written atomically.
+/// Its first line is a header naming the pad, the text's length and its checksum, so that a
+/// truncated, damaged or foreign base is told in any clone. The state (`.pushnote/state/<pad>.json`:
+/// pad revision, the write record of a push not yet confirmed) is this machine's, ignored by git.
+/// Both are written atomically.
 public struct SyncStore: Sendable {
   /// What the last sync recorded.
   public struct State: Codable, Sendable, Equatable {
@@ -13,17 +15,56 @@ public struct SyncStore: Sendable {
     public var revision: Int?
     /// Whether the pad held exactly the base at that revision.
     public var padMatchesBase = false
-    /// FNV-1a 64 checksum of the base text, to tell a damaged base file.
+    /// The checksum of a base written without its header (before the base carried its own).
     public var baseChecksum: String?
     /// The API version the server spoke.
     public var apiVersion: String?
-    /// The text of a push whose outcome is not known yet (the journal).
-    public var pending: String?
-    /// Files were written but the commit may not have happened (a killed run): commit them next time.
+    /// The write to the pad made last, until the base it leads to is recorded.
+    public var writeRecord: WriteRecord?
+    /// Files were written but the commit may not have happened (a killed run, or conflict blocks
+    /// that are never committed): commit them next time.
     public var uncommitted = false
+    /// The last sync left conflict blocks in the file.
+    public var conflicted = false
 
     /// An empty state.
     public init() {}
+
+    /// Reads a state file; fields a older pushnote did not write take their defaults.
+    public init(from decoder: Decoder) throws {
+      let values = try decoder.container(keyedBy: CodingKeys.self)
+      revision = try values.decodeIfPresent(Int.self, forKey: .revision)
+      padMatchesBase = try values.decodeIfPresent(Bool.self, forKey: .padMatchesBase) ?? false
+      baseChecksum = try values.decodeIfPresent(String.self, forKey: .baseChecksum)
+      apiVersion = try values.decodeIfPresent(String.self, forKey: .apiVersion)
+      writeRecord = try values.decodeIfPresent(WriteRecord.self, forKey: .writeRecord)
+      uncommitted = try values.decodeIfPresent(Bool.self, forKey: .uncommitted) ?? false
+      conflicted = try values.decodeIfPresent(Bool.self, forKey: .conflicted) ?? false
+    }
+  }
+
+  /// What a sync is about to write to the pad, saved before `setText`: with it, a later sync that
+  /// finds the write in the pad's history merges again every colleague's edit it overwrote.
+  public struct WriteRecord: Codable, Sendable, Equatable {
+    /// The pad revision the merge read, checked right before the write.
+    public var revision: Int
+    /// The text `setText` is given.
+    public var text: String
+    /// The file the merge makes (what the sync writes once the push is confirmed).
+    public var local: String
+    /// The file as the sync read it.
+    public var file: String
+    /// The base the file as read descends from (nil when there was none).
+    public var base: String?
+
+    /// A record of writing `text` over revision `revision`.
+    public init(revision: Int, text: String, local: String, file: String, base: String?) {
+      self.revision = revision
+      self.text = text
+      self.local = local
+      self.file = file
+      self.base = base
+    }
   }
 
   /// What was found of the base.
@@ -69,25 +110,47 @@ public struct SyncStore: Sendable {
   /// Whether a state file exists at all (readable or not).
   public var hasState: Bool { FileManager.default.fileExists(atPath: statePath) }
 
-  /// The base, checked against the state's checksum.
+  /// The base, checked against its header (or, for a base without one, the state's checksum).
   public func loadBase(state: State) -> Base {
     let exists = FileManager.default.fileExists(atPath: basePath)
     guard exists else { return hasState ? .lost(reason: "the base file \(baseRelativePath) is missing") : .none }
     guard let data = FileManager.default.contents(atPath: basePath), !data.isEmpty else {
       return .lost(reason: "the base file \(baseRelativePath) is empty")
     }
-    guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
+    guard let content = String(validating: [UInt8](data), as: UTF8.self) else {
       return .lost(reason: "the base file \(baseRelativePath) is not UTF-8")
     }
-    if let checksum = state.baseChecksum, checksum != Self.checksum(text) {
-      return .lost(reason: "the base file \(baseRelativePath) does not match its checksum")
+    guard content.hasPrefix(Self.headerStart) else {
+      // Written before the base carried its header: only the state's checksum vouches for it.
+      guard let checksum = state.baseChecksum else {
+        return .lost(reason: "the base file \(baseRelativePath) has no header naming its pad, length and checksum")
+      }
+      if checksum != Self.checksum(content) {
+        return .lost(reason: "the base file \(baseRelativePath) does not match its checksum")
+      }
+      return .text(content)
     }
+    let headerLine = content.prefix { $0 != "\n" }
+    let text = String(content.dropFirst(headerLine.count + 1))
+    let fields = headerLine.dropFirst(Self.headerStart.count).split(separator: " ")
+    guard fields.count >= 4, let length = Int(fields[1]) else {
+      return .lost(reason: "the base file \(baseRelativePath) has a damaged header")
+    }
+    if fields[0] != padID { return .lost(reason: "the base file \(baseRelativePath) belongs to the pad \(fields[0])") }
+    if text.utf8.count != length {
+      return .lost(reason: "the base file \(baseRelativePath) holds \(text.utf8.count) of its \(length) bytes")
+    }
+    if fields[3] != Self.checksum(text) { return .lost(reason: "the base file \(baseRelativePath) does not match its checksum") }
     return .text(text)
   }
 
-  /// Writes the base atomically.
+  /// The base file's header starts so: `<!-- pushnote-base <pad> <bytes> fnv1a64 <checksum> -->`.
+  static let headerStart = "<!-- pushnote-base "
+
+  /// Writes the base atomically, behind its header.
   public func saveBase(_ text: String) throws(SyncError) {
-    try write(Array(text.utf8), to: basePath)
+    let header = "\(Self.headerStart)\(padID) \(text.utf8.count) fnv1a64 \(Self.checksum(text)) -->\n"
+    try write(Array((header + text).utf8), to: basePath)
   }
 
   /// Writes the state atomically (and the `.gitignore` that keeps it out of git).

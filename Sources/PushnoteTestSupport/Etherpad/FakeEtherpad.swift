@@ -6,7 +6,11 @@ import Foundation
 /// spec/etherpad-api.md describes: versions, the `{code,message,data}` envelope and its HTTP
 /// statuses, exact messages, apikey and OAuth2 client-credentials auth (tokens die on
 /// ``restart()``), `cleanText`, the final-newline rule, the createPad asymmetry, no revision for
-/// identical text. Faults are scripted per function with ``inject(_:into:)``.
+/// identical text. Faults are scripted per function with ``inject(_:into:)``; ``setDelays(_:)``
+/// slows every API call by a random time (so that a kill lands mid-request). A colleague's browser
+/// edit, which the real server rebases onto the head and applies atomically, is sent as
+/// `POST /test/replace` (`padID`, `old`, `new`: the first `old` becomes `new`), a test hook outside
+/// `/api`.
 public actor FakeEtherpad {
   /// How clients authenticate.
   public enum Auth: Sendable {
@@ -30,6 +34,8 @@ public actor FakeEtherpad {
     case applyThenHang(Double)
     /// Before doing the call, a colleague replaces the pad's text by this transform of it.
     case colleagueEdit(@Sendable (String) -> String)
+    /// Do the call, then send half the answer and close the connection.
+    case dropConnection
   }
 
   /// One pad: its text at every revision.
@@ -65,6 +71,8 @@ public actor FakeEtherpad {
   public var legacyRevisionShape = false
   /// The server's base URL, once started.
   public private(set) var baseURL = ""
+  /// Seconds each API call waits before it is handled, drawn at random from this range.
+  private var delays: ClosedRange<Double>?
 
   /// A server with the given auth; call ``start()``.
   public init(auth: Auth = .apiKey("test-key")) {
@@ -81,7 +89,8 @@ public actor FakeEtherpad {
     }
     self.server = server
     runTask = Task { try await server.run() }
-    try await server.waitUntilListening()
+    // Generous: a loaded machine running the whole suite can take seconds to schedule the listener.
+    try await server.waitUntilListening(timeout: 60)
     guard case .ip4(_, let port) = await server.listeningAddress else { throw URLError(.cannotConnectToHost) }
     baseURL = "http://127.0.0.1:\(port)"
     return baseURL
@@ -124,6 +133,9 @@ public actor FakeEtherpad {
   /// Forgets the recorded calls.
   public func resetCalls() { calls.removeAll() }
 
+  /// Delays every API call by a random time from `range` (nil: no delay).
+  public func setDelays(_ range: ClosedRange<Double>?) { delays = range }
+
   // MARK: Handling
 
   private func handle(_ request: HTTPRequest) async -> HTTPResponse {
@@ -144,6 +156,13 @@ public actor FakeEtherpad {
       for (key, value) in Self.parseForm(body) { fields[key] = value }
     }
     if path == "/oidc/token" { return token(fields) }
+    if path == "/test/replace" {
+      guard let padID = fields["padID"], let old = fields["old"], let new = fields["new"], let pad = pads[padID],
+        let range = pad.text.range(of: old)
+      else { return json(200, ["code": 1, "message": "no such text", "data": NSNull()]) }
+      colleagueSets(padID, pad.text.replacingCharacters(in: range, with: new))
+      return ok(nil)
+    }
     let parts = path.split(separator: "/").map(String.init)
     guard parts.count == 3, parts[0] == "api", Self.versions.contains(parts[1]) else {
       return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html"], body: Data("Cannot POST \(path)".utf8))
@@ -152,6 +171,7 @@ public actor FakeEtherpad {
     calls.append(function)
     guard Self.functions.contains(function) else { return envelope(404, code: 3, message: "no such function") }
     if let failure = authenticate(fields, request.headers[.authorization]) { return failure }
+    if let delays { try? await Task.sleep(nanoseconds: UInt64(Double.random(in: delays) * 1_000_000_000)) }
     var fault = faults[function]?.isEmpty == false ? faults[function]?.removeFirst() : nil
     switch fault {
     case .respond(let status, let body, let headers)?:
@@ -176,6 +196,11 @@ public actor FakeEtherpad {
     case .applyThenHang(let seconds)?:
       try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
       return response
+    case .dropConnection?:
+      let data = [UInt8]((try? await response.bodyData) ?? Data())
+      return HTTPResponse(
+        statusCode: response.statusCode, headers: [.contentType: "application/json"],
+        body: HTTPBodySequence(from: DroppedBody(bytes: Array(data.prefix(max(1, data.count / 2)))), count: data.count))
     default:
       return response
     }

@@ -75,8 +75,9 @@ import Testing
     let harness = try await SyncHarness()
     try await harness.establish()
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
-    await harness.server.inject(.applyThenHang(3), into: "setText")
-    let error = await harness.failingSync(timeout: 1.2)
+    // The answer comes after the deadline; the deadline is one a loaded machine meets for the reads.
+    await harness.server.inject(.applyThenHang(10), into: "setText")
+    let error = await harness.failingSync(timeout: 4)
     #expect(error?.exitStatus == .temporaryFailure, "\(String(describing: error))")
     let padNow = await harness.padText()
     let calls = await harness.server.calls
@@ -242,7 +243,9 @@ import Testing
     let harness = try await SyncHarness()
     try await harness.establish()
     try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni LOCAL")
-    // The first count is the read; before the second (the check after setText) a colleague types.
+    // The first count is the read, the second the check before setText; before the third (the
+    // check after it) a colleague types.
+    await harness.server.inject(.delay(0), into: "getRevisionsCount")
     await harness.server.inject(.delay(0), into: "getRevisionsCount")
     await harness.server.inject(
       .colleagueEdit { $0.replacingOccurrences(of: "- [ ] verify stage", with: "- [ ] verify stage LATE") }, into: "getRevisionsCount")

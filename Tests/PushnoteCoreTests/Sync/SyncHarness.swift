@@ -70,7 +70,12 @@ final class SyncHarness: Sendable {
   func writeBytes(_ bytes: [UInt8]) throws { try Data(bytes).write(to: URL(fileURLWithPath: notePath)) }
   func file() -> String { (try? String(contentsOfFile: notePath, encoding: .utf8)) ?? "" }
   func fileBytes() -> [UInt8] { [UInt8](FileManager.default.contents(atPath: notePath) ?? Data()) }
-  func base() -> String? { try? String(contentsOfFile: SyncStore(root: folder.path, padID: padID).basePath, encoding: .utf8) }
+  /// The recorded base's text (nil when there is none or it fails its check).
+  func base() -> String? {
+    let store = SyncStore(root: folder.path, padID: padID)
+    guard case .text(let text) = store.loadBase(state: store.loadState()) else { return nil }
+    return text
+  }
   func commits() async throws -> Int {
     Int(try await git(["rev-list", "--count", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
   }
@@ -79,33 +84,34 @@ final class SyncHarness: Sendable {
   func isClean() async throws -> Bool { try await git(["status", "--porcelain"]).isEmpty }
 
   func client(
-    credentials: PadCredentials? = nil, timeout: Double = 5, tokenCache: PadTokenCache? = nil
+    credentials: PadCredentials? = nil, timeout: Double = 30, attempts: Int = 3, tokenCache: PadTokenCache? = nil
   ) throws(SyncError) -> EtherpadClient {
     var options = EtherpadClient.Options()
     options.timeout = timeout
+    options.attempts = attempts
     options.backoff = 0.01
     return try EtherpadClient(server: url, credentials: credentials ?? .apiKey(key), options: options, tokenCache: tokenCache)
   }
 
   /// One sync, as the command runs it.
   func sync(
-    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
-    tokenCache: PadTokenCache? = nil, checkpoint: @escaping @Sendable (String) -> Void = { _ in }
+    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 30,
+    attempts: Int = 3, tokenCache: PadTokenCache? = nil, checkpoint: @escaping @Sendable (String) -> Void = { _ in }
   ) async throws(SyncError) -> SyncReport {
     var options = SyncEngine.Options()
     configure(&options)
-    let client = try client(credentials: credentials, timeout: timeout, tokenCache: tokenCache)
+    let client = try client(credentials: credentials, timeout: timeout, attempts: attempts, tokenCache: tokenCache)
     let engine = SyncEngine(notebook: notebook, notePath: notePath, client: client, options: options, checkpoint: checkpoint)
     return try await engine.run()
   }
 
   /// Runs a sync that must fail, and returns its error.
   func failingSync(
-    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 5,
-    tokenCache: PadTokenCache? = nil
+    _ configure: (inout SyncEngine.Options) -> Void = { _ in }, credentials: PadCredentials? = nil, timeout: Double = 30,
+    attempts: Int = 3, tokenCache: PadTokenCache? = nil
   ) async -> SyncError? {
     do {
-      _ = try await sync(configure, credentials: credentials, timeout: timeout, tokenCache: tokenCache)
+      _ = try await sync(configure, credentials: credentials, timeout: timeout, attempts: attempts, tokenCache: tokenCache)
       return nil
     } catch {
       return error
@@ -113,7 +119,7 @@ final class SyncHarness: Sendable {
   }
 
   /// First sync: creates the pad from the file; file, pad and base agree afterwards.
-  func establish(timeout: Double = 5) async throws {
+  func establish(timeout: Double = 30) async throws {
     let report = try await sync(timeout: timeout)
     #expect(report.outcome == .synced)
     #expect(await padText() == file())
