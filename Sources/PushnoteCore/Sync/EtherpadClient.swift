@@ -55,10 +55,9 @@ public actor EtherpadClient {
     guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
       let host = url.host, url.user == nil, url.query == nil
     else {
-      throw .configuration("the pad server \(server) is not an http(s) URL without credentials or query")
+      throw .configuration("the pad server \(ServerURL.masked(server)) is not an http(s) URL without credentials or query")
     }
-    let loopback = ["127.0.0.1", "::1", "localhost", "[::1]"].contains(host.lowercased())
-    if scheme == "http" && !loopback && credentials != nil && !allowInsecureHTTP {
+    if scheme == "http" && !ServerURL.isLoopback(host) && credentials != nil && !allowInsecureHTTP {
       throw .configuration("refusing to send credentials over plain http to \(host); use https or set pad.allow_insecure_http")
     }
     self.server = url

@@ -52,6 +52,8 @@ public final class FakeJenkins: Sendable {
     case status(Int)
     /// The headers and half the body, then the connection is closed.
     case dropConnection
+    /// A redirect (301, 302, 303, 307, 308) to `location`, as a Jenkins behind a proxy may answer.
+    case redirect(Int, location: String)
   }
 
   /// A request the server received.

@@ -219,6 +219,37 @@ import Testing
     }
   }
 
+  @Test(arguments: [
+    (302, "/crumbIssuer/"), (307, "/buildWithParameters"), (301, "/queue/item/"), (308, "/job/bazaar-stage-api/1/api/json"),
+    (303, "/buildWithParameters"),
+  ])
+  func aRedirectToAnotherOriginNeverCarriesTheCredentials(status: Int, where path: String) async throws {
+    try await FakeJenkins.serving(jobs: Self.succeeding) { elsewhere in
+      try await FakeJenkins.serving(jobs: Self.succeeding, user: Self.user, token: Self.token) { jenkins in
+        await jenkins.inject(.redirect(status, location: "\(elsewhere.url)\(path)"), whereTargetContains: path)
+        let book = try await StageNotebook(jenkins: jenkins.url)
+        let error = await #expect(throws: StageError.self) { try await Self.deploy(book) }
+        #expect(error?.description.contains("another origin") == true, "\(String(describing: error))")
+        #expect(error?.description.contains(Self.token) == false)
+        let arrived = await elsewhere.requests()
+        #expect(arrived.isEmpty, "the redirect is not followed, so nothing (no Authorization) arrives elsewhere: \(arrived)")
+        #expect(try !book.text().contains("- [x] Push to stage"))
+      }
+    }
+  }
+
+  @Test func aRedirectOnTheSameOriginIsFollowedWithTheCredentials() async throws {
+    try await FakeJenkins.serving(jobs: Self.succeeding, user: Self.user, token: Self.token) { jenkins in
+      await jenkins.inject(.redirect(307, location: "/crumbIssuer/api/json"), whereTargetContains: "/crumbIssuer/")
+      let book = try await StageNotebook(jenkins: jenkins.url)
+      let report = try await Self.deploy(book)
+      #expect(report.succeeded)
+      let crumbRequests = await jenkins.requests().filter { $0.target.hasPrefix("/crumbIssuer/") }
+      #expect(crumbRequests.count == 2)
+      #expect(crumbRequests.allSatisfy { $0.authorization == "Basic " + Data("\(Self.user):\(Self.token)".utf8).base64EncodedString() })
+    }
+  }
+
   @Test func aDryRunSendsNothingAndChangesNothing() async throws {
     try await FakeJenkins.serving(jobs: Self.succeeding) { jenkins in
       let book = try await StageNotebook(jenkins: jenkins.url)

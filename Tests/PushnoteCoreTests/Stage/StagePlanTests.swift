@@ -111,13 +111,21 @@ import Testing
 
   @Test(arguments: [
     ("ci.example.org", "is not an absolute http(s) URL"), ("ftp://ci.example.org", "is not an absolute http(s) URL"),
-    ("https://rm:hunter2@ci.example.org", "must not carry credentials"), ("https://ci.example.org/?token=1", "must not have a query"),
+    ("https://rm:hunter2@ci.example.org", "must not carry credentials"), ("https://ci.example.org/?token=hunter2", "must not have a query"),
+    ("http://ci.example.org", "plain http to a host that is not loopback"), ("http://10.0.0.7:8080/", "plain http"),
+    ("http://127.0.0.2.example.org", "plain http"), ("http://hunter2@ci.example.org", "must not carry credentials"),
+    ("ci.example.org/?apikey=hunter2", "is not an absolute http(s) URL"),
   ])
   func badServerURLsAreConfigurationErrors(url: String, reason: String) throws {
     let error = #expect(throws: StageError.self) { try StagePlan(note: Self.note(), config: Self.config(jenkins: url)) }
     #expect(error?.exitStatus == .configuration)
     #expect(error?.description.contains(reason) == true, "\(String(describing: error))")
     #expect(error?.description.contains("hunter2") == false)
+  }
+
+  @Test(arguments: ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:9000/jenkins", "https://ci.example.org"])
+  func plainHTTPOnlyToLoopback(url: String) throws {
+    #expect(try StagePlan(note: Self.note(), config: Self.config(jenkins: url)).steps.count == 3)
   }
 
   @Test func aNotebookWithoutStageIsNotConfigured() throws {

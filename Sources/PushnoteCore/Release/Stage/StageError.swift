@@ -4,7 +4,8 @@
 public enum StageError: PushnoteError, Equatable {
   /// pushnote.yml has no `stage:` with a Jenkins URL and at least one job.
   case notConfigured
-  /// `stage.jenkins` is not an absolute http(s) URL, or it carries credentials.
+  /// `stage.jenkins` is not an absolute http(s) URL, carries credentials or a query, or is plain http
+  /// to a host that is not loopback. The URL is given masked (``ServerURL/masked(_:)``).
   case invalidJenkinsURL(String, reason: String)
   /// `--only` named a project that is neither a job nor a repository of `stage.jobs`.
   case unknownProject(String, known: [String])

@@ -100,21 +100,23 @@ public struct StagePlan: Sendable, Equatable {
     return job.name.lowercased() == wanted || repository == wanted || repository.split(separator: "/").last.map(String.init) == wanted
   }
 
-  /// The server's URL: absolute http(s), no credentials, no query; without a trailing slash.
+  /// The server's URL: absolute https (plain http to loopback only, as the credentials travel in
+  /// it), no credentials, no query; without a trailing slash. Errors name it masked.
   private static func serverURL(_ text: String) throws(StageError) -> URL {
     let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+    let shown = ServerURL.masked(text)
     guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
       scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty, let url = components.url
-    else { throw .invalidJenkinsURL(text, reason: "is not an absolute http(s) URL") }
+    else { throw .invalidJenkinsURL(shown, reason: "is not an absolute http(s) URL") }
     guard components.user == nil, components.password == nil else {
-      var shown = components
-      shown.user = nil
-      shown.password = nil
-      throw .invalidJenkinsURL(
-        shown.string ?? host, reason: "must not carry credentials; set PUSHNOTE_JENKINS_USER and PUSHNOTE_JENKINS_TOKEN")
+      throw .invalidJenkinsURL(shown, reason: "must not carry credentials; set PUSHNOTE_JENKINS_USER and PUSHNOTE_JENKINS_TOKEN")
     }
     guard components.query == nil, components.fragment == nil else {
-      throw .invalidJenkinsURL(text, reason: "must not have a query or fragment")
+      throw .invalidJenkinsURL(shown, reason: "must not have a query or fragment")
+    }
+    guard scheme == "https" || ServerURL.isLoopback(host) else {
+      throw .invalidJenkinsURL(
+        shown, reason: "uses plain http to a host that is not loopback, which would send the credentials in clear; use https")
     }
     return url
   }
