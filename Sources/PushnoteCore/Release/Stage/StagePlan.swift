@@ -100,8 +100,10 @@ public struct StagePlan: Sendable, Equatable {
     return job.name.lowercased() == wanted || repository == wanted || repository.split(separator: "/").last.map(String.init) == wanted
   }
 
-  /// The server's URL: absolute https (plain http to loopback only, as the credentials travel in
-  /// it), no credentials, no query; without a trailing slash. Errors name it masked.
+  /// The server's URL, without a trailing slash.
+  ///
+  /// Absolute https (plain http to loopback only, as the credentials travel in it), no credentials,
+  /// no query. Errors name it masked.
   private static func serverURL(_ text: String) throws(StageError) -> URL {
     let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
     let shown = ServerURL.masked(text)
