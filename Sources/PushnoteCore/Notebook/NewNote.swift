@@ -10,7 +10,12 @@ public enum NewNote {
     public var date: PushDate
     /// Whether a git commit was made.
     public var committed: Bool
+    /// The previous week's note, when its "Create next week's note" item was ticked.
+    public var tickedPrevious: String? = nil
   }
+
+  /// The checklist item of the previous week's note that creating this one does.
+  public static let previousNoteItem = "Create next week's note"
 
   /// Creates the note for `date` (the coming push day when nil).
   ///
@@ -36,7 +41,21 @@ public enum NewNote {
     if commit, await git.isRepository() {
       committed = try await git.commit(paths: [notebook.relativePath(path)], message: "new note for the push of \(day.iso)")
     }
-    return Outcome(path: path, date: day, committed: committed)
+    var outcome = Outcome(path: path, date: day, committed: committed)
+    outcome.tickedPrevious = await tickPrevious(before: day, in: notebook, commit: commit)
+    return outcome
+  }
+
+  /// Ticks "Create next week's note" in the note of the push before `day`; returns that note's path
+  /// when it changed. A previous note without the item (or with it ticked) is left alone.
+  private static func tickPrevious(before day: PushDate, in notebook: Notebook, commit: Bool) async -> String? {
+    guard let previous = notebook.noteFiles().last(where: { ($0.date.map { $0 < day }) ?? false }) else { return nil }
+    // A convenience: a previous note that cannot be read or written does not fail the new one.
+    let outcome = try? await NoteEditing.edit(path: previous.path, notebook: notebook, commit: commit) { editor in
+      let tick = (try? editor.item(matching: previousNoteItem)).flatMap { try? editor.setState(.done, of: $0) }
+      return NoteEditing.Change(edits: [tick].compactMap { $0 }, message: "\(previousNoteItem): done (\(day.iso))")
+    }
+    return outcome?.changed == true ? previous.path : nil
   }
 
   /// Renders the note text for a push date without writing anything.
