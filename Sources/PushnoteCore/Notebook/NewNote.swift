@@ -46,8 +46,10 @@ public enum NewNote {
     return outcome
   }
 
-  /// Ticks "Create next week's note" in the note of the push before `day`; returns that note's path
-  /// when it changed. A previous note without the item (or with it ticked) is left alone.
+  /// Ticks "Create next week's note" in the note of the push before `day`.
+  ///
+  /// Returns that note's path when it changed. A previous note without the item (or with it
+  /// ticked) is left alone.
   private static func tickPrevious(before day: PushDate, in notebook: Notebook, commit: Bool) async -> String? {
     guard let previous = notebook.noteFiles().last(where: { ($0.date.map { $0 < day }) ?? false }) else { return nil }
     // A convenience: a previous note that cannot be read or written does not fail the new one.

@@ -23,9 +23,10 @@ public enum ChildProcess {
     return result
   }
 
-  /// Makes a write to a pipe whose reader has gone fail with `EPIPE` instead of killing the process
-  /// with `SIGPIPE` (a sendmail that exits without reading the message). Process-wide and idempotent;
-  /// sockets use `MSG_NOSIGNAL` already.
+  /// Makes a write to a pipe whose reader has gone fail with `EPIPE` instead of a `SIGPIPE`.
+  ///
+  /// A sendmail that exits without reading the message would otherwise kill the process.
+  /// Process-wide and idempotent; sockets use `MSG_NOSIGNAL` already.
   public static func ignoreBrokenPipes() { _ = brokenPipesIgnored }
 
   private static let brokenPipesIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
