@@ -27,9 +27,11 @@ public struct MailMessage: Sendable, Equatable {
   public var body: String
   /// A second part, attached after the body.
   public var attachment: Attachment?
-  /// The MIME boundary of a message with an attachment; nil (the default) for a random one each time
-  /// the message is rendered. Either way, one that the body or the attachment contains is replaced
-  /// by a random one, so no text of a note can end a part early or hide the attachment.
+  /// The MIME boundary of a message with an attachment; nil (the default) for a random one.
+  ///
+  /// A random one is drawn each time the message is rendered. Either way, one that the body or the
+  /// attachment contains is replaced by a random one, so no text of a note can end a part early or
+  /// hide the attachment.
   public var boundary: String?
 
   /// A file attached to the message, sent base64-encoded.

@@ -10,10 +10,10 @@ import Testing
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pushnote//test//EN\r\nBEGIN:VEVENT\r\nUID:duty-2026-12-08@pushnote\r\n"
     + "DTSTAMP:20261201T204000Z\r\nDTSTART:20261208T190000Z\r\nSUMMARY:Push duty: Chris Van\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
-  /// Compares a rendered message with its golden file; `PUSHNOTE_UPDATE_GOLDEN=1` rewrites the file.
   /// The boundary of the golden hand-over (a rendered message's own is random).
   static let goldenBoundary = "=_pushnote_57f9a97968050948"
 
+  /// Compares a rendered message with its golden file; `PUSHNOTE_UPDATE_GOLDEN=1` rewrites the file.
   static func expectGolden(_ message: MailMessage, _ name: String) throws {
     var message = message
     message.boundary = Self.goldenBoundary
