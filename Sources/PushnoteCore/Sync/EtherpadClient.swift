@@ -184,7 +184,7 @@ public actor EtherpadClient {
   private func bearerToken() async throws(SyncError) -> String {
     if let token { return token }
     guard case .clientCredentials(let id, let secret) = credentials else { return "" }
-    if let cached = tokenCache?.token(server: server.absoluteString, clientID: id) {
+    if let cached = tokenCache?.token(server: server.absoluteString, clientID: id, secret: secret) {
       token = cached
       return cached
     }
@@ -204,14 +204,16 @@ public actor EtherpadClient {
     token = value
     // Without `expires_in` the token is kept ten minutes; a rejected one is replaced anyway.
     let lifetime = (object["expires_in"] as? NSNumber)?.doubleValue ?? 600
-    tokenCache?.store(value, server: server.absoluteString, clientID: id, expiresAt: Date(timeIntervalSinceNow: lifetime))
+    tokenCache?.store(value, server: server.absoluteString, clientID: id, secret: secret, expiresAt: Date(timeIntervalSinceNow: lifetime))
     return value
   }
 
   /// Drops the bearer token, here and in the cache.
   private func forgetToken() {
     token = nil
-    if case .clientCredentials(let id, _) = credentials { tokenCache?.remove(server: server.absoluteString, clientID: id) }
+    if case .clientCredentials(let id, let secret) = credentials {
+      tokenCache?.remove(server: server.absoluteString, clientID: id, secret: secret)
+    }
   }
 
   /// Sends one request; retries reads on timeouts, unreachable servers, 5xx and 429.
