@@ -134,10 +134,9 @@ struct ReleaseNoteEditor {
   /// The What goes out section, rewritten from the outcomes (it is pushnote's own section), placed
   /// after the Compare section when it does not exist yet.
   ///
-  /// A repository that failed this time, or has no outcome, keeps the lines it had.
+  /// A repository that failed this time keeps the lines it had.
   func whatGoesOut(_ outcomes: [ReleaseOutcome]) -> ByteEdit? {
     let kept = existingWhatGoesOut()
-    let named = Set(outcomes.map(\.repository))
     let lines =
       outcomes.flatMap { outcome -> [String] in
         guard outcome.succeeded else { return kept[outcome.repository] ?? [] }
@@ -153,7 +152,7 @@ struct ReleaseNoteEditor {
         result += changes.commits.prefix(ReleaseNoteEditor.subjectLimit).map { "  - \($0.sha.prefix(7)) \($0.subject) (\($0.author))" }
         if count > ReleaseNoteEditor.subjectLimit { result.append("  - and \(count - ReleaseNoteEditor.subjectLimit) more") }
         return result
-      } + kept.filter { !named.contains($0.key) }.sorted { $0.key < $1.key }.flatMap(\.value)
+      }
     guard !lines.isEmpty, outcomes.contains(where: \.succeeded) else { return nil }
     return editor.replaceSection(
       ReleaseNoteEditor.whatGoesOutSection, body: lines,
