@@ -111,7 +111,8 @@ public final class FakeJenkins: Sendable {
     self.server = server
     self.state = stateBox
     task = Task { try await server.run() }
-    try await server.waitUntilListening()
+    // FlyingFox's default of 5 s is too short on a machine busy with the whole suite and other builds.
+    try await server.waitUntilListening(timeout: 60)
     guard case .ip4(_, let port) = await server.listeningAddress else { throw SocketError.unsupportedAddress }
     url = "http://127.0.0.1:\(port)"
     await stateBox.setRoot(advertisedRoot ?? url)

@@ -219,10 +219,12 @@ import Testing
     }
   }
 
-  @Test(arguments: [
-    (302, "/crumbIssuer/"), (307, "/buildWithParameters"), (301, "/queue/item/"), (308, "/job/bazaar-stage-api/1/api/json"),
-    (303, "/buildWithParameters"),
-  ])
+  @Test(
+    .serialized,
+    arguments: [
+      (302, "/crumbIssuer/"), (307, "/buildWithParameters"), (301, "/queue/item/"), (308, "/job/bazaar-stage-api/1/api/json"),
+      (303, "/buildWithParameters"),
+    ])
   func aRedirectToAnotherOriginNeverCarriesTheCredentials(status: Int, where path: String) async throws {
     try await FakeJenkins.serving(jobs: Self.succeeding) { elsewhere in
       try await FakeJenkins.serving(jobs: Self.succeeding, user: Self.user, token: Self.token) { jenkins in
