@@ -28,7 +28,11 @@ public enum NewNote {
     try notebook.requirePushDay(day, force: force)
     let path = notebook.notePath(for: day)
     if FileManager.default.fileExists(atPath: path) { throw NotebookError.noteExists(path: path) }
-    let text = try render(in: notebook, date: day, templates: Templates(notebook: notebook))
+    var fetched: [String: [PushTag]] = [:]
+    for repository in notebook.config.repositories {
+      fetched[repository.name] = await WorkingClone.fetchedPushTags(of: repository, notebook: notebook)
+    }
+    let text = try render(in: notebook, date: day, templates: Templates(notebook: notebook), fetchedTags: fetched)
     do {
       try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     } catch {
@@ -61,19 +65,30 @@ public enum NewNote {
   }
 
   /// Renders the note text for a push date without writing anything.
-  public static func render(in notebook: Notebook, date: PushDate, templates: Templates) throws -> String {
-    try templates.render("push.md", context: context(in: notebook, date: date))
+  ///
+  /// - Parameter fetchedTags: per repository, the push tags its clone had at the last fetch
+  ///   (``WorkingClone/fetchedPushTags(of:notebook:)``), for a repository the previous note does not
+  ///   link: a compare link starts at the newest earlier one, and a repository with none (its first
+  ///   push) gets the tag's commit list instead of a compare link from a tag that does not exist.
+  public static func render(
+    in notebook: Notebook, date: PushDate, templates: Templates, fetchedTags: [String: [PushTag]] = [:]
+  ) throws -> String {
+    try templates.render("push.md", context: context(in: notebook, date: date, fetchedTags: fetchedTags))
   }
 
   /// The template variables, documented in `docs/templates.md`.
-  static func context(in notebook: Notebook, date: PushDate) throws -> [String: Any] {
+  static func context(in notebook: Notebook, date: PushDate, fetchedTags: [String: [PushTag]] = [:]) throws -> [String: Any] {
     let config = notebook.config
     let tag = notebook.tag(for: date)
     let previous = notebook.noteFiles().last { ($0.date.map { $0 < date }) ?? false }
     let previousTags = try previous.map { try previousTagsByRepository(in: $0, notebook: notebook) } ?? [:]
     let fallbackFrom = previous?.date.map { PushTag(date: $0) } ?? PushTag(date: date.adding(days: -7))
     let repositories: [[String: Any]] = config.repositories.map { repository in
-      let from = previousTags[repository.name] ?? fallbackFrom
+      let fetched = fetchedTags[repository.name].map { tags in tags.filter { $0.date < date }.max() }
+      if previousTags[repository.name] == nil, case .some(.none) = fetched {
+        return ["name": repository.name, "from": "", "compare_url": CompareURL.commits(web: repository.webURL, tag: tag.name)]
+      }
+      let from = previousTags[repository.name] ?? fetched.flatMap { $0 } ?? fallbackFrom
       return [
         "name": repository.name, "from": from.name, "compare_url": CompareURL.make(web: repository.webURL, from: from.name, to: tag.name),
       ]
@@ -135,5 +150,12 @@ public enum CompareURL {
     let base = web.hasSuffix("/") ? String(web.dropLast()) : web
     let path = base.lowercased().contains("gitlab") ? "/-/compare/" : "/compare/"
     return base + path + from + "..." + to
+  }
+
+  /// `WEB/commits/TAG`, or `WEB/-/commits/TAG` for a GitLab host: a first push's link, with no
+  /// earlier tag to compare from.
+  public static func commits(web: String, tag: String) -> String {
+    let base = web.hasSuffix("/") ? String(web.dropLast()) : web
+    return base + (base.lowercased().contains("gitlab") ? "/-/commits/" : "/commits/") + tag
   }
 }

@@ -119,10 +119,9 @@ struct ReleaseNoteEditor {
     return edits
   }
 
-  /// The list of commits up to a tag (GitLab's `/-/commits/` for GitLab): a first push's link.
+  /// The list of commits up to a tag: a first push's link (``CompareURL/commits(web:tag:)``).
   static func commitsURL(_ repository: NotebookConfig.RepositoryConfig, tag: String) -> String {
-    let web = repository.webURL.hasSuffix("/") ? String(repository.webURL.dropLast()) : repository.webURL
-    return web + (web.lowercased().contains("gitlab") ? "/-/commits/" : "/commits/") + tag
+    CompareURL.commits(web: repository.webURL, tag: tag)
   }
 
   /// A commit link built from the repository's web address.

@@ -158,6 +158,36 @@ import Testing
     #expect(text.contains("- acme/api: no earlier push tag, nothing to compare"))
   }
 
+  @Test func newWritesAFirstPushsCommitListAndLaterAnExistingTagsCompareLink() async throws {
+    let fixture = try await ReleaseFixture()
+    let notebook = try fixture.notebook()
+    let templates = Templates(searchPath: [Fixtures.path("templates")])
+    let first = try #require(PushDate("2026-12-01"))
+    func fetched() async -> [String: [PushTag]] {
+      var tags: [String: [PushTag]] = [:]
+      for repository in notebook.config.repositories {
+        tags[repository.name] = await WorkingClone.fetchedPushTags(of: repository, notebook: notebook)
+      }
+      return tags
+    }
+    // Never fetched: nothing known, the previous week's date tag as before.
+    #expect(await fetched().isEmpty)
+    // Fetched (a dry run of tag fetches), no push tag yet: the first push.
+    var dryRun = Release.TagOptions()
+    dryRun.dryRun = true
+    let note = try await fixture.addNote("2026/mkt-2026-12-01.md", "# Acme push 2026-12-01\n")
+    _ = try await Release(notebook: notebook).tag(note: note, options: dryRun)
+    let firstText = try NewNote.render(in: notebook, date: first, templates: templates, fetchedTags: await fetched())
+    #expect(!firstText.contains("/compare/"))
+    #expect(firstText.contains("- https://github.com/acme/api/commits/2026.12.01\n- https://github.com/acme/web/commits/2026.12.01\n"))
+    // Tagged: next week compares from the tag that now exists.
+    try await fixture.addNote("2026/mkt-2026-12-01.md", firstText)
+    _ = try await Release(notebook: notebook).tag(note: note)
+    let next = try NewNote.render(
+      in: notebook, date: try #require(PushDate("2026-12-08")), templates: templates, fetchedTags: await fetched())
+    #expect(next.contains("- https://github.com/acme/api/compare/2026.12.01...2026.12.08\n"))
+  }
+
   @Test func dryRunChangesNeitherRemotesNorNote() async throws {
     let (fixture, note) = try await prepared()
     let before = try await fixture.remoteRefs()
