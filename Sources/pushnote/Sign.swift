@@ -20,11 +20,17 @@ extension Pushnote {
 
     @OptionGroup var when: TimeOption
 
+    @Flag(help: "Replace the role's sign-off when it has one.")
+    var again = false
+
+    @Flag(help: "Record a time on a day before the push day.")
+    var beforePushDay = false
+
     func run() async throws {
       try await reportingErrors {
         try await when.edit(global, options) { editor, time, zone in
           let signer = name ?? defaultSigner(role, note: editor.parsed.note)
-          let edit = editor.sign(role: role, name: signer, at: time, zone: zone)
+          let edit = try editor.signOff(role: role, name: signer, at: time, zone: zone, again: again, beforePushDay: beforePushDay)
           let stamp = NoteEditor.localTimestamp(time, zone: zone)
           return NoteEditing.Change(edits: [edit], message: "sign-off: \(role.label) \(signer) at \(stamp)")
         }

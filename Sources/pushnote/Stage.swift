@@ -25,7 +25,7 @@ struct StageCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Say what would be triggered; send nothing, change nothing.")
   var dryRun = false
 
-  @Flag(name: .long, help: "Skip jobs the note records as having deployed their tag.")
+  @Flag(name: .long, help: "Continue from the first job whose latest outcome is not a success, and deploy every job after it.")
   var resume = false
 
   @Option(name: .long, parsing: .upToNextOption, help: "Deploy only these projects (job names or repositories); give NOTE before it.")

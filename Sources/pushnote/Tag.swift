@@ -12,7 +12,7 @@ struct TagCommand: AsyncParsableCommand {
       Each repository of pushnote.yml is fetched into a working clone (its `clone:`, else one pushnote \
       manages under .pushnote/clones), tagged YYYY.MM.DD at its branch head with an annotated tag, and \
       only that tag is pushed. Safe to re-run: a tag already at the commit is skipped; a tag at another \
-      commit is an error unless --force. Then the note's compare links are refreshed, what goes out is \
+      commit (the branch moved on after tagging) is kept, since a repeat push is pushnote cherry-pick. Then the note's compare links are refreshed, what goes out is \
       summarised, and migration files are listed under Migrations; the note is committed.
       """
   )
@@ -28,7 +28,9 @@ struct TagCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Tag this branch (or commit SHA) instead of each repository's configured branch.")
   var ref: String?
 
-  @Flag(name: .long, help: "Allow a date that is not a push day, and move a tag that exists at another commit.")
+  @Flag(
+    name: .long, help: "Allow a date that is not a push day, and move a tag that exists at another commit (never needed for a repeat push)."
+  )
   var force = false
 
   @Option(name: .long, help: "How many repositories to work on at once.")
@@ -86,6 +88,7 @@ struct TagCommand: AsyncParsableCommand {
     }
     for outcome in report.repositories {
       if let error = outcome.error { out.write(out.styled("  \(error)", .red) + "\n") }
+      if let advice = outcome.advice { out.write(out.styled("  \(advice)", .dim) + "\n") }
     }
     out.write(ReleaseOutput.noteLine(report.note, updated: report.noteUpdated, committed: report.committed, dryRun: report.dryRun))
   }

@@ -70,4 +70,31 @@ import Testing
     let invalid = try await run(["check", "Push to stage", "--note", "2026-12-01"], in: folder)
     #expect(invalid.status == 65 && invalid.stderr.contains("invalid UTF-8 at byte offset \(before.count)"))
   }
+
+  @Test func aSecondSignOffAndATimeBeforePushDayAreRefusedUnlessSaidSo() async throws {
+    let folder = try await notebook()
+    #expect(try await run(["new", "--date", "2026-12-01"], in: folder).status == 0)
+    let path = folder.appending("2026/mkt-2026-12-01.md")
+    let empty = try await run(["check", "QA:", "--note", "2026-12-01"], in: folder)
+    #expect(empty.status == 65 && empty.stderr.contains("no name or time") && empty.stderr.contains("pushnote sign qa"), "\(empty.stderr)")
+    #expect(try String(contentsOfFile: path, encoding: .utf8).contains("- [ ] QA:\n"))
+    #expect(try await run(["sign", "qa", "--as", "krupa", "--at", "12:10", "--note", "2026-12-01"], in: folder).status == 0)
+    let signed = try String(contentsOfFile: path, encoding: .utf8)
+    let second = try await run(["sign", "qa", "--as", "krupa", "--at", "13:00", "--note", "2026-12-01"], in: folder)
+    #expect(
+      second.status == 65 && second.stderr.contains("krupa 2026-12-01 12:10") && second.stderr.contains("--again"), "\(second.stderr)")
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == signed)
+    let early = try await run(["sign", "qa", "--again", "--at", "2026-11-27 16:00", "--note", "2026-12-01"], in: folder)
+    #expect(early.status == 65 && early.stderr.contains("before the push day 2026-12-01"), "\(early.stderr)")
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == signed)
+    let again = try await run(["sign", "qa", "--as", "krupa", "--again", "--at", "13:00", "--note", "2026-12-01"], in: folder)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(
+      try String(contentsOfFile: path, encoding: .utf8)
+        == signed.replacingOccurrences(of: "krupa 2026-12-01 12:10", with: "krupa 2026-12-01 13:00"))
+    let said = try await run(
+      ["sign", "ops", "--as", "jason", "--before-push-day", "--at", "2026-11-30 18:00", "--note", "2026-12-01"], in: folder)
+    #expect(said.status == 0, "\(said.stderr)")
+    #expect(try String(contentsOfFile: path, encoding: .utf8).contains("- [x] Ops: jason 2026-11-30 18:00\n"))
+  }
 }

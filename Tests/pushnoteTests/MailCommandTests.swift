@@ -184,6 +184,19 @@ import Testing
     #expect(try await fixture.log() == "notebook\n")
   }
 
+  @Test func aSendmailThatExitsWithoutReadingExits75WithItsStatusNotBySIGPIPE() async throws {
+    // A message bigger than a pipe holds, so the write meets a reader that has gone.
+    let long = (1...3_000).map { "- Shipped item \($0) of a long week" }.joined(separator: "\n")
+    let fixture = try await Fixture(
+      config: Self.config + "  sendmail: /bin/true\n",
+      note: Self.note.replacingOccurrences(of: "## Notable features\n\n", with: "## Notable features\n\n\(long)\n"))
+    let before = try fixture.noteText()
+    let result = try await fixture.run(["--send"])
+    #expect(result.status == 75, "\(result.status) \(result.stderr)")
+    #expect(result.stderr.contains("/bin/true -t -oi ended with exited(0) before it read the whole message"), "\(result.stderr)")
+    #expect(try fixture.noteText() == before)
+  }
+
   @Test func dryRunShowsTheEnvelopeAndSendsNothing() async throws {
     let fixture = try await Fixture()
     try AtomicFile.write(Self.config + "  sendmail: \(try fixture.sendmail())\n", to: fixture.folder.appending("pushnote.yml"))

@@ -107,7 +107,9 @@ import Testing
     #expect(outcome["tag"] as? String == "2026.12.01-1")
     #expect(try await GitRemotes.tags(of: fixture.remote("acme/api"))["2026.12.01-1"] == outcome["commit"] as? String)
     let text = try String(contentsOfFile: fixture.root + "/2026/mkt-2026-12-01.md", encoding: .utf8)
-    #expect(text.contains("- https://github.com/acme/api/compare/2026.11.24...2026.12.01-1\n"))
+    // The first push: no earlier tag to compare from, so the tag's commit list, moved on to the repeat tag.
+    #expect(text.contains("- https://github.com/acme/api/commits/2026.12.01-1\n"))
+    #expect(!text.contains("/compare/2026.11.24"))
     #expect(text.contains("- [x] https://github.com/acme/api/commit/\(fix) (2026.12.01-1)"))
   }
 }

@@ -10,7 +10,8 @@ import SystemPackage
 /// git, run through its command line in one working directory.
 ///
 /// Arguments are passed as a list, never through a shell; callers put `--` before paths and refs
-/// that came from a note or a pad. git never prompts (`GIT_TERMINAL_PROMPT=0`) and speaks English.
+/// that came from a note or a pad. git never prompts (`GIT_TERMINAL_PROMPT=0`), speaks English, and
+/// never sees pushnote's secrets (``ChildProcess/environment(_:from:)``).
 public struct Git: Sendable {
   /// The directory git runs in.
   public let directory: String
@@ -40,11 +41,13 @@ public struct Git: Sendable {
 
   /// Runs git and returns its status and output whatever the status.
   public func call(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) async throws(GitError) -> Output {
-    var overrides: [Environment.Key: String?] = ["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"]
-    for (key, value) in environment { overrides[Environment.Key(stringLiteral: key)] = value }
+    ChildProcess.ignoreBrokenPipes()
+    let variables = ChildProcess.environment(["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"].merging(environment) { $1 })
+    var child: [Environment.Key: String] = [:]
+    for (key, value) in variables { child[Environment.Key(stringLiteral: key)] = value }
     do {
       let result = try await Subprocess.run(
-        .name("git"), arguments: Arguments(arguments), environment: .inherit.updating(overrides),
+        .name("git"), arguments: Arguments(arguments), environment: .custom(child),
         workingDirectory: FilePath(directory), input: .string(input ?? ""),
         output: .string(limit: 256 << 20), error: .string(limit: 16 << 20))
       let status: Int32

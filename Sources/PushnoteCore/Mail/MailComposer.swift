@@ -15,6 +15,10 @@ public enum MailKind: String, Sendable, CaseIterable {
 
   /// That field's key in ``Note/HeaderField/key``.
   public var headerKey: String { self == .announcement ? "mail" : "handover" }
+
+  /// The checklist item a send ticks (the template's "After the push" items), matched as
+  /// ``NoteEditor/item(matching:)`` does.
+  public var checklistItem: String { self == .announcement ? "Send the announcement mail" : "Hand over" }
 }
 
 /// Writes the announcement or the hand-over for a note: the model, the templates, the gate and

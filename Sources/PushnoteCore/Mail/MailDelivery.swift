@@ -2,8 +2,9 @@ import Foundation
 
 /// Sends a composed message and records the send in the note.
 ///
-/// The send comes first, then the note's header field as a byte splice written atomically, then a
-/// commit. A failed send leaves the note as it was.
+/// The send comes first, then the note's header field and the tick of the kind's checklist item
+/// (``MailKind/checklistItem``, when the note has exactly one such item) as byte splices written
+/// atomically, then a commit. A failed send leaves the note as it was.
 public struct MailDelivery: Sendable {
   /// The notebook holding the note.
   public var notebook: Notebook
@@ -42,7 +43,9 @@ public struct MailDelivery: Sendable {
     let date = Notebook.date(fromPath: notePath)?.iso ?? (notePath as NSString).lastPathComponent
     // The editor reads the note again: it may have been saved while the message went out.
     let outcome = try await NoteEditing.edit(path: notePath, notebook: notebook, commit: true) { editor in
-      NoteEditing.Change(edits: [editor.setHeaderField(kind.sentField, value: value)], message: "\(kind.sentField) for \(date)")
+      let tick = (try? editor.item(matching: kind.checklistItem)).flatMap { try? editor.setState(.done, of: $0) }
+      return NoteEditing.Change(
+        edits: [editor.setHeaderField(kind.sentField, value: value)] + [tick].compactMap { $0 }, message: "\(kind.sentField) for \(date)")
     }
     return Outcome(recorded: "\(kind.sentField): \(value)", committed: outcome.committed)
   }

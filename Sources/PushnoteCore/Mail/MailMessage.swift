@@ -27,6 +27,12 @@ public struct MailMessage: Sendable, Equatable {
   public var body: String
   /// A second part, attached after the body.
   public var attachment: Attachment?
+  /// The MIME boundary of a message with an attachment; nil (the default) for a random one.
+  ///
+  /// A random one is drawn each time the message is rendered. Either way, one that the body or the
+  /// attachment contains is replaced by a random one, so no text of a note can end a part early or
+  /// hide the attachment.
+  public var boundary: String?
 
   /// A file attached to the message, sent base64-encoded.
   public struct Attachment: Sendable, Equatable {
@@ -86,8 +92,13 @@ public struct MailMessage: Sendable, Equatable {
     let textHeaders =
       "Content-Type: text/plain; charset=utf-8\r\n" + "Content-Transfer-Encoding: \(encoding.rawValue)\r\n"
     guard let attachment else { return header + textHeaders + "\r\n" + encodedBody + "\r\n" }
-    let boundary = "=_pushnote_" + MailMessage.stableHash(messageID)
-    var parts = header + "Content-Type: multipart/mixed; boundary=\"\(boundary)\"\r\n\r\n"
+    let encodedAttachment = Data(attachment.text.utf8).base64EncodedString(
+      options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+    var boundary = self.boundary ?? MailMessage.randomBoundary()
+    while encodedBody.contains(boundary) || encodedAttachment.contains(boundary) || attachment.contentType.contains(boundary) {
+      boundary = MailMessage.randomBoundary()
+    }
+    var parts = header + "Content-Type: multipart/mixed;\r\n boundary=\"\(boundary)\"\r\n\r\n"
     parts += "This is a MIME message in two parts.\r\n"
     // The CRLF before a boundary belongs to the boundary: the body's own last line end comes first.
     parts += "--\(boundary)\r\n" + textHeaders + "\r\n" + encodedBody + "\r\n\r\n"
@@ -96,9 +107,7 @@ public struct MailMessage: Sendable, Equatable {
     parts += "Content-Transfer-Encoding: base64\r\n"
     parts += HeaderEncoder.token(
       name: "Content-Disposition", value: "attachment; filename=\"\(MailMessage.safeFileName(attachment.fileName))\"")
-    parts +=
-      "\r\n"
-      + Data(attachment.text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+    parts += "\r\n" + encodedAttachment
     return parts + "\r\n--\(boundary)--\r\n"
   }
 
@@ -120,14 +129,14 @@ public struct MailMessage: Sendable, Equatable {
     return kept.isEmpty ? "attachment" : kept
   }
 
-  /// 16 hex digits of FNV-1a 64 over the text: the same input gives the same boundary in every run.
-  static func stableHash(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x100_0000_01b3
+  /// `=_pushnote_` and 32 random hex digits (128 bits from the system's generator): not to be guessed
+  /// from anything the message shows.
+  static func randomBoundary() -> String {
+    var generator = SystemRandomNumberGenerator()
+    let digits = (0..<2).map { _ in
+      let hex = String(generator.next() as UInt64, radix: 16)
+      return String(repeating: "0", count: 16 - hex.count) + hex
     }
-    let digits = String(hash, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
+    return "=_pushnote_" + digits.joined()
   }
 }

@@ -164,7 +164,8 @@ extension MailModel {
 
     let listed = MailModel.sectionItems(note: note, document: document, localOnly: config.pad.localOnly)
     shipped = listed.filter { MailModel.isShippedSection($0.section) }.map(\.item.text)
-    blockers = listed.filter { $0.section.lowercased().contains("blocker") }.map(\.item.text)
+    // A ticked blocker is resolved (a stage failure a resumed deploy fixed): not a blocker any more.
+    blockers = listed.filter { $0.section.lowercased().contains("blocker") && !$0.item.done }.map(\.item.text)
     var followUps: [ListedItem] = []
     for (section, item) in listed where section.lowercased().contains("follow") || MailModel.mentionsFollowUp(item.text) {
       if !followUps.contains(item) { followUps.append(item) }

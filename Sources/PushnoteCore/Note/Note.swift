@@ -408,6 +408,8 @@ public struct Note: Sendable, Equatable, Codable {
     public var range: Range<Int> = 0..<0
     /// Whether the entry marks the start or the end of the push (used for the duration).
     public var mark: Mark = .other
+    /// Whether the time was written as approximate (`~6pm`, `about 11:30`, `11:30-ish`).
+    public var approximate = false
 
     /// What an entry marks.
     public enum Mark: String, Sendable {
@@ -420,6 +422,8 @@ public struct Note: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey { case event, at, line }
+    /// Written only when true, so a note without approximate times reads as before.
+    private enum ApproximateKey: String, CodingKey { case approximate }
 
     /// Creates an entry.
     public init(event: String, at: String?, line: Int, range: Range<Int>, mark: Mark) {
@@ -435,6 +439,10 @@ public struct Note: Sendable, Equatable, Codable {
       try container.encode(event, forKey: .event)
       try container.encode(at, forKey: .at)
       try container.encode(line, forKey: .line)
+      if approximate {
+        var flag = encoder.container(keyedBy: ApproximateKey.self)
+        try flag.encode(true, forKey: .approximate)
+      }
     }
   }
 

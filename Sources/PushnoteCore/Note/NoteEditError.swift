@@ -8,11 +8,17 @@ public enum NoteEditError: PushnoteError, Equatable {
   case noBox(line: Int)
   /// A time given with `--at` could not be read.
   case unreadableTime(String)
+  /// The role has signed off already (`existing` is what the note says); `--again` replaces it.
+  case alreadySignedOff(role: String, line: Int, existing: String)
+  /// The sign-off's time is on a day before the push; `--before-push-day` records it anyway.
+  case signoffBeforePushDay(time: String, pushDate: PushDate)
+  /// Ticking this sign-off item would record a sign-off without a name and a time; `pushnote sign` writes both.
+  case incompleteSignoff(role: String, line: Int)
 
   public var exitStatus: ExitStatus {
     switch self {
     case .noMatchingItem, .ambiguousItem, .unreadableTime: return .usage
-    case .noBox: return .dataError
+    case .noBox, .alreadySignedOff, .signoffBeforePushDay, .incompleteSignoff: return .dataError
     }
   }
 
@@ -24,6 +30,12 @@ public enum NoteEditError: PushnoteError, Equatable {
       return "'\(query)' matches \(candidates.count) items; say which" + Self.list(candidates)
     case .noBox(let line): return "the item on line \(line) has no [ ] box to change"
     case .unreadableTime(let text): return "cannot read the time '\(text)' (try 11:02, 9:17am, 17:33 UTC or 2026-12-01 11:02 PST)"
+    case .alreadySignedOff(let role, let line, let existing):
+      return "\(role) has signed off already on line \(line) (\(existing)); use --again to replace it"
+    case .signoffBeforePushDay(let time, let date):
+      return "the sign-off time \(time) is before the push day \(date.iso); give --at with the time, or --before-push-day to record it"
+    case .incompleteSignoff(let role, let line):
+      return "the \(role) sign-off on line \(line) has no name or time; record it with: pushnote sign \(role.lowercased())"
     }
   }
 

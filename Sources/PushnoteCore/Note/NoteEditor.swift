@@ -36,9 +36,13 @@ public struct NoteEditor: Sendable {
 
   /// The splice that sets an item's box to `state` (`x`, space or `-`); nil when it already is.
   ///
-  /// - Throws: ``NoteEditError/noBox(line:)`` for an item done by strike-through only.
+  /// - Throws: ``NoteEditError/noBox(line:)`` for an item done by strike-through only;
+  ///   ``NoteEditError/incompleteSignoff(role:line:)`` for ticking a sign-off item without a name and a time.
   public func setState(_ state: Note.ItemState, of item: Note.ChecklistItem) throws(NoteEditError) -> ByteEdit? {
     guard let box = item.boxOffset else { throw .noBox(line: item.line) }
+    if state == .done, let signoff = parsed.note.signoffs.first(where: { $0.boxOffset == box }), signoff.name == nil || signoff.at == nil {
+      throw .incompleteSignoff(role: SignoffRole(rawValue: signoff.role)?.label ?? signoff.role, line: item.line)
+    }
     let mark: UInt8
     switch state {
     case .done: mark = UInt8(ascii: "x")

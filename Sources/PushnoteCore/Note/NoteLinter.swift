@@ -186,6 +186,12 @@ public struct NoteLinter: Sendable {
       title.lowercased().filter(\.isLetter).hasPrefix("followup")
     }
 
+    /// Whether a section holds what is done after the push (`After the push`): its items can only
+    /// be done after the sign-off, so they are not open items of a signed-off note.
+    static func isAfterThePush(_ title: String) -> Bool {
+      title.lowercased().filter(\.isLetter).hasPrefix("after")
+    }
+
     mutating func signoffs() {
       let roles = ["qa": "QA", "ops": "Ops", "rm": "release manager"]
       for signoff in note.signoffs where signoff.done && signoff.at == nil {
@@ -197,7 +203,7 @@ public struct NoteLinter: Sendable {
         releaseManager.isEmpty ? (note.signoffs.allSatisfy(\.done) ? note.signoffs.last : nil) : releaseManager.first(where: \.done)
       guard let signing else { return }
       // Follow-ups are meant to stay open after the push.
-      for section in note.sections where !Self.isFollowUps(section.title) {
+      for section in note.sections where !Self.isFollowUps(section.title) && !Self.isAfterThePush(section.title) {
         for item in section.items where item.state == .open {
           report(
             .error, at: item.boxOffset ?? item.range.lowerBound, "open item in a note signed off at line \(signing.line): \(item.text)")

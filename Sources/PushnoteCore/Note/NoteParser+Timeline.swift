@@ -63,9 +63,10 @@ extension NoteParser {
         if entry.mark == .start { starts.append(date) }
         if entry.mark == .end { ends.append(date) }
       }
-      note.timeline.append(
-        Note.TimelineEntry(
-          event: entry.event, at: at.map { NoteTime.iso($0, in: config.timeZone) }, line: entry.line, range: entry.range, mark: entry.mark))
+      var timelineEntry = Note.TimelineEntry(
+        event: entry.event, at: at.map { NoteTime.iso($0, in: config.timeZone) }, line: entry.line, range: entry.range, mark: entry.mark)
+      timelineEntry.approximate = entry.match?.approximate ?? false
+      note.timeline.append(timelineEntry)
     }
     if let first = starts.min(), let last = ends.max(), last >= first {
       note.durationSeconds = Int(last.timeIntervalSince(first).rounded())
@@ -87,7 +88,9 @@ extension NoteParser {
     {
       var valueStart = colon + 1
       while valueStart < range.upperBound, ASCII.isBlank(bytes[valueStart]) { valueStart += 1 }
-      let match = valueStart < range.upperBound ? NoteTime.leading(bytes, from: valueStart, on: date, in: config.timeZone) : nil
+      let match =
+        valueStart < range.upperBound
+        ? NoteTime.leading(bytes, from: valueStart, on: date, in: config.timeZone, bareFourDigits: true) : nil
       return PendingEntry(event: mark.rawValue, match: match, line: line, range: range, mark: mark)
     }
     guard ASCII.isDigit(first), let match = NoteTime.leading(bytes, from: range.lowerBound, on: date, in: config.timeZone) else {

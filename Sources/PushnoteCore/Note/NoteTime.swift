@@ -1,9 +1,12 @@
 import Foundation
 
-/// Times as people write them in a note: `11:02`, `9:17am`, `9:17am Pacific`, `17:33 UTC`,
-/// `6:03pm CEST`, `2026-12-01 11:02 PST`, ISO 8601 (`2026-12-01T11:02:00-08:00`).
+/// Times as people write them in a note: `11:02`, `9:17am`, `5pm`, `9:17am Pacific`, `17:33 UTC`,
+/// `1733 BST`, `6:03pm CEST`, `2026-12-01 11:02 PST`, ISO 8601 (`2026-12-01T11:02:00-08:00`), and
+/// approximate ones: `~6pm UTC`, `about 11:30`, `around 9am`, `ca. 17:00`, `11:30-ish`, `11:30ish`.
 ///
 /// A time without a date is on the push date; a time without a zone is in the notebook's zone.
+/// Four digits without a colon (`1733`) are a 24-hour time only where nothing else could be meant:
+/// with a zone after them (`1733 BST`), or as a `start:`/`end:` field's value (`bareFourDigits`).
 public enum NoteTime {
   /// A time expression found at the start of some text.
   public struct Match: Sendable, Equatable {
@@ -15,6 +18,8 @@ public enum NoteTime {
     public var hasDate: Bool
     /// Whether the text names a zone or an offset.
     public var hasZone: Bool
+    /// Whether the text says the time is approximate (`~6pm`, `about 11:30`, `11:30-ish`).
+    public var approximate = false
   }
 
   /// Parses text that is exactly one time expression (blanks around it are ignored).
@@ -31,9 +36,28 @@ public enum NoteTime {
     return match.date
   }
 
+  /// Words before a time that say it is approximate, lowercased, each followed by a blank.
+  static let approximateWords: [ASCII.Needle] = ["about", "around", "approx.", "approx", "approximately", "ca.", "circa", "roughly"]
+
   /// Reads a time expression at `start` of `bytes`, if one begins there and ends at a word boundary.
-  public static func leading(_ bytes: [UInt8], from start: Int, on day: PushDate?, in zone: TimeZone) -> Match? {
+  ///
+  /// - Parameter bareFourDigits: read `1733` without a zone as 17:33 (a field whose whole value it is).
+  public static func leading(
+    _ bytes: [UInt8], from start: Int, on day: PushDate?, in zone: TimeZone, bareFourDigits: Bool = false
+  ) -> Match? {
     var reader = Reader(bytes: bytes, index: start)
+    var approximate = false
+    if reader.peek == UInt8(ascii: "~") {
+      reader.index += 1
+      reader.skipBlanks()
+      approximate = true
+    } else if let first = reader.peek, ASCII.isLetter(first) {
+      let wordEnd = bytes[start...].firstIndex { ASCII.isBlank($0) } ?? bytes.count
+      guard wordEnd < bytes.count, approximateWords.contains(where: { ASCII.equals(bytes, start..<wordEnd, $0) }) else { return nil }
+      reader.index = wordEnd
+      guard reader.skipBlanks() > 0, reader.peek.map(ASCII.isDigit) == true else { return nil }
+      approximate = true
+    }
     var explicitDay: PushDate?
     if let parsedDay = reader.isoDay() {
       explicitDay = parsedDay
@@ -46,12 +70,16 @@ public enum NoteTime {
     guard let clock = reader.clock(), let resolvedDay = explicitDay ?? day else { return nil }
     var named: Zone?
     let beforeZone = reader.index
-    if let zoneFound = reader.zone(allowingSignedOffset: explicitDay != nil) {
+    if reader.ish() {
+      approximate = true
+    } else if let zoneFound = reader.zone(allowingSignedOffset: explicitDay != nil) {
       named = zoneFound
+      let afterZone = reader.index
+      if reader.ish() { approximate = true } else { reader.index = afterZone }
     } else {
       reader.index = beforeZone
     }
-    guard !reader.atWordCharacter else { return nil }
+    guard !reader.atWordCharacter, !clock.compact || named != nil || bareFourDigits else { return nil }
     let seconds = clock.hour * 3600 + clock.minute * 60 + clock.second
     let date: Date
     switch named ?? .named(zone) {
@@ -60,7 +88,7 @@ public enum NoteTime {
     case .named(let timeZone):
       date = instant(resolvedDay, seconds: seconds, in: timeZone)
     }
-    return Match(date: date, length: reader.index - start, hasDate: explicitDay != nil, hasZone: named != nil)
+    return Match(date: date, length: reader.index - start, hasDate: explicitDay != nil, hasZone: named != nil, approximate: approximate)
   }
 
   /// Finds the first time expression in `bytes[range]` that starts a word.
@@ -194,8 +222,37 @@ public enum NoteTime {
       return date
     }
 
-    /// `H:MM[:SS[.fff]]` with an optional `am`/`pm`, or `Ham`/`H pm`.
-    mutating func clock() -> (hour: Int, minute: Int, second: Int)? {
+    /// `-ish` or `ish` right after a time: it is approximate.
+    mutating func ish() -> Bool {
+      let start = index
+      if peek == UInt8(ascii: "-") { index += 1 }
+      guard let i = peek, let s = byte(at: 1), let h = byte(at: 2), i | 0x20 == UInt8(ascii: "i"), s | 0x20 == UInt8(ascii: "s"),
+        h | 0x20 == UInt8(ascii: "h")
+      else {
+        index = start
+        return false
+      }
+      index += 3
+      if atWordCharacter {
+        index = start
+        return false
+      }
+      return true
+    }
+
+    /// `HHMM`, four digits without a colon: 24-hour time, if a valid one.
+    private mutating func compactClock() -> (hour: Int, minute: Int, second: Int, compact: Bool)? {
+      let start = index
+      guard let hour = digits(2), let minute = digits(2), !(peek.map(ASCII.isDigit) ?? false), hour <= 23, minute <= 59 else {
+        index = start
+        return nil
+      }
+      return (hour, minute, 0, true)
+    }
+
+    /// `H:MM[:SS[.fff]]` with an optional `am`/`pm`, `Ham`/`H pm`, or `HHMM` (``compactClock()``).
+    mutating func clock() -> (hour: Int, minute: Int, second: Int, compact: Bool)? {
+      if let compact = compactClock() { return compact }
       let start = index
       var hour = 0
       var hourDigits = 0
@@ -229,7 +286,7 @@ public enum NoteTime {
         guard hasMinutes else { index = start; return nil }
       }
       guard hour <= 23, minute <= 59, second <= 59 else { index = start; return nil }
-      return (hour, minute, second)
+      return (hour, minute, second, false)
     }
 
     private mutating func digitsAfterColon() -> Int? {

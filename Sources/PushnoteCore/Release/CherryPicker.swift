@@ -76,7 +76,7 @@ public struct CherryPicker: Sendable {
     try await clone.run(["worktree", "add", "--quiet", "--detach", "--", worktree, baseCommit])
     let result: Result<String, ReleaseError>
     do throws(ReleaseError) {
-      result = .success(try await apply(picked, in: clone.inWorktree(worktree), progress: progress))
+      result = .success(try await apply(picked, onto: base, in: clone.inWorktree(worktree), progress: progress))
     } catch {
       result = .failure(error)
     }
@@ -95,8 +95,12 @@ public struct CherryPicker: Sendable {
   }
 
   /// Applies the commits in order in a worktree; returns the new head.
+  ///
+  /// A commit whose change the tag already has (an earlier cherry-pick of it, or the same change
+  /// made again) applies as nothing: that is ``ReleaseError/alreadyInTag(repository:commit:tag:)``,
+  /// not git's advice to commit it empty.
   private func apply(
-    _ picked: [ChangeSummary.Commit], in worktree: WorkingClone, progress: ReleaseProgressHandler
+    _ picked: [ChangeSummary.Commit], onto base: PushTag, in worktree: WorkingClone, progress: ReleaseProgressHandler
   ) async throws(ReleaseError) -> String {
     for commit in picked {
       progress(ReleaseProgress(repository: repository.name, step: .cherryPicking(commit: commit.sha)))
@@ -104,7 +108,9 @@ public struct CherryPicker: Sendable {
       let result = try await worktree.call(arguments)
       guard result.status == 0 else {
         let unmerged = try await worktree.run(["diff", "--name-only", "--diff-filter=U"])
+        let unchanged = try await worktree.call(["diff", "--quiet", "HEAD", "--"]).status == 0
         _ = try await worktree.call(["cherry-pick", "--abort"])
+        if unmerged.isEmpty, unchanged { throw .alreadyInTag(repository: repository.name, commit: commit.sha, tag: base.name) }
         let files = unmerged.split(separator: "\n").map(String.init)
         if files.isEmpty {
           throw .git(repository: repository.name, .failed(arguments: arguments, status: result.status, stderr: result.stderr))

@@ -5,6 +5,8 @@ import Foundation
 public struct Release: Sendable {
   /// The notebook.
   public let notebook: Notebook
+  /// The checklist item `tag` ticks once every repository has the tag.
+  public static let tagItem = "Tag every repository"
 
   /// The release use cases of a notebook.
   public init(notebook: Notebook) { self.notebook = notebook }
@@ -102,14 +104,25 @@ public struct Release: Sendable {
     tagger.identity = await identity()
     let outcomes = try await tagger.run(progress: progress)
     let succeeded = outcomes.filter(\.succeeded)
+    let everyRepository = succeeded.count == outcomes.count
     let update = try await updateNote(
       path, date: date, dryRun: options.dryRun, message: "pushnote tag \(tag.name): compare links, what goes out"
     ) {
       editor in
-      var edits = editor.compareLinks(
-        Dictionary(uniqueKeysWithValues: succeeded.map { ($0.repository, ReleaseNoteEditor.CompareTarget(from: $0.previousTag, to: tag)) }))
+      let targets = succeeded.map { outcome in
+        let to = PushTag(outcome.endTag) ?? tag
+        return (
+          outcome.repository, ReleaseNoteEditor.CompareTarget(from: outcome.previousTag, to: to, firstPush: outcome.previousTag == nil)
+        )
+      }
+      var edits = editor.compareLinks(Dictionary(targets) { first, _ in first })
       if let migrations = editor.migrations(succeeded) { edits.append(migrations) }
-      if let summary = editor.whatGoesOut(succeeded) { edits.append(summary) }
+      if let summary = editor.whatGoesOut(outcomes) { edits.append(summary) }
+      if everyRepository, let item = try? editor.editor.item(matching: Release.tagItem),
+        let tick = try? editor.editor.setState(.done, of: item)
+      {
+        edits.append(tick)
+      }
       return edits
     }
     return TagReport(

@@ -18,8 +18,6 @@ public enum ReleaseError: PushnoteError, Equatable {
   case invalidPushDate(String)
   /// The push date is not the notebook's push weekday; `--force` allows it.
   case notPushDay(PushDate, pushWeekday: Weekday)
-  /// The tag exists in the repository's remote at another commit; `--force` moves it.
-  case tagElsewhere(repository: String, tag: String, existing: String, wanted: String)
   /// The branch or ref to tag does not exist in the repository's remote.
   case refNotFound(repository: String, ref: String)
   /// The repository has no tag of this push yet to cherry-pick onto (run `pushnote tag` first).
@@ -43,7 +41,7 @@ public enum ReleaseError: PushnoteError, Equatable {
     switch self {
     case .unknownRepository, .invalidRef, .invalidCommit, .notPushDay: return .usage
     case .invalidRepositoryName, .noRepositories, .noRemote: return .configuration
-    case .invalidTag, .invalidPushDate, .tagElsewhere, .refNotFound, .notTagged, .unknownCommit, .alreadyInTag, .conflict:
+    case .invalidTag, .invalidPushDate, .refNotFound, .notTagged, .unknownCommit, .alreadyInTag, .conflict:
       return .dataError
     case .git(_, let error): return error.exitStatus
     case .repositoriesFailed(let failures):
@@ -66,8 +64,6 @@ public enum ReleaseError: PushnoteError, Equatable {
     case .invalidPushDate(let text): return "the note's push date '\(text)' is a placeholder or malformed; fix the note first"
     case .notPushDay(let date, let weekday):
       return "\(date) is a \(date.weekday.name), not a push day (\(weekday.name)); use --force to allow it"
-    case .tagElsewhere(let repository, let tag, let existing, let wanted):
-      return "\(repository): tag \(tag) already exists at \(existing.prefix(12)), not at \(wanted.prefix(12)); use --force to move it"
     case .refNotFound(let repository, let ref): return "\(repository): no branch or commit '\(ref)' in its remote"
     case .notTagged(let repository, let date):
       return "\(repository) has no tag of the push \(date) yet; run pushnote tag first"

@@ -27,6 +27,9 @@ struct ReleaseNoteEditor {
     var from: String?
     /// The newer tag.
     var to: PushTag
+    /// The remote has no push tag before this push: a compare link of this push from a tag (which
+    /// cannot exist) or a placeholder becomes the tag's commit list, and none is added.
+    var firstPush = false
   }
 
   /// Points the compare links of the given repositories at their targets, and adds a link to the
@@ -50,10 +53,16 @@ struct ReleaseNoteEditor {
         edits.append(edit)
       }
     }
+    for repository in config.repositories {
+      guard let target = targets[repository.name] else { continue }
+      let commitLists = commitListEdits(repository, to: target.to)
+      if !commitLists.isEmpty || target.firstPush { linked.insert(repository.name) }
+      edits += commitLists
+    }
     let missing = config.repositories.filter { targets[$0.name] != nil && !linked.contains($0.name) }
     let lines = missing.compactMap { repository -> String? in
       guard let target = targets[repository.name], let from = target.from else { return nil }
-      return "- " + ReleaseNoteEditor.compareURL(repository, from: from, to: target.to.name)
+      return "- " + CompareURL.make(web: repository.webURL, from: from, to: target.to.name)
     }
     if !lines.isEmpty { edits.append(editor.appendLines(lines, toSection: ReleaseNoteEditor.compareSection)) }
     return edits
@@ -79,6 +88,11 @@ struct ReleaseNoteEditor {
     guard link.range.count == urlBytes.count, link.range.upperBound <= editor.parsed.source.bytes.count,
       editor.parsed.source.bytes[link.range].elementsEqual(urlBytes), let marker = link.url.range(of: "/compare/", options: .backwards)
     else { return .history }
+    if target.firstPush, target.from == nil, (try? ReleaseInput.commit(link.from)) == nil,
+      let repository = config.repositories.first(where: { $0.name == link.repo })
+    {
+      return .edit(ByteEdit(range: link.range, text: ReleaseNoteEditor.commitsURL(repository, tag: to)))
+    }
     let refs = link.url[marker.upperBound...]
     let separator = refs.contains("...") ? "..." : ".."
     let replacement = from + separator + to
@@ -87,10 +101,27 @@ struct ReleaseNoteEditor {
     return .edit(ByteEdit(range: start..<link.range.upperBound, text: replacement))
   }
 
-  /// A compare link built from the repository's web address (GitLab's `/-/compare/` for GitLab).
-  static func compareURL(_ repository: NotebookConfig.RepositoryConfig, from: String, to: String) -> String {
-    let web = repository.webURL.hasSuffix("/") ? String(repository.webURL.dropLast()) : repository.webURL
-    return web + (web.contains("gitlab") ? "/-/compare/" : "/compare/") + from + "..." + to
+  /// Moves a first push's commit-list links (`WEB/commits/TAG`) of this push on to a later tag.
+  private func commitListEdits(_ repository: NotebookConfig.RepositoryConfig, to tag: PushTag) -> [ByteEdit] {
+    let bytes = editor.parsed.source.bytes
+    let prefix = ASCII.Needle(ReleaseNoteEditor.commitsURL(repository, tag: ""))
+    var edits: [ByteEdit] = []
+    var index = 0
+    while let found = ASCII.firstIndex(of: prefix, in: bytes, index..<bytes.count) {
+      let start = found + prefix.bytes.count
+      var end = start
+      while end < bytes.count, ASCII.isDigit(bytes[end]) || bytes[end] == UInt8(ascii: ".") || bytes[end] == UInt8(ascii: "-") { end += 1 }
+      if let old = PushTag(String(decoding: bytes[start..<end], as: UTF8.self)), old.date == pushDate, old < tag {
+        edits.append(ByteEdit(range: start..<end, text: tag.name))
+      }
+      index = max(end, found + 1)
+    }
+    return edits
+  }
+
+  /// The list of commits up to a tag: a first push's link (``CompareURL/commits(web:tag:)``).
+  static func commitsURL(_ repository: NotebookConfig.RepositoryConfig, tag: String) -> String {
+    CompareURL.commits(web: repository.webURL, tag: tag)
   }
 
   /// A commit link built from the repository's web address.
@@ -101,25 +132,52 @@ struct ReleaseNoteEditor {
 
   /// The What goes out section, rewritten from the outcomes (it is pushnote's own section), placed
   /// after the Compare section when it does not exist yet.
+  ///
+  /// A repository that failed this time keeps the lines it had.
   func whatGoesOut(_ outcomes: [ReleaseOutcome]) -> ByteEdit? {
-    let lines = outcomes.filter(\.succeeded).flatMap { outcome -> [String] in
-      guard let previous = outcome.previousTag, let changes = outcome.changes else {
-        return ["- \(outcome.repository): no earlier push tag, nothing to compare"]
+    let kept = existingWhatGoesOut()
+    let lines =
+      outcomes.flatMap { outcome -> [String] in
+        guard outcome.succeeded else { return kept[outcome.repository] ?? [] }
+        guard let previous = outcome.previousTag, let changes = outcome.changes else {
+          return ["- \(outcome.repository): no earlier push tag, nothing to compare"]
+        }
+        let range = "\(previous)...\(outcome.endTag)"
+        guard !changes.commits.isEmpty else { return ["- \(outcome.repository) (\(range)): no changes"] }
+        let count = changes.commits.count
+        var result = [
+          "- \(outcome.repository) (\(range)): \(count) commit\(count == 1 ? "" : "s") by \(changes.authors.joined(separator: ", "))"
+        ]
+        result += changes.commits.prefix(ReleaseNoteEditor.subjectLimit).map { "  - \($0.sha.prefix(7)) \($0.subject) (\($0.author))" }
+        if count > ReleaseNoteEditor.subjectLimit { result.append("  - and \(count - ReleaseNoteEditor.subjectLimit) more") }
+        return result
       }
-      let range = "\(previous)...\(outcome.tag)"
-      guard !changes.commits.isEmpty else { return ["- \(outcome.repository) (\(range)): no changes"] }
-      let count = changes.commits.count
-      var result = [
-        "- \(outcome.repository) (\(range)): \(count) commit\(count == 1 ? "" : "s") by \(changes.authors.joined(separator: ", "))"
-      ]
-      result += changes.commits.prefix(ReleaseNoteEditor.subjectLimit).map { "  - \($0.sha.prefix(7)) \($0.subject) (\($0.author))" }
-      if count > ReleaseNoteEditor.subjectLimit { result.append("  - and \(count - ReleaseNoteEditor.subjectLimit) more") }
-      return result
-    }
-    guard !lines.isEmpty else { return nil }
+    guard !lines.isEmpty, outcomes.contains(where: \.succeeded) else { return nil }
     return editor.replaceSection(
       ReleaseNoteEditor.whatGoesOutSection, body: lines,
       fallbackOffset: editor.offsetAfterSection(ReleaseNoteEditor.compareSection))
+  }
+
+  /// The What goes out section's lines per repository: a `- OWNER/NAME…` line and the indented
+  /// lines under it.
+  private func existingWhatGoesOut() -> [String: [String]] {
+    guard let section = editor.section(titled: ReleaseNoteEditor.whatGoesOutSection) else { return [:] }
+    let source = editor.parsed.source
+    let body = source.string(source.lineRange(section.line).upperBound..<editor.extent(of: section).upperBound)
+    var blocks: [String: [String]] = [:]
+    var current: String?
+    for line in body.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
+      let text = String(line)
+      if text.hasPrefix("- ") {
+        current = text.dropFirst(2).split(whereSeparator: { $0 == " " || $0 == ":" }).first.map(String.init)
+        if let current { blocks[current, default: []].append(text) }
+      } else if let current, text.first == " " || text.first == "\t" {
+        blocks[current, default: []].append(text)
+      } else {
+        current = nil
+      }
+    }
+    return blocks
   }
 
   /// Open checklist items under Migrations for migration files the section does not mention yet.

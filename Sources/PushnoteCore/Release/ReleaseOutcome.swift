@@ -6,6 +6,9 @@ public struct ReleaseOutcome: Sendable, Equatable, Encodable {
     case created
     /// The remote already had the tag at the same commit; nothing was done.
     case skipped
+    /// The remote has the tag at another commit (the branch moved on after tagging); it stays where
+    /// it is: a repeat push is `pushnote cherry-pick`, never a moved production tag.
+    case kept
     /// The tag existed at another commit and was moved (`--force`).
     case moved
     /// Dry run: the tag would be created and pushed.
@@ -30,11 +33,18 @@ public struct ReleaseOutcome: Sendable, Equatable, Encodable {
   public var changes: ChangeSummary?
   /// Why the repository failed.
   public var error: ReleaseError?
+  /// The push's newest tag when it is a later repeat tag than ``tag`` (`2026.12.01-1`): what goes
+  /// out and the compare links end there.
+  public var newestTag: String?
+  /// For a ``Action/kept`` tag: the branch head that was not tagged.
+  public var branchHead: String?
 
   enum CodingKeys: String, CodingKey {
     case repository, tag, action, commit
     case previousTag = "previous_tag"
     case changes, error
+    case newestTag = "newest_tag"
+    case branchHead = "branch_head"
   }
 
   /// Creates an outcome.
@@ -63,6 +73,18 @@ public struct ReleaseOutcome: Sendable, Equatable, Encodable {
     try container.encodeIfPresent(previousTag, forKey: .previousTag)
     try container.encodeIfPresent(changes, forKey: .changes)
     try container.encodeIfPresent(error?.description, forKey: .error)
+    try container.encodeIfPresent(newestTag, forKey: .newestTag)
+    try container.encodeIfPresent(branchHead, forKey: .branchHead)
+  }
+
+  /// The tag the push's compare links and what goes out end at: the newest repeat tag, else ``tag``.
+  public var endTag: String { newestTag ?? tag }
+
+  /// For a kept tag, what happened and what to do instead of moving it; nil otherwise.
+  public var advice: String? {
+    guard action == .kept, let branchHead, let commit else { return nil }
+    return "\(repository): the branch moved on to \(branchHead.prefix(12)) after \(tag) was tagged at \(commit.prefix(12)); "
+      + "the tag stays (for a repeat push: pushnote cherry-pick \(repository) SHA)"
   }
 }
 

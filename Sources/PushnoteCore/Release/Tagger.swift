@@ -2,8 +2,9 @@
 ///
 /// For each repository: fetch, find the commit (the branch head, or `ref`), compare with the tag the
 /// remote already has, create an annotated tag and push only that tag. Re-running is safe: a tag
-/// the remote has at the same commit is skipped, at another commit it is an error unless `force`.
-/// A failing repository does not stop the others.
+/// the remote has at the same commit is skipped; at another commit it is kept (the branch moved on
+/// after tagging, and a repeat push is a cherry-pick's repeat tag, never a moved production tag)
+/// unless `force`. A failing repository does not stop the others.
 public struct Tagger: Sendable {
   /// The notebook whose repositories are tagged.
   public let notebook: Notebook
@@ -87,10 +88,14 @@ public struct Tagger: Sendable {
     }
     let existing = try await clone.remoteTagCommit(tag)
     let action: ReleaseOutcome.Action
+    var branchHead: String?
+    var tagged = commit
     switch (existing, dryRun) {
     case (commit?, _): action = .skipped
     case (let other?, _) where !force:
-      throw .tagElsewhere(repository: repository.name, tag: tag.name, existing: other, wanted: commit)
+      action = .kept
+      branchHead = commit
+      tagged = other
     case (nil, true): action = .wouldCreate
     case (_?, true): action = .wouldMove
     case (let other, false):
@@ -102,12 +107,24 @@ public struct Tagger: Sendable {
     }
     progress(ReleaseProgress(repository: repository.name, step: .summarising))
     let previous = try await previousTag(in: clone)
+    // What goes out ends at the push's newest tag: a cherry-pick's repeat tag when there is one.
+    var newest: PushTag?
+    if let latest = try await clone.remoteTags().filter({ $0.date == tag.date }).max(), latest > tag,
+      let latestCommit = try await clone.remoteTagCommit(latest)
+    {
+      newest = latest
+      tagged = latestCommit
+    }
     var changes: ChangeSummary?
     if let previous, let from = try await clone.remoteTagCommit(previous) {
-      changes = try await ChangeSummary.read(from: from, to: commit, in: clone)
+      changes = try await ChangeSummary.read(from: from, to: tagged, in: clone)
     }
-    return ReleaseOutcome(
-      repository: repository.name, tag: tag.name, action: action, commit: commit, previousTag: previous?.name, changes: changes)
+    var outcome = ReleaseOutcome(
+      repository: repository.name, tag: tag.name, action: action, commit: action == .kept ? existing : commit, previousTag: previous?.name,
+      changes: changes)
+    outcome.newestTag = newest?.name
+    outcome.branchHead = branchHead
+    return outcome
   }
 
   /// The tag compare links start from: the newest push tag the previous note links to that the

@@ -65,6 +65,24 @@ public struct WorkingClone: Sendable {
     return WorkingClone(repository: repository, path: path, git: Git(directory: path), remote: remote, environment: environment)
   }
 
+  /// The push tags the repository's clone had at its last fetch, without fetching (offline); nil
+  /// when pushnote has not fetched it yet, so nothing is known.
+  public static func fetchedPushTags(of repository: NotebookConfig.RepositoryConfig, notebook: Notebook) async -> [PushTag]? {
+    let path: String
+    if let configured = repository.clone {
+      path = configured.hasPrefix("/") ? configured : (notebook.root as NSString).appendingPathComponent(configured)
+    } else {
+      guard (try? ReleaseInput.checkPathSafe(repository.name)) != nil else { return nil }
+      path = ((notebook.root as NSString).appendingPathComponent(managedFolder) as NSString).appendingPathComponent(repository.name)
+    }
+    let git = Git(directory: path)
+    // A clone that never fetched has no remote heads in pushnote's namespace.
+    guard let heads = try? await git.run(["for-each-ref", "--count=1", "--format=%(refname)", headsNamespace]), !heads.isEmpty,
+      let refs = try? await git.run(["for-each-ref", "--format=%(refname)", tagsNamespace])
+    else { return nil }
+    return refs.split(separator: "\n").compactMap { PushTag($0.dropFirst(tagsNamespace.count)) }
+  }
+
   /// Makes git ignore the managed clones' folder, whatever the notebook's own `.gitignore` says.
   private static func ignoreManagedClones(in folder: String) throws(ReleaseError) {
     let ignore = (folder as NSString).appendingPathComponent(".gitignore")

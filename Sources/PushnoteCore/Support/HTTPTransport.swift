@@ -12,9 +12,17 @@ import FoundationNetworking
 /// API, resumes its continuation exactly once, and never calls into URLSession from a cancellation
 /// handler: a deadline or a cancellation answers at once and cancels the URL task afterwards, from
 /// another queue.
+///
+/// Redirects: Foundation would follow them, to any host, with every header of the request
+/// (`Authorization` included) and a POST's body (an API key). A delegate refuses each, and this
+/// transport follows one itself only on the same origin (scheme, host and port); a redirect
+/// elsewhere comes back as the 3xx response it is, so credentials never travel to another origin.
 public final class HTTPTransport: Sendable {
   private let session: URLSession
   private let timeout: Double
+  private let refuser = RefuseRedirects()
+  /// The most same-origin redirects followed for one request.
+  static let redirectLimit = 5
 
   /// The answer to one request.
   public struct Response: Sendable {
@@ -44,15 +52,54 @@ public final class HTTPTransport: Sendable {
     configuration.timeoutIntervalForResource = timeout
     configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
     configuration.httpShouldSetCookies = false
-    session = URLSession(configuration: configuration)
+    session = URLSession(configuration: configuration, delegate: refuser, delegateQueue: nil)
   }
 
   deinit { session.finishTasksAndInvalidate() }
 
-  /// Sends a request and returns the response, whatever its status.
+  /// Sends a request and returns the response, whatever its status, following redirects on the
+  /// request's own origin only.
   ///
   /// - Throws: ``Failure`` when there is no response.
   public func send(_ request: URLRequest) async throws(Failure) -> Response {
+    var request = request
+    var response = try await sendOnce(request)
+    for _ in 0..<HTTPTransport.redirectLimit {
+      guard let next = HTTPTransport.sameOriginRedirect(of: request, response: response) else { break }
+      request = next
+      response = try await sendOnce(request)
+    }
+    return response
+  }
+
+  /// The request a redirect asks for, when it stays on the request's origin; nil for any other
+  /// response, and for a redirect to another origin.
+  static func sameOriginRedirect(of request: URLRequest, response: Response) -> URLRequest? {
+    guard [301, 302, 303, 307, 308].contains(response.status), let location = response.headers["location"], let from = request.url,
+      let target = URL(string: location, relativeTo: from)?.absoluteURL, sameOrigin(from, target)
+    else { return nil }
+    var next = request
+    next.url = target
+    if response.status == 303 || (response.status <= 302 && request.httpMethod == "POST") {
+      next.httpMethod = "GET"
+      next.httpBody = nil
+      next.setValue(nil, forHTTPHeaderField: "Content-Type")
+    }
+    return next
+  }
+
+  /// Whether two URLs have one origin: scheme, host and port (the scheme's default port counted).
+  static func sameOrigin(_ first: URL, _ second: URL) -> Bool {
+    func origin(_ url: URL) -> (String, String, Int)? {
+      guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
+      return (scheme, host, url.port ?? (scheme == "https" ? 443 : 80))
+    }
+    guard let one = origin(first), let other = origin(second) else { return false }
+    return one == other
+  }
+
+  /// One exchange, redirects not followed.
+  private func sendOnce(_ request: URLRequest) async throws(Failure) -> Response {
     let once = ResumeOnce()
     let result: Result<Response, Failure> = await withTaskCancellationHandler {
       await withCheckedContinuation { (continuation: CheckedContinuation<Result<Response, Failure>, Never>) in
@@ -75,6 +122,7 @@ public final class HTTPTransport: Sendable {
           }
           once.run { continuation.resume(returning: outcome) }
         }
+        task.delegate = refuser
         once.setCancel { continuation.resume(returning: .failure($0)) }
         once.setTask(task)
         task.resume()
@@ -103,6 +151,16 @@ extension HTTPTransport.Failure: CustomStringConvertible {
       default: return message
       }
     }
+  }
+}
+
+/// Refuses every redirect, so Foundation hands the 3xx response back instead of following it.
+private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+    completionHandler: @escaping @Sendable (URLRequest?) -> Void
+  ) {
+    completionHandler(nil)
   }
 }
 

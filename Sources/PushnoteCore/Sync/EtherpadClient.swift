@@ -55,10 +55,9 @@ public actor EtherpadClient {
     guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
       let host = url.host, url.user == nil, url.query == nil
     else {
-      throw .configuration("the pad server \(server) is not an http(s) URL without credentials or query")
+      throw .configuration("the pad server \(ServerURL.masked(server)) is not an http(s) URL without credentials or query")
     }
-    let loopback = ["127.0.0.1", "::1", "localhost", "[::1]"].contains(host.lowercased())
-    if scheme == "http" && !loopback && credentials != nil && !allowInsecureHTTP {
+    if scheme == "http" && !ServerURL.isLoopback(host) && credentials != nil && !allowInsecureHTTP {
       throw .configuration("refusing to send credentials over plain http to \(host); use https or set pad.allow_insecure_http")
     }
     self.server = url
@@ -189,7 +188,7 @@ public actor EtherpadClient {
   private func bearerToken() async throws(SyncError) -> String {
     if let token { return token }
     guard case .clientCredentials(let id, let secret) = credentials else { return "" }
-    if let cached = tokenCache?.token(server: server.absoluteString, clientID: id) {
+    if let cached = tokenCache?.token(server: server.absoluteString, clientID: id, secret: secret) {
       token = cached
       return cached
     }
@@ -209,14 +208,16 @@ public actor EtherpadClient {
     token = value
     // Without `expires_in` the token is kept ten minutes; a rejected one is replaced anyway.
     let lifetime = (object["expires_in"] as? NSNumber)?.doubleValue ?? 600
-    tokenCache?.store(value, server: server.absoluteString, clientID: id, expiresAt: Date(timeIntervalSinceNow: lifetime))
+    tokenCache?.store(value, server: server.absoluteString, clientID: id, secret: secret, expiresAt: Date(timeIntervalSinceNow: lifetime))
     return value
   }
 
   /// Drops the bearer token, here and in the cache.
   private func forgetToken() {
     token = nil
-    if case .clientCredentials(let id, _) = credentials { tokenCache?.remove(server: server.absoluteString, clientID: id) }
+    if case .clientCredentials(let id, let secret) = credentials {
+      tokenCache?.remove(server: server.absoluteString, clientID: id, secret: secret)
+    }
   }
 
   /// Sends one request; retries reads on timeouts, unreachable servers, 5xx and 429.

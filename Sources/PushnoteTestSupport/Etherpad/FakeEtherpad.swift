@@ -89,7 +89,7 @@ public actor FakeEtherpad {
     }
     self.server = server
     runTask = Task { try await server.run() }
-    // Generous: a loaded machine running the whole suite can take seconds to schedule the listener.
+    // FlyingFox's default of 5 s is too short on a machine busy with the whole suite and other builds.
     try await server.waitUntilListening(timeout: 60)
     guard case .ip4(_, let port) = await server.listeningAddress else { throw URLError(.cannotConnectToHost) }
     baseURL = "http://127.0.0.1:\(port)"

@@ -52,6 +52,8 @@ public final class FakeJenkins: Sendable {
     case status(Int)
     /// The headers and half the body, then the connection is closed.
     case dropConnection
+    /// A redirect (301, 302, 303, 307, 308) to `location`, as a Jenkins behind a proxy may answer.
+    case redirect(Int, location: String)
   }
 
   /// A request the server received.
@@ -109,6 +111,7 @@ public final class FakeJenkins: Sendable {
     self.server = server
     self.state = stateBox
     task = Task { try await server.run() }
+    // FlyingFox's default of 5 s is too short on a machine busy with the whole suite and other builds.
     try await server.waitUntilListening(timeout: 60)
     guard case .ip4(_, let port) = await server.listeningAddress else { throw SocketError.unsupportedAddress }
     url = "http://127.0.0.1:\(port)"

@@ -189,6 +189,10 @@ actor FakeJenkinsState {
   private static func response(for fault: FakeJenkins.Fault) -> HTTPResponse {
     switch fault {
     case .status(let code): return text(code, "Fault injected by the test")
+    case .redirect(let code, let location):
+      return HTTPResponse(
+        statusCode: HTTPStatusCode(code, phrase: "Redirect"),
+        headers: HTTPHeaders(dictionaryLiteral: (.location, location), (.contentType, "text/plain")), body: Data("Moved".utf8))
     case .dropConnection:
       let body = Array("{\"building\": false, \"result\": \"SUCCESS\"}".utf8)
       return HTTPResponse(

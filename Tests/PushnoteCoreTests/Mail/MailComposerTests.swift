@@ -10,8 +10,13 @@ import Testing
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//pushnote//test//EN\r\nBEGIN:VEVENT\r\nUID:duty-2026-12-08@pushnote\r\n"
     + "DTSTAMP:20261201T204000Z\r\nDTSTART:20261208T190000Z\r\nSUMMARY:Push duty: Chris Van\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
+  /// The boundary of the golden hand-over (a rendered message's own is random).
+  static let goldenBoundary = "=_pushnote_57f9a97968050948"
+
   /// Compares a rendered message with its golden file; `PUSHNOTE_UPDATE_GOLDEN=1` rewrites the file.
   static func expectGolden(_ message: MailMessage, _ name: String) throws {
+    var message = message
+    message.boundary = Self.goldenBoundary
     let path = Fixtures.fixture("mail/\(name)")
     if ProcessInfo.processInfo.environment["PUSHNOTE_UPDATE_GOLDEN"] == "1" { try AtomicFile.write(message.rendered(), to: path) }
     let golden = try AtomicFile.read(path)
@@ -38,6 +43,35 @@ import Testing
     ] {
       #expect(body.contains(expected + "\n"), "body lacks: \(expected)")
     }
+  }
+
+  @Test func aNoteThatSpellsTheBoundaryCannotHideTheHandoversCalendar() async throws {
+    // The old boundary was a hash of the Message-ID, so a release-manager field could spell it.
+    let forged = "--\(Self.goldenBoundary)--"
+    var note = MailFixtures.finishedNote()
+    note.people.releaseManager = forged
+    var message = try MailFixtures.compose(note, kind: .handover, calendar: Self.calendar).message
+    message.body += "\(forged)\n--\(Self.goldenBoundary)\nContent-Type: text/plain\n\nnot the calendar\n"
+    for boundary in [nil, Self.goldenBoundary] {
+      message.boundary = boundary
+      let text = message.renderedText()
+      #expect(!text.contains("boundary=\"\(Self.goldenBoundary)\""))
+      let parsed = try await MailMessageTests.parsed(message)
+      #expect(parsed.parts.map(\.contentType) == ["text/plain", "text/calendar"])
+      #expect(parsed.parts.last?.content == Self.calendar.replacingOccurrences(of: "\r\n", with: "\n"))
+      #expect(parsed.parts.first?.content == message.body)
+    }
+  }
+
+  @Test func theBoundaryIsRandomEveryTime() throws {
+    let message = try MailFixtures.compose(MailFixtures.finishedNote(), kind: .handover, calendar: Self.calendar).message
+    let pattern = #"boundary="=_pushnote_[0-9a-f]{32}""#
+    let boundaries = (0..<3).compactMap { _ in
+      let text = message.renderedText()
+      return text.range(of: pattern, options: .regularExpression).map { String(text[$0]) }
+    }
+    #expect(boundaries.count == 3)
+    #expect(Set(boundaries).count == 3)
   }
 
   @Test func handoverGoesToNextWeeksReleaseManagerWithTheCalendarEvent() async throws {

@@ -33,6 +33,31 @@ import Testing
     return (notebook, path)
   }
 
+  @Test(arguments: [MailKind.announcement, .handover])
+  func aSendTicksItsAfterThePushItemAndNothingElse(kind: MailKind) async throws {
+    let note =
+      Self.note + """
+        ## After the push
+
+        - [ ] Send the announcement mail
+        - [ ] Hand over to next week's release manager
+        - [ ] Create next week's note
+
+        """
+    let folder = try TemporaryDirectory(prefix: "pushnote-deliver")
+    let (notebook, path) = try await Self.repository(folder, note: note)
+    let sendmailFolder = try TemporaryDirectory(prefix: "pushnote-sendmail")
+    let transport = SendmailTransport(program: try MailTransportTests.fakeSendmail(in: sendmailFolder))
+    _ = try await MailDelivery(notebook: notebook, transport: transport).send(
+      try MailTransportTests.message(), kind: kind, notePath: path, again: false, now: MailFixtures.now)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let ticked = kind == .announcement ? "Send the announcement mail" : "Hand over to next week's release manager"
+    let open = kind == .announcement ? "Hand over to next week's release manager" : "Send the announcement mail"
+    #expect(text.contains("- [x] \(ticked)\n"))
+    #expect(text.contains("- [ ] \(open)\n"))
+    #expect(text.contains("- [ ] Create next week's note\n"))
+  }
+
   @Test func aSentMailIsRecordedAfterTheHeaderFieldsAndCommitted() async throws {
     let folder = try TemporaryDirectory(prefix: "pushnote-deliver")
     let (notebook, path) = try await Self.repository(folder)

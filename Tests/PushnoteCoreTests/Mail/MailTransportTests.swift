@@ -42,6 +42,49 @@ import Testing
     #expect(error?.description.contains("stand-in sendmail says hello") == true)
   }
 
+  /// A message bigger than a pipe holds, so writing it waits for a reader that is gone.
+  static func bigMessage() throws -> MailMessage {
+    var message = try Self.message()
+    message.body += String(repeating: "A line of what went out in this push, one of many.\n", count: 4_000)
+    return message
+  }
+
+  @Test func aSendmailThatExitsWithoutReadingIsATemporaryFailureNotASIGPIPE() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-sendmail")
+    let quitter = folder.appending("quitter")
+    try AtomicFile.write("#!/bin/sh\necho 'quitter: not today' >&2\nexec 0<&-\nsleep 0.2\nexit 0\n", to: quitter)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: quitter)
+    for program in ["/bin/true", quitter] {
+      let error = await #expect(throws: MailError.self) { try await SendmailTransport(program: program).send(try Self.bigMessage()) }
+      #expect(error?.exitStatus == .temporaryFailure)
+      #expect(
+        error?.description.contains("\(program) -t -oi ended with exited(0) before it read the whole message") == true,
+        "\(String(describing: error))")
+    }
+    let error = await #expect(throws: MailError.self) { try await SendmailTransport(program: quitter).send(try Self.bigMessage()) }
+    #expect(error?.description.contains("quitter: not today") == true)
+    let failing = folder.appending("failing")
+    try AtomicFile.write("#!/bin/sh\necho 'queue full' >&2\nexit 75\n", to: failing)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: failing)
+    let status = await #expect(throws: MailError.self) { try await SendmailTransport(program: failing).send(try Self.bigMessage()) }
+    #expect(status?.description.contains("ended with exited(75): queue full") == true, "\(String(describing: status))")
+  }
+
+  @Test func sendmailGetsNoPushnoteSecretsInItsEnvironment() async throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-sendmail")
+    let variable = "PUSHNOTE_TEST_SECRET_\(UUID().uuidString.replacingOccurrences(of: "-", with: "_"))"
+    setenv(variable, "s3cret-for-the-child", 1)
+    defer { unsetenv(variable) }
+    let script = folder.appending("sendmail")
+    try AtomicFile.write("#!/bin/sh\nenv > \"\(folder.appending("env"))\"\ncat > /dev/null\n", to: script)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+    try await SendmailTransport(program: script).send(try Self.message())
+    let environment = try String(contentsOfFile: folder.appending("env"), encoding: .utf8)
+    #expect(!environment.contains("s3cret-for-the-child"))
+    #expect(!environment.contains("PUSHNOTE_"))
+    #expect(environment.contains("PATH="))
+  }
+
   @Test func aMissingSendmailIsAConfigurationError() async throws {
     let folder = try TemporaryDirectory(prefix: "pushnote-sendmail")
     let transport = SendmailTransport(program: folder.appending("nothing-here"))

@@ -50,6 +50,30 @@ import Testing
     #expect(try lint(text) == ["3:4: error: open item in a note signed off at line 7: Smoke test production"])
   }
 
+  @Test func afterThePushItemsAreNotOpenItemsOfASignedOffNote() throws {
+    let text = """
+      ## Push
+
+      - [x] Smoke test production
+
+      ## Sign-offs
+
+      - [x] RM: cvan 2026-12-01 12:00
+
+      ## After the push
+
+      - [ ] Send the announcement mail
+      - [ ] Hand over to next week's release manager
+      - [ ] Create next week's note
+
+      ## Timeline
+
+      - [ ] Write down when it ended
+
+      """
+    #expect(try lint(text) == ["17:4: error: open item in a note signed off at line 7: Write down when it ended"])
+  }
+
   @Test func setextUnderlineIsNotAConflict() throws {
     #expect(try lint("Title\n=======\n\ntext\n>>>>>>> stray\n").isEmpty)
     #expect(try lint("<<<<<<< a\nx\n>>>>>>> b\n").isEmpty)

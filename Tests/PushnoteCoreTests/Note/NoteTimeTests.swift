@@ -32,6 +32,42 @@ import Testing
     #expect(iso(text) == expected)
   }
 
+  @Test(arguments: [
+    ("1733 BST", "2026-12-01T08:33:00-08:00", false),
+    ("0933 PDT", "2026-12-01T08:33:00-08:00", false),
+    ("5pm UTC", "2026-12-01T09:00:00-08:00", false),
+    ("~6pm UTC", "2026-12-01T10:00:00-08:00", true),
+    ("~ 6pm UTC", "2026-12-01T10:00:00-08:00", true),
+    ("about 11:30", "2026-12-01T11:30:00-08:00", true),
+    ("around 9am Pacific", "2026-12-01T09:00:00-08:00", true),
+    ("approx. 17:00 UTC", "2026-12-01T09:00:00-08:00", true),
+    ("ca. 17:00", "2026-12-01T17:00:00-08:00", true),
+    ("11:30-ish", "2026-12-01T11:30:00-08:00", true),
+    ("11:30ish", "2026-12-01T11:30:00-08:00", true),
+    ("5pm UTC-ish", "2026-12-01T09:00:00-08:00", true),
+  ])
+  func readsHandWrittenCompactAndApproximateTimes(text: String, expected: String, approximate: Bool) throws {
+    #expect(iso(text) == expected)
+    let match = try #require(NoteTime.leading(Array(text.utf8), from: 0, on: NoteTimeTests.day, in: NoteTimeTests.pacific))
+    #expect(match.approximate == approximate)
+    #expect(match.length == text.utf8.count)
+  }
+
+  @Test(arguments: [
+    "1733", "17330 UTC", "2460 UTC", "1799 BST", "about", "about noon", "aboutt 11:30", "11:30-ishy", "11:30 ish-ish", "~", "~ noon",
+    "abouts 11:30", "11:30-is",
+  ])
+  func neighboursOfTheHandWrittenFormsAreNotTimes(text: String) {
+    #expect(iso(text) == nil)
+  }
+
+  @Test func fourDigitsAloneAreATimeOnlyAsAFieldsValue() {
+    let bytes = Array("1733".utf8)
+    #expect(NoteTime.leading(bytes, from: 0, on: NoteTimeTests.day, in: NoteTimeTests.pacific) == nil)
+    let field = NoteTime.leading(bytes, from: 0, on: NoteTimeTests.day, in: NoteTimeTests.pacific, bareFourDigits: true)
+    #expect(field.map { NoteTime.iso($0.date, in: NoteTimeTests.pacific) } == "2026-12-01T17:33:00-08:00")
+  }
+
   @Test func pacificFollowsDaylightSavingTime() {
     #expect(iso("9:11am Pacific", on: PushDate(year: 2017, month: 4, day: 13)) == "2017-04-13T09:11:00-07:00")
     #expect(iso("9:11am PST", on: PushDate(year: 2017, month: 4, day: 13)) == "2017-04-13T10:11:00-07:00")

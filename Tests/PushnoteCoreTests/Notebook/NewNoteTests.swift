@@ -56,8 +56,14 @@ import Testing
     let date = try #require(PushDate("2026-12-08"))
     let outcome = try await NewNote.create(in: notebook, date: date, force: false, commit: true)
     #expect(outcome.path == folder.appending("2026/bzr-2026-12-08.md") && outcome.committed)
-    let log = try await Git(directory: folder.path).run(["log", "-1", "--format=%s", "--name-only"])
-    #expect(log == "new note for the push of 2026-12-08\n\n2026/bzr-2026-12-08.md\n")
+    let log = try await Git(directory: folder.path).run(["log", "-2", "--format=%s", "--name-only"])
+    #expect(
+      log == "Create next week's note: done (2026-12-08)\n\n2026/bzr-2026-12-01.md\n"
+        + "new note for the push of 2026-12-08\n\n2026/bzr-2026-12-08.md\n")
+    #expect(outcome.tickedPrevious == folder.appending("2026/bzr-2026-12-01.md"))
+    let previous = try String(contentsOfFile: folder.appending("2026/bzr-2026-12-01.md"), encoding: .utf8)
+    #expect(previous.contains("- [x] Create next week's note"))
+    #expect(try await Git(directory: folder.path).run(["status", "--porcelain"]).isEmpty)
     let before = try AtomicFile.read(outcome.path)
     await #expect(throws: NotebookError.noteExists(path: outcome.path)) {
       try await NewNote.create(in: notebook, date: date, force: false, commit: true)

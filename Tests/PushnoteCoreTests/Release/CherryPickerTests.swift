@@ -93,4 +93,22 @@ import Testing
       _ = try CherryPicker(notebook: fixture.notebook(), repository: "acme/other", pushDate: date, commits: [head])
     }
   }
+
+  @Test func aCommitWhoseChangeTheTagHasAlreadySaysSoInsteadOfGitsEmptyCommitAdvice() async throws {
+    let (fixture, clean, _) = try await tagged()
+    let remote = try fixture.remote("acme/api")
+    _ = try await picker(fixture, [clean]).run()
+    let tagsBefore = try await GitRemotes.tags(of: remote)
+    // The same commit again: its change is in 2026.12.01-1 (as a cherry-pick), so it applies as nothing.
+    await #expect(throws: ReleaseError.alreadyInTag(repository: "acme/api", commit: clean, tag: "2026.12.01-1")) {
+      _ = try await picker(fixture, [clean]).run()
+    }
+    // The same change made again as another commit on main.
+    let again = try await GitRemotes.commit(to: remote, files: ["src/fix.txt": "the fix\n"], message: "Fix the crash, again")
+    let error = await #expect(throws: ReleaseError.self) { _ = try await picker(fixture, [again]).run() }
+    #expect(error?.description.contains("allow-empty") == false)
+    #expect(error == .alreadyInTag(repository: "acme/api", commit: again, tag: "2026.12.01-1"))
+    #expect(try await GitRemotes.tags(of: remote).keys.sorted() == ["2026.12.01", "2026.12.01-1"])
+    #expect(try await GitRemotes.tags(of: remote) == tagsBefore)
+  }
 }

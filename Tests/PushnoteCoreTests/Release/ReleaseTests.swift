@@ -84,12 +84,108 @@ import Testing
           """
       )
       .replacingOccurrences(of: "## Migrations\n", with: "## Migrations\n\n- [ ] acme/api `migrations/0042_rename.sql`\n")
+      .replacingOccurrences(of: "- [ ] Tag every repository", with: "- [x] Tag every repository")
     #expect(text == expected)
     let again = try await release.tag(note: note)
     #expect(again.repositories.map(\.action) == [.skipped, .skipped])
     #expect(!again.noteUpdated)
     #expect(try String(contentsOfFile: note, encoding: .utf8) == expected)
     #expect(try await commitCount(fixture) == commitsBefore + 1)
+  }
+
+  @Test func reTaggingAfterACherryPickFinishesKeepsWhatGoesOutAndEndsAtTheRepeatTag() async throws {
+    let (fixture, note) = try await prepared()
+    let remote = try fixture.remote("acme/api")
+    let release = Release(notebook: try fixture.notebook())
+    _ = try await release.tag(note: note)
+    let fix = try await GitRemotes.commit(to: remote, files: ["src/crash.txt": "fixed\n"], message: "Fix the crash")
+    _ = try await release.cherryPick(note: note, repository: "acme/api", commits: [fix])
+    let tagsBefore = try await GitRemotes.tags(of: remote)
+    let again = try await release.tag(note: note)
+    #expect(again.failure == nil)
+    #expect(again.repositories.map(\.action) == [.kept, .skipped])
+    #expect(again.repositories[0].newestTag == "2026.12.01-1")
+    #expect(again.repositories.compactMap(\.advice).allSatisfy { !$0.contains("--force") })
+    #expect(try await GitRemotes.tags(of: remote) == tagsBefore)
+    let text = try String(contentsOfFile: note, encoding: .utf8)
+    #expect(text.contains("- acme/api (2026.11.24...2026.12.01-1): 3 commits by "))
+    #expect(text.contains(" Fix the crash (Ada Dev)\n"))
+    #expect(text.contains(" Faster API (Bo Ops)\n"))
+    #expect(text.contains("- acme/web (2026.11.24...2026.12.01): no changes\n"))
+    #expect(text.contains("api/compare/2026.11.24...2026.12.01-1\n"))
+    #expect(text.contains("- [x] Tag every repository"))
+    let third = try await release.tag(note: note)
+    #expect(third.failure == nil && !third.noteUpdated)
+  }
+
+  @Test func aFailedRepositoryKeepsItsWhatGoesOutLinesAndTheTagItemStaysOpen() async throws {
+    let (fixture, note) = try await prepared()
+    let release = Release(notebook: try fixture.notebook())
+    _ = try await release.tag(note: note)
+    let untick = try String(contentsOfFile: note, encoding: .utf8).replacingOccurrences(of: "- [x] Tag every", with: "- [ ] Tag every")
+    try await fixture.addNote("2026/mkt-2026-12-01.md", untick)
+    let before = untick.components(separatedBy: "## What goes out\n")[1].components(separatedBy: "## ")[0]
+    try FileManager.default.moveItem(atPath: fixture.remote("acme/api"), toPath: fixture.remote("acme/api") + ".gone")
+    try await GitRemotes.commit(to: fixture.remote("acme/web"), files: ["web.txt": "w\n"], message: "Web change")
+    let report = try await release.tag(note: note)
+    #expect(report.repositories.map(\.action) == [.failed, .kept])
+    let text = try String(contentsOfFile: note, encoding: .utf8)
+    let after = text.components(separatedBy: "## What goes out\n")[1].components(separatedBy: "## ")[0]
+    let apiLines = before.split(separator: "\n").filter { $0.hasPrefix("- acme/api") || $0.hasPrefix("  - ") }
+    #expect(!apiLines.isEmpty)
+    #expect(apiLines.allSatisfy { after.contains($0) })
+    #expect(text.contains("- [ ] Tag every repository"))
+  }
+
+  @Test func aFirstPushGetsNoCompareLinkFromATagThatDoesNotExist() async throws {
+    let fixture = try await ReleaseFixture()
+    let note = try await fixture.addNote(
+      "2026/mkt-2026-12-01.md",
+      """
+      # Acme push 2026-12-01
+
+      ## Compare
+
+      - https://github.com/acme/api/compare/2026.11.24...2026.12.01
+      - https://github.com/acme/web/compare/YYYY.MM.DD...YYYY.MM.DD
+
+      """)
+    let report = try await Release(notebook: try fixture.notebook()).tag(note: note)
+    #expect(report.repositories.map(\.previousTag) == [nil, nil])
+    let text = try String(contentsOfFile: note, encoding: .utf8)
+    #expect(!text.contains("/compare/"))
+    #expect(text.contains("- https://github.com/acme/api/commits/2026.12.01\n- https://github.com/acme/web/commits/2026.12.01\n"))
+    #expect(text.contains("- acme/api: no earlier push tag, nothing to compare"))
+  }
+
+  @Test func newWritesAFirstPushsCommitListAndLaterAnExistingTagsCompareLink() async throws {
+    let fixture = try await ReleaseFixture()
+    let notebook = try fixture.notebook()
+    let templates = Templates(searchPath: [Fixtures.path("templates")])
+    let first = try #require(PushDate("2026-12-01"))
+    func fetched() async -> [String: [PushTag]] {
+      var tags: [String: [PushTag]] = [:]
+      for repository in notebook.config.repositories {
+        tags[repository.name] = await WorkingClone.fetchedPushTags(of: repository, notebook: notebook)
+      }
+      return tags
+    }
+    // Never fetched: nothing known, the previous week's date tag as before.
+    #expect(await fetched().isEmpty)
+    // Fetched (a dry run of tag fetches), no push tag yet: the first push.
+    var dryRun = Release.TagOptions()
+    dryRun.dryRun = true
+    let note = try await fixture.addNote("2026/mkt-2026-12-01.md", "# Acme push 2026-12-01\n")
+    _ = try await Release(notebook: notebook).tag(note: note, options: dryRun)
+    let firstText = try NewNote.render(in: notebook, date: first, templates: templates, fetchedTags: await fetched())
+    #expect(!firstText.contains("/compare/"))
+    #expect(firstText.contains("- https://github.com/acme/api/commits/2026.12.01\n- https://github.com/acme/web/commits/2026.12.01\n"))
+    // Tagged: next week compares from the tag that now exists.
+    try await fixture.addNote("2026/mkt-2026-12-01.md", firstText)
+    _ = try await Release(notebook: notebook).tag(note: note)
+    let next = try NewNote.render(
+      in: notebook, date: try #require(PushDate("2026-12-08")), templates: templates, fetchedTags: await fetched())
+    #expect(next.contains("- https://github.com/acme/api/compare/2026.12.01...2026.12.08\n"))
   }
 
   @Test func dryRunChangesNeitherRemotesNorNote() async throws {

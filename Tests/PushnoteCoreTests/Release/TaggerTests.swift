@@ -51,15 +51,19 @@ import Testing
     #expect(try await GitRemotes.tags(of: fixture.remote("acme/web")) == ["2026.12.01": webHead])
   }
 
-  @Test func tagAtAnotherCommitIsAnErrorUnlessForced() async throws {
+  @Test func tagAtAnotherCommitIsKeptWithoutAdvisingForceUnlessForced() async throws {
     let fixture = try await ReleaseFixture(repositories: ["acme/api"])
     let remote = try fixture.remote("acme/api")
     let old = try await GitRemotes.head(of: remote)
     _ = try await fixture.tagger("2026.12.01").run()
     let new = try await GitRemotes.commit(to: remote, files: ["src/fix.txt": "fixed\n"], message: "Late fix")
-    let refused = try await fixture.tagger("2026.12.01").run()
-    #expect(refused[0].action == .failed)
-    #expect(refused[0].error == .tagElsewhere(repository: "acme/api", tag: "2026.12.01", existing: old, wanted: new))
+    let kept = try await fixture.tagger("2026.12.01").run()
+    #expect(kept[0].action == .kept)
+    #expect(kept[0].error == nil)
+    #expect(kept[0].commit == old)
+    #expect(kept[0].branchHead == new)
+    let advice = try #require(kept[0].advice)
+    #expect(advice.contains("cherry-pick") && !advice.contains("--force"))
     #expect(try await GitRemotes.tags(of: remote) == ["2026.12.01": old])
     var forced = try fixture.tagger("2026.12.01")
     forced.force = true

@@ -125,7 +125,7 @@ import Testing
       #expect(try book.timeline() == ["- 10:58 tagged everything"] + firstRun)
       #expect(
         try book.section("Blockers") == [
-          "- Stage deploy failed: bazaar-stage-payments 2026.12.01 FAILURE, \(jenkins.url)/job/bazaar-stage-payments/1/",
+          "- [ ] Stage deploy failed: bazaar-stage-payments 2026.12.01 FAILURE, \(jenkins.url)/job/bazaar-stage-payments/1/",
           "  ```", "  step 6", "  step 7", "  step 8", "  ERROR: migration 0031 failed", "  Finished: FAILURE", "  ```",
         ])
       #expect(try book.text().contains("- [ ] Push to stage"))
@@ -148,6 +148,42 @@ import Testing
           "- 11:20 stage deploy finished",
         ])
       #expect(try book.text().contains("- [x] Push to stage\n- [ ] QA on stage"))
+      #expect(
+        try book.section("Blockers").first
+          == "- [x] Stage deploy failed: bazaar-stage-payments 2026.12.01 FAILURE, \(jenkins.url)/job/bazaar-stage-payments/1/")
+      let reread = try ParsedNote.read(path: book.notePath, config: book.notebook().config)
+      let model = try MailModel(
+        note: reread.note, document: reread.document, notebook: book.notebook(), date: try #require(PushDate("2026-12-01")))
+      #expect(model.blockers.isEmpty, "a stage failure the resumed deploy fixed is not a blocker of the announcement")
+    }
+  }
+
+  @Test func resumeStartsAtTheFirstJobWhoseLatestOutcomeFailedAndDeploysEveryJobAfterIt() async throws {
+    try await FakeJenkins.serving(jobs: Self.succeeding) { jenkins in
+      // payments once deployed 2026.12.01, then failed it; frontend's older success came before that.
+      let note = Self.noteWithTimeline([
+        "- 11:05 stage deploy started",
+        "- 11:06 stage bazaar-stage-api 2026.12.01 SUCCESS in 1m 00s",
+        "- 11:08 stage bazaar-stage-payments 2026.12.01 SUCCESS in 2m 00s",
+        "- 11:09 stage bazaar-stage-frontend 2026.12.01 SUCCESS in 1m 00s",
+        "- 11:09 stage deploy finished",
+        "- 11:12 stage deploy started",
+        "- 11:13 stage bazaar-stage-api 2026.12.01 SUCCESS in 1m 00s",
+        "- 11:15 stage bazaar-stage-payments 2026.12.01 FAILURE in 2m 00s",
+        "- 11:15 stage deploy stopped",
+      ]).replacingOccurrences(
+        of: "## Blockers\n", with: "## Blockers\n\n- Stage deploy failed: bazaar-stage-payments 2026.12.01 FAILURE, https://ci/1/\n")
+      let book = try await StageNotebook(jenkins: jenkins.url, note: note)
+      let events = Events()
+      let report = try await Self.deploy(book, options: Self.options(resume: true), events: events)
+      #expect(report.jobs.map(\.status) == [.skipped, .deployed, .deployed])
+      #expect(
+        await jenkins.triggers() == [
+          Self.trigger("bazaar-stage-payments", "2026.12.01"), Self.trigger("bazaar-stage-frontend", "2026.12.01"),
+        ])
+      #expect(!events.all.contains { if case .skipped(job: "bazaar-stage-payments", _) = $0 { return true } else { return false } })
+      #expect(try book.section("Blockers") == ["- [x] Stage deploy failed: bazaar-stage-payments 2026.12.01 FAILURE, https://ci/1/"])
+      #expect(try book.timeline().suffix(1) == ["- 11:20 stage deploy finished"])
     }
   }
 
@@ -170,13 +206,49 @@ import Testing
       let book = try await StageNotebook(jenkins: jenkins.url, note: repeatPush)
       let report = try await Self.deploy(book, options: Self.options(resume: true))
       #expect(report.jobs.map(\.tag) == ["2026.12.01", "2026.12.01-1", "2026.12.01"])
-      #expect(report.jobs.map(\.status) == [.skipped, .deployed, .skipped])
-      #expect(await jenkins.triggers() == [Self.trigger("bazaar-stage-payments", "2026.12.01-1")])
+      #expect(report.jobs.map(\.status) == [.skipped, .deployed, .deployed], "the projects deploy in order: frontend again after payments")
       #expect(
-        try book.timeline().suffix(3) == [
-          "- 11:20 stage deploy started", "- 11:20 stage bazaar-stage-payments 2026.12.01-1 SUCCESS in 1m 01s",
-          "- 11:20 stage deploy finished",
+        await jenkins.triggers() == [
+          Self.trigger("bazaar-stage-payments", "2026.12.01-1"), Self.trigger("bazaar-stage-frontend", "2026.12.01"),
         ])
+      #expect(
+        try book.timeline().suffix(4) == [
+          "- 11:20 stage deploy started", "- 11:20 stage bazaar-stage-payments 2026.12.01-1 SUCCESS in 1m 01s",
+          "- 11:20 stage bazaar-stage-frontend 2026.12.01 SUCCESS in 42s", "- 11:20 stage deploy finished",
+        ])
+    }
+  }
+
+  @Test(
+    .serialized,
+    arguments: [
+      (302, "/crumbIssuer/"), (307, "/buildWithParameters"), (301, "/queue/item/"), (308, "/job/bazaar-stage-api/1/api/json"),
+      (303, "/buildWithParameters"),
+    ])
+  func aRedirectToAnotherOriginNeverCarriesTheCredentials(status: Int, where path: String) async throws {
+    try await FakeJenkins.serving(jobs: Self.succeeding) { elsewhere in
+      try await FakeJenkins.serving(jobs: Self.succeeding, user: Self.user, token: Self.token) { jenkins in
+        await jenkins.inject(.redirect(status, location: "\(elsewhere.url)\(path)"), whereTargetContains: path)
+        let book = try await StageNotebook(jenkins: jenkins.url)
+        let error = await #expect(throws: StageError.self) { try await Self.deploy(book) }
+        #expect(error?.description.contains("another origin") == true, "\(String(describing: error))")
+        #expect(error?.description.contains(Self.token) == false)
+        let arrived = await elsewhere.requests()
+        #expect(arrived.isEmpty, "the redirect is not followed, so nothing (no Authorization) arrives elsewhere: \(arrived)")
+        #expect(try !book.text().contains("- [x] Push to stage"))
+      }
+    }
+  }
+
+  @Test func aRedirectOnTheSameOriginIsFollowedWithTheCredentials() async throws {
+    try await FakeJenkins.serving(jobs: Self.succeeding, user: Self.user, token: Self.token) { jenkins in
+      await jenkins.inject(.redirect(307, location: "/crumbIssuer/api/json"), whereTargetContains: "/crumbIssuer/")
+      let book = try await StageNotebook(jenkins: jenkins.url)
+      let report = try await Self.deploy(book)
+      #expect(report.succeeded)
+      let crumbRequests = await jenkins.requests().filter { $0.target.hasPrefix("/crumbIssuer/") }
+      #expect(crumbRequests.count == 2)
+      #expect(crumbRequests.allSatisfy { $0.authorization == "Basic " + Data("\(Self.user):\(Self.token)".utf8).base64EncodedString() })
     }
   }
 
@@ -278,7 +350,7 @@ import Testing
         record
           == StageRecord(
             job: "bazaar-stage-api", tag: "2026.12.01", result: .cancelled, durationSeconds: report.jobs[0].durationSeconds ?? -1))
-      #expect(try book.section("Blockers") == ["- Stage deploy failed: bazaar-stage-api 2026.12.01 CANCELLED, cancelled in the queue"])
+      #expect(try book.section("Blockers") == ["- [ ] Stage deploy failed: bazaar-stage-api 2026.12.01 CANCELLED, cancelled in the queue"])
     }
   }
 

@@ -48,7 +48,7 @@ import Testing
     let failed = StageRecord(job: "api", tag: "2026.12.01", result: .failure, durationSeconds: 5)
     #expect(
       StageNoteRecorder.problemLines(failed, buildURL: "https://ci/job/api/3/", console: ["x ``` y", "", "z"])
-        == ["- Stage deploy failed: api 2026.12.01 FAILURE, https://ci/job/api/3/", "  ````", "  x ``` y", "", "  z", "  ````"])
-    #expect(StageNoteRecorder.problemLines(failed, buildURL: nil, console: []) == ["- Stage deploy failed: api 2026.12.01 FAILURE"])
+        == ["- [ ] Stage deploy failed: api 2026.12.01 FAILURE, https://ci/job/api/3/", "  ````", "  x ``` y", "", "  z", "  ````"])
+    #expect(StageNoteRecorder.problemLines(failed, buildURL: nil, console: []) == ["- [ ] Stage deploy failed: api 2026.12.01 FAILURE"])
   }
 }

@@ -53,6 +53,28 @@ import Testing
     #expect(StagePlan.tag(for: "ACME-bazaar/API", in: note) == "2026.12.01", "the compare link's tag, not the header's")
     #expect(StagePlan.tag(for: "acme-bazaar/frontend", in: note) == "2026.12.01", "another week's tag does not count")
     #expect(StagePlan.tag(for: "acme-bazaar/search", in: note) == "2026.12.01-1", "no link: the note's tag")
+    #expect(StagePlan.tag(for: "payments", in: note) == "2026.12.01-2", "a repository given by NAME matches OWNER/NAME")
+  }
+
+  @Test func aRepositoryTheNoteDoesNotNameIsNotSilentlyGivenTheDateTagOfARepeatedPush() throws {
+    let repeated = try Self.note(
+      StageNotebook.note.replacingOccurrences(
+        of: "payments/compare/2026.11.24...2026.12.01\n", with: "payments/compare/2026.11.24...2026.12.01-1\n"))
+    #expect(StagePlan.tag(for: "acme-bazaar/payments", in: repeated) == "2026.12.01-1")
+    #expect(StagePlan.tag(for: "acme/unlisted", in: repeated) == nil)
+    #expect(StagePlan.tag(for: "acme/unlisted", in: try Self.note()) == "2026.12.01", "no repeat push: the date tag is the push's")
+    let config = try NotebookConfig(
+      yaml: """
+        timezone: America/Los_Angeles
+        stage:
+          jenkins: "https://ci.example.org"
+          jobs:
+            - {name: bazaar-stage-payments, repository: acme-bazaar/payments}
+            - {name: bazaar-stage-frontend, repository: acme/unlisted}
+        """, path: "pushnote.yml")
+    #expect(throws: StageError.noTag(job: "bazaar-stage-frontend", repository: "acme/unlisted")) {
+      try StagePlan(note: repeated, config: config)
+    }
   }
 
   @Test func aNoteWithoutATagCannotBeDeployed() throws {
@@ -89,13 +111,21 @@ import Testing
 
   @Test(arguments: [
     ("ci.example.org", "is not an absolute http(s) URL"), ("ftp://ci.example.org", "is not an absolute http(s) URL"),
-    ("https://rm:hunter2@ci.example.org", "must not carry credentials"), ("https://ci.example.org/?token=1", "must not have a query"),
+    ("https://rm:hunter2@ci.example.org", "must not carry credentials"), ("https://ci.example.org/?token=hunter2", "must not have a query"),
+    ("http://ci.example.org", "plain http to a host that is not loopback"), ("http://10.0.0.7:8080/", "plain http"),
+    ("http://127.0.0.2.example.org", "plain http"), ("http://hunter2@ci.example.org", "must not carry credentials"),
+    ("ci.example.org/?apikey=hunter2", "is not an absolute http(s) URL"),
   ])
   func badServerURLsAreConfigurationErrors(url: String, reason: String) throws {
     let error = #expect(throws: StageError.self) { try StagePlan(note: Self.note(), config: Self.config(jenkins: url)) }
     #expect(error?.exitStatus == .configuration)
     #expect(error?.description.contains(reason) == true, "\(String(describing: error))")
     #expect(error?.description.contains("hunter2") == false)
+  }
+
+  @Test(arguments: ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:9000/jenkins", "https://ci.example.org"])
+  func plainHTTPOnlyToLoopback(url: String) throws {
+    #expect(try StagePlan(note: Self.note(), config: Self.config(jenkins: url)).steps.count == 3)
   }
 
   @Test func aNotebookWithoutStageIsNotConfigured() throws {

@@ -16,7 +16,7 @@ import Testing
     let cache: PadTokenCache
     let secret = "s3cret-\(UUID().uuidString)"
     var credentials: PadCredentials { .clientCredentials(id: PadTokenCacheTests.clientID, secret: secret) }
-    var path: String { cache.path(server: harness.url, clientID: PadTokenCacheTests.clientID) }
+    var path: String { cache.path(server: harness.url, clientID: PadTokenCacheTests.clientID, secret: secret) }
 
     init() async throws {
       let secret = self.secret
@@ -26,7 +26,7 @@ import Testing
     }
 
     func sync() async throws -> SyncReport { try await harness.sync(credentials: credentials, tokenCache: cache) }
-    func cachedToken() -> String? { cache.token(server: harness.url, clientID: PadTokenCacheTests.clientID) }
+    func cachedToken() -> String? { cache.token(server: harness.url, clientID: PadTokenCacheTests.clientID, secret: secret) }
   }
 
   static func mode(_ path: String) throws -> Int {
@@ -67,7 +67,8 @@ import Testing
   @Test func anExpiredCachedTokenIsNotSentAndIsReplaced() async throws {
     let setup = try await OAuthSetup()
     _ = try await setup.sync()
-    setup.cache.store("expired-token", server: setup.harness.url, clientID: Self.clientID, expiresAt: Date(timeIntervalSinceNow: -5))
+    setup.cache.store(
+      "expired-token", server: setup.harness.url, clientID: Self.clientID, secret: setup.secret, expiresAt: Date(timeIntervalSinceNow: -5))
     #expect(setup.cachedToken() == nil)
     await setup.harness.server.resetCalls()
     #expect(try await setup.sync().outcome == .unchanged)
@@ -82,7 +83,25 @@ import Testing
     let wrong = PadCredentials.clientCredentials(id: Self.clientID, secret: "nope")
     let error = await setup.harness.failingSync(credentials: wrong, tokenCache: setup.cache)
     #expect(error?.exitStatus == .permission)
-    #expect(setup.cachedToken() == nil)
+    #expect(setup.cache.token(server: setup.harness.url, clientID: Self.clientID, secret: "nope") == nil)
+    #expect(!FileManager.default.fileExists(atPath: setup.cache.path(server: setup.harness.url, clientID: Self.clientID, secret: "nope")))
+  }
+
+  @Test func aChangedSecretIsNotHiddenByATokenCachedForTheOldOne() async throws {
+    let setup = try await OAuthSetup()
+    _ = try await setup.sync()
+    #expect(setup.cachedToken() != nil)
+    await setup.harness.server.resetCalls()
+    // The server still honours the cached token; only the secret changed (rotated, or mistyped).
+    let wrong = PadCredentials.clientCredentials(id: Self.clientID, secret: "rotated-\(UUID().uuidString)")
+    let error = await setup.harness.failingSync(credentials: wrong, tokenCache: setup.cache)
+    #expect(error?.exitStatus == .permission, "\(String(describing: error))")
+    #expect(await setup.harness.server.calls.first == "token", "the wrong secret is tried, not the cached token")
+    #expect(setup.cachedToken() != nil, "the right secret's token stays")
+    let content = try String(contentsOfFile: setup.path, encoding: .utf8)
+    #expect(!content.contains(setup.secret))
+    #expect(content.contains(PadTokenCache.secretFingerprint(server: setup.harness.url, clientID: Self.clientID, secret: setup.secret)))
+    #expect(try await setup.sync().requests == 1)
   }
 
   @Test func aFileOthersCanReadIsIgnored() async throws {

@@ -10,7 +10,9 @@ import FoundationNetworking
 /// Every request carries HTTP basic authentication in a header (never in the URL). Reads are retried
 /// on a dropped connection, a timeout or a 5xx; a trigger only when the connection was refused or the
 /// answer was a 5xx, so a build is not queued twice. URLs that Jenkins hands back (queue items,
-/// builds) are kept on the configured server's origin, so credentials never go to another host.
+/// builds) are kept on the configured server's origin, and a redirect to another origin is not
+/// followed (``HTTPTransport`` refuses Foundation's own following of redirects): it ends the call as
+/// an unexpected answer, so the credentials never go to another origin.
 public actor JenkinsClient {
   /// Poll interval, timeouts and retries.
   public struct Timing: Sendable, Equatable {
@@ -205,6 +207,12 @@ public actor JenkinsClient {
   private func check(_ response: Response, url: URL) throws(StageError) {
     switch response.status {
     case 200...299: return
+    case 300...399 where response.location != nil:
+      let target = ServerURL.masked(response.location ?? "")
+      throw .unexpectedResponse(
+        url: url.absoluteString,
+        detail:
+          "HTTP \(response.status) redirect to \(target), another origin, not followed (the credentials stay with \(base.absoluteString))")
     case 401, 403: throw .credentialsRejected(status: response.status, url: url.absoluteString)
     case 500...599: throw .serverError(status: response.status, url: url.absoluteString)
     default: throw .unexpectedResponse(url: url.absoluteString, detail: "HTTP \(response.status)")

@@ -11,7 +11,8 @@ public struct StageDeploy: Sendable {
   public struct Options: Sendable {
     /// Say what would be triggered; no request, no change.
     public var dryRun = false
-    /// Skip jobs the note records as having deployed their tag.
+    /// Continue from the first job whose latest outcome in the note is not a success of its tag,
+    /// and deploy every job after it; the jobs before it are skipped.
     public var resume = false
     /// Deploy only these projects (job names or repositories); empty for all.
     public var only: [String] = []
@@ -53,10 +54,11 @@ public struct StageDeploy: Sendable {
     let parsed = try ParsedNote.read(path: notePath, config: notebook.config)
     let plan = try StagePlan(note: parsed.note, config: notebook.config, only: options.only)
     let steps = plan.steps.filter(\.selected)
+    let resumed = Set(plan.resumedSteps.map(\.job))
     var report = StageReport(
       note: notebook.relativePath(notePath), jenkins: plan.jenkins.absoluteString, dryRun: options.dryRun,
       jobs: steps.map { step in
-        let skipped = options.resume && step.alreadyDeployed
+        let skipped = options.resume && !resumed.contains(step.job)
         return StageReport.Job(
           name: step.job, repository: step.repository, tag: step.tag, trigger: trigger(of: step, on: plan.jenkins),
           status: skipped ? .skipped : (options.dryRun ? .planned : .notRun))
@@ -107,7 +109,7 @@ public struct StageDeploy: Sendable {
         return jobs
       }
       deployedNow.insert(step.job)
-      try await recorder.record(timeline: [record.event], message: record.event)
+      try await recorder.record(timeline: [record.event], closing: step.job, message: record.event)
     }
     try await recorder.record(
       timeline: [StageRecord.finishedEvent], tickStageItem: plan.everyJobDeployed(alsoDeployed: deployedNow),

@@ -4,11 +4,13 @@
 public enum StageError: PushnoteError, Equatable {
   /// pushnote.yml has no `stage:` with a Jenkins URL and at least one job.
   case notConfigured
-  /// `stage.jenkins` is not an absolute http(s) URL, or it carries credentials.
+  /// `stage.jenkins` is not an absolute http(s) URL, carries credentials or a query, or is plain http
+  /// to a host that is not loopback. The URL is given masked (``ServerURL/masked(_:)``).
   case invalidJenkinsURL(String, reason: String)
   /// `--only` named a project that is neither a job nor a repository of `stage.jobs`.
   case unknownProject(String, known: [String])
-  /// The note names no tag for the repository of a job (no compare link, cherry-pick tag, `Tag:` or date).
+  /// The note names no tag for the repository of a job (no compare link, cherry-pick tag, `Tag:` or
+  /// date), or only the date tag while other repositories went on to repeat tags.
   case noTag(job: String, repository: String)
   /// The credentials file is unsafe or unreadable: readable by others, inside the notebook, malformed.
   case credentialsFile(path: String, problem: String)
@@ -47,7 +49,8 @@ public enum StageError: PushnoteError, Equatable {
     case .unknownProject(let project, let known):
       return "'\(project)' is not a stage job or repository; known: \(known.joined(separator: ", "))"
     case .noTag(let job, let repository):
-      return "the note names no tag for \(repository) (job \(job)): add `- Tag: YYYY.MM.DD` or its compare link"
+      return "the note names no tag of this push for \(repository) (job \(job)), and the date tag may be behind "
+        + "its repeat tags: add its compare link (WEB/compare/FROM...TAG) or check stage.jobs in pushnote.yml"
     case .credentialsFile(let path, let problem):
       return "\(path): \(problem)"
     case .incompleteCredentials(let missing):

@@ -25,8 +25,11 @@ actor StageNoteRecorder {
     self.now = now
   }
 
-  /// Appends timeline events (and problem lines), ticks the stage item when asked; commits with `message`.
-  func record(timeline events: [String], problem: [String] = [], tickStageItem: Bool = false, message: String) async throws {
+  /// Appends timeline events (and problem lines), closes the open failures of `closing` (a job that
+  /// has just deployed), ticks the stage item when asked; commits with `message`.
+  func record(
+    timeline events: [String], problem: [String] = [], closing job: String? = nil, tickStageItem: Bool = false, message: String
+  ) async throws {
     let zone = notebook.config.timeZone
     let time = now()
     var tick: ByteEdit?
@@ -35,6 +38,7 @@ actor StageNoteRecorder {
       var edits = [editor.appendLines(lines, toSection: "Timeline")].compactMap { $0 }
       let problemSection = Self.problemSections.first { editor.section(titled: $0) != nil } ?? Self.problemSections[0]
       edits += [editor.appendLines(problem, toSection: problemSection)].compactMap { $0 }
+      if let job { edits += editor.closeStageFailures(of: job, in: Self.problemSections) }
       if tickStageItem, let item = editor.stageChecklistItem() {
         tick = try? editor.setState(.done, of: item)
       }
@@ -54,10 +58,13 @@ actor StageNoteRecorder {
     }
   }
 
+  /// How the problem line of a failed job starts, before the job's name.
+  static let failurePrefix = "Stage deploy failed: "
+
   /// The problem lines of a failed job: what failed, where, and the console's last lines in a code block.
   static func problemLines(_ record: StageRecord, buildURL: String?, console: [String]) -> [String] {
     let place = buildURL.map { ", \($0)" } ?? (record.result == .cancelled ? ", cancelled in the queue" : "")
-    var lines = ["- Stage deploy failed: \(record.job) \(record.tag) \(record.result.rawValue)\(place)"]
+    var lines = ["- [ ] \(failurePrefix)\(record.job) \(record.tag) \(record.result.rawValue)\(place)"]
     guard !console.isEmpty else { return lines }
     let fence = ConsoleText.fence(for: console)
     lines.append("  " + fence)
@@ -84,6 +91,31 @@ extension NoteEditor {
       edit.replacement += rest.flatMap { ending + $0 }
     }
     return edit
+  }
+
+  /// The splices that tick the open problem lines a failed deploy of `job` wrote (`- [ ] Stage
+  /// deploy failed: JOB …`, or without a box as earlier versions wrote them) in the problem
+  /// sections, so the announcement does not list a fixed stage failure as a blocker.
+  func closeStageFailures(of job: String, in sections: [String]) -> [ByteEdit] {
+    let source = parsed.source
+    let failure = StageNoteRecorder.failurePrefix + job + " "
+    var edits: [ByteEdit] = []
+    for title in sections {
+      guard let section = section(titled: title) else { continue }
+      let extent = extent(of: section)
+      let first = source.location(ofOffset: extent.lowerBound).line
+      let last = source.location(ofOffset: max(extent.lowerBound, extent.upperBound - 1)).line
+      for line in first...last {
+        let range = source.lineRange(line)
+        let text = source.string(range)
+        if text.hasPrefix("- [ ] " + failure) {
+          edits.append(ByteEdit(range: range.lowerBound + 3..<range.lowerBound + 4, text: "x"))
+        } else if text.hasPrefix("- " + failure) {
+          edits.append(ByteEdit(range: range.lowerBound + 2..<range.lowerBound + 2, text: "[x] "))
+        }
+      }
+    }
+    return edits
   }
 
   /// The checklist item for pushing to stage: "Push to stage", else the one item that names stage and

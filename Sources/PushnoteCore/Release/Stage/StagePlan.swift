@@ -15,7 +15,8 @@ public struct StagePlan: Sendable, Equatable {
     public var tag: String
     /// Whether `--only` selected it (true without `--only`).
     public var selected: Bool
-    /// Whether the note's timeline records a successful deploy of this tag by this job.
+    /// Whether the job's latest outcome in the note's timeline is a successful deploy of this tag
+    /// (an older success followed by a failure is not).
     public var alreadyDeployed: Bool
 
     /// The job's path on the server.
@@ -39,7 +40,7 @@ public struct StagePlan: Sendable, Equatable {
     for project in only where !stage.jobs.contains(where: { Self.job($0, isNamed: project) }) {
       throw .unknownProject(project, known: stage.jobs.map(\.name))
     }
-    let deployed = Self.deployedJobs(in: note)
+    let latest = Self.latestOutcomes(in: note)
     steps = []
     for job in stage.jobs {
       guard let tag = Self.tag(for: job.repository, in: note) else { throw .noTag(job: job.name, repository: job.repository) }
@@ -47,8 +48,15 @@ public struct StagePlan: Sendable, Equatable {
         Step(
           job: job.name, repository: job.repository, parameter: job.parameter, tag: tag,
           selected: only.isEmpty || only.contains { Self.job(job, isNamed: $0) },
-          alreadyDeployed: deployed.contains(Deployed(job: job.name, tag: tag))))
+          alreadyDeployed: latest[job.name].map { $0.tag == tag && $0.result.succeeded } ?? false))
     }
+  }
+
+  /// The selected steps `--resume` deploys: from the first whose latest outcome is not a success
+  /// on, every one after it too (the projects deploy in order, so a later one may depend on it).
+  public var resumedSteps: ArraySlice<Step> {
+    let selected = steps.filter(\.selected)
+    return selected[(selected.firstIndex { !$0.alreadyDeployed } ?? selected.endIndex)...]
   }
 
   /// Whether every configured job has deployed its tag, counting `alsoDeployed` (jobs this run deployed).
@@ -58,23 +66,31 @@ public struct StagePlan: Sendable, Equatable {
 
   /// The newest tag the note names for a repository: the `to` of its compare links and the tags of its
   /// cherry-picks (on the note's date when it has one), else the note's tag.
+  ///
+  /// A repository given as `NAME` alone matches links of any `OWNER/NAME`. When nothing in the note
+  /// names the repository, the note's plain date tag is not taken while the note names repeat tags
+  /// of the push (nil then: the repository may have one too, and deploying the date tag silently
+  /// would roll it back).
   public static func tag(for repository: String, in note: Note) -> String? {
     let wanted = repository.lowercased()
-    var tags = note.compare.filter { $0.repo.lowercased() == wanted }.compactMap { PushTag($0.to) }
-    tags += note.cherryPicks.filter { $0.repo.lowercased() == wanted }.compactMap { $0.tag.flatMap { PushTag($0) } }
-    if let date = note.date { tags = tags.filter { $0.date == date } }
-    return tags.max()?.name ?? note.tag
+    func matches(_ repo: String) -> Bool {
+      let repo = repo.lowercased()
+      return repo == wanted || (!wanted.contains("/") && repo.split(separator: "/").last.map(String.init) == wanted)
+    }
+    func ofThisPush(_ tags: [PushTag]) -> [PushTag] { note.date.map { date in tags.filter { $0.date == date } } ?? tags }
+    let linked = note.compare.map { ($0.repo, PushTag($0.to)) } + note.cherryPicks.map { ($0.repo, $0.tag.flatMap { PushTag($0) }) }
+    if let newest = ofThisPush(linked.filter { matches($0.0) }.compactMap(\.1)).max() { return newest.name }
+    guard let fallback = note.tag else { return nil }
+    let repeated = ofThisPush(linked.compactMap(\.1)).contains { $0.repeatNumber > 0 }
+    if repeated, PushTag(fallback)?.repeatNumber ?? 0 == 0 { return nil }
+    return fallback
   }
 
-  /// A job and the tag it deployed.
-  struct Deployed: Hashable {
-    var job: String
-    var tag: String
-  }
-
-  /// The jobs and tags the timeline records as deployed (`stage JOB TAG SUCCESS in …`).
-  static func deployedJobs(in note: Note) -> Set<Deployed> {
-    Set(note.timeline.compactMap { StageRecord(event: $0.event) }.filter { $0.result.succeeded }.map { Deployed(job: $0.job, tag: $0.tag) })
+  /// Each job's latest outcome the timeline records (`stage JOB TAG RESULT in …`), in the order written.
+  static func latestOutcomes(in note: Note) -> [String: StageRecord] {
+    var latest: [String: StageRecord] = [:]
+    for record in note.timeline.compactMap({ StageRecord(event: $0.event) }) { latest[record.job] = record }
+    return latest
   }
 
   /// Whether `project` names the job, its repository (`OWNER/NAME`) or the repository's `NAME`.
@@ -84,21 +100,25 @@ public struct StagePlan: Sendable, Equatable {
     return job.name.lowercased() == wanted || repository == wanted || repository.split(separator: "/").last.map(String.init) == wanted
   }
 
-  /// The server's URL: absolute http(s), no credentials, no query; without a trailing slash.
+  /// The server's URL, without a trailing slash.
+  ///
+  /// Absolute https (plain http to loopback only, as the credentials travel in it), no credentials,
+  /// no query. Errors name it masked.
   private static func serverURL(_ text: String) throws(StageError) -> URL {
     let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+    let shown = ServerURL.masked(text)
     guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
       scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty, let url = components.url
-    else { throw .invalidJenkinsURL(text, reason: "is not an absolute http(s) URL") }
+    else { throw .invalidJenkinsURL(shown, reason: "is not an absolute http(s) URL") }
     guard components.user == nil, components.password == nil else {
-      var shown = components
-      shown.user = nil
-      shown.password = nil
-      throw .invalidJenkinsURL(
-        shown.string ?? host, reason: "must not carry credentials; set PUSHNOTE_JENKINS_USER and PUSHNOTE_JENKINS_TOKEN")
+      throw .invalidJenkinsURL(shown, reason: "must not carry credentials; set PUSHNOTE_JENKINS_USER and PUSHNOTE_JENKINS_TOKEN")
     }
     guard components.query == nil, components.fragment == nil else {
-      throw .invalidJenkinsURL(text, reason: "must not have a query or fragment")
+      throw .invalidJenkinsURL(shown, reason: "must not have a query or fragment")
+    }
+    guard scheme == "https" || ServerURL.isLoopback(host) else {
+      throw .invalidJenkinsURL(
+        shown, reason: "uses plain http to a host that is not loopback, which would send the credentials in clear; use https")
     }
     return url
   }
