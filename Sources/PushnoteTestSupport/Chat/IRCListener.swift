@@ -1,0 +1,83 @@
+import Foundation
+import PushnoteCore
+
+/// A second IRC client in the tests: it joins channels and records every line it receives, so a
+/// test reads what really arrived on the server. It answers PING on a thread of its own.
+public final class IRCListener: @unchecked Sendable {
+  private let connection: TCPConnection
+  private let lock = NSLock()
+  private var received: [IRCMessage] = []
+  private var running = true
+  private let done = DispatchSemaphore(value: 0)
+  /// Its nick.
+  public let nick: String
+
+  /// Connects over plain TCP to `port`, registers as `nick`, joins `channels` and starts listening.
+  public init(port: Int, nick: String = "listener", channels: [String]) throws {
+    self.nick = nick
+    connection = try TCPConnection(host: "127.0.0.1", port: port, timeout: 10)
+    try connection.write(Array("NICK \(nick)\r\nUSER \(nick) 0 * :test listener\r\n".utf8))
+    var joined = Set<String>()
+    while true {
+      let line = String(decoding: try connection.readLine(), as: UTF8.self)
+      guard let message = IRCMessage(line: line) else { continue }
+      if message.command == "PING" { try connection.write(Array("PONG :\(message.trailing ?? "")\r\n".utf8)) }
+      if message.command == "433" { throw IRCTestError.setup("nick \(nick) is taken") }
+      if message.command == "001" { try connection.write(Array(channels.map { "JOIN \($0)\r\n" }.joined().utf8)) }
+      if message.command == "366", message.parameters.count > 1 { joined.insert(message.parameters[1]) }
+      if joined.count == channels.count { break }
+    }
+    connection.timeout = 0.2
+    Thread.detachNewThread { [self] in
+      while lock.withLock({ running }) {
+        guard let bytes = try? connection.readLine() else { continue }
+        guard let message = IRCMessage(line: String(decoding: bytes, as: UTF8.self)) else { continue }
+        if message.command == "PING" { try? connection.write(Array("PONG :\(message.trailing ?? "")\r\n".utf8)) }
+        lock.withLock { received.append(message) }
+      }
+      done.signal()
+    }
+  }
+
+  deinit { stop() }
+
+  /// Stops listening and quits.
+  public func stop() {
+    let wasRunning = lock.withLock {
+      defer { running = false }
+      return running
+    }
+    guard wasRunning else { return }
+    done.wait()
+    try? connection.write(Array("QUIT\r\n".utf8))
+  }
+
+  /// Everything received so far.
+  public var messages: [IRCMessage] { lock.withLock { received } }
+
+  /// The texts of the PRIVMSGs to `channel`, in order.
+  public func texts(in channel: String) -> [String] {
+    messages.filter { $0.command == "PRIVMSG" && $0.parameters.first == channel }.compactMap(\.trailing)
+  }
+
+  /// Waits until `condition` holds of the messages (at most `timeout` seconds), then returns them.
+  @discardableResult
+  public func wait(
+    for what: String, timeout: Double = 10, until condition: @escaping @Sendable ([IRCMessage]) -> Bool
+  ) async throws -> [IRCMessage] {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      let now = messages
+      if condition(now) { return now }
+      try await Task.sleep(for: .milliseconds(25))
+    }
+    throw IRCTestError.timedOut(what)
+  }
+
+  /// Waits until the bot `nick` has quit (its QUIT reached the channel), so everything it sent has arrived.
+  public func waitForQuit(of nick: String, timeout: Double = 10) async throws {
+    try await wait(for: "\(nick) to quit", timeout: timeout) { messages in
+      messages.contains { ($0.command == "QUIT" || $0.command == "PART") && $0.nick == nick }
+    }
+  }
+}
