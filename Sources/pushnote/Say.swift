@@ -74,7 +74,7 @@ enum ChatHook {
     guard !notebook.config.chat.destinations.isEmpty else { return }
     let path = try notebook.resolveNote(note)
     let parsed = try ParsedNote.read(path: path, config: notebook.config)
-    await post(ChatEvent.timeline(event, note: parsed.note, notePath: path), notebook: notebook)
+    await post(ChatEvent.timeline(event, note: parsed.note, notePath: path, zone: notebook.config.timeZone), notebook: notebook)
   }
 
   /// `pushnote tag --announce-in 10m`: posts "tagging … in 10 minutes", then waits that long.

@@ -104,12 +104,18 @@ extension ChatEvent {
 
   /// "push started" or "push finished in 1h 05m" for `pushnote time start|end`; nil for other
   /// timeline entries.
-  public static func timeline(_ event: String, note: Note, notePath: String) -> ChatEvent? {
+  public static func timeline(_ event: String, note: Note, notePath: String, zone: TimeZone) -> ChatEvent? {
     let mark = event.trimmingCharacters(in: .whitespaces).lowercased()
     guard mark == "start" || mark == "end", let date = note.date else { return nil }
     var fields = ["event": mark]
     let entry = note.timeline.last { $0.mark.rawValue == mark }
-    fields["at"] = entry?.at
+    if let at = entry?.at, let instant = ISO8601DateFormatter().date(from: at) {
+      let format = DateFormatter()
+      format.dateFormat = "HH:mm zzz"
+      format.timeZone = zone
+      format.locale = Locale(identifier: "en_US_POSIX")
+      fields["at"] = format.string(from: instant)
+    }
     if mark == "end" {
       fields["finished"] = "true"
       fields["duration"] = note.durationSeconds.map(PushDuration.text(seconds:))

@@ -7,6 +7,7 @@ public final class IRCListener: @unchecked Sendable {
   private let connection: TCPConnection
   private let lock = NSLock()
   private var received: [IRCMessage] = []
+  private var rawLines: [[UInt8]] = []
   private var running = true
   private let done = DispatchSemaphore(value: 0)
   /// Its nick.
@@ -33,7 +34,10 @@ public final class IRCListener: @unchecked Sendable {
         guard let bytes = try? connection.readLine() else { continue }
         guard let message = IRCMessage(line: String(decoding: bytes, as: UTF8.self)) else { continue }
         if message.command == "PING" { try? connection.write(Array("PONG :\(message.trailing ?? "")\r\n".utf8)) }
-        lock.withLock { received.append(message) }
+        lock.withLock {
+          received.append(message)
+          rawLines.append(bytes)
+        }
       }
       done.signal()
     }
@@ -51,6 +55,9 @@ public final class IRCListener: @unchecked Sendable {
     done.wait()
     try? connection.write(Array("QUIT\r\n".utf8))
   }
+
+  /// The bytes of every line received so far, without CR LF.
+  public var lines: [[UInt8]] { lock.withLock { rawLines } }
 
   /// Everything received so far.
   public var messages: [IRCMessage] { lock.withLock { received } }

@@ -39,6 +39,11 @@ public final class IRCTestServer: @unchecked Sendable {
         "-addext", "subjectAltName=IP:127.0.0.1",
       ])
     guard made.status == 0 else { throw IRCTestError.setup("openssl req: \(made.stderr)") }
+    // ngircd (GnuTLS) would spend seconds making DH parameters; the RFC 7919 group costs nothing.
+    let dhFile = folder.appending("dh.pem")
+    let dh = try await ProcessRunner.run("openssl", ["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_param:ffdhe2048", "-out", dhFile])
+    guard dh.status == 0 else { throw IRCTestError.setup("openssl genpkey: \(dh.stderr)") }
+    chmod(dhFile, 0o644)
     chmod(key, 0o644)
     chmod(folder.path, 0o755)
     let config = """
@@ -63,6 +68,7 @@ public final class IRCTestServer: @unchecked Sendable {
       [SSL]
       CertFile = \(caFile)
       KeyFile = \(key)
+      DHFile = \(dhFile)
       Ports = \(self.tlsPort)
       [Channel]
       Name = #push
@@ -75,7 +81,7 @@ public final class IRCTestServer: @unchecked Sendable {
       Modes = n
       [Channel]
       Name = #keyed
-      Modes = n
+      Modes = nk
       Key = sesame
 
       """
@@ -84,21 +90,26 @@ public final class IRCTestServer: @unchecked Sendable {
     process = Process()
     process.executableURL = URL(fileURLWithPath: try Self.executable())
     process.arguments = ["--nodaemon", "--config", configPath]
-    process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    let log = folder.appending("ngircd.log")
+    FileManager.default.createFile(atPath: log, contents: nil)
+    process.standardOutput = FileHandle(forWritingAtPath: log)
+    process.standardError = process.standardOutput
     try process.run()
-    for _ in 0..<100 {
+    for _ in 0..<300 {
       if Self.accepts(self.port), Self.accepts(self.tlsPort) { return }
       try await Task.sleep(for: .milliseconds(50))
     }
     stop()
-    throw IRCTestError.setup("ngircd did not start listening on \(self.port) and \(self.tlsPort)")
+    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    throw IRCTestError.setup("ngircd did not start listening on \(self.port) and \(self.tlsPort): \(output.suffix(2000))")
   }
 
   /// Stops the server and waits until it has gone.
+  ///
+  /// SIGKILL, because ngircd inherits the test process's blocked signal mask and never sees SIGTERM.
   public func stop() {
     guard process.isRunning else { return }
-    process.terminate()
+    kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
   }
 
