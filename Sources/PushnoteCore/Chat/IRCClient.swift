@@ -199,6 +199,8 @@ final class IRCClient {
       guard let message = IRCMessage(line: String(decoding: bytes, as: UTF8.self)) else { continue }
       switch message.command {
       case "PING": try send("PONG :\(IRCText.clean(message.trailing ?? ""))", paced: false)
+      case "ERROR" where (message.trailing ?? "").lowercased().contains("password"):
+        throw .credentials(destination: destination, reason: "the server closed the link: \(message.trailing ?? "")")
       case "ERROR": throw .unreachable(destination: destination, reason: "the server closed the link: \(message.trailing ?? "")")
       default: return message
       }

@@ -13,10 +13,11 @@ public final class IRCListener: @unchecked Sendable {
   /// Its nick.
   public let nick: String
 
-  /// Connects over plain TCP to `port`, registers as `nick`, joins `channels` and starts listening.
-  public init(port: Int, nick: String = "listener", channels: [String]) throws {
+  /// Connects over plain TCP to `port`, registers as `nick` (with the server `password`), joins `channels` and starts listening.
+  public init(port: Int, nick: String = "listener", password: String? = nil, channels: [String]) throws {
     self.nick = nick
     connection = try TCPConnection(host: "127.0.0.1", port: port, timeout: 10)
+    if let password { try connection.write(Array("PASS \(password)\r\n".utf8)) }
     try connection.write(Array("NICK \(nick)\r\nUSER \(nick) 0 * :test listener\r\n".utf8))
     var joined = Set<String>()
     while true {

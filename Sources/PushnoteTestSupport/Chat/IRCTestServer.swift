@@ -26,7 +26,8 @@ public final class IRCTestServer: @unchecked Sendable {
   /// - Parameters:
   ///   - port: a fixed plain port (to restart a server where a test stopped one), or nil for a free one.
   ///   - tlsPort: the same for TLS.
-  public init(port: Int? = nil, tlsPort: Int? = nil) async throws {
+  ///   - password: the server password every client must give (PASS), or nil for none.
+  public init(port: Int? = nil, tlsPort: Int? = nil, password: String? = nil) async throws {
     folder = try TemporaryDirectory(prefix: "pushnote-ngircd")
     self.port = try port ?? Self.freePort()
     self.tlsPort = try tlsPort ?? Self.freePort()
@@ -53,6 +54,7 @@ public final class IRCTestServer: @unchecked Sendable {
       Listen = 127.0.0.1
       Ports = \(self.port)
       MotdPhrase = pushnote test
+      \(password.map { "Password = \($0)" } ?? "")
       PidFile = \(folder.appending("ngircd.pid"))
       ServerUID = \(getuid())
       ServerGID = \(getgid())

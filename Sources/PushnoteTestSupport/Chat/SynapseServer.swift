@@ -10,7 +10,8 @@ import FoundationNetworking
 ///
 /// Synapse takes several seconds to start, so one server serves a whole test process: ``shared()``
 /// starts it on first use. Its configuration comes from `--generate-config`; the user is made with
-/// `register_new_matrix_user` and the shared secret. A small Python watchdog runs it and stops it
+/// `register_new_matrix_user` and the shared secret. A small Python watchdog runs it and kills it
+/// (SIGKILL: it inherits the test process's blocked signal mask, so SIGTERM would wait forever)
 /// when the test process ends, however it ends.
 public final class SynapseServer: Sendable {
   /// `http://127.0.0.1:PORT`.
@@ -60,7 +61,7 @@ public final class SynapseServer: Sendable {
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
       while server.poll() is None and os.getppid() == parent:
           time.sleep(0.5)
-      server.terminate()
+      server.kill()
       server.wait()
       """
     process = Process()
