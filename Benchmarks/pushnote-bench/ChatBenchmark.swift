@@ -60,13 +60,20 @@ struct ChatBenchmark: AsyncParsableCommand {
     }
     let queued = try ChatNotifier.queued(in: try offline.notebook()).count
     print("chat: \(rounds) rounds; ngIRCd over TLS on 127.0.0.1; the down server refuses (port \(downPort))")
-    print(String(format: "  time end, no chat (reference):        median %.3f s  runs %@", Timing.median(reference), Timing.format(reference)))
+    print(
+      String(format: "  time end, no chat (reference):        median %.3f s  runs %@", Timing.median(reference), Timing.format(reference)))
     print(String(format: "  time end to the message in channel:   median %.3f s  runs %@", Timing.median(latency), Timing.format(latency)))
     print(String(format: "    the chat step adds                  %.0f ms", (Timing.median(latency) - Timing.median(reference)) * 1000))
     for (name, without, with) in [("time", timeWithout, timeDown), ("tag", tagWithout, tagDown)] {
-      print(String(format: "  %@, no chat (reference):              median %.3f s  runs %@", name, Timing.median(without), Timing.format(without)))
-      print(String(format: "  %@, server down (queued):             median %.3f s  runs %@", name, Timing.median(with), Timing.format(with)))
-      print(String(format: "    the chat step adds                  %.0f ms (goal: < 100 ms)", (Timing.median(with) - Timing.median(without)) * 1000))
+      print(
+        String(
+          format: "  %@, no chat (reference):              median %.3f s  runs %@", name, Timing.median(without), Timing.format(without)))
+      print(
+        String(format: "  %@, server down (queued):             median %.3f s  runs %@", name, Timing.median(with), Timing.format(with)))
+      print(
+        String(
+          format: "    the chat step adds                  %.0f ms (goal: < 100 ms)", (Timing.median(with) - Timing.median(without)) * 1000)
+      )
     }
     print("  messages left queued for the down server: \(queued)")
     server.stop()
@@ -96,7 +103,9 @@ struct ChatBenchmark: AsyncParsableCommand {
     let result = try await ProcessRunner.run(executable, arguments)
     guard result.status == 0 else { throw ValidationError("\(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)") }
     let seconds = (ContinuousClock.now - start).seconds
-    if seconds > 5 { FileHandle.standardError.write(Data("slow (\(seconds) s): \(arguments.joined(separator: " ")): \(result.stderr)\n".utf8)) }
+    if seconds > 5 {
+      FileHandle.standardError.write(Data("slow (\(seconds) s): \(arguments.joined(separator: " ")): \(result.stderr)\n".utf8))
+    }
     return seconds
   }
 }

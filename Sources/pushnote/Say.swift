@@ -33,7 +33,8 @@ extension Pushnote {
       try await reportingErrors {
         let notebook = try global.openNotebook()
         guard !notebook.config.chat.destinations.isEmpty else {
-          throw ChatError.noDestination(path: notebook.relativePath((notebook.root as NSString).appendingPathComponent(Notebook.configFileName)))
+          throw ChatError.noDestination(
+            path: notebook.relativePath((notebook.root as NSString).appendingPathComponent(Notebook.configFileName)))
         }
         let notifier = ChatNotifier(notebook: notebook, timeouts: .patient)
         let events = text.isEmpty ? [] : [ChatEvent.say(text.joined(separator: " "), id: id)]
@@ -47,7 +48,8 @@ extension Pushnote {
         }
         if let failure = report.failure, case .credentials = failure { throw failure }
         if !report.queued.isEmpty {
-          throw ChatError.queued(count: report.queued.count, reason: report.failure.map { notifier.redact($0.description) } ?? "another pushnote is sending")
+          throw ChatError.queued(
+            count: report.queued.count, reason: report.failure.map { notifier.redact($0.description) } ?? "another pushnote is sending")
         }
         if let failure = report.failure { throw failure }
       }
@@ -83,7 +85,8 @@ enum ChatHook {
     let seconds = try ChatEvent.delaySeconds(delay)
     guard !dryRun else { return }
     await post(ChatEvent.reminder(notePath: notePath, seconds: seconds, notebook: notebook), notebook: notebook)
-    Terminal.standardError.write("waiting \(seconds / 60 > 0 ? "\(seconds / 60) min " : "")\(seconds % 60 > 0 ? "\(seconds % 60) s " : "")before tagging\n")
+    Terminal.standardError.write(
+      "waiting \(seconds / 60 > 0 ? "\(seconds / 60) min " : "")\(seconds % 60 > 0 ? "\(seconds % 60) s " : "")before tagging\n")
     try await Task.sleep(for: .seconds(seconds))
   }
 

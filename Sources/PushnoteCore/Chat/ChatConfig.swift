@@ -38,8 +38,9 @@ public struct ChatDestination: Sendable, Equatable, CustomStringConvertible {
     self.off = off
   }
 
-  /// The destination's name in messages and in the queue: `irc ircs://host:6697/#channel`,
-  /// `matrix https://host (#room:host)`, `slack webhook`. It never holds a secret.
+  /// The destination's name in messages and in the queue; it never holds a secret.
+  ///
+  /// `irc ircs://host:6697/#channel`, `matrix https://host (#room:host)`, `slack webhook`.
   public var description: String {
     switch service {
     case .irc(let address): return "irc \(address)"
@@ -69,7 +70,7 @@ public struct IRCAddress: Sendable, Equatable, CustomStringConvertible {
   public var nick: String
   /// The SASL PLAIN account; its password is `PUSHNOTE_IRC_PASSWORD`.
   public var account: String?
-  /// The channel key (`+k`), if the channel has one. It is not a secret of the bot's.
+  /// The channel key (`+k`), if the channel has one; it is not a secret of the bot's.
   public var key: String?
   /// A PEM file of certificates to trust instead of the system's (a self-signed server).
   public var caFile: String?
@@ -197,7 +198,8 @@ extension ChatConfig {
     case "slack":
       allowed = ["kind", "off"]
       if let url = fields.first(where: { $0.key == "url" }) {
-        throw reader.error(url.keyNode, "the Slack webhook URL is a secret: set \(Secret.slackWebhook) in the environment, not in pushnote.yml")
+        throw reader.error(
+          url.keyNode, "the Slack webhook URL is a secret: set \(Secret.slackWebhook) in the environment, not in pushnote.yml")
       }
       service = .slack
     default:
@@ -211,7 +213,8 @@ extension ChatConfig {
       for element in try reader.sequence(offNode, what: "chat off") {
         let name = try reader.string(element, what: "an event of chat off")
         guard let event = ChatEventKind(rawValue: name) else {
-          throw reader.error(element, "unknown chat event '\(name)' (known: \(ChatEventKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+          throw reader.error(
+            element, "unknown chat event '\(name)' (known: \(ChatEventKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         off.insert(event)
       }
@@ -219,7 +222,9 @@ extension ChatConfig {
     return ChatDestination(service, off: off)
   }
 
-  private static func irc(_ fields: [(key: String, keyNode: Node, value: Node)], node: Node, reader: YAMLReader) throws(NotebookError)
+  private static func irc(
+    _ fields: [(key: String, keyNode: Node, value: Node)], node: Node, reader: YAMLReader
+  ) throws(NotebookError)
     -> IRCAddress
   {
     func value(_ name: String) -> Node? { fields.first { $0.key == name }?.value }
@@ -234,7 +239,9 @@ extension ChatConfig {
       throw reader.error(urlNode, "irc:// sends in the clear; use ircs:// (plain irc:// is allowed only to loopback)")
     }
     let nick = try reader.string(nickNode, what: "chat nick")
-    guard IRCAddress.isNick(nick) else { throw reader.error(nickNode, "'\(nick)' is not an IRC nick (a letter first, at most 30 characters)") }
+    guard IRCAddress.isNick(nick) else {
+      throw reader.error(nickNode, "'\(nick)' is not an IRC nick (a letter first, at most 30 characters)")
+    }
     var address = IRCAddress(host: parts.host, port: parts.port, tls: parts.tls, channel: parts.channel, nick: nick)
     if let accountNode = value("account") {
       let account = try reader.string(accountNode, what: "chat account")

@@ -145,16 +145,33 @@ extension ChatEvent {
   /// when the note is not for a coming week.
   public static func newWeek(notePath: String, date: PushDate, notebook: Notebook, now: Date = Date()) -> [ChatEvent] {
     guard date >= PushDate(now, in: notebook.config.timeZone) else { return [] }
+    let fields = weekFields(notePath: notePath, date: date, notebook: notebook)
+    let topic = ChatEvent(kind: .topic, id: "topic:\(date.iso)", template: "topic.txt", fields: fields, notePath: notePath)
+    return [topic] + [handover(date: date, notebook: notebook)].compactMap { $0 }
+  }
+
+  /// The hand-over after `pushnote mail --handover --send`, for the push after `note`'s.
+  ///
+  /// Nil when the rotation names nobody for it. Its id is the one `new` gives, so it is posted once.
+  public static func handover(after note: Note, notebook: Notebook) -> ChatEvent? {
+    guard let date = note.date else { return nil }
+    return handover(date: notebook.pushDate(onOrAfter: date.adding(days: 1)), notebook: notebook)
+  }
+
+  private static func handover(date: PushDate, notebook: Notebook) -> ChatEvent? {
+    guard let nick = Rotation(config: notebook.config).releaseManager(for: date) else { return nil }
+    var fields = weekFields(notePath: notebook.notePath(for: date), date: date, notebook: notebook)
+    fields["nick"] = nick
+    return ChatEvent(kind: .handover, id: "handover:\(date.iso)", template: "handover.txt", fields: fields)
+  }
+
+  /// The values of a week's topic and hand-over: its date, pad and note file.
+  private static func weekFields(notePath: String, date: PushDate, notebook: Notebook) -> [String: String] {
     var fields = ["date": date.iso, "pad_id": notebook.padID(for: date), "note_file": notebook.relativePath(notePath)]
     if let url = notebook.config.pad.url {
       fields["pad_url"] = url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/p/" + notebook.padID(for: date)
     }
-    var events = [ChatEvent(kind: .topic, id: "topic:\(date.iso)", template: "topic.txt", fields: fields, notePath: notePath)]
-    if let nick = Rotation(config: notebook.config).releaseManager(for: date) {
-      fields["nick"] = nick
-      events.append(ChatEvent(kind: .handover, id: "handover:\(date.iso)", template: "handover.txt", fields: fields, notePath: notePath))
-    }
-    return events
+    return fields
   }
 
   /// `pushnote say TEXT`: posted as written; `id` names it for retries (a fresh one when nil).

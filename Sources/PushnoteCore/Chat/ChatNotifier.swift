@@ -116,7 +116,9 @@ public struct ChatNotifier: Sendable {
       let left = entries.filter { entry in !delivery.done.contains { $0.entry.key == entry.key } }
       report.failure = report.failure ?? error
       report.warnings.append(
-        redact("chat: \(error.description); \(left.count) message\(left.count == 1 ? "" : "s") queued for the next command or pushnote say --flush"))
+        redact(
+          "chat: \(error.description); \(left.count) message\(left.count == 1 ? "" : "s") queued for the next command or pushnote say --flush"
+        ))
       try? queue.update { (store: inout ChatQueue.Store) throws(ChatError) in
         for index in store.queued.indices where left.contains(where: { $0.key == store.queued[index].key }) {
           store.queued[index].attempts += 1

@@ -165,7 +165,8 @@ final class IRCClient {
         if let prefix = message.prefix { prefixLength = prefix.utf8.count + 2 }
       case "366" where joined: return
       case "403", "405", "471", "473", "474", "475", "476", "477", "489":
-        throw .refused(destination: destination, reason: "cannot join \(address.channel): \(message.trailing ?? message.command) (\(message.command))")
+        throw .refused(
+          destination: destination, reason: "cannot join \(address.channel): \(message.trailing ?? message.command) (\(message.command))")
       default: continue
       }
     }

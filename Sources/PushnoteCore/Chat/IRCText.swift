@@ -30,8 +30,10 @@ public enum IRCText {
       .flatMap { split(clean(String($0)), limit: limit) }
   }
 
-  /// Cuts text into pieces of at most `limit` bytes of UTF-8, at blanks where it can, else
-  /// between characters: never inside a character, let alone a UTF-8 sequence. Runs of blanks
+  /// Cuts text into pieces of at most `limit` bytes of UTF-8.
+  ///
+  /// It cuts at blanks where it can, else between characters: never inside a character, let
+  /// alone a UTF-8 sequence. Runs of blanks
   /// where it cuts are dropped; pieces are never empty.
   public static func split(_ text: String, limit: Int) -> [String] {
     precondition(limit >= 4, "a line must hold at least one character")

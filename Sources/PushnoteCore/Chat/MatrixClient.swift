@@ -26,7 +26,9 @@ struct MatrixClient {
     var id = room
     if room.hasPrefix("#") {
       let answer = try await call("GET", "directory/room/\(Self.escape(room))", body: nil)
-      guard let resolved = answer["room_id"] as? String else { throw .refused(destination: destination, reason: "the alias did not resolve") }
+      guard let resolved = answer["room_id"] as? String else {
+        throw .refused(destination: destination, reason: "the alias did not resolve")
+      }
       id = resolved
     }
     _ = try await call("POST", "rooms/\(Self.escape(id))/join", body: [:])
@@ -48,7 +50,9 @@ struct MatrixClient {
 
   /// One request; 429 waited out and retried, errors mapped.
   private func call(_ method: String, _ path: String, body: [String: Any]?) async throws(ChatError) -> [String: Any] {
-    guard let url = URL(string: homeserver.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/_matrix/client/v3/" + path)
+    guard
+      let url = URL(
+        string: homeserver.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/_matrix/client/v3/" + path)
     else { throw .refused(destination: destination, reason: "cannot make a URL of the room") }
     var request = URLRequest(url: url)
     request.httpMethod = method
@@ -70,7 +74,8 @@ struct MatrixClient {
       switch response.status {
       case 200..<300: return object
       case 429:
-        let milliseconds = (object["retry_after_ms"] as? Double) ?? response.headers["retry-after"].flatMap(Double.init).map { $0 * 1000 } ?? 1000
+        let milliseconds =
+          (object["retry_after_ms"] as? Double) ?? response.headers["retry-after"].flatMap(Double.init).map { $0 * 1000 } ?? 1000
         guard milliseconds / 1000 <= maximumWait else {
           throw .unreachable(destination: destination, reason: "rate limited for \(Int(milliseconds / 1000)) s")
         }
@@ -100,8 +105,10 @@ struct MatrixClient {
   }
 }
 
-/// Posts to a Slack incoming webhook: `POST` of `{"text": …}` as JSON, the text escaped as Slack
-/// asks (`&`, `<`, `>`). The webhook URL is the secret `PUSHNOTE_SLACK_WEBHOOK`; it never appears in
+/// Posts to a Slack incoming webhook.
+///
+/// Each message is a `POST` of `{"text": …}` as JSON, the text escaped as Slack asks (`&`, `<`,
+/// `>`). The webhook URL is the secret `PUSHNOTE_SLACK_WEBHOOK`; it never appears in
 /// a message.
 struct SlackWebhook {
   let url: URL
@@ -131,6 +138,7 @@ struct SlackWebhook {
 
   /// Slack's three escapes.
   static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+      of: ">", with: "&gt;")
   }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import PushnoteCore
 
-/// A second IRC client in the tests: it joins channels and records every line it receives, so a
-/// test reads what really arrived on the server. It answers PING on a thread of its own.
+/// A second IRC client in the tests, which records every line it receives.
+///
+/// It joins channels, so a test reads what really arrived on the server, and answers PING on a
+/// thread of its own.
 public final class IRCListener: @unchecked Sendable {
   private let connection: TCPConnection
   private let lock = NSLock()

@@ -42,7 +42,8 @@ public final class IRCTestServer: @unchecked Sendable {
     guard made.status == 0 else { throw IRCTestError.setup("openssl req: \(made.stderr)") }
     // ngircd (GnuTLS) would spend seconds making DH parameters; the RFC 7919 group costs nothing.
     let dhFile = folder.appending("dh.pem")
-    let dh = try await ProcessRunner.run("openssl", ["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_param:ffdhe2048", "-out", dhFile])
+    let dh = try await ProcessRunner.run(
+      "openssl", ["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_param:ffdhe2048", "-out", dhFile])
     guard dh.status == 0 else { throw IRCTestError.setup("openssl genpkey: \(dh.stderr)") }
     chmod(dhFile, 0o644)
     chmod(key, 0o644)
@@ -146,7 +147,9 @@ public final class IRCTestServer: @unchecked Sendable {
     address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+      }
     }
     guard bound else { throw IRCTestError.setup("no free port") }
     return Int(UInt16(bigEndian: address.sin_port))

@@ -19,7 +19,10 @@ import Testing
       Issue.record("not IRC")
       return
     }
-    #expect(irc == IRCAddress(host: "irc.example.org", port: 6697, tls: true, channel: "#marketplace", nick: "pushnote", account: "bot", key: "sesame"))
+    #expect(
+      irc
+        == IRCAddress(
+          host: "irc.example.org", port: 6697, tls: true, channel: "#marketplace", nick: "pushnote", account: "bot", key: "sesame"))
     #expect(destinations[0].off == [.stage, .cherryPick])
     #expect(destinations[0].description == "irc ircs://irc.example.org:6697/#marketplace")
     #expect(plain.channel == "#ops" && plain.port == 6668 && !plain.tls)
@@ -43,7 +46,9 @@ import Testing
     #expect {
       _ = try NotebookConfig(yaml: yaml, path: "pushnote.yml")
     } throws: { error in
-      guard let error = error as? NotebookError, case .configuration(let path, let atLine, let atColumn, let text) = error else { return false }
+      guard let error = error as? NotebookError, case .configuration(let path, let atLine, let atColumn, let text) = error else {
+        return false
+      }
       return path == "pushnote.yml" && atLine == line && atColumn == column && text.contains(message) && error.exitStatus == .configuration
     }
   }

@@ -46,6 +46,20 @@ import Testing
     #expect(report.queued.isEmpty && report.delivered.isEmpty && report.failure == nil)
   }
 
+  @Test func theHandOverAfterTheMailIsTheOneNewPostsSoItGoesOutOnce() throws {
+    let (folder, notifier) = try IRCDeliveryTests.notifier([try Self.down()])
+    var note = Note()
+    note.date = PushDate("2099-12-01")
+    let afterMail = try #require(ChatEvent.handover(after: note, notebook: notifier.notebook))
+    let next = try #require(PushDate("2099-12-08"))
+    let fromNew = ChatEvent.newWeek(notePath: folder.appending("2099/mkt-2099-12-08.md"), date: next, notebook: notifier.notebook)
+    #expect(fromNew.map(\.id) == ["topic:2099-12-08", "handover:2099-12-08"])
+    #expect(afterMail.id == fromNew.last?.id)
+    #expect(afterMail.fields["nick"] == Rotation(config: notifier.notebook.config).releaseManager(for: next))
+    // A week in the past sets no topic and hands nothing over.
+    #expect(ChatEvent.newWeek(notePath: "old.md", date: try #require(PushDate("2020-01-07")), notebook: notifier.notebook).isEmpty)
+  }
+
   @Test func delaysReadAsMinutesSecondsOrHours() throws {
     #expect(try ChatEvent.delaySeconds("10m") == 600)
     #expect(try ChatEvent.delaySeconds("90s") == 90)

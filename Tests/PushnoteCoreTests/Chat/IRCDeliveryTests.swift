@@ -7,15 +7,17 @@ import Testing
 /// second client in the channel.
 @Suite struct IRCDeliveryTests {
   /// A notebook in a temporary folder whose chat goes to `destinations`.
-  static func notifier(_ destinations: [ChatDestination], environment: [String: String] = [:]) throws -> (TemporaryDirectory, ChatNotifier) {
+  static func notifier(_ destinations: [ChatDestination], environment: [String: String] = [:]) throws -> (TemporaryDirectory, ChatNotifier)
+  {
     let folder = try TemporaryDirectory(prefix: "pushnote-chat")
     var config = NotebookConfig()
     config.product = "Acme"
-    config.timeZone = TimeZone(identifier: "UTC")!
+    config.timeZone = try #require(TimeZone(identifier: "UTC"))
     config.rotation = ["cvan", "ddurst"]
     config.pad.url = "https://pad.example.org"
     config.chat = ChatConfig(destinations: destinations)
-    var notifier = ChatNotifier(notebook: Notebook(root: folder.path, config: config), environment: environment, timeouts: ChatTimeouts(connect: 2, read: 10))
+    var notifier = ChatNotifier(
+      notebook: Notebook(root: folder.path, config: config), environment: environment, timeouts: ChatTimeouts(connect: 2, read: 10))
     notifier.flood = FloodControl(burst: 20, interval: 0.05)
     notifier.templates = Templates(searchPath: [Fixtures.path("templates")])
     return (folder, notifier)
@@ -52,7 +54,9 @@ import Testing
         """.utf8))
     var events = [ChatEvent.reminder(tag: "2026.12.01", minutes: 10, notePath: notePath)]
     events += ChatEvent.staged(stage, notePath: notePath)
-    events += ["start", "end"].compactMap { ChatEvent.timeline($0, note: parsed.note, notePath: notePath, zone: TimeZone(identifier: "UTC")!) }
+    events += ["start", "end"].compactMap {
+      ChatEvent.timeline($0, note: parsed.note, notePath: notePath, zone: notifier.notebook.config.timeZone)
+    }
     events.append(ChatEvent.say("hello from the test"))
     let report = await notifier.post(events)
     #expect(report.failure == nil, "\(report.warnings)")

@@ -3,8 +3,9 @@ import PushnoteCore
 import PushnoteTestSupport
 import Testing
 
-/// Chat to a real Synapse on 127.0.0.1 (SQLite, a registered bot). Synapse takes seconds to start,
-/// so one server serves the whole test process (``SynapseServer/shared()``); each test has its own room.
+/// Chat to a real Synapse on 127.0.0.1 (SQLite, a registered bot).
+///
+/// Synapse takes seconds to start, so one server serves the whole test process (``SynapseServer/shared()``); each test has its own room.
 @Suite struct MatrixDeliveryTests {
   @Test func postsAMessageWithHTMLAndSetsTheTopicThroughTheAlias() async throws {
     let synapse = try await SynapseServer.shared()

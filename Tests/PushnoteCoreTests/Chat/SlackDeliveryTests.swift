@@ -33,7 +33,8 @@ import Testing
     #expect(flushed.delivered.count == 1)
     #expect(await webhook.texts() == ["deploy done"])
     let revoked = try IRCDeliveryTests.notifier(
-      [ChatDestination(.slack)], environment: ["PUSHNOTE_SLACK_WEBHOOK": webhook.url.replacingOccurrences(of: webhook.secret, with: "revoked")]
+      [ChatDestination(.slack)],
+      environment: ["PUSHNOTE_SLACK_WEBHOOK": webhook.url.replacingOccurrences(of: webhook.secret, with: "revoked")]
     ).1
     let refused = await revoked.post([ChatEvent.say("nope")])
     #expect(refused.failure?.exitStatus == .permission)
