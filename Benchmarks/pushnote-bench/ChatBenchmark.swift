@@ -21,7 +21,7 @@ struct ChatBenchmark: AsyncParsableCommand {
   func run() async throws {
     let pushnote = Fixtures.builtExecutable("pushnote")
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let downPort = try IRCTestServer.freePort()
     let down = "  - {kind: irc, url: \"ircs://127.0.0.1:\(downPort)/#push\", nick: pushnote}\n"
     // One notebook per variant, each tagging its own week every round.

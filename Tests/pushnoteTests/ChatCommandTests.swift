@@ -38,7 +38,7 @@ import Testing
 
   @Test func tagAnnouncesWaitsTagsAndCherryPickPostsTheCompareLink() async throws {
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let fixture = try await fixture(chat: server.yaml())
     let tagged = try await pushnote(["tag", "2026-12-01", "--announce-in", "1s", "--notebook", fixture.root])
     #expect(tagged.status == 0, "\(tagged.stderr)")
@@ -65,7 +65,7 @@ import Testing
 
   @Test func timeStartAndEndTellThePushAndItsDuration() async throws {
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let fixture = try await fixture(chat: server.yaml())
     #expect(try await pushnote(["time", "start", "--at", "11:02", "--note", "2026-12-01", "--notebook", fixture.root]).status == 0)
     let end = try await pushnote(["time", "end", "--at", "12:07", "--note", "2026-12-01", "--notebook", fixture.root])
@@ -79,7 +79,7 @@ import Testing
 
   @Test func newForNextWeekSetsTheTopic() async throws {
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let fixture = try await fixture(chat: server.yaml())
     let made = try await pushnote(["new", "--date", "2099-12-01", "--notebook", fixture.root])
     #expect(made.status == 0, "\(made.stderr)")
@@ -95,7 +95,7 @@ import Testing
     #expect(down.status == 75)
     #expect(down.stderr.contains("1 chat message queued") && down.stderr.contains("pushnote say --flush"))
     let server = try await IRCTestServer(port: port, tlsPort: tlsPort)
-    let listener = try IRCListener(port: server.port, channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let flushed = try await pushnote(["say", "--flush", "--notebook", fixture.root])
     #expect(flushed.status == 0, "\(flushed.stderr)")
     #expect(flushed.stdout.contains("posted to irc irc://127.0.0.1:\(port)/#push: the push is done"))
@@ -112,7 +112,7 @@ import Testing
 
   @Test func secretsAppearInNoOutputFileOrCommit() async throws {
     let server = try await IRCTestServer(password: Self.secrets["PUSHNOTE_IRC_PASSWORD"])
-    let listener = try IRCListener(port: server.port, password: Self.secrets["PUSHNOTE_IRC_PASSWORD"], channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, password: Self.secrets["PUSHNOTE_IRC_PASSWORD"], channels: ["#push"])
     let webhook = try await FakeSlackWebhook()
     defer { Task { await webhook.stop() } }
     let matrixPort = try IRCTestServer.freePort()

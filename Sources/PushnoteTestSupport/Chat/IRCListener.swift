@@ -11,12 +11,27 @@ public final class IRCListener: @unchecked Sendable {
   private var received: [IRCMessage] = []
   private var rawLines: [[UInt8]] = []
   private var running = true
-  private let done = DispatchSemaphore(value: 0)
   /// Its nick.
   public let nick: String
 
-  /// Connects over plain TCP to `port`, registers as `nick` (with the server `password`), joins `channels` and starts listening.
-  public init(port: Int, nick: String = "listener", password: String? = nil, channels: [String]) throws {
+  /// Connects over plain TCP to `port`, registers as `nick` (with the server `password`), joins
+  /// `channels` (`"#keyed KEY"` for a keyed one) and starts listening.
+  ///
+  /// The blocking registration runs on a thread of its own, never on the few threads of Swift
+  /// concurrency that the in-process fake servers of other tests need.
+  public static func join(
+    port: Int, nick: String = "listener", password: String? = nil, channels: [String]
+  ) async throws
+    -> IRCListener
+  {
+    try await withCheckedThrowingContinuation { continuation in
+      Thread.detachNewThread {
+        continuation.resume(with: Result { try IRCListener(port: port, nick: nick, password: password, channels: channels) })
+      }
+    }
+  }
+
+  private init(port: Int, nick: String, password: String?, channels: [String]) throws {
     self.nick = nick
     connection = try TCPConnection(host: "127.0.0.1", port: port, timeout: 10)
     if let password { try connection.write(Array("PASS \(password)\r\n".utf8)) }
@@ -32,31 +47,41 @@ public final class IRCListener: @unchecked Sendable {
       if joined.count == channels.count { break }
     }
     connection.timeout = 0.2
-    Thread.detachNewThread { [self] in
-      while lock.withLock({ running }) {
-        guard let bytes = try? connection.readLine() else { continue }
+    nonisolated(unsafe) let connection = connection
+    // The thread holds the listener only while it handles a line, so releasing the listener ends it;
+    // so does the server closing the connection.
+    Thread.detachNewThread { [weak self] in
+      while self?.isRunning == true {
+        let bytes: [UInt8]
+        do {
+          bytes = try connection.readLine()
+        } catch NetworkError.timedOut {
+          continue
+        } catch {
+          break
+        }
         guard let message = IRCMessage(line: String(decoding: bytes, as: UTF8.self)) else { continue }
         if message.command == "PING" { try? connection.write(Array("PONG :\(message.trailing ?? "")\r\n".utf8)) }
-        lock.withLock {
-          received.append(message)
-          rawLines.append(bytes)
-        }
+        self?.record(message, bytes)
       }
-      done.signal()
+      try? connection.write(Array("QUIT\r\n".utf8))
+    }
+  }
+
+  private var isRunning: Bool { lock.withLock { running } }
+
+  private func record(_ message: IRCMessage, _ bytes: [UInt8]) {
+    lock.withLock {
+      received.append(message)
+      rawLines.append(bytes)
     }
   }
 
   deinit { stop() }
 
-  /// Stops listening and quits.
+  /// Stops listening and quits; the listening thread sends QUIT and ends on its own, so this never blocks.
   public func stop() {
-    let wasRunning = lock.withLock {
-      defer { running = false }
-      return running
-    }
-    guard wasRunning else { return }
-    done.wait()
-    try? connection.write(Array("QUIT\r\n".utf8))
+    lock.withLock { running = false }
   }
 
   /// The bytes of every line received so far, without CR LF.

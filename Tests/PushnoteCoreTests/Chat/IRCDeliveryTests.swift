@@ -38,7 +38,7 @@ import Testing
 
   @Test func postsEachEventToTheChannelOverTLS() async throws {
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let (folder, notifier) = try Self.notifier([ChatDestination(.irc(server.address()))])
     let notePath = folder.appending("mkt-2026-12-01.md")
     try Self.note.write(toFile: notePath, atomically: true, encoding: .utf8)
@@ -80,7 +80,7 @@ import Testing
 
   @Test func setsTheTopicWhereItMayAndWarnsWhereItMayNot() async throws {
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, channels: ["#push", "#locked"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push", "#locked"])
     let (folder, notifier) = try Self.notifier([
       ChatDestination(.irc(server.address(channel: "#push"))), ChatDestination(.irc(server.address(channel: "#locked", nick: "pushbot"))),
     ])
@@ -100,7 +100,7 @@ import Testing
 
   @Test func aThousandCharacterMessageArrivesInLinesWithinTheLimit() async throws {
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let (_, notifier) = try Self.notifier([ChatDestination(.irc(server.address()))])
     let words = (0..<120).map { ["déploiement", "日本語", "🚀", "push", "migration"][$0 % 5] + "\($0)" }
     var text = ""
@@ -120,7 +120,7 @@ import Testing
 
   @Test func noteTextCannotInjectCommands() async throws {
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, channels: ["#push", "#other"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push", "#other"])
     let (folder, notifier) = try Self.notifier([ChatDestination(.irc(server.address()))])
     let notePath = folder.appending("mkt-2026-12-01.md")
     try "# Acme push 2026-12-01\n\n- Release manager: x\u{01}ACTION\u{01}\n".write(toFile: notePath, atomically: true, encoding: .utf8)
@@ -164,7 +164,7 @@ import Testing
     #expect(try ChatNotifier.queued(in: notifier.notebook).count == 1)
 
     let server = try await IRCTestServer(port: port, tlsPort: tlsPort)
-    let listener = try IRCListener(port: server.port, channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     var online = notifier
     var trusted = address
     trusted.caFile = server.caFile
@@ -188,7 +188,7 @@ import Testing
 
   @Test func aTakenNickIsRetriedWithAnUnderscore() async throws {
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, nick: "pushnote", channels: ["#push"])
+    let listener = try await IRCListener.join(port: server.port, nick: "pushnote", channels: ["#push"])
     let (_, notifier) = try Self.notifier([ChatDestination(.irc(server.address()))])
     let report = await notifier.post([ChatEvent.say("from the second nick")])
     #expect(report.delivered.count == 1, "\(report.warnings)")
@@ -215,7 +215,7 @@ import Testing
 
   @Test func joinsAKeyedChannelWithItsKey() async throws {
     let server = try await IRCTestServer()
-    let listener = try IRCListener(port: server.port, channels: ["#keyed sesame"])
+    let listener = try await IRCListener.join(port: server.port, channels: ["#keyed sesame"])
     var address = server.address(channel: "#keyed")
     address.key = "sesame"
     let (_, notifier) = try Self.notifier([ChatDestination(.irc(address))])
