@@ -116,14 +116,14 @@ public final class SynapseServer: Sendable {
     _ method: String, _ url: String, token: String?, body: [String: Any]?
   ) async throws -> (status: Int, object: [String: Any]) {
     guard let address = URL(string: url) else { throw IRCTestError.setup("bad URL \(url)") }
-    var request = URLRequest(url: address, timeoutInterval: 10)
+    var request = URLRequest(url: address, timeoutInterval: 30)
     request.httpMethod = method
     if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
     if let body {
       request.setValue("application/json", forHTTPHeaderField: "Content-Type")
       request.httpBody = try JSONSerialization.data(withJSONObject: body)
     }
-    let response = try await HTTPTransport(timeout: 10).send(request)
+    let response = try await HTTPTransport(timeout: 30).send(request)
     let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
     return (response.status, object)
   }

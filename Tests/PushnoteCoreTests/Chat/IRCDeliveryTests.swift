@@ -17,7 +17,7 @@ import Testing
     config.pad.url = "https://pad.example.org"
     config.chat = ChatConfig(destinations: destinations)
     var notifier = ChatNotifier(
-      notebook: Notebook(root: folder.path, config: config), environment: environment, timeouts: ChatTimeouts(connect: 2, read: 10))
+      notebook: Notebook(root: folder.path, config: config), environment: environment, timeouts: ChatTimeouts(connect: 5, read: 30))
     notifier.flood = FloodControl(burst: 20, interval: 0.05)
     notifier.templates = Templates(searchPath: [Fixtures.path("templates")])
     return (folder, notifier)
