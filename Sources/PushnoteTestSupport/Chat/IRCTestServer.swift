@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// A real ngIRCd on 127.0.0.1 for the chat tests: a plain port and a TLS port with a self-signed
-/// certificate (made by `openssl req` for 127.0.0.1) that tests trust through ``caFile``.
+/// certificate (made by `openssl req` for 127.0.0.1, P-256, cheap to make) that tests trust
+/// through ``caFile``.
 ///
 /// Channels: `#push` (anyone may set its topic), `#locked` (`+t`: only operators may, and
 /// predefined channels have none, so the bot gets 482), `#other` (to prove nothing leaks there),
@@ -36,7 +37,8 @@ public final class IRCTestServer: @unchecked Sendable {
     let made = try await ProcessRunner.run(
       "openssl",
       [
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", caFile, "-days", "2", "-subj", "/CN=127.0.0.1",
+        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", caFile, "-days", "2",
+        "-subj", "/CN=127.0.0.1",
         "-addext", "subjectAltName=IP:127.0.0.1",
       ])
     guard made.status == 0 else { throw IRCTestError.setup("openssl req: \(made.stderr)") }
