@@ -4,7 +4,7 @@ import PushnoteTestSupport
 import Testing
 
 /// The chat step of the real commands, as processes, against a real ngIRCd and the fake Slack webhook.
-@Suite struct ChatCommandTests {
+@Suite(.serialized) struct ChatCommandTests {
   static let note = """
     # Acme push 2026-12-01
 

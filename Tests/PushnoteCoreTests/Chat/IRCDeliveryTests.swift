@@ -5,7 +5,10 @@ import Testing
 
 /// Chat to a real ngIRCd on 127.0.0.1 (TLS with a certificate the test trusts), read back by a
 /// second client in the channel.
-@Suite struct IRCDeliveryTests {
+///
+/// Serialized: each test starts a server of its own, and the machine is shared with the suites
+/// whose in-process servers must start within seconds.
+@Suite(.serialized) struct IRCDeliveryTests {
   /// A notebook in a temporary folder whose chat goes to `destinations`.
   static func notifier(_ destinations: [ChatDestination], environment: [String: String] = [:]) throws -> (TemporaryDirectory, ChatNotifier)
   {

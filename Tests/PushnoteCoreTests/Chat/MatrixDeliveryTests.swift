@@ -6,7 +6,7 @@ import Testing
 /// Chat to a real Synapse on 127.0.0.1 (SQLite, a registered bot).
 ///
 /// Synapse takes seconds to start, so one server serves the whole test process (``SynapseServer/shared()``); each test has its own room.
-@Suite struct MatrixDeliveryTests {
+@Suite(.serialized) struct MatrixDeliveryTests {
   @Test func postsAMessageWithHTMLAndSetsTheTopicThroughTheAlias() async throws {
     let synapse = try await SynapseServer.shared()
     let alias = "push-\(UInt32.random(in: 0...UInt32.max))"
