@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends \
-  libcmark-dev libssl-dev openssl cmark pkg-config tzdata git ca-certificates curl librsvg2-bin python3 python3-pip >/dev/null
+  libcmark-dev libssl-dev openssl cmark pkg-config tzdata git ca-certificates curl librsvg2-bin python3 python3-pip ngircd >/dev/null
 if [ "${1:-}" = "--with-test-oracles" ]; then
   python3 -m pip install --quiet --disable-pip-version-check -r "$(dirname "$0")/requirements-test.txt" \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r "$(dirname "$0")/requirements-test.txt"

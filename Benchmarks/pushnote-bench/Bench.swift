@@ -13,6 +13,7 @@ struct Bench: AsyncParsableCommand {
       TagBenchmark.self,
       StageBenchmark.self,
       SyncBenchmark.self,
+      ChatBenchmark.self,
     ]
   )
 }

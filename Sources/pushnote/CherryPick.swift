@@ -40,6 +40,7 @@ struct CherryPickCommand: AsyncParsableCommand {
       let notebook = try global.openNotebook()
       let path = try notebook.resolveNote(note)
       let report = try await Release(notebook: notebook).cherryPick(note: path, repository: repository, commits: commits, dryRun: dryRun)
+      await ChatHook.post(ChatEvent.cherryPicked(report, config: notebook.config), notebook: notebook)
       if json {
         ReleaseOutput.printJSON(report)
         return

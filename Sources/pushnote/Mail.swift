@@ -75,6 +75,7 @@ struct Mail: AsyncParsableCommand {
       }
       let outcome = try await MailDelivery(notebook: notebook, transport: transport).send(
         message, kind: kind, notePath: path, again: again, now: now)
+      if handover { await ChatHook.post(ChatEvent.handover(after: parsed.note, notebook: notebook), notebook: notebook) }
       if json {
         Terminal.standardOutput.write(
           Mail.jsonObject([

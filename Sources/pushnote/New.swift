@@ -23,6 +23,7 @@ extension Pushnote {
         let notebook = try global.openNotebook()
         let day = try date.map(Notebook.parseDate)
         let outcome = try await NewNote.create(in: notebook, date: day, force: force, commit: !noCommit)
+        await ChatHook.post(ChatEvent.newWeek(notePath: outcome.path, date: outcome.date, notebook: notebook), notebook: notebook)
         Terminal.standardOutput.write("\(notebook.relativePath(outcome.path))\(outcome.committed ? " (committed)" : "")\n")
       }
     }

@@ -24,6 +24,7 @@ struct Pushnote: AsyncParsableCommand {
       TagCommand.self,
       CherryPickCommand.self,
       StageCommand.self,
+      Say.self,
     ]
   )
 }

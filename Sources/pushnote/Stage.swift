@@ -71,6 +71,7 @@ struct StageCommand: AsyncParsableCommand {
       let live = LiveLine(terminal: output, quiet: json)
       let report = try await StageDeploy(notebook: notebook, notePath: path, credentials: credentials, options: options)
         .run { live.show($0) }
+      await ChatHook.post(ChatEvent.staged(report, notePath: path), notebook: notebook)
       if json {
         let data = try Note.jsonEncoder().encode(report)
         output.write(String(decoding: data, as: UTF8.self) + "\n")

@@ -39,6 +39,9 @@ struct TagCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Print the report as JSON.")
   var json = false
 
+  @Option(name: .long, help: "Tell the team's channel \"tagging YYYY.MM.DD in 10 minutes\", wait that long (10m, 90s, 1h), then tag.")
+  var announceIn: String?
+
   func validate() throws {
     guard jobs > 0 else { throw ValidationError("--jobs must be positive") }
   }
@@ -55,7 +58,9 @@ struct TagCommand: AsyncParsableCommand {
       let live = LiveProgress(
         terminal: .standardError, repositories: notebook.config.repositories.map(\.name),
         enabled: !json && Terminal.standardError.isTerminal)
+      try await ChatHook.announce(announceIn, notePath: path, notebook: notebook, dryRun: dryRun)
       let report = try await Release(notebook: notebook).tag(note: path, options: options, progress: live.update)
+      await ChatHook.post(ChatEvent.tagged(report, config: notebook.config), notebook: notebook)
       if json {
         ReleaseOutput.printJSON(report)
       } else {

@@ -22,6 +22,7 @@ extension Pushnote {
           let entry = NoteEditor.timelineEntry(event, at: time, noteDate: editor.parsed.note.date, zone: zone)
           return NoteEditing.Change(edits: [editor.appendLine(entry, toSection: "Timeline")], message: "timeline: \(entry.dropFirst(2))")
         }
+        try await ChatHook.timeline(event, global: global, note: options.note)
       }
     }
   }

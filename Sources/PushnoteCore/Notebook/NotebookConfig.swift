@@ -34,6 +34,8 @@ public struct NotebookConfig: Sendable, Equatable {
   public var gitRemote: String?
   /// How long the push lasts in the duty calendar, in minutes.
   public var pushDurationMinutes = 120
+  /// The team's channels (IRC, Matrix, Slack) told about the push.
+  public var chat = ChatConfig()
 
   /// The defaults, as a notebook without `pushnote.yml` gets them.
   public init() {}
@@ -146,7 +148,7 @@ extension NotebookConfig {
     guard let root = try reader.compose(text) else { return }
     let keys: Set<String> = [
       "product", "timezone", "push", "tag", "pad", "repositories", "stage", "rotation", "swaps", "skips",
-      "people", "mail", "git", "calendar",
+      "people", "mail", "git", "calendar", "chat",
     ]
     for (key, keyNode, value) in try reader.mapping(root, allowed: keys, what: "pushnote.yml") {
       switch key {
@@ -207,6 +209,7 @@ extension NotebookConfig {
           pushDurationMinutes = try reader.integer(minutes, what: "calendar.push_duration_minutes")
           guard pushDurationMinutes > 0 else { throw reader.error(minutes, "calendar.push_duration_minutes must be positive") }
         }
+      case "chat": chat = try ChatConfig(value, reader: reader)
       default: throw reader.error(keyNode, "unknown key '\(key)'")
       }
     }

@@ -1,0 +1,178 @@
+import Foundation
+import PushnoteCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real ngIRCd on 127.0.0.1 for the chat tests: a plain port and a TLS port with a self-signed
+/// certificate (made by `openssl req` for 127.0.0.1, P-256, cheap to make) that tests trust
+/// through ``caFile``.
+///
+/// Channels: `#push` (anyone may set its topic), `#locked` (`+t`: only operators may, and
+/// predefined channels have none, so the bot gets 482), `#other` (to prove nothing leaks there),
+/// `#keyed` (key `sesame`). The server runs until the value is released, or ``stop()``.
+public final class IRCTestServer: @unchecked Sendable {
+  /// The plain port.
+  public let port: Int
+  /// The TLS port.
+  public let tlsPort: Int
+  /// The certificate to trust.
+  public let caFile: String
+  private let folder: TemporaryDirectory
+  private let process: Process
+
+  /// Writes the configuration and the certificate and starts ngIRCd; returns when both ports accept.
+  ///
+  /// - Parameters:
+  ///   - port: a fixed plain port (to restart a server where a test stopped one), or nil for a free one.
+  ///   - tlsPort: the same for TLS.
+  ///   - password: the server password every client must give (PASS), or nil for none.
+  public init(port: Int? = nil, tlsPort: Int? = nil, password: String? = nil) async throws {
+    folder = try TemporaryDirectory(prefix: "pushnote-ngircd")
+    self.port = try port ?? Self.freePort()
+    self.tlsPort = try tlsPort ?? Self.freePort()
+    caFile = folder.appending("cert.pem")
+    let key = folder.appending("key.pem")
+    let made = try await ProcessRunner.run(
+      "openssl",
+      [
+        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", caFile, "-days", "2",
+        "-subj", "/CN=127.0.0.1",
+        "-addext", "subjectAltName=IP:127.0.0.1",
+      ])
+    guard made.status == 0 else { throw IRCTestError.setup("openssl req: \(made.stderr)") }
+    // ngircd (GnuTLS) would spend seconds making DH parameters; the RFC 7919 group costs nothing.
+    let dhFile = folder.appending("dh.pem")
+    let dh = try await ProcessRunner.run(
+      "openssl", ["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_param:ffdhe2048", "-out", dhFile])
+    guard dh.status == 0 else { throw IRCTestError.setup("openssl genpkey: \(dh.stderr)") }
+    chmod(dhFile, 0o644)
+    chmod(key, 0o644)
+    chmod(folder.path, 0o755)
+    let config = """
+      [Global]
+      Name = irc.pushnote.test
+      Info = pushnote test server
+      Listen = 127.0.0.1
+      Ports = \(self.port)
+      MotdPhrase = pushnote test
+      \(password.map { "Password = \($0)" } ?? "")
+      PidFile = \(folder.appending("ngircd.pid"))
+      ServerUID = \(getuid())
+      ServerGID = \(getgid())
+      [Limits]
+      MaxConnectionsIP = 0
+      MaxNickLength = 30
+      PingTimeout = 120
+      [Options]
+      Ident = no
+      PAM = no
+      DNS = no
+      RequireAuthPing = no
+      [SSL]
+      CertFile = \(caFile)
+      KeyFile = \(key)
+      DHFile = \(dhFile)
+      Ports = \(self.tlsPort)
+      [Channel]
+      Name = #push
+      Modes = n
+      [Channel]
+      Name = #locked
+      Modes = tn
+      [Channel]
+      Name = #other
+      Modes = n
+      [Channel]
+      Name = #keyed
+      Modes = nk
+      Key = sesame
+
+      """
+    let configPath = folder.appending("ngircd.conf")
+    try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: try Self.executable())
+    process.arguments = ["--nodaemon", "--config", configPath]
+    let log = folder.appending("ngircd.log")
+    FileManager.default.createFile(atPath: log, contents: nil)
+    process.standardOutput = FileHandle(forWritingAtPath: log)
+    process.standardError = process.standardOutput
+    try process.run()
+    for _ in 0..<300 {
+      if Self.accepts(self.port), Self.accepts(self.tlsPort) { return }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    stop()
+    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    throw IRCTestError.setup("ngircd did not start listening on \(self.port) and \(self.tlsPort): \(output.suffix(2000))")
+  }
+
+  /// Stops the server and waits until it has gone.
+  ///
+  /// SIGKILL, because ngircd inherits the test process's blocked signal mask and never sees SIGTERM.
+  public func stop() {
+    guard process.isRunning else { return }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+  }
+
+  deinit { stop() }
+
+  /// The chat destination of a channel, over TLS unless `plain`.
+  public func address(channel: String = "#push", nick: String = "pushnote", plain: Bool = false) -> IRCAddress {
+    IRCAddress(
+      host: "127.0.0.1", port: plain ? port : tlsPort, tls: !plain, channel: channel, nick: nick, caFile: plain ? nil : caFile)
+  }
+
+  /// The `chat:` entry of pushnote.yml for a channel, over TLS.
+  public func yaml(channel: String = "#push", nick: String = "pushnote") -> String {
+    "  - {kind: irc, url: \"ircs://127.0.0.1:\(tlsPort)/\(channel)\", nick: \(nick), ca_file: \"\(caFile)\"}\n"
+  }
+
+  /// Where ngircd is (Debian puts it in /usr/sbin).
+  static func executable() throws -> String {
+    for candidate in ["/usr/sbin/ngircd", "/usr/bin/ngircd", "/usr/local/sbin/ngircd"]
+    where FileManager.default.isExecutableFile(atPath: candidate) {
+      return candidate
+    }
+    throw IRCTestError.setup("ngircd is not installed (scripts/setup-debian.sh installs it)")
+  }
+
+  /// A port nothing listens on right now.
+  public static func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+      }
+    }
+    guard bound else { throw IRCTestError.setup("no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  private static func accepts(_ port: Int) -> Bool {
+    (try? TCPConnection(host: "127.0.0.1", port: port, timeout: 0.2)) != nil
+  }
+}
+
+/// Why an IRC test fixture failed.
+public enum IRCTestError: Error, CustomStringConvertible {
+  /// The server or a client could not be set up.
+  case setup(String)
+  /// What was awaited did not arrive.
+  case timedOut(String)
+
+  public var description: String {
+    switch self {
+    case .setup(let text): return "IRC test setup: \(text)"
+    case .timedOut(let text): return "IRC test: timed out waiting for \(text)"
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import PushnoteCore
+
+extension Pushnote {
+  /// `pushnote say TEXT [--flush] [--id ID]`.
+  struct Say: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Post to the team's channel (and send what was queued offline).",
+      discussion: """
+        Posts TEXT to every destination of chat: in pushnote.yml (IRC, Matrix, Slack), then sends what earlier \
+        commands queued while the server was down. --flush only sends the queue. Secrets come from \
+        PUSHNOTE_IRC_PASSWORD, PUSHNOTE_MATRIX_TOKEN and PUSHNOTE_SLACK_WEBHOOK. Exit 75 when something stays \
+        queued, 77 when a server rejects the credentials, 78 without destinations. See docs/chat.md.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The message (its words are joined with blanks).")
+    var text: [String] = []
+
+    @Flag(help: "Send what is queued (with TEXT: after posting it).")
+    var flush = false
+
+    @Option(help: "An id for the message: posting the same id again posts nothing (for scripts that retry).")
+    var id: String?
+
+    func validate() throws {
+      if text.isEmpty, !flush { throw ValidationError("give TEXT to post, or --flush to send the queue") }
+    }
+
+    func run() async throws {
+      try await reportingErrors {
+        let notebook = try global.openNotebook()
+        guard !notebook.config.chat.destinations.isEmpty else {
+          throw ChatError.noDestination(
+            path: notebook.relativePath((notebook.root as NSString).appendingPathComponent(Notebook.configFileName)))
+        }
+        let notifier = ChatNotifier(notebook: notebook, timeouts: .patient)
+        let events = text.isEmpty ? [] : [ChatEvent.say(text.joined(separator: " "), id: id)]
+        let report = events.isEmpty ? await notifier.flush() : await notifier.post(events)
+        ChatHook.show(report)
+        for entry in report.delivered {
+          Terminal.standardOutput.write("posted to \(entry.destination): \(entry.text.prefix { $0 != "\n" })\n")
+        }
+        if report.delivered.isEmpty, report.queued.isEmpty, report.failure == nil {
+          Terminal.standardOutput.write("nothing to send\n")
+        }
+        if let failure = report.failure, case .credentials = failure { throw failure }
+        if !report.queued.isEmpty {
+          throw ChatError.queued(
+            count: report.queued.count, reason: report.failure.map { notifier.redact($0.description) } ?? "another pushnote is sending")
+        }
+        if let failure = report.failure { throw failure }
+      }
+    }
+  }
+}
+
+/// The chat step of the commands that tell the channel: one call each, never failing the command.
+enum ChatHook {
+  /// Posts the events (and what was queued) and shows the warnings on standard error.
+  static func post(_ events: [ChatEvent], notebook: Notebook) async {
+    guard !notebook.config.chat.destinations.isEmpty else { return }
+    show(await ChatNotifier(notebook: notebook).post(events))
+  }
+
+  /// Posts one event, if there is one.
+  static func post(_ event: ChatEvent?, notebook: Notebook) async {
+    await post(event.map { [$0] } ?? [], notebook: notebook)
+  }
+
+  /// `pushnote time start|end`: the push started or finished, with the note as it is now.
+  static func timeline(_ event: String, global: GlobalOptions, note: String?) async throws {
+    let notebook = try global.openNotebook()
+    guard !notebook.config.chat.destinations.isEmpty else { return }
+    let path = try notebook.resolveNote(note)
+    let parsed = try ParsedNote.read(path: path, config: notebook.config)
+    await post(ChatEvent.timeline(event, note: parsed.note, notePath: path, zone: notebook.config.timeZone), notebook: notebook)
+  }
+
+  /// `pushnote tag --announce-in 10m`: posts "tagging … in 10 minutes", then waits that long.
+  static func announce(_ delay: String?, notePath: String, notebook: Notebook, dryRun: Bool) async throws {
+    guard let delay else { return }
+    let seconds = try ChatEvent.delaySeconds(delay)
+    guard !dryRun else { return }
+    await post(ChatEvent.reminder(notePath: notePath, seconds: seconds, notebook: notebook), notebook: notebook)
+    Terminal.standardError.write(
+      "waiting \(seconds / 60 > 0 ? "\(seconds / 60) min " : "")\(seconds % 60 > 0 ? "\(seconds % 60) s " : "")before tagging\n")
+    try await Task.sleep(for: .seconds(seconds))
+  }
+
+  /// Shows what did not go as planned on standard error.
+  static func show(_ report: ChatNotifier.Report) {
+    let error = Terminal.standardError
+    for warning in report.warnings { error.write(error.styled("warning", .yellow) + ": " + warning + "\n") }
+  }
+}
