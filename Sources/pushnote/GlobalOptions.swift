@@ -2,11 +2,19 @@ import ArgumentParser
 import Foundation
 import PushnoteCore
 
-/// Options every command takes.
+extension Terminal.ColorChoice: ExpressibleByArgument {}
+
+/// Options every command takes, before or after the command's name.
 struct GlobalOptions: ParsableArguments {
   @Option(
-    name: .long, help: "The notebook folder (default: $PUSHNOTE_NOTEBOOK, the nearest folder upward with pushnote.yml, else ./notebook).")
+    name: [.customShort("C"), .long],
+    help: ArgumentHelp(
+      "The notebook folder (default: $PUSHNOTE_NOTEBOOK, else the nearest folder upward with pushnote.yml, else ./notebook).",
+      valueName: "DIR"))
   var notebook: String?
+
+  @Option(help: ArgumentHelp("Colour: auto (on a terminal, unless NO_COLOR or TERM=dumb), always or never.", valueName: "WHEN"))
+  var color: Terminal.ColorChoice = .auto
 
   /// Opens the notebook these options name.
   func openNotebook() throws(NotebookError) -> Notebook {
@@ -17,12 +25,13 @@ struct GlobalOptions: ParsableArguments {
   }
 }
 
-/// Runs a command's body, turning pushnote's errors into a message on stderr and their exit status.
+/// Runs a command's body, turning pushnote's errors into one line on stderr and their exit status.
 func reportingErrors(_ body: () async throws -> Void) async throws {
   do {
     try await body()
   } catch let error as PushnoteError {
-    Terminal.standardError.write(Terminal.standardError.styled("error", .red) + ": " + error.description + "\n")
+    Terminal.standardOutput.flush()
+    Terminal.standardError.write(CommandLineContract.errorLine(error.description) + "\n")
     throw ExitCode(error.exitStatus.rawValue)
   }
 }
