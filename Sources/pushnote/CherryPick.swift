@@ -41,7 +41,7 @@ struct CherryPickCommand: AsyncParsableCommand {
       let path = try notebook.resolveNote(note)
       let report = try await Release(notebook: notebook).cherryPick(note: path, repository: repository, commits: commits, dryRun: dryRun)
       if json {
-        ReleaseOutput.printJSON(report)
+        try Terminal.standardOutput.writeJSON(report)
         return
       }
       let out = Terminal.standardOutput
@@ -60,14 +60,6 @@ struct CherryPickCommand: AsyncParsableCommand {
 
 /// Output shared by `pushnote tag` and `pushnote cherry-pick`.
 enum ReleaseOutput {
-  /// Prints a report as pretty JSON on standard output.
-  static func printJSON(_ value: some Encodable) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-    Terminal.standardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
-  }
-
   /// What happened to the note, as one line.
   static func noteLine(_ note: String, updated: Bool, committed: Bool, dryRun: Bool) -> String {
     guard updated else { return "note: \(note) unchanged\n" }

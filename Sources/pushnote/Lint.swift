@@ -33,8 +33,7 @@ struct Lint: AsyncParsableCommand {
       failed = reports.contains { $0.problems.contains { $0.severity == .error } }
       let output = Terminal.standardOutput
       if json {
-        let data = try Note.jsonEncoder().encode(reports)
-        output.write(String(decoding: data, as: UTF8.self) + "\n")
+        try output.writeJSON(reports)
       } else {
         for report in reports {
           for problem in report.problems {

@@ -61,7 +61,7 @@ struct Mail: AsyncParsableCommand {
       }
       let message = composed.message
       guard send || dryRun else {
-        let rendered = json ? Mail.json(message, transport: nil) : message.renderedText()
+        let rendered = json ? try Mail.json(message, transport: nil) : message.renderedText()
         if let output { try AtomicFile.write(rendered, to: output) } else { Terminal.standardOutput.write(rendered) }
         return
       }
@@ -69,18 +69,17 @@ struct Mail: AsyncParsableCommand {
       let transport = try MailTransports.make(config: notebook.config.mail, environment: ProcessInfo.processInfo.environment)
       if dryRun {
         let shown =
-          json ? Mail.json(message, transport: transport) : Mail.envelope(message, transport: transport) + "\n" + message.renderedText()
+          json ? try Mail.json(message, transport: transport) : Mail.envelope(message, transport: transport) + "\n" + message.renderedText()
         if let output { try AtomicFile.write(shown, to: output) } else { Terminal.standardOutput.write(shown) }
         return
       }
       let outcome = try await MailDelivery(notebook: notebook, transport: transport).send(
         message, kind: kind, notePath: path, again: again, now: now)
       if json {
-        Terminal.standardOutput.write(
-          Mail.jsonObject([
-            "sent": true, "message_id": message.messageID, "recipients": message.envelopeRecipients, "transport": transport.description,
-            "recorded": outcome.recorded, "committed": outcome.committed,
-          ]))
+        let sent = Sent(
+          messageID: message.messageID, recipients: message.envelopeRecipients, transport: transport.description,
+          recorded: outcome.recorded, committed: outcome.committed)
+        try Terminal.standardOutput.writeJSON(sent)
         return
       }
       let recipients = message.envelopeRecipients.joined(separator: ", ")
@@ -95,19 +94,45 @@ struct Mail: AsyncParsableCommand {
       .joined(separator: "\n") + "\n"
   }
 
-  /// The message and its envelope as JSON.
-  static func json(_ message: MailMessage, transport: (any MailTransport)?) -> String {
-    var object: [String: Any] = [
-      "from": message.from.address, "recipients": message.envelopeRecipients, "subject": message.subject,
-      "message_id": message.messageID, "message": message.renderedText(),
-    ]
-    object["transport"] = transport?.description
-    return jsonObject(object)
+  /// The message and its envelope, as `--json` prints them (docs/json.md).
+  struct Rendered: Encodable {
+    var from: String
+    var recipients: [String]
+    var subject: String
+    var messageID: String
+    var message: String
+    var transport: String?
+
+    enum CodingKeys: String, CodingKey {
+      case from, recipients, subject, messageID, message, transport
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(from, forKey: .from)
+      try container.encode(recipients, forKey: .recipients)
+      try container.encode(subject, forKey: .subject)
+      try container.encode(messageID, forKey: .messageID)
+      try container.encode(message, forKey: .message)
+      try container.encode(transport, forKey: .transport)
+    }
   }
 
-  /// A JSON object, pretty-printed with sorted keys, ending in a newline.
-  static func jsonObject(_ object: [String: Any]) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
-    return String(decoding: data, as: UTF8.self) + "\n"
+  /// What `--send --json` prints once the message went out.
+  struct Sent: Encodable {
+    var sent = true
+    var messageID: String
+    var recipients: [String]
+    var transport: String
+    var recorded: String
+    var committed: Bool
+  }
+
+  /// The message and its envelope as JSON.
+  static func json(_ message: MailMessage, transport: (any MailTransport)?) throws -> String {
+    try JSONWriter.text(
+      Rendered(
+        from: message.from.address, recipients: message.envelopeRecipients, subject: message.subject, messageID: message.messageID,
+        message: message.renderedText(), transport: transport?.description))
   }
 }

@@ -35,7 +35,7 @@ struct RotationCommand: AsyncParsableCommand {
       let start = try from.map { text throws(NotebookError) in try Notebook.parseDate(text) } ?? notebook.comingPushDate()
       let turns = rotation.schedule(from: start, weeks: weeks)
       if json {
-        Terminal.standardOutput.write(String(decoding: try Note.jsonEncoder().encode(turns), as: UTF8.self) + "\n")
+        try Terminal.standardOutput.writeJSON(turns)
         return
       }
       let out = Terminal.standardOutput

@@ -22,7 +22,7 @@ struct Show: AsyncParsableCommand {
       var parsed = try ParsedNote.read(path: path, config: notebook.config)
       parsed.note.file = notebook.relativePath(path)
       let output = Terminal.standardOutput
-      output.write(json ? parsed.note.json() : Show.render(parsed.note, on: output))
+      if json { output.write(bytes: parsed.note.jsonBytes()) } else { output.write(Show.render(parsed.note, on: output)) }
     }
   }
 

@@ -72,8 +72,7 @@ struct StageCommand: AsyncParsableCommand {
       let report = try await StageDeploy(notebook: notebook, notePath: path, credentials: credentials, options: options)
         .run { live.show($0) }
       if json {
-        let data = try Note.jsonEncoder().encode(report)
-        output.write(String(decoding: data, as: UTF8.self) + "\n")
+        try output.writeJSON(report)
       } else {
         output.write(LiveLine.summary(report, credentials: credentials, on: output))
       }
@@ -158,6 +157,7 @@ extension StageCommand {
       guard terminal.isTerminal else { return }
       lineShown.withLock { shown in
         terminal.write("\r\u{1B}[2K" + text)
+        terminal.flush()
         shown = true
       }
     }
@@ -166,6 +166,7 @@ extension StageCommand {
     private func finish(_ text: String) {
       lineShown.withLock { shown in
         terminal.write((shown ? "\r\u{1B}[2K" : "") + text + "\n")
+        terminal.flush()
         shown = false
       }
     }

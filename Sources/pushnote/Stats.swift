@@ -35,7 +35,7 @@ struct StatsCommand: AsyncParsableCommand {
       if let svg { try AtomicFile.write(StatsChart(stats: stats, product: notebook.config.product).svg, to: svg) }
       if let csv { try AtomicFile.write(StatsTable.csv(stats), to: csv) }
       if json {
-        Terminal.standardOutput.write(String(decoding: try Note.jsonEncoder().encode(stats), as: UTF8.self) + "\n")
+        try Terminal.standardOutput.writeJSON(stats)
         return
       }
       let errors = Terminal.standardError

@@ -84,10 +84,7 @@ struct Sync: AsyncParsableCommand {
 
   private func print(_ report: SyncReport) {
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      let data = (try? encoder.encode(report)) ?? Data()
-      Terminal.standardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
+      try? Terminal.standardOutput.writeJSON(report)
       return
     }
     let out = Terminal.standardOutput
@@ -109,6 +106,7 @@ struct Sync: AsyncParsableCommand {
         let report = try await once()
         let time = ISO8601DateFormatter().string(from: Date())
         if json { print(report) } else { Terminal.standardOutput.write("\(time) \(report.summary)\n") }
+        Terminal.standardOutput.flush()
       } catch let error as SyncError where error.exitStatus == .temporaryFailure {
         Terminal.standardError.write("\(ISO8601DateFormatter().string(from: Date())) \(error.description)\n")
       }

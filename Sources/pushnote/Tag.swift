@@ -55,7 +55,7 @@ struct TagCommand: AsyncParsableCommand {
         enabled: !json && Terminal.standardError.isTerminal)
       let report = try await Release(notebook: notebook).tag(note: path, options: options, progress: live.update)
       if json {
-        ReleaseOutput.printJSON(report)
+        try Terminal.standardOutput.writeJSON(report)
       } else {
         printSummary(report)
       }

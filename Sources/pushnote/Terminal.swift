@@ -1,4 +1,5 @@
 import Foundation
+import PushnoteCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -129,5 +130,12 @@ final class Terminal: Sendable {
         offset += written
       }
     }
+  }
+}
+
+extension Terminal {
+  /// Writes a value as JSON, through the one JSON writer (docs/json.md).
+  func writeJSON(_ value: some Encodable) throws {
+    write(bytes: try JSONWriter.bytes(value))
   }
 }
