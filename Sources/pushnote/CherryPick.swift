@@ -39,6 +39,7 @@ struct CherryPickCommand: AsyncParsableCommand {
     try await reportingErrors {
       let notebook = try global.openNotebook()
       let path = try notebook.resolveNote(note)
+      if !dryRun { try await notebook.requireIdentity() }
       let report = try await Release(notebook: notebook).cherryPick(note: path, repository: repository, commits: commits, dryRun: dryRun)
       if json {
         try Terminal.standardOutput.writeJSON(report)

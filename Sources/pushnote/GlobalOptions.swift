@@ -25,6 +25,19 @@ struct GlobalOptions: ParsableArguments {
   }
 }
 
+extension Notebook {
+  /// Checks that git knows who commits, before a command that commits changes anything.
+  ///
+  /// - Throws: ``GitError/noIdentity`` (exit 78), with the two commands that fix it.
+  func requireIdentity() async throws(GitError) {
+    var directory = root
+    while !FileManager.default.fileExists(atPath: directory), directory != "/" {
+      directory = (directory as NSString).deletingLastPathComponent
+    }
+    _ = try await Git(directory: directory).identity()
+  }
+}
+
 /// Runs a command's body, turning pushnote's errors into one line on stderr and their exit status.
 func reportingErrors(_ body: () async throws -> Void) async throws {
   do {

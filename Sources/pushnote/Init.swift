@@ -12,7 +12,8 @@ extension Pushnote {
 
     func run() async throws {
       try await reportingErrors {
-        let written = try await NotebookInit.create(at: directory)
+        try await Notebook(root: directory, config: NotebookConfig()).requireIdentity()
+        let written = try await NotebookInit.create(at: directory, templates: Templates.defaults())
         Terminal.standardOutput.write("initialised notebook in \(directory): \(written.joined(separator: ", "))\n")
       }
     }

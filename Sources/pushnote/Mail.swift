@@ -53,7 +53,9 @@ struct Mail: AsyncParsableCommand {
       parsed.note.file = path
       let kind: MailKind = handover ? .handover : .announcement
       let now = Date()
-      let fallbackFrom = notebook.config.mail.from == nil ? await MailAddress.gitUser(directory: notebook.root) : nil
+      if send && !dryRun { try await notebook.requireIdentity() }
+      let identity = notebook.config.mail.from == nil ? try? await Git(directory: notebook.root).identity() : nil
+      let fallbackFrom = identity.flatMap { try? MailAddress(name: $0.name, address: $0.email, field: "git identity") }
       let options = MailComposer.Options(kind: kind, force: force, now: now, fallbackFrom: fallbackFrom, attachDutyCalendar: true)
       let composed = try MailComposer(notebook: notebook).compose(note: parsed.note, document: parsed.document, options: options)
       if !composed.gateMissing.isEmpty {

@@ -22,6 +22,7 @@ extension Pushnote {
       try await reportingErrors {
         let notebook = try global.openNotebook()
         let day = try date.map(Notebook.parseDate)
+        if !noCommit { try await notebook.requireIdentity() }
         let outcome = try await NewNote.create(in: notebook, date: day, force: force, commit: !noCommit)
         Terminal.standardOutput.write("\(notebook.relativePath(outcome.path))\(outcome.committed ? " (committed)" : "")\n")
       }

@@ -14,6 +14,7 @@ struct EditOptions: ParsableArguments {
   func edit(_ global: GlobalOptions, makeChange: (NoteEditor) throws -> NoteEditing.Change) async throws {
     let notebook = try global.openNotebook()
     let path = try notebook.resolveNote(note)
+    if !noCommit { try await notebook.requireIdentity() }
     let outcome = try await NoteEditing.edit(
       path: path, notebook: notebook, commit: !noCommit, makeChange: makeChange)
     let what = outcome.changed ? (outcome.committed ? "updated and committed" : "updated") : "already so, unchanged"

@@ -57,6 +57,7 @@ struct StageCommand: AsyncParsableCommand {
     try await reportingErrors {
       let notebook = try global.openNotebook()
       let path = try notebook.resolveNote(note)
+      if !dryRun && !noCommit { try await notebook.requireIdentity() }
       let credentials = try JenkinsCredentials.load(environment: ProcessInfo.processInfo.environment, notebookRoot: notebook.root)
       var options = StageDeploy.Options()
       options.dryRun = dryRun

@@ -50,6 +50,7 @@ struct Sync: AsyncParsableCommand {
     try await reportingErrors {
       let notebook = try global.openNotebook()
       let path = try notebook.resolveNote(note)
+      if !dryRun { try await notebook.requireIdentity() }
       let environment = ProcessInfo.processInfo.environment
       let override = environment["PUSHNOTE_PAD_URL"].flatMap { $0.isEmpty ? nil : $0 }
       guard let server = override ?? notebook.config.pad.url else {

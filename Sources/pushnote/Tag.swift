@@ -45,6 +45,7 @@ struct TagCommand: AsyncParsableCommand {
     try await reportingErrors {
       let notebook = try global.openNotebook()
       let path = try notebook.resolveNote(note)
+      if !dryRun { try await notebook.requireIdentity() }
       var options = Release.TagOptions()
       options.dryRun = dryRun
       options.force = force

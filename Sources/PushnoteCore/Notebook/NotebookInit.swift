@@ -45,7 +45,8 @@ public enum NotebookInit {
       }
       let git = Git(directory: root)
       if !(await git.isRepository()) {
-        made.paths.append((root as NSString).appendingPathComponent(".git"))
+        let dotGit = (root as NSString).appendingPathComponent(".git")
+        if !FileManager.default.fileExists(atPath: dotGit) { made.paths.append(dotGit) }
         try await git.run(["init", "--quiet"])
       }
       try await git.commit(paths: files.map(\.name), message: "pushnote init")
