@@ -13,7 +13,9 @@ struct GlobalOptions: ParsableArguments {
       valueName: "DIR"))
   var notebook: String?
 
-  @Option(help: ArgumentHelp("Colour: auto (on a terminal, unless NO_COLOR or TERM=dumb), always or never.", valueName: "WHEN"))
+  @Option(
+    help: ArgumentHelp(
+      "When to colour: auto is on a terminal unless NO_COLOR is set or TERM=dumb, and always with CLICOLOR_FORCE.", valueName: "WHEN"))
   var color: Terminal.ColorChoice = .auto
 
   /// Opens the notebook these options name.

@@ -25,14 +25,14 @@ struct Pushnote: AsyncParsableCommand {
       Uncheck.self,
       Sign.self,
       Time.self,
-      RotationCommand.self,
-      CalendarCommand.self,
-      StatsCommand.self,
+      Rotation.self,
+      Calendar.self,
+      Stats.self,
       Sync.self,
       Mail.self,
-      TagCommand.self,
-      CherryPickCommand.self,
-      StageCommand.self,
+      Tag.self,
+      CherryPick.self,
+      Stage.self,
     ]
   )
 

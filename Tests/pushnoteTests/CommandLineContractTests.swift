@@ -1,0 +1,236 @@
+import Foundation
+import PushnoteCore
+import PushnoteTestSupport
+import Testing
+
+/// The command line as docs/cli.md gives it, one test per inconsistency issue 13 found: each of
+/// these failed on the version before.
+@Suite struct CommandLineContractTests {
+  private let pushnote = Fixtures.builtExecutable("pushnote")
+  private let notes = Fixtures.fixture("notes")
+
+  /// Every command's name, `pushnote` for the root.
+  static let commands = [
+    "pushnote", "init", "new", "show", "lint", "check", "uncheck", "sign", "time", "rotation", "calendar", "stats", "sync", "mail", "tag",
+    "cherry-pick", "stage",
+  ]
+
+  private func run(
+    _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+  ) async throws -> ProcessRunner.Result {
+    try await ProcessRunner.run(pushnote, arguments, environment: environment, workingDirectory: directory ?? notes)
+  }
+
+  private func help(_ command: String, columns: Int) async throws -> String {
+    let arguments = command == "pushnote" ? ["--help"] : [command, "--help"]
+    let result = try await run(arguments, environment: ["COLUMNS": String(columns)])
+    #expect(result.status == 0, "\(result.stderr)")
+    return result.stdout
+  }
+
+  /// A notebook made by `init` with the built-in templates, in git, with an identity.
+  private func notebook(_ yaml: String? = nil) async throws -> TemporaryDirectory {
+    let folder = try TemporaryDirectory()
+    let made = try await run(["init", folder.path], environment: ["PUSHNOTE_TEMPLATES": ""])
+    #expect(made.status == 0, "\(made.stderr)")
+    if let yaml { try AtomicFile.write(yaml, to: folder.appending("pushnote.yml")) }
+    return folder
+  }
+
+  private func object(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+  }
+
+  // MARK: Help
+
+  @Test(arguments: commands) func helpIsWhatTheSnapshotSays(command: String) async throws {
+    let snapshot = try String(contentsOfFile: Fixtures.fixture("help/\(command).txt"), encoding: .utf8)
+    #expect(try await help(command, columns: 100) == snapshot, "regenerate Tests/Fixtures/help/\(command).txt when the change is meant")
+  }
+
+  @Test(arguments: commands) func helpIsReflowedByTheParserOnly(command: String) async throws {
+    // With room enough, ArgumentParser puts each paragraph on one line: a line of the overview that
+    // does not end a sentence was broken in the source ("sendmail by⏎default").
+    let overview = try await help(command, columns: 100_000).components(separatedBy: "\nUSAGE:")[0]
+    for line in overview.split(separator: "\n") {
+      #expect(line.hasSuffix(".") || line.hasSuffix(":") || line.hasSuffix(")"), "\(command): \(line)")
+    }
+  }
+
+  @Test(arguments: commands) func valueNamesExplainThemselves(command: String) async throws {
+    let text = try await help(command, columns: 100)
+    let usage = text.components(separatedBy: "USAGE:").dropFirst().first?.components(separatedBy: "\n\n").first ?? ""
+    for placeholder in usage.split(separator: "<").dropFirst().map({ $0.prefix(while: { $0 != ">" }) }) where placeholder != "subcommand" {
+      #expect(placeholder == placeholder.uppercased(), "\(command): <\(placeholder)>")
+    }
+    #expect(!text.contains("(default: .)"), "init said its default twice")
+  }
+
+  @Test func cherryPickHelpAndTheJSONDocumentSayTheSameOfSHAs() async throws {
+    let text = try await help("cherry-pick", columns: 100_000)
+    #expect(text.contains("4 to 40 hex digits (a commit link in a note needs 7)"))
+    #expect(try String(contentsOfFile: Fixtures.path("docs/json.md"), encoding: .utf8).contains("(7 to 40 hexadecimal digits"))
+  }
+
+  // MARK: The notebook, the note, the version
+
+  @Test func theNotebookGoesBeforeOrAfterTheCommand() async throws {
+    let elsewhere = try TemporaryDirectory()
+    let after = try await run(["show", "--notebook", notes, "--json", "2026-12-01"], in: elsewhere.path)
+    #expect(after.status == 0, "\(after.stderr)")
+    for arguments in [
+      ["--notebook", notes, "show", "--json", "2026-12-01"], ["-C", notes, "show", "--json", "2026-12-01"],
+      ["--notebook=\(notes)", "show", "--json", "2026-12-01"], ["show", "-C", notes, "--json", "2026-12-01"],
+    ] {
+      let result = try await run(arguments, in: elsewhere.path)
+      #expect(result.status == 0 && result.stdout == after.stdout, "\(arguments): \(result.stderr)")
+    }
+    let fromEnvironment = try await run(["show", "--json", "2026-12-01"], in: elsewhere.path, environment: ["PUSHNOTE_NOTEBOOK": notes])
+    #expect(fromEnvironment.stdout == after.stdout)
+  }
+
+  @Test func everyCommandThatTakesANoteTakesNoteToo() async throws {
+    let positional = try await run(["show", "--json", "2026-12-01"])
+    let option = try await run(["show", "--json", "--note", "2026-12-01"])
+    #expect(option.status == 0 && option.stdout == positional.stdout, "\(option.stderr)")
+    let lint = try await run(["lint", "--note", "2026-12-08"])
+    #expect(lint.status == 65 && lint.stdout.hasPrefix("mkt-2026-12-08.md:1:20: error:"))
+    let twice = try await run(["show", "2026-12-01", "--note", "2026-12-08"])
+    #expect(twice.status == 64 && twice.stderr.hasPrefix("error: give the note once"))
+    for command in ["sync", "mail", "tag", "stage"] {
+      #expect(try await help(command, columns: 100).contains("--note <NOTE>"), "\(command)")
+    }
+  }
+
+  @Test func versionIsPrinted() async throws {
+    let result = try await run(["--version"])
+    #expect(result.status == 0 && result.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+  }
+
+  // MARK: JSON
+
+  @Test func theEditingCommandsPrintJSON() async throws {
+    let folder = try await notebook()
+    let created = try object(try await run(["new", "--date", "2026-12-01", "--json", "-C", folder.path]).stdout)
+    #expect(created["file"] as? String == "2026/mkt-2026-12-01.md" && created["date"] as? String == "2026-12-01")
+    #expect(created["committed"] as? Bool == true)
+    for arguments in [
+      ["check", "Push to stage"], ["uncheck", "Push to stage"], ["sign", "qa", "--as", "krupa", "--at", "12:10"],
+      ["time", "start", "--at", "11:02"],
+    ] {
+      let result = try await run(arguments + ["--note", "2026-12-01", "--json", "-C", folder.path])
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+      let report = try object(result.stdout)
+      #expect(report["file"] as? String == "2026/mkt-2026-12-01.md", "\(arguments)")
+      #expect(report["changed"] as? Bool == true && report["committed"] as? Bool == true, "\(arguments)")
+    }
+    let elsewhere = try TemporaryDirectory()
+    let initialised = try object(try await run(["init", elsewhere.appending("book"), "--json"]).stdout)
+    #expect(initialised["files"] as? [String] == ["pushnote.yml", "templates/push.md", "templates/mail.txt", "templates/handover.txt", ".gitignore"])
+  }
+
+  @Test func jsonHasNoEscapedSlashes() async throws {
+    let result = try await run(["show", "--json", "2026-12-01"])
+    #expect(result.stdout.contains("https://github.com/") && !result.stdout.contains(#"\/"#))
+  }
+
+  // MARK: Errors
+
+  @Test func parserErrorsAndPushnoteErrorsLookAlike() async throws {
+    let missing = try await run(["check"])
+    #expect(missing.status == 64 && missing.stderr.hasPrefix("error: Missing expected argument"), "\(missing.stderr)")
+    let unknownNote = try await run(["show", "1999-01-01"])
+    #expect(unknownNote.status == 64 && unknownNote.stderr == "error: no note for '1999-01-01'\n")
+    let folder = try await notebook("push: {weekday: tuesday}\nproduct: Bazaar\nbogus: 1\n")
+    let config = try await run(["show", "-C", folder.path])
+    #expect(config.status == 78)
+    #expect(config.stderr == "\(folder.path)/pushnote.yml:3:1: error: unknown key 'bogus' in pushnote.yml" + Self.knownKeys + "\n")
+  }
+
+  /// The tail of the unknown-key message.
+  static let knownKeys =
+    " (known: calendar, git, mail, pad, people, product, push, repositories, rotation, skips, stage, swaps, tag, timezone)"
+
+  @Test func aDuplicateKeyPointsAtItsOwnLine() async throws {
+    let folder = try await notebook("product: Bazaar\ntimezone: UTC\npad:\n  prefix: a-\n  prefix: b-\n")
+    let result = try await run(["show", "-C", folder.path])
+    #expect(result.status == 78)
+    #expect(result.stderr.hasPrefix("\(folder.path)/pushnote.yml:5:3: error: duplicate key 'prefix'"), "\(result.stderr)")
+  }
+
+  @Test func aMistypedCommandGetsASuggestion() async throws {
+    let result = try await run(["shwo"])
+    #expect(result.status == 64)
+    #expect(result.stderr.hasPrefix("error: unknown command 'shwo'\ndid you mean 'show'?\n"), "\(result.stderr)")
+    let far = try await run(["deploy"])
+    #expect(far.status == 64 && !far.stderr.contains("did you mean"))
+  }
+
+  // MARK: Configuration
+
+  @Test(arguments: [
+    ("rotation: \"rm, cvan\"\n", 1, 11, "rotation must be a list"),
+    ("repositories: [{name: acme/api}]\nstage:\n  jenkins: https://ci.example.org/\n  jobs:\n    - {name: deploy, repository: acme/apl}\n", 5, 34,
+     "stage job repository 'acme/apl' is not in repositories (acme/api)"),
+    ("people: {krupa: {role: tester}}\n", 1, 24, "unknown role 'tester'"),
+    ("pad: {prefix: \"../../x-\"}\n", 1, 15, "pad.prefix '../../x-' may hold only"),
+  ]) func configurationHolesAreErrorsAtTheirPlace(yaml: String, line: Int, column: Int, message: String) async throws {
+    let folder = try await notebook(yaml)
+    let result = try await run(["new", "--date", "2026-12-01", "-C", folder.path])
+    #expect(result.status == 78)
+    #expect(result.stderr.hasPrefix("\(folder.path)/pushnote.yml:\(line):\(column): error: \(message)"), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.appending("2026")))
+  }
+
+  // MARK: Identity
+
+  @Test func aMissingIdentityIsReportedBeforeAnythingChanges() async throws {
+    let folder = try await notebook()
+    let home = try TemporaryDirectory()
+    try AtomicFile.write("[user]\n\tuseConfigOnly = true\n", to: home.appending(".gitconfig"))
+    let nobody = [
+      "HOME": home.path, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "", "GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_NAME": "",
+      "GIT_COMMITTER_EMAIL": "", "EMAIL": "", "XDG_CONFIG_HOME": home.path,
+    ]
+    let before = try await Git(directory: folder.path).run(["rev-parse", "HEAD"])
+    let result = try await run(["new", "--date", "2026-12-01", "-C", folder.path], environment: nobody)
+    #expect(result.status == 78, "\(result.stderr)")
+    #expect(result.stderr.contains("git config --global user.name") && result.stderr.contains("git config --global user.email"))
+    #expect(!FileManager.default.fileExists(atPath: folder.appending("2026")))
+    #expect(try await Git(directory: folder.path).run(["rev-parse", "HEAD"]) == before)
+    let fresh = try TemporaryDirectory()
+    let made = try await run(["init", fresh.appending("book")], environment: nobody)
+    #expect(made.status == 78 && !FileManager.default.fileExists(atPath: fresh.appending("book")))
+  }
+
+  // MARK: Templates and colour
+
+  @Test func initHonoursPushnoteTemplates() async throws {
+    let templates = try TemporaryDirectory()
+    for (name, text) in Templates.builtIn { try AtomicFile.write(text, to: templates.appending(name)) }
+    try AtomicFile.write("# Ours {{date}}\n", to: templates.appending("push.md"))
+    let folder = try TemporaryDirectory()
+    let result = try await run(["init", folder.appending("book")], environment: ["PUSHNOTE_TEMPLATES": templates.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try String(contentsOfFile: folder.appending("book/templates/push.md"), encoding: .utf8) == "# Ours {{date}}\n")
+  }
+
+  @Test func colourCanBeForcedAndIsOffForDumbTerminals() async throws {
+    let plain = try await run(["show", "2026-12-01"], environment: ["NO_COLOR": ""])
+    #expect(!plain.stdout.contains("\u{1B}["))
+    let always = try await run(["show", "2026-12-01", "--color", "always"], environment: ["NO_COLOR": "1"])
+    #expect(always.stdout.contains("\u{1B}[1mMarketplace push 2026-12-01\u{1B}[0m"))
+    let before = try await run(["--color=always", "show", "2026-12-01"])
+    #expect(before.stdout == always.stdout)
+    let forced = try await run(["show", "2026-12-01"], environment: ["NO_COLOR": "", "CLICOLOR_FORCE": "1"])
+    #expect(forced.stdout == always.stdout)
+    let never = try await run(["show", "2026-12-01", "--color", "never"], environment: ["NO_COLOR": "", "CLICOLOR_FORCE": "1"])
+    #expect(never.stdout == plain.stdout)
+    // On a terminal (script(1) gives one): colour, except with TERM=dumb.
+    let command = "'\(pushnote)' show --notebook '\(notes)' 2026-12-01"
+    let terminal = try await ProcessRunner.run("script", ["-qec", command, "/dev/null"], environment: ["NO_COLOR": "", "TERM": "xterm"])
+    #expect(terminal.stdout.contains("\u{1B}[1mMarketplace"), "\(terminal.stdout.prefix(200))")
+    let dumb = try await ProcessRunner.run("script", ["-qec", command, "/dev/null"], environment: ["NO_COLOR": "", "TERM": "dumb"])
+    #expect(dumb.stdout.contains("Marketplace") && !dumb.stdout.contains("\u{1B}["), "\(dumb.stdout.prefix(200))")
+  }
+}
