@@ -126,7 +126,10 @@ import Testing
     }
     let elsewhere = try TemporaryDirectory()
     let initialised = try object(try await run(["init", elsewhere.appending("book"), "--json"]).stdout)
-    #expect(initialised["files"] as? [String] == ["pushnote.yml", "templates/push.md", "templates/mail.txt", "templates/handover.txt", ".gitignore"])
+    #expect(
+      initialised["files"] as? [String] == [
+        "pushnote.yml", "templates/push.md", "templates/mail.txt", "templates/handover.txt", ".gitignore",
+      ])
   }
 
   @Test func jsonHasNoEscapedSlashes() async throws {
@@ -170,8 +173,11 @@ import Testing
 
   @Test(arguments: [
     ("rotation: \"rm, cvan\"\n", 1, 11, "rotation must be a list"),
-    ("repositories: [{name: acme/api}]\nstage:\n  jenkins: https://ci.example.org/\n  jobs:\n    - {name: deploy, repository: acme/apl}\n", 5, 34,
-     "stage job repository 'acme/apl' is not in repositories (acme/api)"),
+    (
+      "repositories: [{name: acme/api}]\nstage:\n  jenkins: https://ci.example.org/\n  jobs:\n    - {name: deploy, repository: acme/apl}\n",
+      5, 34,
+      "stage job repository 'acme/apl' is not in repositories (acme/api)"
+    ),
     ("people: {krupa: {role: tester}}\n", 1, 24, "unknown role 'tester'"),
     ("pad: {prefix: \"../../x-\"}\n", 1, 15, "pad.prefix '../../x-' may hold only"),
   ]) func configurationHolesAreErrorsAtTheirPlace(yaml: String, line: Int, column: Int, message: String) async throws {
