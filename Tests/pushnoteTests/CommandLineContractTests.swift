@@ -240,3 +240,41 @@ import Testing
     #expect(dumb.stdout.contains("Marketplace") && !dumb.stdout.contains("\u{1B}["), "\(dumb.stdout.prefix(200))")
   }
 }
+
+/// Every command's `--json` has the keys docs/json.md gives it (the commands that need a server are
+/// checked where their own tests run them against the fake servers).
+@Suite struct JSONDocumentationTests {
+  private let pushnote = Fixtures.builtExecutable("pushnote")
+
+  private func run(_ arguments: [String], in directory: String) async throws -> String {
+    let result = try await ProcessRunner.run(pushnote, arguments, environment: ["PUSHNOTE_TEMPLATES": ""], workingDirectory: directory)
+    #expect(result.status == 0 || result.status == 65, "\(arguments): \(result.stderr)")
+    return result.stdout
+  }
+
+  @Test func everyExampleIsValidJSONAndNamesItsCommand() {
+    let headings = JSONShapes.documented.keys.sorted()
+    #expect(headings.count >= 13, "\(headings)")
+    for heading in headings {
+      #expect(heading.hasPrefix("pushnote ") && heading.hasSuffix(" --json"), "\(heading)")
+      #expect(!(JSONShapes.documented[heading]?.paths.contains { $0.hasPrefix("<") } ?? true), "\(heading)")
+    }
+  }
+
+  @Test func theCommandsWithoutAServerPrintTheDocumentedShapes() async throws {
+    let notes = Fixtures.fixture("notes")
+    JSONShapes.check(try await run(["show", "--json", "2026-12-01"], in: notes), documentedAs: "pushnote show --json")
+    JSONShapes.check(try await run(["lint", "--json", "2026-12-08", "2026-12-01"], in: notes), documentedAs: "pushnote lint --json")
+    let sample = Fixtures.path("notebook")
+    JSONShapes.check(try await run(["stats", "--json"], in: sample), documentedAs: "pushnote stats --json")
+    JSONShapes.check(try await run(["rotation", "--json", "--weeks", "3"], in: sample), documentedAs: "pushnote rotation --json")
+
+    let folder = try TemporaryDirectory()
+    JSONShapes.check(try await run(["init", "book", "--json"], in: folder.path), documentedAs: "pushnote init --json")
+    let book = folder.appending("book")
+    JSONShapes.check(try await run(["new", "--date", "2026-12-01", "--json"], in: book), documentedAs: "pushnote new --json")
+    for arguments in [["check", "Push to stage"], ["uncheck", "Push to stage"], ["sign", "qa", "--as", "krupa"], ["time", "start"]] {
+      JSONShapes.check(try await run(arguments + ["--note", "2026-12-01", "--json"], in: book), documentedAs: "pushnote check --json")
+    }
+  }
+}

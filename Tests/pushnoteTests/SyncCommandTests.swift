@@ -83,6 +83,7 @@ import Glibc
     let first = try await setup.sync(arguments: ["--json"])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stdout.contains("\"outcome\" : \"synced\""))
+    JSONShapes.check(first.stdout, documentedAs: "pushnote sync --json")
     #expect(await setup.pad() == setup.file())
     let bad = try await setup.sync(["PUSHNOTE_PAD_APIKEY": "BAD-KEY-4711"])
     #expect(bad.status == 77 && !bad.stderr.contains("BAD-KEY-4711"))
