@@ -17,7 +17,9 @@ enum JSONShapes {
     var result: [String: Shape] = [:]
     for part in text.components(separatedBy: "\n## `").dropFirst() {
       let heading = String(part.prefix(while: { $0 != "`" }))
-      guard let start = part.range(of: "```json\n"), let end = part.range(of: "\n```", range: start.upperBound..<part.endIndex) else { continue }
+      guard let start = part.range(of: "```json\n"), let end = part.range(of: "\n```", range: start.upperBound..<part.endIndex) else {
+        continue
+      }
       let block = String(part[start.upperBound..<end.lowerBound])
       guard let value = try? JSONSerialization.jsonObject(with: Data(block.utf8), options: [.fragmentsAllowed]) else {
         result[heading] = Shape(paths: ["<the example of \(heading) is not valid JSON>"], mayBeAbsent: [])
