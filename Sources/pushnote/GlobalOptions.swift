@@ -18,6 +18,26 @@ struct GlobalOptions: ParsableArguments {
       "When to colour: auto is on a terminal unless NO_COLOR is set or TERM=dumb, and always with CLICOLOR_FORCE.", valueName: "WHEN"))
   var color: Terminal.ColorChoice = .auto
 
+  /// The note a NOTE argument names and the notebook it belongs to: a Markdown file that exists is
+  /// read in its own notebook, or with the defaults when it belongs to none (no notebook needed);
+  /// anything else is looked up in the notebook these options name.
+  func openNote(_ argument: String?) throws(NotebookError) -> (notebook: Notebook, path: String) {
+    let workingDirectory = FileManager.default.currentDirectoryPath
+    if let argument, argument.hasSuffix(".md") || argument.contains("/") {
+      let absolute = argument.hasPrefix("/") ? argument : (workingDirectory as NSString).appendingPathComponent(argument)
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue {
+        let environment = ProcessInfo.processInfo.environment
+        let explicit = notebook ?? environment["PUSHNOTE_NOTEBOOK"].flatMap { $0.isEmpty ? nil : $0 }
+        let root = explicit.map { $0.hasPrefix("/") ? $0 : (workingDirectory as NSString).appendingPathComponent($0) }
+        let owner = try Notebook.owning(file: absolute, explicitRoot: root)
+        return (owner, URL(fileURLWithPath: absolute).standardizedFileURL.path)
+      }
+    }
+    let notebook = try openNotebook()
+    return (notebook, try notebook.resolveNote(argument))
+  }
+
   /// Opens the notebook these options name.
   func openNotebook() throws(NotebookError) -> Notebook {
     let environment = ProcessInfo.processInfo.environment

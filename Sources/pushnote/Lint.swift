@@ -31,10 +31,9 @@ extension Pushnote {
     func run() async throws {
       var failed = false
       try await reportingErrors {
-        let notebook = try global.openNotebook()
         var reports: [Report] = []
         for argument in notes.isEmpty ? [nil] : notes.map(Optional.some) {
-          let path = try notebook.resolveNote(argument)
+          let (notebook, path) = try global.openNote(argument)
           reports.append(Lint.report(path: path, shownAs: Lint.displayPath(path), config: notebook.config))
         }
         failed = reports.contains { $0.problems.contains { $0.severity == .error } }

@@ -50,8 +50,7 @@ extension Pushnote {
 
     func run() async throws {
       try await reportingErrors {
-        let notebook = try global.openNotebook()
-        let path = try notebook.resolveNote(note)
+        let (notebook, path) = try global.openNote(note)
         var parsed = try ParsedNote.read(path: path, config: notebook.config)
         parsed.note.file = path
         let kind: MailKind = handover ? .handover : .announcement

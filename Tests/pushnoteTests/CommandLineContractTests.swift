@@ -278,3 +278,34 @@ import Testing
     }
   }
 }
+
+/// A Markdown file works without a notebook, and is judged only against its own.
+@Suite struct FilesOutsideANotebookTests {
+  private let pushnote = Fixtures.builtExecutable("pushnote")
+
+  @Test func showAndLintReadAFileThatBelongsToNoNotebookWithTheDefaults() async throws {
+    let folder = try TemporaryDirectory()
+    let file = folder.appending("loose.md")
+    try AtomicFile.write(try AtomicFile.read(Fixtures.fixture("amo/2019/01/07.md")), to: file)
+    let show = try await ProcessRunner.run(pushnote, ["show", "--json", "loose.md"], workingDirectory: folder.path)
+    #expect(show.status == 0, "\(show.stderr)")
+    #expect(show.stdout.contains(#""file" : "loose.md""#))
+    let lint = try await ProcessRunner.run(pushnote, ["lint", file], workingDirectory: folder.path)
+    #expect(lint.status == 0 || lint.status == 65, "\(lint.stderr)")
+    #expect(!lint.stderr.contains("no notebook"))
+  }
+
+  @Test func aForeignFileIsNotJudgedAgainstTheNotebookItIsLintedFrom() async throws {
+    let inside = Fixtures.path("notebook")
+    let foreign = Fixtures.fixture("amo/2019/01/07.md")
+    let lint = try await ProcessRunner.run(pushnote, ["lint", foreign], workingDirectory: inside)
+    #expect(!lint.stdout.contains("acme-bazaar"), "\(lint.stdout)")
+    let alone = try await ProcessRunner.run(pushnote, ["lint", foreign], workingDirectory: Fixtures.fixture("amo"))
+    // The same findings as linted from its own folder (only the path it is shown by differs).
+    func findings(_ text: String) -> [String] { text.split(separator: "\n").map { String($0.drop(while: { $0 != ":" })) } }
+    #expect(findings(lint.stdout) == findings(alone.stdout) && lint.status == alone.status, "\(lint.stdout)")
+    // A note of the notebook is still judged against it.
+    let own = try await ProcessRunner.run(pushnote, ["lint", "2026/bzr-2026-12-01.md"], workingDirectory: inside)
+    #expect(own.status == 0, "\(own.stdout)")
+  }
+}
