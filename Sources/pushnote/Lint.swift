@@ -41,15 +41,18 @@ extension Pushnote {
         if json {
           try output.writeJSON(reports)
         } else {
-          for report in reports {
-            for problem in report.problems {
-              let severity = output.styled(problem.severity.rawValue, problem.severity == .error ? .red : .yellow)
-              output.write("\(report.file):\(problem.line):\(problem.column): \(severity): \(problem.message)\n")
-            }
-          }
+          for report in reports { Lint.write(report, on: output) }
         }
       }
       if failed { throw ExitCode(ExitStatus.dataError.rawValue) }
+    }
+
+    /// Writes a report's problems, one `file:line:col: error|warning: message` line each.
+    static func write(_ report: Report, on output: Terminal) {
+      for problem in report.problems {
+        let severity = output.styled(problem.severity.rawValue, problem.severity == .error ? .red : .yellow)
+        output.write("\(report.file):\(problem.line):\(problem.column): \(severity): \(problem.message)\n")
+      }
     }
 
     /// Lints one file; a file that cannot be read or is not UTF-8 is one error at the place it names.

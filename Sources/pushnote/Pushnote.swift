@@ -19,7 +19,10 @@ struct Pushnote: AsyncParsableCommand {
     subcommands: [
       Init.self,
       New.self,
+      Status.self,
       Show.self,
+      List.self,
+      Edit.self,
       Lint.self,
       Check.self,
       Uncheck.self,

@@ -11,7 +11,8 @@ import Testing
 
   /// Every command's name, `pushnote` for the root.
   static let commands = [
-    "pushnote", "init", "new", "show", "lint", "check", "uncheck", "sign", "time", "rotation", "calendar", "stats", "sync", "mail", "tag",
+    "pushnote", "init", "new", "status", "show", "list", "edit", "lint", "check", "uncheck", "sign", "time", "rotation", "calendar",
+    "stats", "sync", "mail", "tag",
     "cherry-pick", "stage",
   ]
 
@@ -273,6 +274,8 @@ import Testing
     JSONShapes.check(try await run(["init", "book", "--json"], in: folder.path), documentedAs: "pushnote init --json")
     let book = folder.appending("book")
     JSONShapes.check(try await run(["new", "--date", "2026-12-01", "--json"], in: book), documentedAs: "pushnote new --json")
+    JSONShapes.check(try await run(["status", "--json"], in: book), documentedAs: "pushnote status --json")
+    JSONShapes.check(try await run(["list", "--json"], in: sample), documentedAs: "pushnote list --json")
     for arguments in [["check", "Push to stage"], ["uncheck", "Push to stage"], ["sign", "qa", "--as", "krupa"], ["time", "start"]] {
       JSONShapes.check(try await run(arguments + ["--note", "2026-12-01", "--json"], in: book), documentedAs: "pushnote check --json")
     }
@@ -307,5 +310,60 @@ import Testing
     // A note of the notebook is still judged against it.
     let own = try await ProcessRunner.run(pushnote, ["lint", "2026/bzr-2026-12-01.md"], workingDirectory: inside)
     #expect(own.status == 0, "\(own.stdout)")
+  }
+}
+
+/// `status`, `list` and `edit`: the everyday views.
+@Suite struct EverydayViewTests {
+  private let pushnote = Fixtures.builtExecutable("pushnote")
+
+  private func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async throws -> ProcessRunner.Result {
+    try await ProcessRunner.run(pushnote, arguments, environment: environment, workingDirectory: directory)
+  }
+
+  @Test func statusNamesTheNextStepAsTheWeekGoesOn() async throws {
+    let folder = try TemporaryDirectory()
+    #expect(try await run(["init", "book"], in: folder.path).status == 0)
+    let book = folder.appending("book")
+    func next() async throws -> String? {
+      let result = try await run(["status", "--json"], in: book)
+      #expect(result.status == 0, "\(result.stderr)")
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+      return object["next_step"] as? String
+    }
+    #expect(try await next() == "pushnote new")
+    #expect(try await run(["new"], in: book).status == 0)
+    #expect(try await next() == "pushnote time start")
+    #expect(try await run(["time", "start"], in: book).status == 0)
+    #expect(try await next() == "pushnote time end")
+    #expect(try await run(["time", "end"], in: book).status == 0)
+    #expect(try await next() == "pushnote sign qa")
+    for role in ["qa", "ops", "rm"] { #expect(try await run(["sign", role, "--as", "robin"], in: book).status == 0) }
+    #expect(try await next() == "pushnote mail --send")
+    let human = try await run(["status"], in: book)
+    #expect(human.stdout.contains("signed off: qa, ops, rm · push ended · mail not sent\n"), "\(human.stdout)")
+    #expect(human.stdout.hasSuffix("Next: pushnote mail --send\n"))
+  }
+
+  @Test func listShowsEveryNoteWithItsProgress() async throws {
+    let result = try await run(["list"], in: Fixtures.path("notebook"))
+    #expect(result.status == 0)
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.first == "DATE        NOTE                    DONE   PUSHES  DURATION")
+    #expect(lines.contains("2026-11-17  2026/bzr-2026-11-17.md  16/17  2       2 h 38 min"))
+    #expect(lines.count == 5)
+  }
+
+  @Test func editRunsTheEditorThenLints() async throws {
+    let folder = try TemporaryDirectory()
+    let note = folder.appending("note.md")
+    try AtomicFile.write("# Push 2026-12-01\n\n- [ ] QA on stage\n", to: note)
+    let clean = try await run(["edit", "note.md"], in: folder.path, environment: ["VISUAL": "sed -i s/QA/Ops/", "EDITOR": "false"])
+    #expect(clean.status == 0, "\(clean.stderr)")
+    #expect(try String(contentsOfFile: note, encoding: .utf8) == "# Push 2026-12-01\n\n- [ ] Ops on stage\n")
+    let broken = try await run(["edit", "note.md"], in: folder.path, environment: ["VISUAL": "", "EDITOR": "sed -i s/Ops/YYYY.MM.DD/"])
+    #expect(broken.status == 65 && broken.stdout.contains("error: template placeholder 'YYYY.MM.DD'"), "\(broken.stdout)")
+    let failing = try await run(["edit", "note.md"], in: folder.path, environment: ["VISUAL": "false"])
+    #expect(failing.status == 65 && failing.stderr.contains("the editor exited with status 1"))
   }
 }
