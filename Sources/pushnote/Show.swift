@@ -22,14 +22,20 @@ extension Pushnote {
         var parsed = try ParsedNote.read(path: path, config: notebook.config)
         parsed.note.file = notebook.relativePath(path)
         let output = Terminal.standardOutput
-        if json { output.write(bytes: parsed.note.jsonBytes()) } else { output.write(Show.render(parsed.note, on: output)) }
+        if json {
+          output.write(bytes: parsed.note.jsonBytes())
+        } else {
+          output.write(Show.render(parsed.note, zone: notebook.config.timeZone, on: output))
+        }
       }
     }
 
-    /// The human view of a note.
-    static func render(_ note: Note, on terminal: Terminal) -> String {
+    /// The human view of a note, times in the notebook's zone.
+    static func render(_ note: Note, zone: TimeZone, on terminal: Terminal) -> String {
       var lines: [String] = []
       lines.append(terminal.styled(note.title ?? note.file ?? "(untitled note)", .bold))
+      if let file = note.file, note.title != nil { lines.append(terminal.styled(file, .dim)) }
+      let clock = Clock(zone: zone, day: note.date)
       let facts = [
         note.date.map { "date \($0)" }, note.tag.map { "tag \($0)" }, note.pad.map { "pad \($0)" },
         note.pushes > 1 ? "\(note.pushes) pushes" : nil,
@@ -51,9 +57,13 @@ extension Pushnote {
           lines.append("  \(padded)  \(terminal.styled(bar(section.progress), color))  \(section.progress.done)/\(section.progress.total)")
         }
       }
+      let repoWidth = note.compare.map(\.repo.count).max() ?? 0
+      let rangeWidth = note.compare.map { $0.from.count + 3 + $0.to.count }.max() ?? 0
       section(
-        "Compare links", note.compare.map { "\($0.repo)  \($0.from)...\($0.to)  \(terminal.styled($0.url, .dim))" }, into: &lines,
-        on: terminal)
+        "Compare links",
+        note.compare.map {
+          pad($0.repo, repoWidth) + "  " + pad("\($0.from)...\($0.to)", rangeWidth) + "  " + terminal.styled($0.url, .dim)
+        }, into: &lines, on: terminal)
       section(
         "Cherry-picks",
         note.cherryPicks.map { "\(box($0.done)) \($0.repo) \($0.sha.prefix(12))" + ($0.tag.map { "  (\($0))" } ?? "") }, into: &lines,
@@ -66,10 +76,13 @@ extension Pushnote {
       )
       section(
         "Sign-offs",
-        note.signoffs.map { "\(box($0.done)) \($0.role)  \($0.name ?? "-")" + ($0.at.map { "  \($0)" } ?? "") }, into: &lines, on: terminal)
-      section(
-        "Timeline", note.timeline.map { "\($0.at ?? "(no time)".padding(toLength: 25, withPad: " ", startingAt: 0))  \($0.event)" },
+        note.signoffs.map { "\(box($0.done)) \(pad($0.role, 3))  \($0.name ?? "-")" + ($0.at.map { "  \(clock.text($0))" } ?? "") },
         into: &lines, on: terminal)
+      let times = note.timeline.map { $0.at.map(clock.text) ?? "(no time)" }
+      let timeWidth = times.map(\.count).max() ?? 0
+      section("Timeline", zip(times, note.timeline).map { "\(pad($0, timeWidth))  \($1.event)" }, into: &lines, on: terminal)
+      let open = note.sections.flatMap { $0.items.filter { $0.state == .open } }
+      section("Open items", open.map { "[ ] \($0.text)" }, into: &lines, on: terminal)
       if let seconds = note.durationSeconds { lines.append("\nDuration: \(PushDuration.text(seconds: seconds))") }
       let errors = note.problems.filter { $0.severity == .error }.count
       if !note.problems.isEmpty {
@@ -85,6 +98,27 @@ extension Pushnote {
       guard !entries.isEmpty else { return }
       lines.append(heading(title, on: terminal))
       lines.append(contentsOf: entries.map { "  " + $0 })
+    }
+
+    /// Text padded with blanks to a width.
+    private static func pad(_ text: String, _ width: Int) -> String {
+      text + String(repeating: " ", count: max(0, width - text.count))
+    }
+
+    /// Times as people read them: `12:10 PST` in the notebook's zone, with the date when it is not the push date.
+    struct Clock {
+      let zone: TimeZone
+      let day: PushDate?
+
+      /// The ISO 8601 time of the model as `12:10 PST`, or `2026-12-02 00:15 PST`; as it is when it does not read.
+      func text(_ iso: String) -> String {
+        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = PushDate(date, in: zone) == day ? "HH:mm zzz" : "yyyy-MM-dd HH:mm zzz"
+        return formatter.string(from: date)
+      }
     }
 
     /// `[x]` or `[ ]`.
