@@ -2,8 +2,9 @@ import Foundation
 import PushnoteTestSupport
 import Testing
 
-/// `show`, `show --json`, `lint` and the other reports print exactly what the version before the
-/// buffered output and the one JSON writer printed: their outputs on the sample corpus were recorded
+/// The reports print exactly what the version before the buffered output and the JSON writer printed.
+///
+/// The outputs of `show`, `show --json`, `lint`, `stats` and `rotation` on the sample corpus were recorded
 /// with that version in `Tests/Fixtures/recorded`. The human `show` was recorded again once, when
 /// issue 13 asked it to change (the path, the open items, times in the notebook's zone, aligned
 /// compare links); `show --json` and `lint` are as first recorded.
