@@ -75,7 +75,7 @@ extension Pushnote {
           return try await engine.run()
         }
         if watch && !dryRun {
-          try await watchLoop(once)
+          try await watchLoop(once, zone: notebook.config.timeZone)
           return
         }
         let report = try await once()
@@ -99,18 +99,26 @@ extension Pushnote {
       }
     }
 
-    /// Syncs every `interval` seconds, one line each, until SIGINT or SIGTERM; temporary failures
-    /// (server away) are reported and retried, others stop it.
-    private func watchLoop(_ once: () async throws -> SyncReport) async throws {
+    /// Syncs every `interval` seconds until SIGINT or SIGTERM, with a line for each sync that changed
+    /// something (the time in the notebook's zone); temporary failures (server away) are reported
+    /// and retried, others stop it.
+    private func watchLoop(_ once: () async throws -> SyncReport, zone: TimeZone) async throws {
       let stop = StopSignal()
+      let clock = DateFormatter()
+      clock.locale = Locale(identifier: "en_US_POSIX")
+      clock.timeZone = zone
+      clock.dateFormat = "HH:mm:ss zzz"
       while !stop.requested {
         do {
           let report = try await once()
-          let time = ISO8601DateFormatter().string(from: Date())
-          if json { print(report) } else { Terminal.standardOutput.write("\(time) \(report.summary)\n") }
+          if json {
+            print(report)
+          } else if report.outcome != .unchanged {
+            Terminal.standardOutput.write("\(clock.string(from: Date())) \(report.summary)\n")
+          }
           Terminal.standardOutput.flush()
         } catch let error as SyncError where error.exitStatus == .temporaryFailure {
-          Terminal.standardError.write("\(ISO8601DateFormatter().string(from: Date())) \(error.description)\n")
+          Terminal.standardError.write("\(clock.string(from: Date())) \(error.description)\n")
         }
         var waited = 0.0
         while waited < interval && !stop.requested {
