@@ -17,7 +17,8 @@ extension Pushnote {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: ArgumentHelp("The repository, as named in pushnote.yml (OWNER/NAME).", valueName: "REPO"))
+    @Argument(
+      help: ArgumentHelp("The repository, as named in pushnote.yml (OWNER/NAME).", valueName: "REPO"), completion: Completions.repositories)
     var repository: String
 
     @Argument(
@@ -26,7 +27,9 @@ extension Pushnote {
         valueName: "SHA"))
     var commits: [String]
 
-    @Option(name: .long, help: ArgumentHelp("The note: a date, a pad id or a path (default: this week's note).", valueName: "NOTE"))
+    @Option(
+      name: .long, help: ArgumentHelp("The note: a date, a pad id or a path (default: this week's note).", valueName: "NOTE"),
+      completion: Completions.notes)
     var note: String?
 
     @Flag(name: .long, help: "Apply the commits in a scratch worktree but tag, push and write nothing.")

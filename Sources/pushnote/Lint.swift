@@ -10,7 +10,9 @@ extension Pushnote {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: ArgumentHelp("Dates, pad ids or Markdown files; nothing for this week's note.", valueName: "NOTE"))
+    @Argument(
+      help: ArgumentHelp("Dates, pad ids or Markdown files; nothing for this week's note.", valueName: "NOTE"),
+      completion: Completions.notes)
     var positional: [String] = []
 
     @Option(name: .customLong("note"), help: ArgumentHelp("A note, as NOTE (may be given more than once).", valueName: "NOTE"))

@@ -7,10 +7,11 @@ import PushnoteCore
 struct NoteArgument: ParsableArguments {
   @Argument(
     help: ArgumentHelp(
-      "A date (2026-12-01), a pad id (mkt-2026-12-01), a Markdown file, or nothing for this week's note.", valueName: "NOTE"))
+      "A date (2026-12-01), a pad id (mkt-2026-12-01), a Markdown file, or nothing for this week's note.", valueName: "NOTE"),
+    completion: Completions.notes)
   var positional: String?
 
-  @Option(name: .customLong("note"), help: ArgumentHelp("The note, as NOTE.", valueName: "NOTE"))
+  @Option(name: .customLong("note"), help: ArgumentHelp("The note, as NOTE.", valueName: "NOTE"), completion: Completions.notes)
   var option: String?
 
   func validate() throws {
@@ -23,7 +24,9 @@ struct NoteArgument: ParsableArguments {
 
 /// The note an editing command works on, whether it commits, and how it reports.
 struct EditOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("The note: a date, a pad id or a path (default: this week's note).", valueName: "NOTE"))
+  @Option(
+    name: .long, help: ArgumentHelp("The note: a date, a pad id or a path (default: this week's note).", valueName: "NOTE"),
+    completion: Completions.notes)
   var note: String?
 
   @Flag(help: "Change the file without committing it.")

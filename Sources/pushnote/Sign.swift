@@ -12,7 +12,7 @@ extension Pushnote {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: EditOptions
 
-    @Argument(help: ArgumentHelp("Who signs off: qa, ops or rm.", valueName: "ROLE"))
+    @Argument(help: ArgumentHelp("Who signs off: qa, ops or rm.", valueName: "ROLE"), completion: Completions.roles)
     var role: SignoffRole
 
     @Option(

@@ -31,7 +31,8 @@ extension Pushnote {
 
     @Option(
       name: .long, parsing: .upToNextOption,
-      help: ArgumentHelp("Deploy only these projects (job names or repositories); give NOTE before it.", valueName: "PROJECT"))
+      help: ArgumentHelp("Deploy only these projects (job names or repositories); give NOTE before it.", valueName: "PROJECT"),
+      completion: Completions.stageProjects)
     var only: [String] = []
 
     @Flag(name: .long, help: "Print the report as JSON.")

@@ -83,6 +83,30 @@ import Testing
     let offered = complete.stdout.split(separator: "\n").map(String.init)
     #expect(offered.first?.hasSuffix("-F _pushnote pushnote") == true, "\(complete.stdout)")
     #expect(offered.contains("check") && offered.contains("cherry-pick"), "\(complete.stdout)")
+
+    // Completions from the notebook itself: note dates, repositories, stage jobs, roles.
+    func completions(_ words: [String]) async throws -> [String] {
+      let line = words.joined(separator: " ")
+      let array = words.map { "'\($0)'" }.joined(separator: " ")
+      let result = try await installed.run(
+        "bash",
+        [
+          "-c",
+          """
+          source '\(script)' && COMP_WORDS=(\(array)) && COMP_CWORD=\(words.count - 1) && COMP_LINE='\(line)' \
+          && COMP_POINT=\(line.utf8.count) && _pushnote pushnote "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}" \
+          && printf '%s\\n' "${COMPREPLY[@]}"
+          """,
+        ], in: Fixtures.path("notebook"))
+      #expect(result.status == 0, "\(result.stderr)")
+      return result.stdout.split(separator: "\n").map(String.init)
+    }
+    #expect(try await completions(["pushnote", "show", "2026-11"]) == ["2026-11-24", "2026-11-17", "2026-11-10"])
+    #expect(try await completions(["pushnote", "check", "--note", "2026-12"]) == ["2026-12-01"])
+    #expect(try await completions(["pushnote", "cherry-pick", "acme-bazaar/p"]) == ["acme-bazaar/payments"])
+    #expect(try await completions(["pushnote", "sign", "o"]) == ["ops"])
+    let jobs = try await completions(["pushnote", "stage", "--only", "bazaar-stage-a"])
+    #expect(!jobs.isEmpty && jobs.allSatisfy { $0.hasPrefix("bazaar-stage-a") }, "\(jobs)")
   }
 
   @Test func aWeekOnPushDutyFromPathWithTheBuiltInTemplates() async throws {
