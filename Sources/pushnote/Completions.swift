@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import PushnoteCore
 
-/// What the shell completions offer from the notebook itself: the notes' dates, the repositories,
-/// the stage jobs. ArgumentParser calls these in the binary while the user presses Tab, with the
+/// What the shell completions offer from the notebook itself: note dates, repositories, stage jobs.
+///
+/// ArgumentParser calls these in the binary while the user presses Tab, with the
 /// words typed so far, so the notebook is the one `-C DIR` among them names (else the usual one).
 enum Completions {
   /// The sign-off roles.
