@@ -8,7 +8,8 @@ extension Pushnote {
     static let configuration = CommandConfiguration(
       abstract: "Render (and send) the post-push announcement, or the hand-over to next week's release manager.",
       discussion: """
-        Without --send the message is written to standard output or to -o FILE (an .eml file mail programs open). \
+        Without --send the message is written to -o FILE (an .eml file mail programs open) or to standard output: \
+        the .eml through a pipe, the decoded text with its main headers on a terminal. \
         The announcement waits until the push has ended and QA, Ops and the release manager signed off (exit 65); \
         --force renders it anyway with a warning line on top. --send delivers through mail.transport (sendmail by \
         default, or smtp://host:port with PUSHNOTE_SMTP_USER and PUSHNOTE_SMTP_PASSWORD) and records \
@@ -65,8 +66,15 @@ extension Pushnote {
         }
         let message = composed.message
         guard send || dryRun else {
-          let rendered = json ? try Mail.json(message, transport: nil) : message.renderedText()
-          if let output { try AtomicFile.write(rendered, to: output) } else { Terminal.standardOutput.write(rendered) }
+          let out = Terminal.standardOutput
+          if let output {
+            try AtomicFile.write(json ? try Mail.json(message, transport: nil) : message.renderedText(), to: output)
+          } else if json {
+            out.write(try Mail.json(message, transport: nil))
+          } else {
+            // A person reads the text on a terminal; a pipe gets the .eml as it would be sent.
+            out.write(out.isTerminal ? Mail.preview(message) : message.renderedText())
+          }
           return
         }
         try MailDelivery.checkNotSent(kind, note: parsed.note, again: again)
@@ -91,6 +99,17 @@ extension Pushnote {
         let noted = outcome.committed ? "recorded in the note and committed" : "recorded in the note"
         Terminal.standardOutput.write("sent <\(message.messageID)> to \(recipients) via \(transport); \(noted)\n")
       }
+    }
+
+    /// The message as a person reads it: the main headers and the decoded text (no MIME encoding).
+    static func preview(_ message: MailMessage) -> String {
+      var lines = ["From: \(message.from)", "To: " + message.to.map(\.description).joined(separator: ", ")]
+      if !message.cc.isEmpty { lines.append("Cc: " + message.cc.map(\.description).joined(separator: ", ")) }
+      if let replyTo = message.replyTo { lines.append("Reply-To: \(replyTo)") }
+      lines.append("Subject: \(message.subject)")
+      if let attachment = message.attachment { lines.append("Attachment: \(attachment.fileName) (\(attachment.contentType))") }
+      let body = message.body.hasSuffix("\n") ? message.body : message.body + "\n"
+      return lines.joined(separator: "\n") + "\n\n" + body + "\n(pipe it or use -o FILE for the .eml; --send sends it)\n"
     }
 
     /// The envelope as `--dry-run` shows it.

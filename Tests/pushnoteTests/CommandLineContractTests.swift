@@ -367,3 +367,20 @@ import Testing
     #expect(failing.status == 65 && failing.stderr.contains("the editor exited with status 1"))
   }
 }
+
+/// `mail` shows a person the decoded text on a terminal and gives a program the .eml.
+@Suite struct MailPreviewTests {
+  @Test func aTerminalGetsTheDecodedTextAPipeTheMessage() async throws {
+    let pushnote = Fixtures.builtExecutable("pushnote")
+    let notebook = Fixtures.path("notebook")
+    let piped = try await ProcessRunner.run(pushnote, ["mail", "2026-11-24"], workingDirectory: notebook)
+    #expect(piped.status == 0, "\(piped.stderr)")
+    #expect(piped.stdout.contains("MIME-Version: 1.0") && piped.stdout.contains("Content-Transfer-Encoding"))
+    let command = "cd '\(notebook)' && '\(pushnote)' mail 2026-11-24"
+    let terminal = try await ProcessRunner.run("script", ["-qec", command, "/dev/null"], environment: ["TERM": "dumb"])
+    #expect(terminal.stdout.hasPrefix("From: Bazaar release manager <release@bazaar.example>"), "\(terminal.stdout.prefix(300))")
+    #expect(terminal.stdout.contains("Subject: Bazaar push 2026-11-24: done in 1h 28m, 1 push"))
+    #expect(terminal.stdout.contains("The push took 1h 28m, from 11:01 PST to 12:29 PST."))
+    #expect(!terminal.stdout.contains("Content-Transfer-Encoding") && !terminal.stdout.contains("=\r\n"))
+  }
+}
