@@ -68,6 +68,10 @@ import Testing
     #expect(man.stdout.contains("NAME") && man.stdout.contains("SYNOPSIS") && man.stdout.contains("EXIT STATUS"))
     #expect(man.stdout.contains("pushnote \(number)"), "the man page names the version --version prints")
     #expect(!man.stderr.contains("warning"), "\(man.stderr)")
+    let commandsSection = man.stdout.components(separatedBy: "COMMANDS").dropFirst().first ?? ""
+    for command in CommandLineContractTests.commands.dropFirst() {
+      #expect(commandsSection.contains("       \(command)") || commandsSection.contains(", \(command)"), "the man page lists \(command)")
+    }
 
     let script = installed.prefix + "/share/bash-completion/completions/pushnote"
     let complete = try await installed.run(
