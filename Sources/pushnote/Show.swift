@@ -106,18 +106,40 @@ extension Pushnote {
     }
 
     /// Times as people read them: `12:10 PST` in the notebook's zone, with the date when it is not the push date.
-    struct Clock {
-      let zone: TimeZone
-      let day: PushDate?
+    ///
+    /// The model's times are ISO 8601 with the offset of the notebook's zone at that instant
+    /// (`2026-12-01T12:10:00-08:00`), so the clock is read off the text; only the zone's name is
+    /// looked up, once per offset, because date formatting costs more than the whole rest of `show`.
+    final class Clock {
+      private let zone: TimeZone
+      private let day: String?
+      private var names: [Substring: String] = [:]
 
-      /// The ISO 8601 time of the model as `12:10 PST`, or `2026-12-02 00:15 PST`; as it is when it does not read.
+      init(zone: TimeZone, day: PushDate?) {
+        self.zone = zone
+        self.day = day?.iso
+      }
+
+      /// The time as `12:10 PST`, or `2026-12-02 00:15 PST`; as it is when it is not ISO 8601.
       func text(_ iso: String) -> String {
-        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = PushDate(date, in: zone) == day ? "HH:mm zzz" : "yyyy-MM-dd HH:mm zzz"
-        return formatter.string(from: date)
+        let characters = Array(iso.utf8)
+        guard characters.count >= 20, characters[10] == UInt8(ascii: "T"), characters[13] == UInt8(ascii: ":") else { return iso }
+        let offset = iso.dropFirst(19)
+        let name: String
+        if let known = names[offset] {
+          name = known
+        } else {
+          guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+          let formatter = DateFormatter()
+          formatter.locale = Locale(identifier: "en_US_POSIX")
+          formatter.timeZone = zone
+          formatter.dateFormat = "zzz"
+          name = formatter.string(from: date)
+          names[offset] = name
+        }
+        let date = String(iso.prefix(10))
+        let clock = String(iso.dropFirst(11).prefix(5))
+        return (date == day ? "" : date + " ") + clock + " " + name
       }
     }
 
