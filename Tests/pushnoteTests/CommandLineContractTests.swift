@@ -5,7 +5,7 @@ import Testing
 
 /// The command line as docs/cli.md gives it, one test per inconsistency issue 13 found: each of
 /// these failed on the version before.
-@Suite struct CommandLineContractTests {
+@Suite(.serialized) struct CommandLineContractTests {
   private let pushnote = Fixtures.builtExecutable("pushnote")
   private let notes = Fixtures.fixture("notes")
 
@@ -244,7 +244,7 @@ import Testing
 
 /// Every command's `--json` has the keys docs/json.md gives it (the commands that need a server are
 /// checked where their own tests run them against the fake servers).
-@Suite struct JSONDocumentationTests {
+@Suite(.serialized) struct JSONDocumentationTests {
   private let pushnote = Fixtures.builtExecutable("pushnote")
 
   private func run(_ arguments: [String], in directory: String) async throws -> String {
@@ -283,7 +283,7 @@ import Testing
 }
 
 /// A Markdown file works without a notebook, and is judged only against its own.
-@Suite struct FilesOutsideANotebookTests {
+@Suite(.serialized) struct FilesOutsideANotebookTests {
   private let pushnote = Fixtures.builtExecutable("pushnote")
 
   @Test func showAndLintReadAFileThatBelongsToNoNotebookWithTheDefaults() async throws {
@@ -314,7 +314,7 @@ import Testing
 }
 
 /// `status`, `list` and `edit`: the everyday views.
-@Suite struct EverydayViewTests {
+@Suite(.serialized) struct EverydayViewTests {
   private let pushnote = Fixtures.builtExecutable("pushnote")
 
   private func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async throws -> ProcessRunner.Result {
@@ -369,7 +369,7 @@ import Testing
 }
 
 /// `mail` shows a person the decoded text on a terminal and gives a program the .eml.
-@Suite struct MailPreviewTests {
+@Suite(.serialized) struct MailPreviewTests {
   @Test func aTerminalGetsTheDecodedTextAPipeTheMessage() async throws {
     let pushnote = Fixtures.builtExecutable("pushnote")
     let notebook = Fixtures.path("notebook")

@@ -8,7 +8,9 @@ import Testing
 /// with that version in `Tests/Fixtures/recorded`. The human `show` was recorded again once, when
 /// issue 13 asked it to change (the path, the open items, times in the notebook's zone, aligned
 /// compare links); `show --json` and `lint` are as first recorded.
-@Suite struct RecordedOutputTests {
+// Serialized: thirty notes times three runs at once would starve the fake servers of the other suites
+// on a two-core machine.
+@Suite(.serialized) struct RecordedOutputTests {
   private let pushnote = Fixtures.builtExecutable("pushnote")
 
   /// The notebooks of the sample corpus, as paths under the project.
