@@ -45,7 +45,7 @@ struct StatsBenchmark: AsyncParsableCommand {
   static func statsJSON(root: String) throws -> (weeks: Int, withDuration: Int) {
     let notebook = Notebook(root: root, config: NotebookConfig())
     let stats = DutyStats.collect(notebook: notebook)
-    let json = try Note.jsonEncoder().encode(stats)
+    let json = try JSONWriter.bytes(stats)
     guard !json.isEmpty, stats.warnings.count < stats.weeks.count else { throw ValidationError("generated notes did not read") }
     return (stats.weeks.count, stats.totals.weeksWithDuration)
   }

@@ -8,7 +8,7 @@ extension Pushnote {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: EditOptions
-    @Argument(help: "Text of the item (an exact match, or a part only it contains).")
+    @Argument(help: ArgumentHelp("Text of the item (an exact match, or a part only it contains).", valueName: "TEXT"))
     var text: String
 
     func run() async throws {
@@ -22,7 +22,7 @@ extension Pushnote {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: EditOptions
-    @Argument(help: "Text of the item (an exact match, or a part only it contains).")
+    @Argument(help: ArgumentHelp("Text of the item (an exact match, or a part only it contains).", valueName: "TEXT"))
     var text: String
 
     func run() async throws {

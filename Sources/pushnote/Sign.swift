@@ -12,10 +12,12 @@ extension Pushnote {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: EditOptions
 
-    @Argument(help: "Who signs off: qa, ops or rm.")
+    @Argument(help: ArgumentHelp("Who signs off: qa, ops or rm.", valueName: "ROLE"), completion: Completions.roles)
     var role: SignoffRole
 
-    @Option(name: .customLong("as"), help: "The name to record (default: the note's person for the role, else $USER).")
+    @Option(
+      name: .customLong("as"),
+      help: ArgumentHelp("The name to record (default: the note's person for the role, else $USER).", valueName: "NAME"))
     var name: String?
 
     @OptionGroup var when: TimeOption

@@ -3,88 +3,93 @@ import Foundation
 import PushnoteCore
 import Synchronization
 
-/// `pushnote stage [NOTE] [--dry-run] [--resume] [--only PROJECT...] [--json]`.
-struct StageCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "stage",
-    abstract: "Deploy the note's tags to stage through Jenkins, job by job, and record it in the note.",
-    discussion: """
-      Each job of stage.jobs in pushnote.yml is triggered in order with its repository's newest tag \
-      (DeployRef=TAG), and the next starts only when it succeeded. The timeline, the Blockers section and \
-      the "Push to stage" item record what happened, one commit each. Credentials: PUSHNOTE_JENKINS_USER \
-      and PUSHNOTE_JENKINS_TOKEN, or a credentials file outside the notebook (mode 600, $PUSHNOTE_CREDENTIALS \
-      or ~/.config/pushnote/credentials). Exit 1 when a job failed, 75 when Jenkins cannot be reached, \
-      77 when it refuses the credentials.
-      """)
+extension Pushnote {
+  /// `pushnote stage [NOTE] [--dry-run] [--resume] [--only PROJECT...] [--json]`.
+  struct Stage: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "stage",
+      abstract: "Deploy the note's tags to stage through Jenkins, job by job, and record it in the note.",
+      discussion: """
+        Each job of stage.jobs in pushnote.yml is triggered in order with its repository's newest tag \
+        (DeployRef=TAG), and the next starts only when it succeeded. The timeline, the Blockers section and \
+        the "Push to stage" item record what happened, one commit each. Credentials: PUSHNOTE_JENKINS_USER \
+        and PUSHNOTE_JENKINS_TOKEN, or a credentials file outside the notebook (mode 600, $PUSHNOTE_CREDENTIALS \
+        or ~/.config/pushnote/credentials). Exit 1 when a job failed, 75 when Jenkins cannot be reached, \
+        77 when it refuses the credentials.
+        """)
 
-  @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: GlobalOptions
 
-  @Argument(help: "A date (2026-12-01), a pad id, a Markdown file, or nothing for this week's note.")
-  var note: String?
+    @OptionGroup var target: NoteArgument
+    private var note: String? { target.value }
 
-  @Flag(name: .long, help: "Say what would be triggered; send nothing, change nothing.")
-  var dryRun = false
+    @Flag(name: .long, help: "Say what would be triggered; send nothing, change nothing.")
+    var dryRun = false
 
-  @Flag(name: .long, help: "Continue from the first job whose latest outcome is not a success, and deploy every job after it.")
-  var resume = false
+    @Flag(name: .long, help: "Continue from the first job whose latest outcome is not a success, and deploy every job after it.")
+    var resume = false
 
-  @Option(name: .long, parsing: .upToNextOption, help: "Deploy only these projects (job names or repositories); give NOTE before it.")
-  var only: [String] = []
+    @Option(
+      name: .long, parsing: .upToNextOption,
+      help: ArgumentHelp("Deploy only these projects (job names or repositories); give NOTE before it.", valueName: "PROJECT"),
+      completion: Completions.stageProjects)
+    var only: [String] = []
 
-  @Flag(name: .long, help: "Print the report as JSON.")
-  var json = false
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
 
-  @Flag(help: "Change the note without committing it.")
-  var noCommit = false
+    @Flag(help: "Change the note without committing it.")
+    var noCommit = false
 
-  @Option(name: .long, help: "Seconds between two polls of Jenkins.")
-  var pollInterval = 2.0
+    @Option(name: .long, help: ArgumentHelp("Seconds between two polls of Jenkins.", valueName: "SECONDS"))
+    var pollInterval = 2.0
 
-  @Option(name: .long, help: "Minutes a job may wait in the queue, and again minutes it may build.")
-  var timeout = 60.0
+    @Option(name: .long, help: ArgumentHelp("Minutes a job may wait in the queue, and again minutes it may build.", valueName: "MINUTES"))
+    var timeout = 60.0
 
-  @Option(name: .long, help: "Console lines kept of a failed build.")
-  var consoleLines = 30
+    @Option(name: .long, help: ArgumentHelp("Console lines kept of a failed build.", valueName: "N"))
+    var consoleLines = 30
 
-  func validate() throws {
-    guard pollInterval > 0, pollInterval.isFinite else { throw ValidationError("--poll-interval must be a positive number of seconds") }
-    guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of minutes") }
-    guard consoleLines >= 0 else { throw ValidationError("--console-lines cannot be negative") }
-  }
-
-  func run() async throws {
-    var status = ExitStatus.ok
-    try await reportingErrors {
-      let notebook = try global.openNotebook()
-      let path = try notebook.resolveNote(note)
-      let credentials = try JenkinsCredentials.load(environment: ProcessInfo.processInfo.environment, notebookRoot: notebook.root)
-      var options = StageDeploy.Options()
-      options.dryRun = dryRun
-      options.resume = resume
-      options.only = only
-      options.commit = !noCommit
-      options.consoleLines = consoleLines
-      options.timing.pollInterval = .milliseconds(Int64((pollInterval * 1000).rounded(.up)))
-      options.timing.queueTimeout = .seconds(timeout * 60)
-      options.timing.buildTimeout = .seconds(timeout * 60)
-      let output = Terminal.standardOutput
-      let live = LiveLine(terminal: output, quiet: json)
-      let report = try await StageDeploy(notebook: notebook, notePath: path, credentials: credentials, options: options)
-        .run { live.show($0) }
-      await ChatHook.post(ChatEvent.staged(report, notePath: path), notebook: notebook)
-      if json {
-        let data = try Note.jsonEncoder().encode(report)
-        output.write(String(decoding: data, as: UTF8.self) + "\n")
-      } else {
-        output.write(LiveLine.summary(report, credentials: credentials, on: output))
-      }
-      status = report.exitStatus
+    func validate() throws {
+      guard pollInterval > 0, pollInterval.isFinite else { throw ValidationError("--poll-interval must be a positive number of seconds") }
+      guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of minutes") }
+      guard consoleLines >= 0 else { throw ValidationError("--console-lines cannot be negative") }
     }
-    if status != .ok { throw ExitCode(status.rawValue) }
+
+    func run() async throws {
+      var status = ExitStatus.ok
+      try await reportingErrors {
+        let notebook = try global.openNotebook()
+        let path = try notebook.resolveNote(note)
+        if !dryRun && !noCommit { try await notebook.requireIdentity() }
+        let credentials = try JenkinsCredentials.load(environment: ProcessInfo.processInfo.environment, notebookRoot: notebook.root)
+        var options = StageDeploy.Options()
+        options.dryRun = dryRun
+        options.resume = resume
+        options.only = only
+        options.commit = !noCommit
+        options.consoleLines = consoleLines
+        options.timing.pollInterval = .milliseconds(Int64((pollInterval * 1000).rounded(.up)))
+        options.timing.queueTimeout = .seconds(timeout * 60)
+        options.timing.buildTimeout = .seconds(timeout * 60)
+        let output = Terminal.standardOutput
+        let live = LiveLine(terminal: output, quiet: json)
+        let report = try await StageDeploy(notebook: notebook, notePath: path, credentials: credentials, options: options)
+          .run { live.show($0) }
+        await ChatHook.post(ChatEvent.staged(report, notePath: path), notebook: notebook)
+        if json {
+          try output.writeJSON(report)
+        } else {
+          output.write(LiveLine.summary(report, credentials: credentials, on: output))
+        }
+        status = report.exitStatus
+      }
+      if status != .ok { throw ExitCode(status.rawValue) }
+    }
   }
 }
 
-extension StageCommand {
+extension Pushnote.Stage {
   /// The live line per job: updated in place on a terminal (queued, building with the elapsed time),
   /// one line per finished job elsewhere.
   final class LiveLine: Sendable {
@@ -159,6 +164,7 @@ extension StageCommand {
       guard terminal.isTerminal else { return }
       lineShown.withLock { shown in
         terminal.write("\r\u{1B}[2K" + text)
+        terminal.flush()
         shown = true
       }
     }
@@ -167,6 +173,7 @@ extension StageCommand {
     private func finish(_ text: String) {
       lineShown.withLock { shown in
         terminal.write((shown ? "\r\u{1B}[2K" : "") + text + "\n")
+        terminal.flush()
         shown = false
       }
     }

@@ -6,126 +6,135 @@ import PushnoteCore
 import Glibc
 #endif
 
-/// `pushnote sync`: the note with its pad, both ways, section by section.
-struct Sync: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(
-    abstract: "Sync the note with its Etherpad pad (three-way merge per section; nobody's edit lost).",
-    discussion: """
-      Exit status: 0 in sync; 1 conflict blocks left in the file (the report names file:line of \
-      each; resolve and sync again); 65 bad note; 69 refused, pad missing, or pulling the \
-      notebook's git remote conflicts (nothing changed; resolve with git, the message says how); \
-      75 server or git remote unreachable or busy, or the note changed on disk meanwhile (nothing \
-      lost, sync again); 77 credentials rejected; 78 configuration. See docs/sync.md.
-      """)
+extension Pushnote {
+  /// `pushnote sync`: the note with its pad, both ways, section by section.
+  struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Sync the note with its Etherpad pad (three-way merge per section; nobody's edit lost).",
+      discussion: """
+        Exit status: 0 in sync; 1 conflict blocks left in the file (the report names file:line of \
+        each; resolve and sync again); 65 bad note; 69 refused, pad missing, or pulling the \
+        notebook's git remote conflicts (nothing changed; resolve with git, the message says how); \
+        75 server or git remote unreachable or busy, or the note changed on disk meanwhile (nothing \
+        lost, sync again); 77 credentials rejected; 78 configuration. See docs/sync.md.
+        """)
 
-  @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: GlobalOptions
 
-  @Argument(help: "The note: a date, a pad id, a path, or nothing for this week's note.")
-  var note: String?
+    @OptionGroup var target: NoteArgument
+    private var note: String? { target.value }
 
-  @Flag(help: "Show the changes each side would get; write nothing.")
-  var dryRun = false
+    @Flag(help: "Show the changes each side would get; write nothing.")
+    var dryRun = false
 
-  @Flag(help: "Keep syncing (file changes and pad revisions) until interrupted.")
-  var watch = false
+    @Flag(help: "Keep syncing (file changes and pad revisions) until interrupted.")
+    var watch = false
 
-  @Option(help: "Seconds between syncs with --watch.")
-  var interval: Double = 10
+    @Option(help: ArgumentHelp("Seconds between syncs with --watch.", valueName: "SECONDS"))
+    var interval: Double = 10
 
-  @Option(help: "Seconds to wait for another sync of this notebook to finish.")
-  var wait: Double = 0
+    @Option(help: ArgumentHelp("Seconds to wait for another sync of this notebook to finish.", valueName: "SECONDS"))
+    var wait: Double = 0
 
-  @Flag(help: "Take the pad's text even though it was emptied or lost most of its lines.")
-  var acceptRemoteDeletion = false
+    @Flag(help: "Take the pad's text even though it was emptied or lost most of its lines.")
+    var acceptRemoteDeletion = false
 
-  @Flag(help: "Create the pad again after it vanished from the server.")
-  var recreatePad = false
+    @Flag(help: "Create the pad again after it vanished from the server.")
+    var recreatePad = false
 
-  @Flag(help: "Merge even though the pad's revision count went backwards.")
-  var acceptPadReset = false
+    @Flag(help: "Merge even though the pad's revision count went backwards.")
+    var acceptPadReset = false
 
-  @Flag(help: "Print the report as JSON.")
-  var json = false
+    @Flag(help: "Print the report as JSON.")
+    var json = false
 
-  func run() async throws {
-    try await reportingErrors {
-      let notebook = try global.openNotebook()
-      let path = try notebook.resolveNote(note)
-      let environment = ProcessInfo.processInfo.environment
-      let override = environment["PUSHNOTE_PAD_URL"].flatMap { $0.isEmpty ? nil : $0 }
-      guard let server = override ?? notebook.config.pad.url else {
-        throw SyncError.configuration("no pad server: set pad.url in pushnote.yml or PUSHNOTE_PAD_URL")
+    func run() async throws {
+      try await reportingErrors {
+        let notebook = try global.openNotebook()
+        let path = try notebook.resolveNote(note)
+        if !dryRun { try await notebook.requireIdentity() }
+        let environment = ProcessInfo.processInfo.environment
+        let override = environment["PUSHNOTE_PAD_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let server = override ?? notebook.config.pad.url else {
+          throw SyncError.configuration("no pad server: set pad.url in pushnote.yml or PUSHNOTE_PAD_URL")
+        }
+        let credentials = try PadCredentials.load(environment: environment, notebookRoot: notebook.root)
+        var options = SyncEngine.Options()
+        options.dryRun = dryRun
+        options.acceptRemoteDeletion = acceptRemoteDeletion
+        options.recreatePad = recreatePad
+        options.acceptPadReset = acceptPadReset
+        options.lockWait = wait
+        let padID = try SyncEngine.padID(notebook: notebook, notePath: path)
+        let apiVersion = SyncStore(root: notebook.root, padID: padID).loadState().apiVersion
+        func once() async throws -> SyncReport {
+          let client = try EtherpadClient(
+            server: server, credentials: credentials, options: .init(environment: environment), apiVersion: apiVersion,
+            allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP,
+            tokenCache: PadTokenCache.standard(environment: environment, notebookRoot: notebook.root))
+          let engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
+          return try await engine.run()
+        }
+        if watch && !dryRun {
+          try await watchLoop(once, zone: notebook.config.timeZone)
+          return
+        }
+        let report = try await once()
+        print(report)
+        if report.outcome == .conflicts { throw ExitCode(ExitStatus.conflicts.rawValue) }
       }
-      let credentials = try PadCredentials.load(environment: environment, notebookRoot: notebook.root)
-      var options = SyncEngine.Options()
-      options.dryRun = dryRun
-      options.acceptRemoteDeletion = acceptRemoteDeletion
-      options.recreatePad = recreatePad
-      options.acceptPadReset = acceptPadReset
-      options.lockWait = wait
-      let padID = try SyncEngine.padID(notebook: notebook, notePath: path)
-      let apiVersion = SyncStore(root: notebook.root, padID: padID).loadState().apiVersion
-      func once() async throws -> SyncReport {
-        let client = try EtherpadClient(
-          server: server, credentials: credentials, options: .init(environment: environment), apiVersion: apiVersion,
-          allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP,
-          tokenCache: PadTokenCache.standard(environment: environment, notebookRoot: notebook.root))
-        let engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
-        return try await engine.run()
-      }
-      if watch && !dryRun {
-        try await watchLoop(once)
+    }
+
+    private func print(_ report: SyncReport) {
+      if json {
+        try? Terminal.standardOutput.writeJSON(report)
         return
       }
-      let report = try await once()
-      print(report)
-      if report.outcome == .conflicts { throw ExitCode(ExitStatus.conflicts.rawValue) }
-    }
-  }
-
-  private func print(_ report: SyncReport) {
-    if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      let data = (try? encoder.encode(report)) ?? Data()
-      Terminal.standardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
-      return
-    }
-    let out = Terminal.standardOutput
-    let color: Terminal.Color = report.outcome == .conflicts ? .red : (report.outcome == .unchanged ? .dim : .green)
-    out.write(out.styled(report.summary, color) + "\n")
-    for (side, lines) in [("file", report.fileDiff), ("pad", report.padDiff)] {
-      guard let lines else { continue }
-      out.write(out.styled("--- \(side)", .bold) + "\n")
-      for line in lines { out.write(out.styled(line, line.hasPrefix("+") ? .green : .red) + "\n") }
-    }
-  }
-
-  /// Syncs every `interval` seconds, one line each, until SIGINT or SIGTERM; temporary failures
-  /// (server away) are reported and retried, others stop it.
-  private func watchLoop(_ once: () async throws -> SyncReport) async throws {
-    let stop = StopSignal()
-    while !stop.requested {
-      do {
-        let report = try await once()
-        let time = ISO8601DateFormatter().string(from: Date())
-        if json { print(report) } else { Terminal.standardOutput.write("\(time) \(report.summary)\n") }
-      } catch let error as SyncError where error.exitStatus == .temporaryFailure {
-        Terminal.standardError.write("\(ISO8601DateFormatter().string(from: Date())) \(error.description)\n")
-      }
-      var waited = 0.0
-      while waited < interval && !stop.requested {
-        try? await Task.sleep(nanoseconds: 100_000_000)
-        waited += 0.1
+      let out = Terminal.standardOutput
+      let color: Terminal.Color = report.outcome == .conflicts ? .red : (report.outcome == .unchanged ? .dim : .green)
+      out.write(out.styled(report.summary, color) + "\n")
+      for (side, lines) in [("file", report.fileDiff), ("pad", report.padDiff)] {
+        guard let lines else { continue }
+        out.write(out.styled("--- \(side)", .bold) + "\n")
+        for line in lines { out.write(out.styled(line, line.hasPrefix("+") ? .green : .red) + "\n") }
       }
     }
-  }
 
-  /// In debug builds, `PUSHNOTE_SYNC_CRASH_AT=<step>` kills the process at that step (crash tests).
-  @Sendable static func checkpoint(_ step: String) {
-    #if DEBUG
-    if ProcessInfo.processInfo.environment["PUSHNOTE_SYNC_CRASH_AT"] == step { kill(getpid(), SIGKILL) }
-    #endif
+    /// Syncs every `interval` seconds until SIGINT or SIGTERM, with a line for each sync that changed
+    /// something (the time in the notebook's zone); temporary failures (server away) are reported
+    /// and retried, others stop it.
+    private func watchLoop(_ once: () async throws -> SyncReport, zone: TimeZone) async throws {
+      let stop = StopSignal()
+      let clock = DateFormatter()
+      clock.locale = Locale(identifier: "en_US_POSIX")
+      clock.timeZone = zone
+      clock.dateFormat = "HH:mm:ss zzz"
+      while !stop.requested {
+        do {
+          let report = try await once()
+          if json {
+            print(report)
+          } else if report.outcome != .unchanged {
+            Terminal.standardOutput.write("\(clock.string(from: Date())) \(report.summary)\n")
+          }
+          Terminal.standardOutput.flush()
+        } catch let error as SyncError where error.exitStatus == .temporaryFailure {
+          Terminal.standardError.write("\(clock.string(from: Date())) \(error.description)\n")
+        }
+        var waited = 0.0
+        while waited < interval && !stop.requested {
+          try? await Task.sleep(nanoseconds: 100_000_000)
+          waited += 0.1
+        }
+      }
+    }
+
+    /// In debug builds, `PUSHNOTE_SYNC_CRASH_AT=<step>` kills the process at that step (crash tests).
+    @Sendable static func checkpoint(_ step: String) {
+      #if DEBUG
+      if ProcessInfo.processInfo.environment["PUSHNOTE_SYNC_CRASH_AT"] == step { kill(getpid(), SIGKILL) }
+      #endif
+    }
   }
 }
 

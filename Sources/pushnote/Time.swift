@@ -11,7 +11,7 @@ extension Pushnote {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: EditOptions
 
-    @Argument(help: "What happened: start, end, or free text.")
+    @Argument(help: ArgumentHelp("What happened: start, end, or free text.", valueName: "EVENT"))
     var event: String
 
     @OptionGroup var when: TimeOption

@@ -32,10 +32,14 @@ import Testing
     #expect(lines.first == "Marketplace push 2026-12-01")
     #expect(lines.contains("  Before we push    [#############-------]  2/3"))
     #expect(
-      lines.contains("  mozilla/solitude  2026.11.24-2...2026.12.01  https://github.com/mozilla/solitude/compare/2026.11.24-2...2026.12.01")
+      lines.contains(
+        "  mozilla/solitude   2026.11.24-2...2026.12.01  https://github.com/mozilla/solitude/compare/2026.11.24-2...2026.12.01")
     )
     #expect(lines.contains("  [x] switch enable-new-search → on"))
-    #expect(lines.contains("  [x] qa  krupa  2026-12-01T12:10:00-08:00"))
+    #expect(lines.contains("  [x] qa   krupa  12:10 PST"), "times in the notebook's zone")
+    #expect(lines[1] == "mkt-2026-12-01.md", "the note's path")
+    #expect(lines.contains("  11:02 PST  push started"))
+    #expect(lines.contains("Open items") && lines.contains("  [ ] Ops:"))
     #expect(lines.contains("Duration: 1h 31m"))
     #expect(!result.stdout.contains("\u{1B}["))
   }

@@ -67,6 +67,7 @@ import Testing
       let book = try await StageNotebook(jenkins: jenkins.url)
       let failed = try await stage(["--json"], in: book)
       #expect(failed.status == 1, "\(failed.stderr)")
+      JSONShapes.check(failed.stdout, documentedAs: "pushnote stage --json")
       let report = try JSONDecoder().decode(StageReport.self, from: Data(failed.stdout.utf8))
       #expect(report.jobs.map(\.status) == [.deployed, .failed, .notRun])
       #expect(report.jobs[1].consoleTail == ["tests: 2 failed", "Finished: UNSTABLE"])

@@ -83,6 +83,7 @@ import Glibc
     let first = try await setup.sync(arguments: ["--json"])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stdout.contains("\"outcome\" : \"synced\""))
+    JSONShapes.check(first.stdout, documentedAs: "pushnote sync --json")
     #expect(await setup.pad() == setup.file())
     let bad = try await setup.sync(["PUSHNOTE_PAD_APIKEY": "BAD-KEY-4711"])
     #expect(bad.status == 77 && !bad.stderr.contains("BAD-KEY-4711"))
@@ -195,7 +196,8 @@ import Glibc
 }
 
 extension SyncCommandTests {
-  /// `--watch` syncs again and again, one line each, and ends cleanly on SIGINT.
+  /// `--watch` syncs again and again, a line for each sync that changed something (the time in the
+  /// notebook's zone), and ends cleanly on SIGINT.
   @Test func watchSyncsUntilInterrupted() async throws {
     let setup = try await Setup()
     let output = setup.folder.appending("watch.out")
@@ -214,8 +216,13 @@ extension SyncCommandTests {
     try await Self.offPool { process.waitUntilExit() }
     #expect(process.terminationStatus == 0)
     let lines = ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n")
-    #expect(lines.count >= 3)
+    // About fifteen syncs: the first, the colleague's edit, and nothing for the ones in between.
+    #expect(lines.count == 2, "\(lines)")
     #expect(lines.contains { $0.contains("from the pad") })
+    #expect(!lines.contains { $0.contains("in sync") })
+    for line in lines {
+      #expect(line.range(of: #"^\d\d:\d\d:\d\d P[SD]T "#, options: .regularExpression) != nil, "\(line)")
+    }
     #expect(setup.file().contains("WATCHED"))
   }
 }

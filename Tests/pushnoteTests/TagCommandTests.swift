@@ -61,6 +61,7 @@ import Testing
     try GitRemotes.acceptPushes(try fixture.remote("acme/web"))
     let finished = try await pushnote(["tag", "2026-12-01", "--notebook", fixture.root, "--json"])
     #expect(finished.status == 0, "\(finished.stderr)")
+    JSONShapes.check(finished.stdout, documentedAs: "pushnote tag --json")
     let second = try #require(try json(finished)["repositories"] as? [[String: Any]])
     #expect(second.map { $0["action"] as? String } == ["skipped", "created"])
   }
@@ -103,6 +104,7 @@ import Testing
     #expect(try await fixture.remoteRefs() == before)
     let result = try await pushnote(["cherry-pick", "--notebook", fixture.root, "--note", "2026-12-01", "acme/api", fix, "--json"])
     #expect(result.status == 0, "\(result.stderr)")
+    JSONShapes.check(result.stdout, documentedAs: "pushnote cherry-pick --json")
     let outcome = try #require(try json(result)["outcome"] as? [String: Any])
     #expect(outcome["tag"] as? String == "2026.12.01-1")
     #expect(try await GitRemotes.tags(of: fixture.remote("acme/api"))["2026.12.01-1"] == outcome["commit"] as? String)

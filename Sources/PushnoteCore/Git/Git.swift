@@ -61,6 +61,31 @@ public struct Git: Sendable {
     }
   }
 
+  /// Who commits: the name and address git itself would use.
+  public struct Identity: Sendable, Equatable {
+    /// The author's name.
+    public var name: String
+    /// The author's mail address.
+    public var email: String
+  }
+
+  /// The identity commits get, read as git itself reads it.
+  ///
+  /// `git var GIT_AUTHOR_IDENT` honours `GIT_AUTHOR_NAME` and `GIT_AUTHOR_EMAIL` as well as
+  /// `user.name` and `user.email`. `directory` must exist.
+  ///
+  /// - Throws: ``GitError/noIdentity`` when git knows no name or no address; ``GitError/notAvailable(message:)``.
+  public func identity() async throws(GitError) -> Identity {
+    let output = try await call(["var", "GIT_AUTHOR_IDENT"])
+    // "Name <address> 1764612000 -0800"
+    let line = output.stdout.split(separator: "\n").first.map(String.init) ?? ""
+    guard output.status == 0, let open = line.firstIndex(of: "<"), let close = line[open...].firstIndex(of: ">") else { throw .noIdentity }
+    let name = line[..<open].trimmingCharacters(in: .whitespaces)
+    let email = String(line[line.index(after: open)..<close])
+    guard !name.isEmpty, !email.isEmpty else { throw .noIdentity }
+    return Identity(name: name, email: email)
+  }
+
   /// Whether `directory` is inside a git work tree.
   public func isRepository() async -> Bool {
     (try? await call(["rev-parse", "--is-inside-work-tree"]))?.stdout.hasPrefix("true") ?? false

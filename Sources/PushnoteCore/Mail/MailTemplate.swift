@@ -31,9 +31,9 @@ struct MailTemplate {
   ///
   /// - Throws: ``MailError/templateNotFound(name:searched:)``, or a parse error.
   static func load(_ name: String, from templates: Templates) throws(MailError) -> MailTemplate {
-    guard let path = try? templates.path(of: name) else { throw .templateNotFound(name: name, searched: templates.searchPath) }
-    let bytes: [UInt8]
-    do { bytes = try AtomicFile.read(path) } catch { throw .template(path: path, line: 1, column: 1, message: error.description) }
+    let found: Templates.Source?
+    do { found = try templates.source(of: name) } catch { throw .template(path: name, line: 1, column: 1, message: error.description) }
+    guard let path = found?.path, let bytes = found?.bytes else { throw .templateNotFound(name: name, searched: templates.searchPath) }
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw .template(
         path: path, line: 1, column: 1, message: "invalid UTF-8 at byte offset \(SourceText.firstInvalidUTF8Offset(bytes) ?? 0)")

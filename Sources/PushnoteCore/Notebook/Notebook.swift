@@ -64,6 +64,30 @@ public struct Notebook: Sendable {
     throw .notebookNotFound(searchedFrom: workingDirectory)
   }
 
+  /// The notebook a Markdown file belongs to: `explicitRoot` (from `--notebook` or
+  /// `PUSHNOTE_NOTEBOOK`) when the file is inside it, else the nearest folder above the file holding
+  /// `pushnote.yml`, else none: then the file is read with the defaults, in a notebook of its own
+  /// folder, and never judged against another notebook's repositories.
+  ///
+  /// - Throws: ``NotebookError/configuration(path:line:column:message:)`` for a bad configuration.
+  public static func owning(file path: String, explicitRoot: String?) throws(NotebookError) -> Notebook {
+    let file = URL(fileURLWithPath: path).standardizedFileURL
+    if let explicitRoot {
+      let root = URL(fileURLWithPath: explicitRoot).standardizedFileURL.path
+      if file.path.hasPrefix(root + "/") { return try Notebook(root: root) }
+    }
+    var directory = file.deletingLastPathComponent()
+    while true {
+      if FileManager.default.fileExists(atPath: directory.appendingPathComponent(configFileName).path) {
+        return try Notebook(root: directory.path)
+      }
+      let parent = directory.deletingLastPathComponent()
+      if parent.path == directory.path { break }
+      directory = parent
+    }
+    return Notebook(root: file.deletingLastPathComponent().path, config: NotebookConfig())
+  }
+
   // MARK: Names
 
   /// The tag of a push date's first push.

@@ -192,7 +192,11 @@ extension NotebookConfig {
           for (field, _, fieldValue) in try reader.mapping(node, allowed: ["role", "email", "name"], what: "person \(handle)") {
             let text = try reader.string(fieldValue, what: field)
             switch field {
-            case "role": person.role = text
+            case "role":
+              guard Self.roles.contains(text) else {
+                throw reader.error(fieldValue, "unknown role '\(text)' (known: \(Self.roles.sorted().joined(separator: ", ")))")
+              }
+              person.role = text
             case "email": person.email = text
             default: person.name = text
             }
@@ -216,10 +220,31 @@ extension NotebookConfig {
     try validate(reader: reader, root: root)
   }
 
+  /// The roles a person of `people` may have.
+  public static let roles: Set<String> = ["qa", "ops", "rm"]
+
   /// Checks what only the whole file can tell: the rotation names people once, swaps name people
-  /// of the rotation, swaps and skips fall on push days.
+  /// of the rotation, swaps and skips fall on push days, stage jobs deploy configured repositories.
   private func validate(reader: YAMLReader, root: Node) throws(NotebookError) {
     guard case .mapping(let mapping) = root else { return }
+    for (keyNode, value) in mapping where keyNode.string == "stage" {
+      guard case .mapping(let stageFields) = value else { continue }
+      for (field, jobs) in stageFields where field.string == "jobs" {
+        guard case .sequence(let jobNodes) = jobs else { continue }
+        for job in jobNodes {
+          guard case .mapping(let fields) = job else { continue }
+          for (name, repositoryNode) in fields where name.string == "repository" {
+            let repository = repositoryNode.string ?? ""
+            if !repositories.contains(where: { $0.name == repository }) {
+              let known = repositories.map(\.name).joined(separator: ", ")
+              throw reader.error(
+                repositoryNode, "stage job repository '\(repository)' is not in repositories (\(known.isEmpty ? "none configured" : known))"
+              )
+            }
+          }
+        }
+      }
+    }
     for (keyNode, value) in mapping where keyNode.string == "rotation" {
       guard case .sequence(let names) = value else { continue }
       if names.isEmpty { throw reader.error(value, "the rotation is empty; name the release managers in turn") }
@@ -270,7 +295,13 @@ extension NotebookConfig {
     for (key, _, value) in try reader.mapping(node, allowed: ["url", "prefix", "local_only", "allow_insecure_http"], what: "pad") {
       switch key {
       case "url": pad.url = try reader.string(value, what: "pad.url")
-      case "prefix": pad.prefix = try reader.string(value, what: "pad.prefix")
+      case "prefix":
+        pad.prefix = try reader.string(value, what: "pad.prefix")
+        let allowed = pad.prefix.utf8.allSatisfy { ASCII.isWordByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        guard allowed, pad.prefix.utf8.count <= 40, pad.prefix != ".", pad.prefix != ".." else {
+          throw reader.error(
+            value, "pad.prefix '\(pad.prefix)' may hold only letters, digits, '.', '_' and '-', at most 40 (it names note files)")
+        }
       case "local_only": pad.localOnly = try reader.strings(value, what: "pad.local_only")
       default: pad.allowInsecureHTTP = try reader.boolean(value, what: "pad.allow_insecure_http")
       }

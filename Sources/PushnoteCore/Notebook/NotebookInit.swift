@@ -11,38 +11,77 @@ public enum NotebookInit {
 
     """
 
-  /// Creates the notebook in `directory` (made if missing) and returns the files written.
+  /// The templates a notebook gets its own copy of.
+  static let templateNames = ["push.md", "mail.txt", "handover.txt"]
+
+  /// Creates the notebook in `directory` (made if missing) and returns the files written, relative to it.
+  ///
+  /// Every template is read before anything is written, and a failure after that (a file that cannot
+  /// be written, git refusing the commit) removes what this call made, so a failed `init` leaves
+  /// nothing behind.
   ///
   /// - Throws: ``NotebookError/noteExists(path:)`` when a `pushnote.yml` is already there (it is never
-  ///   overwritten); ``NotebookError/template(path:message:)`` when the default templates are missing.
-  public static func create(
-    at directory: String, templates: Templates = Templates(searchPath: Templates.defaultFolders())
-  ) async throws -> [String] {
+  ///   overwritten); ``NotebookError/template(path:message:)`` when a template is missing or unreadable;
+  ///   the file system's or git's error otherwise.
+  public static func create(at directory: String, templates: Templates = Templates.defaults()) async throws -> [String] {
     let root = URL(fileURLWithPath: directory).standardizedFileURL.path
     let configPath = (root as NSString).appendingPathComponent(Notebook.configFileName)
     if FileManager.default.fileExists(atPath: configPath) { throw NotebookError.noteExists(path: configPath) }
-    let templateFolder = (root as NSString).appendingPathComponent("templates")
+    var files: [(name: String, bytes: [UInt8])] = [(Notebook.configFileName, Array(try templates.text(of: "pushnote.yml").text.utf8))]
+    for name in templateNames {
+      files.append(("templates/\(name)", Array(try templates.text(of: name).text.utf8)))
+    }
+    if !FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(".gitignore")) {
+      files.append((".gitignore", Array(gitignore.utf8)))
+    }
+    let made = Leftovers(root: root)
     do {
-      try FileManager.default.createDirectory(atPath: templateFolder, withIntermediateDirectories: true)
+      try made.createDirectory(root)
+      try made.createDirectory((root as NSString).appendingPathComponent("templates"))
+      for file in files {
+        let path = (root as NSString).appendingPathComponent(file.name)
+        try AtomicFile.write(file.bytes, to: path)
+        made.paths.append(path)
+      }
+      let git = Git(directory: root)
+      if !(await git.isRepository()) {
+        let dotGit = (root as NSString).appendingPathComponent(".git")
+        if !FileManager.default.fileExists(atPath: dotGit) { made.paths.append(dotGit) }
+        try await git.run(["init", "--quiet"])
+      }
+      try await git.commit(paths: files.map(\.name), message: "pushnote init")
     } catch {
-      throw NotebookError.fileSystem(path: templateFolder, message: error.localizedDescription)
+      made.remove()
+      throw error
     }
-    var written: [String] = []
-    try AtomicFile.write(try AtomicFile.read(templates.path(of: "pushnote.yml")), to: configPath)
-    written.append(Notebook.configFileName)
-    for name in ["push.md", "mail.txt", "handover.txt"] {
-      guard let source = try? templates.path(of: name) else { continue }
-      try AtomicFile.write(try AtomicFile.read(source), to: (templateFolder as NSString).appendingPathComponent(name))
-      written.append("templates/\(name)")
+    return files.map(\.name)
+  }
+}
+
+/// What a failed `init` must take away again: the paths it made, newest last.
+private final class Leftovers {
+  let root: String
+  var paths: [String] = []
+
+  init(root: String) { self.root = root }
+
+  /// Makes a folder unless it exists, remembering it when it was made.
+  func createDirectory(_ path: String) throws(NotebookError) {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else { throw .fileSystem(path: path, message: "not a folder") }
+      return
     }
-    let ignorePath = (root as NSString).appendingPathComponent(".gitignore")
-    if !FileManager.default.fileExists(atPath: ignorePath) {
-      try AtomicFile.write(gitignore, to: ignorePath)
-      written.append(".gitignore")
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw .fileSystem(path: path, message: error.localizedDescription)
     }
-    let git = Git(directory: root)
-    if !(await git.isRepository()) { try await git.run(["init", "--quiet"]) }
-    try await git.commit(paths: written, message: "pushnote init")
-    return written
+    paths.append(path)
+  }
+
+  /// Removes everything made, newest first.
+  func remove() {
+    for path in paths.reversed() { try? FileManager.default.removeItem(atPath: path) }
   }
 }

@@ -15,14 +15,34 @@ struct YAMLReader {
       case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
         .composer(_, let problem, let mark, _):
         throw .configuration(path: path, line: mark.line, column: mark.column, message: problem)
-      case .duplicatedKeysInMapping(let duplicates, _):
-        throw .configuration(path: path, line: 1, column: 1, message: "duplicate keys: \(duplicates.joined(separator: ", "))")
+      case .duplicatedKeysInMapping(let duplicates, let context):
+        let place = YAMLReader.repeated(duplicates.first ?? "", after: context.mark, in: text)
+        let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+        throw .configuration(
+          path: path, line: place.line, column: place.column,
+          message: "duplicate key \(names): given again here (first at line \(context.mark.line))")
       default:
         throw .configuration(path: path, line: 1, column: 1, message: "\(error)")
       }
     } catch {
       throw .configuration(path: path, line: 1, column: 1, message: "\(error)")
     }
+  }
+
+  /// Where a key is given the second time: the next line below its first place that starts with it
+  /// at the same column (Yams names only the first place); the first place when none does.
+  static func repeated(_ key: String, after first: Mark, in text: String) -> (line: Int, column: Int) {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let indent = String(repeating: " ", count: max(0, first.column - 1))
+    for index in first.line..<max(first.line, lines.count) {
+      let line = lines[index]
+      guard line.hasPrefix(indent) else { continue }
+      let rest = line.dropFirst(indent.count)
+      for form in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(form) {
+        if rest.dropFirst(form.count).drop(while: { $0 == " " }).hasPrefix(":") { return (index + 1, first.column) }
+      }
+    }
+    return (first.line, first.column)
   }
 
   /// An error at a node's position.
@@ -50,14 +70,18 @@ struct YAMLReader {
     return scalar.string
   }
 
-  /// A list of scalars; a single scalar counts as a list of one.
+  /// A list of scalars.
+  ///
+  /// A single text is refused, not taken as a list of one: `rotation: "rm, cvan"`
+  /// would otherwise be one person named `rm, cvan`.
   func strings(_ node: Node, what: String) throws(NotebookError) -> [String] {
     switch node {
-    case .scalar(let scalar): return [scalar.string]
     case .sequence(let sequence):
       var result: [String] = []
       for element in sequence { result.append(try string(element, what: "each entry of \(what)")) }
       return result
+    case .scalar(let scalar):
+      throw error(node, "\(what) must be a list, such as [\(scalar.string)]; a text is not a list")
     default: throw error(node, "\(what) must be a list of text")
     }
   }

@@ -67,10 +67,13 @@ public struct StageNotebook: Sendable {
   public init(jenkins: String, jobs: [Job] = StageNotebook.jobs, note: String = StageNotebook.note) async throws {
     folder = try TemporaryDirectory(prefix: "pushnote-stage")
     let jobLines = jobs.map { "    - {name: \"\($0.name)\", repository: \($0.repository)}" }.joined(separator: "\n")
+    // A stage job deploys a configured repository.
+    let repositories = Set(jobs.map(\.repository)).sorted().map { "{name: \($0)}" }.joined(separator: ", ")
     let config = """
       product: Bazaar
       timezone: America/Los_Angeles
       pad: {prefix: bzr-}
+      repositories: [\(repositories)]
       stage:
         jenkins: \(jenkins)
         jobs:

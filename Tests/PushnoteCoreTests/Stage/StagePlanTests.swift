@@ -9,6 +9,7 @@ import Testing
     try NotebookConfig(
       yaml: """
         timezone: America/Los_Angeles
+        repositories: [{name: acme-bazaar/api}, {name: acme-bazaar/payments}, {name: acme-bazaar/frontend}]
         stage:
           jenkins: "\(jenkins)"
           jobs:

@@ -1,0 +1,94 @@
+import Foundation
+
+/// This week at a glance, as `pushnote status` shows it: where the note is, how far it got, and
+/// the one command to run next.
+public struct WeekStatus: Sendable, Encodable {
+  /// The push date of this week.
+  public var date: PushDate
+  /// The note, relative to the notebook; nil before `pushnote new`.
+  public var file: String?
+  /// The checklist items done and counted, over the whole note.
+  public var done = 0
+  /// All checklist items that count (not `na`).
+  public var total = 0
+  /// The texts of the open checklist items, in note order.
+  public var openItems: [String] = []
+  /// The week's tag: the newest end of its compare links (`2026.12.01-1` after a repeat push), else the note's tag.
+  public var tag: String?
+  /// How many pushes the week had.
+  public var pushes = 0
+  /// The sign-off roles (`qa`, `ops`, `rm`) that are ticked.
+  public var signedOff: [String] = []
+  /// Whether the timeline has a start.
+  public var started = false
+  /// Whether the timeline has an end.
+  public var ended = false
+  /// The announcement's `Mail sent:` record in the note's header, nil while not sent.
+  public var mailSent: String?
+  /// The hand-over's record, nil while not sent.
+  public var handoverSent: String?
+  /// The command to run next; nil when the week is done.
+  public var nextStep: String?
+
+  enum CodingKeys: String, CodingKey {
+    case date, file, done, total, openItems, tag, pushes, signedOff, started, ended, mailSent, handoverSent, nextStep
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(date, forKey: .date)
+    try container.encode(file, forKey: .file)
+    try container.encode(done, forKey: .done)
+    try container.encode(total, forKey: .total)
+    try container.encode(openItems, forKey: .openItems)
+    try container.encode(tag, forKey: .tag)
+    try container.encode(pushes, forKey: .pushes)
+    try container.encode(signedOff, forKey: .signedOff)
+    try container.encode(started, forKey: .started)
+    try container.encode(ended, forKey: .ended)
+    try container.encode(mailSent, forKey: .mailSent)
+    try container.encode(handoverSent, forKey: .handoverSent)
+    try container.encode(nextStep, forKey: .nextStep)
+  }
+
+  /// The status of the week `now` falls in.
+  ///
+  /// - Throws: what reading the note throws (``NotebookError``, ``MarkdownError``).
+  public static func read(notebook: Notebook, now: Date = Date()) throws -> WeekStatus {
+    let date = notebook.comingPushDate(now: now)
+    var status = WeekStatus(date: date)
+    guard let path = try? notebook.resolveNote(nil, now: now) else {
+      status.nextStep = "pushnote new"
+      return status
+    }
+    let note = try ParsedNote.read(path: path, config: notebook.config).note
+    status.file = notebook.relativePath(path)
+    for section in note.sections {
+      status.done += section.progress.done
+      status.total += section.progress.total
+      status.openItems += section.items.filter { $0.state == .open }.map(\.text)
+    }
+    status.tag = note.compare.map(\.to).max() ?? note.tag
+    status.pushes = note.pushes
+    status.signedOff = ["qa", "ops", "rm"].filter { role in note.signoffs.contains { $0.role == role && $0.done } }
+    status.started = note.timeline.contains { $0.mark == .start }
+    status.ended = note.timeline.contains { $0.mark == .end }
+    status.mailSent = MailRecord.recorded(.announcement, in: note)?.value
+    status.handoverSent = MailRecord.recorded(.handover, in: note)?.value
+    status.nextStep = nextStep(status, note: note, notebook: notebook)
+    return status
+  }
+
+  /// The one command that moves the week on.
+  static func nextStep(_ status: WeekStatus, note: Note, notebook: Notebook) -> String? {
+    if note.compare.isEmpty && !notebook.config.repositories.isEmpty { return "pushnote tag" }
+    if !status.started { return "pushnote time start" }
+    // The gate names its missing steps with their commands: "... (pushnote sign qa)".
+    if let missing = MailGate.missing(in: note).first, let open = missing.range(of: "(pushnote ", options: .backwards) {
+      return String(missing[missing.index(after: open.lowerBound)...].dropLast())
+    }
+    if status.mailSent == nil { return "pushnote mail --send" }
+    if status.handoverSent == nil { return "pushnote mail --handover --send" }
+    return nil
+  }
+}
