@@ -114,7 +114,7 @@ public final class SocketIOClient {
         if let event = try Self.event(packet.dropFirst()) { return event }
       default: throw .protocolViolation("an Engine.IO packet of unknown type \(packet.prefix(1))")
       }
-      if remaining <= 0 { return nil }
+      if deadline.timeIntervalSinceNow <= 0 && remaining <= 0 { return nil }
     }
   }
 

@@ -112,13 +112,16 @@ public final class WebSocketClient {
   ///   ``WebSocketError/network(_:)``.
   public func receive(wait: TimeInterval) throws(WebSocketError) -> Message? {
     let deadline = Date().addingTimeInterval(wait)
+    var polled = false
     while true {
       if let message = try nextMessage() { return message }
       let remaining = deadline.timeIntervalSinceNow
-      guard remaining > 0 else { return nil }
+      // Even without time to wait, what already reached the socket is taken.
+      guard remaining > 0 || !polled else { return nil }
+      polled = true
       let bytes: [UInt8]
       do {
-        bytes = try connection.readAvailable(wait: remaining)
+        bytes = try connection.readAvailable(wait: max(remaining, 0.001))
       } catch .closed {
         throw .closed(code: 1006, reason: "the connection ended without a close frame")
       } catch {
