@@ -47,6 +47,8 @@ public struct SyncEngine: Sendable {
   public let options: Options
   /// Called with a step's name after each step (tests stop the process there).
   public let checkpoint: @Sendable (String) -> Void
+  /// The realtime socket path (`pad.transport` realtime or auto); nil: the HTTP API only.
+  public var realtime: RealtimePadTransport?
 
   /// A sync of `notePath` in `notebook` through `client`.
   public init(
@@ -128,7 +130,12 @@ public struct SyncEngine: Sendable {
         "the pad \(padID)'s revision count went back from \(known) to \(revision): it was recreated or "
           + "restored; nothing was changed. Use --accept-pad-reset to merge with it anyway")
     }
-    let padText = revision >= 0 ? try await client.text(padID, rev: revision) : ""
+    var padText = ""
+    if revision >= 0, !options.dryRun, let read = try await realtime?.read(padID) {
+      (padText, revision) = read
+    } else if revision >= 0 {
+      padText = try await client.text(padID, rev: revision)
+    }
     checkpoint("after-read")
     if let baseText, !created, !options.acceptRemoteDeletion, Self.looksWiped(base: baseText, pad: padText) {
       throw .refused(
@@ -214,7 +221,7 @@ public struct SyncEngine: Sendable {
     var round = 1
     do {
       while !Self.samePadText(rounds.merge.padText, rounds.headText) {
-        if Date().timeIntervalSince(readTime) > options.guardAfter {
+        if realtime?.isConnected != true, Date().timeIntervalSince(readTime) > options.guardAfter {
           let current = try await client.revisionsCount(padID)
           if current != rounds.revision {
             rounds.revision = current
@@ -227,6 +234,22 @@ public struct SyncEngine: Sendable {
         }
         state.pending = rounds.merge.padText
         try store.saveState(state)
+        if let realtime, realtime.isConnected {
+          // One changeset against the revision read; the server rebases it over colleagues' edits.
+          let written = try await realtime.write(padID, rounds.merge.padText)
+          rounds.pushed = true
+          checkpoint("after-push")
+          (rounds.headText, rounds.revision) = (written.text, written.revision)
+          if Self.samePadText(written.text, rounds.merge.padText) { break }
+          // The head holds colleagues' edits made meanwhile: merge them into the file too.
+          rounds.base = try padSections(rounds.merge.padText)
+          rounds.padText = written.text
+          rounds.local = try sections(rounds.merge.localBytes, source: relativeNote, localOnly: notebook.config.pad.localOnly)
+          rounds.merge = NoteMerge(base: rounds.base, local: rounds.local, pad: try padSections(rounds.padText))
+          guard round < options.maxRounds else { return .raceLost(attempts: round) }
+          round += 1
+          continue
+        }
         try await client.setText(padID, rounds.merge.padText)
         rounds.pushed = true
         checkpoint("after-push")

@@ -38,6 +38,8 @@ public enum SyncError: PushnoteError, Equatable {
   /// Pulling the notebook's git remote met a conflict (the colleague's commits and the local
   /// commits or edits change the same lines); everything was put back as it was, nothing synced.
   case remoteConflict(remote: String, branch: String, files: [String], gitOutput: String)
+  /// The pad's realtime socket stopped the sync (a disconnect reason, denied access, no answer).
+  case realtime(RealtimeError)
 
   public var exitStatus: ExitStatus {
     switch self {
@@ -48,6 +50,7 @@ public enum SyncError: PushnoteError, Equatable {
     case .rejected, .padMissing, .refused, .gitLocked, .remoteConflict: return .unavailable
     case .invalidText, .fileSystem: return .dataError
     case .git(_, let status): return status
+    case .realtime(let error): return error.exitStatus
     }
   }
 
@@ -86,6 +89,7 @@ public enum SyncError: PushnoteError, Equatable {
         + "Nothing was synced and nothing was changed: your edits and commits are as they were. "
         + "Resolve it with git, then sync again: commit your edits (git commit -a), "
         + "git pull --rebase \(remote) \(branch), fix the conflicts, git add the files, git rebase --continue."
+    case .realtime(let error): return error.description
     }
   }
 }

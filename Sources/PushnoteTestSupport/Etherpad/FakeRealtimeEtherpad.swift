@@ -45,6 +45,15 @@ extension FakeEtherpad {
   /// The next USER_CHANGES is stored, then the connection drops before ACCEPT_COMMIT.
   public func dropConnectionAfterNextCommit() { realtime.dropAfterStoring += 1 }
 
+  /// The next USER_CHANGES gets `{"disconnect": reason}` and is not stored.
+  public func failNextCommit(with reason: String) { realtime.failCommits.append(reason) }
+
+  /// Right before the next USER_CHANGES is handled, `author` (an author id) changes the pad's
+  /// text with `edit`, as a colleague whose keystrokes reached the server first.
+  public func colleagueTypesBeforeNextCommit(as author: String, _ edit: @escaping @Sendable (String) -> String) {
+    realtime.editsBeforeCommit.append((author, edit))
+  }
+
   /// Sends `{"disconnect": reason}` to every socket in `padID`.
   public func disconnectSockets(of padID: String, reason: String) {
     for (id, connection) in realtime.connections where connection.padID == padID { emit(id, ["disconnect": reason]) }
@@ -73,6 +82,9 @@ extension FakeEtherpad {
 
   /// The Engine.IO ping interval, seconds.
   public var pingInterval: TimeInterval { realtime.pingInterval }
+
+  /// How many Engine.IO pongs the sockets sent.
+  public var pongs: Int { realtime.pongs }
 
   /// How many sockets are connected.
   public var socketCount: Int { realtime.connections.count }
@@ -156,7 +168,9 @@ extension FakeEtherpad {
   func receive(_ id: Int, _ packet: String) {
     guard realtime.connections[id] != nil else { return }
     switch packet.first {
-    case "3": realtime.connections[id]?.lastPong = Date()
+    case "3":
+      realtime.connections[id]?.lastPong = Date()
+      realtime.pongs += 1
     case "1": disconnected(id)
     case "4":
       let body = packet.dropFirst()
@@ -296,6 +310,11 @@ extension FakeEtherpad {
   /// USER_CHANGES as `handleUserChanges` does it; any failure is `badChangeset` and stores nothing.
   private func userChanges(_ id: Int, _ data: [String: Any]) {
     func refuse() { emit(id, ["disconnect": "badChangeset"]) }
+    if !realtime.failCommits.isEmpty { return emit(id, ["disconnect": realtime.failCommits.removeFirst()]) }
+    if let padID = realtime.connections[id]?.padID, !realtime.editsBeforeCommit.isEmpty {
+      let (author, edit) = realtime.editsBeforeCommit.removeFirst()
+      colleagueCommits(padID, author: author, edit)
+    }
     guard let connection = realtime.connections[id], let padID = connection.padID, let authorID = connection.authorID,
       var pad = realtime.pads[padID]
     else { return refuse() }
@@ -357,6 +376,19 @@ extension FakeEtherpad {
     guard seenEverything else { return refuse() }
     realtime.connections[id]?.revision = newRevision
     emit(id, ["type": "COLLABROOM", "data": ["type": "ACCEPT_COMMIT", "newRev": newRevision]])
+  }
+
+  /// Stores a colleague's edit as a revision of theirs and sends it to every socket.
+  private func colleagueCommits(_ padID: String, author: String, _ edit: (String) -> String) {
+    guard var pad = realtime.pads[padID] else { return }
+    let number = pad.pool.put(.init("author", author))
+    let changeset = Changeset.between(pad.text.text, edit(pad.text.text), insertAttributes: [number])
+    guard !changeset.isIdentity, (try? pad.text.apply(changeset, pool: &pad.pool)) != nil else { return }
+    pad.head += 1
+    pad.changesets[pad.head] = (changeset, author)
+    realtime.pads[padID] = pad
+    pads[padID]?.revisions.append(pad.text.text)
+    for (id, connection) in realtime.connections where connection.padID == padID { sendNewChanges(id, padID, pad.head) }
   }
 
   /// Sends the revisions a connection has not seen, one NEW_CHANGES each.

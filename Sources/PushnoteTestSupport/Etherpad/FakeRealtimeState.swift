@@ -48,7 +48,12 @@ struct FakeRealtimeState {
   var pingTimeout: TimeInterval = 20
   /// Every message type received over sockets (`CLIENT_READY`, `USER_CHANGES`, …), in order.
   var received: [String] = []
+  var pongs = 0
   /// USER_CHANGES left unanswered (no ACCEPT_COMMIT) and the connection dropped right after
   /// storing, as a server that dies mid-commit.
   var dropAfterStoring = 0
+  /// Disconnect reasons the next USER_CHANGES get instead of being handled, in order.
+  var failCommits: [String] = []
+  /// Edits a colleague makes right before the next USER_CHANGES is handled (it arrived first).
+  var editsBeforeCommit: [(author: String, edit: @Sendable (String) -> String)] = []
 }

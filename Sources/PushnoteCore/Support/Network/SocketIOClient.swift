@@ -122,10 +122,11 @@ public final class SocketIOClient {
   /// connection is gone.
   public var lastHeard: Date { socket.lastHeard }
 
-  /// Disconnects from the namespace and closes the socket.
-  public func close() {
+  /// Disconnects from the namespace and closes the socket, waiting at most `wait` seconds for
+  /// the server's close frame.
+  public func close(wait: TimeInterval = 1) {
     try? sendPacket("41")
-    socket.close()
+    socket.close(wait: wait)
   }
 
   /// A Socket.IO packet (after the Engine.IO `4`) as an event, nil for one to skip.

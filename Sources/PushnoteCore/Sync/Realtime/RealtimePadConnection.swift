@@ -111,7 +111,8 @@ public final class RealtimePadConnection {
     }
   }
 
-  deinit { socket.close() }
+  // A deinit may run on any thread, the cooperative pool's too: it does not wait for the server.
+  deinit { socket.close(wait: 0) }
 
   /// The changes colleagues made since the last call, waiting at most `wait` seconds for the
   /// first; `text` and `revision` follow them.

@@ -172,10 +172,11 @@ import Testing
 
   @Test func theClientAnswersTheServersPings() async throws {
     let (fake, base) = try await Self.server()
-    await fake.setPing(interval: 0.1, timeout: 0.2)
+    await fake.setPing(interval: 0.1, timeout: 3)
     let rm = try await FakeBrowser(baseURL: base, padID: "mkt", name: "pushnote")
     for _ in 0..<6 { _ = try await rm.changes(wait: 0.1) }
     #expect(await fake.socketCount == 1)
+    #expect(await fake.pongs >= 3)
     try await rm.type { $0 + "alive\n" }
     await rm.close()
     await fake.stop()
