@@ -72,8 +72,20 @@ extension Pushnote {
             server: server, credentials: credentials, options: .init(environment: environment), apiVersion: apiVersion,
             allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP,
             tokenCache: PadTokenCache.standard(environment: environment, notebookRoot: notebook.root))
-          let engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
-          return try await engine.run()
+          var engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
+          // `auto` stays on the HTTP API until the kill campaign runs on both transports.
+          if notebook.config.pad.transport == .realtime, let url = URL(string: server) {
+            let name = (try? ParsedNote.read(path: path, config: notebook.config))?.note.people.releaseManager
+            let cache = PadTokenCache.standard(environment: environment, notebookRoot: notebook.root)
+            let basic = environment["PUSHNOTE_PAD_USER"].flatMap { user in environment["PUSHNOTE_PAD_PASSWORD"].map { (user, $0) } }
+            engine.realtime = RealtimePadTransport(
+              server: url, mode: notebook.config.pad.transport,
+              identity: RealtimePadTransport.identity(server: server, cache: cache, name: name), basic: basic)
+          }
+          defer { engine.realtime?.close() }
+          let report = try await engine.run()
+          for notice in engine.realtime?.notices ?? [] { Terminal.standardError.write("pushnote: \(notice)\n") }
+          return report
         }
         if watch && !dryRun {
           try await watchLoop(once, zone: notebook.config.timeZone)

@@ -64,6 +64,14 @@ public struct NotebookConfig: Sendable, Equatable {
     public var localOnly: [String] = []
     /// Allow sending credentials over plain http to a host that is not loopback.
     public var allowInsecureHTTP = false
+    /// How sync writes the pad (`pad.transport`).
+    public var transport = Transport.auto
+
+    /// `auto` (realtime where the server allows the socket, else the API), `realtime`
+    /// (socket.io changesets), `api` (HTTP setText).
+    public enum Transport: String, Sendable, Equatable {
+      case auto, realtime, api
+    }
   }
 
   /// One repository that is tagged each week.
@@ -292,7 +300,8 @@ extension NotebookConfig {
 
   private static func pad(_ node: Node, reader: YAMLReader) throws(NotebookError) -> PadConfig {
     var pad = PadConfig()
-    for (key, _, value) in try reader.mapping(node, allowed: ["url", "prefix", "local_only", "allow_insecure_http"], what: "pad") {
+    let allowed: Set<String> = ["url", "prefix", "local_only", "allow_insecure_http", "transport"]
+    for (key, _, value) in try reader.mapping(node, allowed: allowed, what: "pad") {
       switch key {
       case "url": pad.url = try reader.string(value, what: "pad.url")
       case "prefix":
@@ -303,6 +312,12 @@ extension NotebookConfig {
             value, "pad.prefix '\(pad.prefix)' may hold only letters, digits, '.', '_' and '-', at most 40 (it names note files)")
         }
       case "local_only": pad.localOnly = try reader.strings(value, what: "pad.local_only")
+      case "transport":
+        let text = try reader.string(value, what: "pad.transport")
+        guard let transport = PadConfig.Transport(rawValue: text) else {
+          throw reader.error(value, "pad.transport is '\(text)'; it must be auto, realtime or api")
+        }
+        pad.transport = transport
       default: pad.allowInsecureHTTP = try reader.boolean(value, what: "pad.allow_insecure_http")
       }
     }

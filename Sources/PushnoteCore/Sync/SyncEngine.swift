@@ -47,6 +47,8 @@ public struct SyncEngine: Sendable {
   public let options: Options
   /// Called with a step's name after each step (tests stop the process there).
   public let checkpoint: @Sendable (String) -> Void
+  /// The realtime socket path (`pad.transport` realtime or auto); nil: the HTTP API only.
+  public var realtime: RealtimePadTransport?
 
   /// A sync of `notePath` in `notebook` through `client`.
   public init(
@@ -128,7 +130,12 @@ public struct SyncEngine: Sendable {
         "the pad \(padID)'s revision count went back from \(known) to \(revision): it was recreated or "
           + "restored; nothing was changed. Use --accept-pad-reset to merge with it anyway")
     }
-    let padText = revision >= 0 ? try await client.text(padID, rev: revision) : ""
+    var padText = ""
+    if revision >= 0, !options.dryRun, let read = try await realtime?.read(padID) {
+      (padText, revision) = read
+    } else if revision >= 0 {
+      padText = try await client.text(padID, rev: revision)
+    }
     checkpoint("after-read")
     if let baseText, !created, !options.acceptRemoteDeletion, Self.looksWiped(base: baseText, pad: padText) {
       throw .refused(
@@ -261,18 +268,21 @@ public struct SyncEngine: Sendable {
     var round = 1, rereads = 0
     do {
       while !Self.samePadText(rounds.merge.padText, rounds.headText) {
-        let current = try await client.revisionsCount(padID)
-        checkpoint("after-guard")
-        if current != rounds.revision {
-          // A colleague typed since the read: merge the new head first (nothing was written yet,
-          // or the record of the last write finds it).
-          rereads += 1
-          guard rereads <= options.maxRounds else { return .raceLost(attempts: rereads) }
-          rounds.revision = current
-          rounds.headText = try await client.text(padID, rev: current)
-          rounds.merge = try await merged(
-            inputs, headText: rounds.headText, revision: current, record: state.writeRecord, padID: padID)
-          continue
+        if realtime?.isConnected != true {
+          // The socket needs no guard: the server rebases the changeset over whatever came since.
+          let current = try await client.revisionsCount(padID)
+          checkpoint("after-guard")
+          if current != rounds.revision {
+            // A colleague typed since the read: merge the new head first (nothing was written yet,
+            // or the record of the last write finds it).
+            rereads += 1
+            guard rereads <= options.maxRounds else { return .raceLost(attempts: rereads) }
+            rounds.revision = current
+            rounds.headText = try await client.text(padID, rev: current)
+            rounds.merge = try await merged(
+              inputs, headText: rounds.headText, revision: current, record: state.writeRecord, padID: padID)
+            continue
+          }
         }
         let record = SyncStore.WriteRecord(
           revision: rounds.revision, text: rounds.merge.padText, local: String(decoding: rounds.merge.localBytes, as: UTF8.self),
@@ -280,6 +290,20 @@ public struct SyncEngine: Sendable {
         state.writeRecord = record
         try store.saveState(state)
         checkpoint("after-record")
+        if let realtime, realtime.isConnected {
+          // One changeset against the revision read; the server rebases it over colleagues' edits.
+          let written = try await realtime.write(padID, rounds.merge.padText)
+          rounds.pushed = true
+          checkpoint("after-push")
+          (rounds.headText, rounds.revision) = (written.text, written.revision)
+          if Self.samePadText(written.text, rounds.merge.padText) { break }
+          // The head holds colleagues' edits typed meanwhile, on top of ours: merge them into the file.
+          let local = try sections(rounds.merge.localBytes, source: notebook.relativePath(notePath), localOnly: notebook.config.pad.localOnly)
+          rounds.merge = NoteMerge(base: try padSections(rounds.merge.padText), local: local, pad: try padSections(written.text))
+          guard round < options.maxRounds else { return .raceLost(attempts: round) }
+          round += 1
+          continue
+        }
         try await client.setText(padID, rounds.merge.padText)
         rounds.pushed = true
         checkpoint("after-push")

@@ -38,6 +38,8 @@ public enum SyncError: PushnoteError, Equatable {
   /// Pulling the notebook's git remote met a conflict (the colleague's commits and the local
   /// commits or edits change the same lines); everything was put back as it was, nothing synced.
   case remoteConflict(remote: String, branch: String, files: [String], gitOutput: String)
+  /// The pad's realtime socket stopped the sync (a disconnect reason, denied access, no answer).
+  case realtime(RealtimeError)
 
   /// The API functions that change the pad: an answer lost to them leaves the pad unknown.
   static let writes: Set<String> = ["setText", "createPad", "appendText"]
@@ -51,6 +53,7 @@ public enum SyncError: PushnoteError, Equatable {
     case .rejected, .padMissing, .refused, .gitLocked, .remoteConflict: return .unavailable
     case .invalidText, .fileSystem: return .dataError
     case .git(_, let status): return status
+    case .realtime(let error): return error.exitStatus
     }
   }
 
@@ -94,6 +97,7 @@ public enum SyncError: PushnoteError, Equatable {
         + "Nothing was synced and nothing was changed: your edits and commits are as they were. "
         + "Resolve it with git, then sync again: commit your edits (git commit -a), "
         + "git pull --rebase \(remote) \(branch), fix the conflicts, git add the files, git rebase --continue."
+    case .realtime(let error): return error.description
     }
   }
 }

@@ -59,8 +59,12 @@ public actor FakeEtherpad {
   private let auth: Auth
   private var server: HTTPServer?
   private var runTask: Task<Void, Error>?
-  /// The pads by id.
-  public private(set) var pads: [String: Pad] = [:]
+  /// The pads by id (the realtime socket shares them).
+  public internal(set) var pads: [String: Pad] = [:] {
+    didSet { realtimePadsChanged() }
+  }
+  /// The realtime socket's state (FakeRealtimeEtherpad.swift).
+  var realtime = FakeRealtimeState()
   private var tokens: Set<String> = []
   private var faults: [String: [Fault]] = [:]
   /// Every API function called, in order (`api` for `GET /api`, `token` for OAuth).
@@ -83,6 +87,7 @@ public actor FakeEtherpad {
   @discardableResult
   public func start() async throws -> String {
     let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 60, logger: .disabled)
+    await installRealtimeRoutes(on: server)
     await server.appendRoute("*") { [weak self] request in
       guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }
       return await self.handle(request)

@@ -1,0 +1,177 @@
+import Foundation
+import PushnoteTestSupport
+import Testing
+
+@testable import PushnoteCore
+
+/// Whole syncs through the realtime transport against the fake realtime Etherpad.
+@Suite struct RealtimeSyncTests {
+  /// One sync as the command runs it, with the realtime transport in `mode`.
+  static func sync(
+    _ harness: SyncHarness, token: String, mode: NotebookConfig.PadConfig.Transport = .realtime
+  ) async throws -> (report: SyncReport, notices: [String]) {
+    let client = try harness.client()
+    var engine = SyncEngine(notebook: harness.notebook, notePath: harness.notePath, client: client)
+    let transport = RealtimePadTransport(
+      server: try #require(URL(string: harness.url)), mode: mode, identity: .init(token: token, name: "ddurst"), timeout: 5)
+    engine.realtime = transport
+    defer { transport.close() }
+    let report = try await engine.run()
+    return (report, transport.notices)
+  }
+
+  @Test func localEditsGoOutAsChangesetsAndEveryLineKeepsItsAuthor() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    #expect(await harness.padText() == harness.file())
+    let colleague = try await FakeBrowser(baseURL: harness.url, padID: harness.padID, name: "krupa")
+    try await colleague.type { $0.replacingOccurrences(of: "- [ ] verify stage", with: "- [x] verify stage") }
+    for step in 0..<10 {
+      try harness.editFile("## Friday\n", "## Friday\n- [ ] step \(step)\n")
+      _ = try await Self.sync(harness, token: token)
+    }
+    let pad = try #require(await harness.padText())
+    #expect(pad == harness.file())
+    #expect(harness.file().contains("- [x] verify stage\n"))
+    #expect((0..<10).allSatisfy { harness.file().contains("- [ ] step \($0)\n") })
+    #expect(await harness.server.count("setText") == 0)
+    #expect(await harness.server.socketMessages.filter { $0 == "USER_CHANGES" }.count == 12)  // 11 syncs and the colleague's tick
+    let perUnit = try await harness.server.authors(of: harness.padID)
+    let units = Array(pad.utf16)
+    func authors(of line: String) -> Set<String?> {
+      let needle = Array(line.utf16)
+      guard let start = (0...(units.count - needle.count)).first(where: { Array(units[$0..<$0 + needle.count]) == needle }) else {
+        return []
+      }
+      return Set(perUnit[start..<start + needle.count])
+    }
+    let me = await harness.server.authorID(forToken: token)
+    #expect(authors(of: "- [ ] tag zamboni") == [me])
+    #expect(authors(of: "x] verify stage").contains(colleague.authorID))
+    #expect(authors(of: "] verify stage") == [me])
+    #expect(authors(of: "- [ ] step 3") == [me])
+    #expect(await harness.server.authorName(me) == "ddurst")
+    await colleague.close()
+  }
+
+  @Test func aColleagueTypingDuringTheWriteEndsUpInTheFileAndOnThePad() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni")
+    await harness.server.colleagueTypesBeforeNextCommit(as: "a.colleague0000000") {
+      $0.replacingOccurrences(of: "tag zamboni\n", with: "tag zamboni (done)\n")
+        .replacingOccurrences(of: "- [ ] tag fireplace", with: "- [x] tag fireplace")
+    }
+    let (report, _) = try await Self.sync(harness, token: token)
+    #expect(report.outcome == .synced)
+    #expect(harness.file().contains("- [x] tag zamboni (done)\n"))
+    #expect(harness.file().contains("- [x] tag fireplace\n"))
+    #expect(await harness.padText() == harness.file())
+    #expect(await harness.server.count("setText") == 0)
+  }
+
+  @Test func aSocketDroppedMidCommitLeavesExactlyOneCopy() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    try harness.editFile("## Friday\n", "## Friday\n- [ ] rollback plan\n")
+    await harness.server.dropConnectionAfterNextCommit()
+    await #expect(throws: SyncError.self) { try await Self.sync(harness, token: token) }
+    #expect(harness.file().contains("- [ ] rollback plan\n"))
+    _ = try await Self.sync(harness, token: token)
+    let pad = try #require(await harness.padText())
+    #expect(pad.components(separatedBy: "rollback plan").count == 2)
+    #expect(pad == harness.file())
+  }
+
+  @Test func autoFallsBackToTheAPIWhenTheSocketIsRefused() async throws {
+    let harness = try await SyncHarness()
+    await harness.server.refuseSockets()
+    let token = RealtimePadConnection.Identity.makeToken()
+    let (_, notices) = try await Self.sync(harness, token: token, mode: .auto)
+    #expect(notices.count == 1)
+    #expect(notices.first?.contains("using the HTTP API") == true)
+    #expect(await harness.padText() == harness.file())
+    #expect(await harness.server.count("setText") == 1)
+    try harness.editFile("## Friday\n", "## Friday\n- [ ] more\n")
+    await #expect {
+      _ = try await Self.sync(harness, token: token, mode: .realtime)
+    } throws: { error in
+      guard case SyncError.realtime(.socket(.handshakeRefused(400, _))) = error else { return false }
+      return (error as? SyncError)?.exitStatus == .unavailable
+    }
+  }
+
+  @Test(arguments: [
+    ("badChangeset", RealtimeError.badChangeset(padID: "mkt-2026-12-01"), PushnoteCore.ExitStatus.unavailable),
+    ("userdup", .duplicateAuthor(padID: "mkt-2026-12-01"), .temporaryFailure),
+    ("deleted", .deleted(padID: "mkt-2026-12-01"), .unavailable),
+    ("rejected", .disconnected(padID: "mkt-2026-12-01", reason: "rejected"), .unavailable),
+    ("corruptPad", .disconnected(padID: "mkt-2026-12-01", reason: "corruptPad"), .unavailable),
+  ])
+  func aDisconnectReasonIsAClearErrorAndNothingIsLost(
+    reason: String, error expected: RealtimeError, status: PushnoteCore.ExitStatus
+  ) async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    let padBefore = await harness.padText()
+    try harness.editFile("## Friday\n", "## Friday\n- [ ] local only so far\n")
+    await harness.server.failNextCommit(with: reason)
+    await #expect {
+      _ = try await Self.sync(harness, token: token)
+    } throws: { error in
+      guard case SyncError.realtime(let realtime) = error else { return false }
+      return realtime == expected && (error as? SyncError)?.exitStatus == status
+    }
+    #expect(harness.file().contains("- [ ] local only so far\n"))
+    #expect(await harness.padText() == padBefore)
+  }
+
+  @Test func rateLimitedIsRetriedAfterAPause() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    try harness.editFile("## Friday\n", "## Friday\n- [ ] paced\n")
+    await harness.server.failNextCommit(with: "rateLimited")
+    _ = try await Self.sync(harness, token: token)
+    #expect(await harness.padText() == harness.file())
+    #expect(harness.file().contains("- [ ] paced\n"))
+  }
+
+  @Test func theAuthorTokenIsKeptPrivatelyOutsideTheNotebook() throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-author")
+    let cache = PadTokenCache(directory: folder.appending("cache"))
+    let first = RealtimePadTransport.identity(server: "https://pad.example.org", cache: cache, name: "ddurst")
+    let second = RealtimePadTransport.identity(server: "https://pad.example.org", cache: cache, name: "ddurst")
+    #expect(first.token == second.token)
+    #expect(first.token.hasPrefix("t.") && first.token.count == 22)
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.appending("cache"))
+    #expect(files.count == 1)
+    let attributes = try FileManager.default.attributesOfItem(atPath: folder.appending("cache/\(files[0])"))
+    #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    #expect(RealtimePadTransport.identity(server: "https://other.example.org", cache: cache, name: nil).token != first.token)
+  }
+}
+
+/// `pad.transport` in pushnote.yml.
+@Suite struct PadTransportConfigTests {
+  @Test func theTransportIsAutoUnlessTheNotebookSaysOtherwise() throws {
+    #expect(try NotebookConfig(yaml: "pad: {url: https://pad.example.org}\n", path: "pushnote.yml").pad.transport == .auto)
+    for mode in ["auto", "realtime", "api"] {
+      let config = try NotebookConfig(yaml: "pad:\n  transport: \(mode)\n", path: "pushnote.yml")
+      #expect(config.pad.transport.rawValue == mode)
+    }
+  }
+
+  @Test func anUnknownTransportNamesTheFileAndLine() {
+    #expect {
+      _ = try NotebookConfig(yaml: "pad:\n  transport: websocket\n", path: "pushnote.yml")
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("pushnote.yml:2") && text.contains("auto, realtime or api")
+    }
+  }
+}
