@@ -6,7 +6,8 @@ import Darwin
 
 /// The section-by-section three-way merge of a note file with its pad, against the base.
 ///
-/// Sections are matched by ``NoteSections/Section/key``; a heading renamed on one side still
+/// Sections are matched by ``NoteSections/Section/key`` (normalised title and place among equal
+/// titles, so that two `## Notes` and a `## Notes #2` are three sections); a heading renamed on one side still
 /// matches its section (same place, same level, at least half its body lines kept), so that the
 /// rename and the other side's edits of the body merge line by line. A section changed on one side is taken
 /// from it; changed on both, its lines are merged (``LineMerge``). A section with a conflict gets
@@ -59,9 +60,9 @@ private struct Builder {
     let forms: SyncText
     var symbols: [Int] = []
     /// The key each section is merged under: its own, or that of the base section it renames.
-    var keys: [String]
+    var keys: [SectionKey]
     /// Index of the first section of each merge key (local-only sections left out).
-    var sectionByKey: [String: Int] = [:]
+    var sectionByKey: [SectionKey: Int] = [:]
 
     init(sections: NoteSections) {
       self.sections = sections
@@ -90,8 +91,11 @@ private struct Builder {
   var newConflicts: [String] = []
   /// The line merge's tables, reused section after section.
   var merger = LineMerge.Merger()
-  /// Runs of lines a merged section takes, reused section after section.
-  var pushed: [(text: Int, lines: Range<Int>)] = []
+  /// Runs of lines a merged section takes, reused section after section; a line taken with the
+  /// box mark of the other side (a tick merged into an edited item) carries that mark.
+  var pushed: [(text: Int, lines: Range<Int>, mark: UInt8?)] = []
+  /// The line merge's tables for conflict regions merged item by item.
+  var itemMerger = LineMerge.Merger()
 
   init(base: NoteSections?, local: NoteSections, pad: NoteSections) {
     hasBase = base != nil
@@ -113,7 +117,7 @@ private struct Builder {
     }
     for index in used {
       let sections = texts[index].sections.sections
-      var byKey: [String: Int] = [:]
+      var byKey: [SectionKey: Int] = [:]
       byKey.reserveCapacity(sections.count)
       for (position, section) in sections.enumerated() where !(index == Self.localText && section.isLocalOnly) {
         let key = texts[index].keys[position]
@@ -130,13 +134,13 @@ private struct Builder {
   /// stood (after the same matched section), at the same level, and the two keep at least half
   /// their body lines in common. Otherwise a rename would be a deletion and an addition: the other
   /// side's edit of the body would be a conflict, and two different renames would keep the body twice.
-  func mergeKeys(of side: Int, baseKeys: Set<String>) -> [String] {
+  func mergeKeys(of side: Int, baseKeys: Set<SectionKey>) -> [SectionKey] {
     let base = texts[Self.baseText].sections.sections, sections = texts[side].sections.sections
     var keys = texts[side].keys
     let sideKeys = Set(keys)
     // Base sections gone from this side, by the matched key before them.
-    var vanished: [String?: [Int]] = [:]
-    var previous: String?
+    var vanished: [SectionKey?: [Int]] = [:]
+    var previous: SectionKey?
     for (index, section) in base.enumerated() {
       if sideKeys.contains(section.key) {
         previous = section.key
@@ -234,9 +238,9 @@ private struct Builder {
     let localKeys = texts[Self.localText].keys
     let shared = local.sections.indices.filter { !local.sections[$0].isLocalOnly }.map { localKeys[$0] }
     let order = Self.unionOrder(shared, texts[Self.padText].keys)
-    var anchors: [String: [NoteSections.Section]] = [:]
+    var anchors: [SectionKey: [NoteSections.Section]] = [:]
     var leading: [NoteSections.Section] = []
-    var lastKey: String?
+    var lastKey: SectionKey?
     for (index, section) in local.sections.enumerated() {
       if section.isLocalOnly {
         if let key = lastKey { anchors[key, default: []].append(section) } else { leading.append(section) }
@@ -252,17 +256,17 @@ private struct Builder {
   }
 
   /// Keys of both sides in one order: shared keys once, local-only runs before pad-only runs.
-  static func unionOrder(_ local: [String], _ pad: [String]) -> [String] {
-    var table: [String: Int] = [:]
-    func code(_ key: String) -> Int {
+  static func unionOrder<Key: Hashable>(_ local: [Key], _ pad: [Key]) -> [Key] {
+    var table: [Key: Int] = [:]
+    func code(_ key: Key) -> Int {
       if let value = table[key] { return value }
       table[key] = table.count
       return table.count - 1
     }
     let localCodes = local.map(code), padCodes = pad.map(code)
-    var result: [String] = []
-    var seen = Set<String>()
-    func add(_ key: String) { if seen.insert(key).inserted { result.append(key) } }
+    var result: [Key] = []
+    var seen = Set<Key>()
+    func add(_ key: Key) { if seen.insert(key).inserted { result.append(key) } }
     var i = 0
     for hunk in LineDiff.diff(localCodes, padCodes) {
       while i < hunk.old.lowerBound {
@@ -280,18 +284,18 @@ private struct Builder {
     return result
   }
 
-  func side(_ text: Int, _ key: String) -> Side? {
+  func side(_ text: Int, _ key: SectionKey) -> Side? {
     if text == Self.baseText && !hasBase { return nil }
     guard let section = self.section(text, key) else { return nil }
     return Side(text: text, lines: section.lines, title: section.title)
   }
 
-  func section(_ text: Int, _ key: String) -> NoteSections.Section? {
+  func section(_ text: Int, _ key: SectionKey) -> NoteSections.Section? {
     guard let index = texts[text].sectionByKey[key] else { return nil }
     return texts[text].sections.sections[index]
   }
 
-  mutating func mergeSection(key: String, hidden: Bool) {
+  mutating func mergeSection(key: SectionKey, hidden: Bool) {
     let b = side(Self.baseText, key), p = side(Self.padText, key)
     let localSection = section(Self.localText, key)
     if hidden || !(localSection?.conflictBlocks.isEmpty ?? true) {
@@ -303,7 +307,7 @@ private struct Builder {
       return
     }
     let l = side(Self.localText, key)
-    let title = l?.title ?? p?.title ?? b?.title ?? key
+    let title = l?.title ?? p?.title ?? b?.title ?? key.description
     switch (b, l, p) {
     case (_, nil, nil):
       return
@@ -375,12 +379,20 @@ private struct Builder {
     func takeLocal(_ range: Range<Int>) {
       emitLocal(shifted(range, by: lo))
       track(LineMerge.slice(localSymbols, range))
-      pushed.append((Self.localText, shifted(range, by: lo)))
+      pushed.append((Self.localText, shifted(range, by: lo), nil))
     }
     func takePad(_ range: Range<Int>) {
       emitForms(Self.padText, shifted(range, by: po))
       track(LineMerge.slice(padSymbols, range))
-      pushed.append((Self.padText, shifted(range, by: po)))
+      pushed.append((Self.padText, shifted(range, by: po), nil))
+    }
+    func takeMarked(_ text: Int, _ line: Int, mark: UInt8) {
+      emitMarked(text, line, mark: mark)
+      // A line of neither side as it was.
+      sameAsLocal = false
+      sameAsPad = false
+      mergedCount += 1
+      pushed.append((text, line..<line + 1, mark))
     }
     for chunk in chunks {
       switch chunk {
@@ -402,10 +414,32 @@ private struct Builder {
           }
         }
       case .conflict(let localRange, let baseRange, let padRange):
-        conflicted = true
-        writeBlock(
-          local: shifted(localRange, by: lo), base: b, baseLines: shifted(baseRange, by: bo), pad: p,
-          padLines: shifted(padRange, by: po))
+        guard let b,
+          let pieces = mergeItems(base: shifted(baseRange, by: bo), local: shifted(localRange, by: lo), pad: shifted(padRange, by: po))
+        else {
+          conflicted = true
+          writeBlock(
+            local: shifted(localRange, by: lo), base: b, baseLines: shifted(baseRange, by: bo), pad: p,
+            padLines: shifted(padRange, by: po))
+          continue
+        }
+        for piece in pieces {
+          switch piece {
+          case .local(let line):
+            tookLocal = true
+            takeLocal((line - lo)..<(line - lo + 1))
+          case .pad(let line):
+            tookPad = true
+            takePad((line - po)..<(line - po + 1))
+          case .marked(let text, let line, let mark):
+            tookLocal = true
+            tookPad = true
+            takeMarked(text, line, mark: mark)
+          case .conflict(let local, let base, let pad):
+            conflicted = true
+            writeBlock(local: local, base: b, baseLines: base, pad: p, padLines: pad)
+          }
+        }
       }
     }
     if conflicted {
@@ -415,9 +449,182 @@ private struct Builder {
       if tookPad { fromPad.append(title) }
       return
     }
-    for (text, lines) in pushed { pushLines(text, lines) }
+    for (text, lines, mark) in pushed {
+      if let mark { pushMarked(text, lines.lowerBound, mark: mark) } else { pushLines(text, lines) }
+    }
     if tookPad && !(sameAsLocal && mergedCount == localSymbols.count) { fromPad.append(title) }
     if tookLocal && !(sameAsPad && mergedCount == padSymbols.count) { toPad.append(title) }
+  }
+}
+
+// MARK: Checklist items
+
+extension Builder {
+  /// One line of a conflict region merged item by item (lines are absolute indices of their text).
+  enum ItemPiece {
+    /// A local line as it is.
+    case local(Int)
+    /// A pad line as it is.
+    case pad(Int)
+    /// A line of `text` (local or pad) with its box holding `mark`: the other side's tick.
+    case marked(text: Int, line: Int, mark: UInt8)
+    /// What is still a conflict.
+    case conflict(local: Range<Int>, base: Range<Int>, pad: Range<Int>)
+  }
+
+  /// Where a line's box mark is, in the pad form (symbols compare pad forms).
+  func boxMark(_ text: Int, _ line: Int) -> Int? {
+    let forms = texts[text].forms
+    return ChecklistSyntax.boxMark(inLine: forms.bytes, forms.lines[line].content)
+  }
+
+  /// A line-merge conflict merged again with checklist items compared without their boxes.
+  ///
+  /// Items whose text is unchanged on both sides take the box of the side that changed it (both
+  /// changed it alike, or only one did); an item whose text one side edited takes the other side's
+  /// tick; two different edits of one item, or two different ticks, stay a conflict. Nil when the
+  /// region holds no checklist item: the conflict stands as it is.
+  mutating func mergeItems(base: Range<Int>, local: Range<Int>, pad: Range<Int>) -> [ItemPiece]? {
+    var table: [[UInt8]: Int] = [:]
+    var items = 0
+    func forms(_ text: Int, _ range: Range<Int>) -> [Int] {
+      let forms = texts[text].forms
+      return range.map { line in
+        var content = Array(forms.content(line))
+        if let mark = boxMark(text, line) {
+          items += 1
+          content[mark - forms.lines[line].start] = UInt8(ascii: " ")
+        }
+        if let known = table[content] { return known }
+        table[content] = table.count
+        return table.count - 1
+      }
+    }
+    let baseForms = forms(Self.baseText, base), localForms = forms(Self.localText, local), padForms = forms(Self.padText, pad)
+    guard items > 0 else { return nil }
+    itemMerger.merge(base: baseForms[...], local: localForms[...], pad: padForms[...])
+    let chunks = itemMerger.chunks
+    var pieces: [ItemPiece] = []
+    var basePosition = 0, localPosition = 0, padPosition = 0
+    func symbol(_ text: Int, _ line: Int) -> Int { texts[text].symbols[line] }
+    func mark(_ text: Int, _ line: Int) -> UInt8? { boxMark(text, line).map { texts[text].forms.bytes[$0] } }
+    func state(_ text: Int, _ line: Int) -> Note.ItemState? { mark(text, line).flatMap(ChecklistSyntax.state(ofMark:)) }
+    /// Adds a conflict, joined to the one before when they touch.
+    func conflict(_ l: Range<Int>, _ b: Range<Int>, _ p: Range<Int>) {
+      if case .conflict(let lastLocal, let lastBase, let lastPad) = pieces.last, lastLocal.upperBound == l.lowerBound,
+        lastBase.upperBound == b.lowerBound, lastPad.upperBound == p.lowerBound
+      {
+        pieces[pieces.count - 1] = .conflict(
+          local: lastLocal.lowerBound..<l.upperBound, base: lastBase.lowerBound..<b.upperBound, pad: lastPad.lowerBound..<p.upperBound)
+      } else {
+        pieces.append(.conflict(local: l, base: b, pad: p))
+      }
+    }
+    /// One item, unchanged but for its box on either side.
+    func mergeBoxes(_ b: Int, _ l: Int, _ p: Int) {
+      let baseSymbol = symbol(Self.baseText, b), localSymbol = symbol(Self.localText, l), padSymbol = symbol(Self.padText, p)
+      if localSymbol == baseSymbol {
+        pieces.append(.pad(p))
+      } else if padSymbol == baseSymbol || padSymbol == localSymbol || state(Self.localText, l) == state(Self.padText, p) {
+        pieces.append(.local(l))
+      } else {
+        conflict(l..<l + 1, b..<b + 1, p..<p + 1)
+      }
+    }
+    /// Lines one side (`edited`) changed while the other (`ticked`) kept their text: the edit wins,
+    /// with the other side's boxes where it changed them and the edit did not.
+    func mergeEdit(edited: Int, _ editedLines: Range<Int>, ticked: Int, _ tickedLines: Range<Int>, _ baseLines: Range<Int>) {
+      let tickedChanges = zip(baseLines, tickedLines).filter { symbol(Self.baseText, $0) != symbol(ticked, $1) }
+      let take: (Int) -> ItemPiece = { edited == Self.localText ? .local($0) : .pad($0) }
+      if tickedChanges.isEmpty {
+        pieces += editedLines.map(take)
+        return
+      }
+      let (localLines, padLines) = edited == Self.localText ? (editedLines, tickedLines) : (tickedLines, editedLines)
+      guard editedLines.count == baseLines.count else {
+        conflict(localLines, baseLines, padLines)
+        return
+      }
+      for ((b, e), t) in zip(zip(baseLines, editedLines), tickedLines) {
+        let baseMark = mark(Self.baseText, b), tickedMark = mark(ticked, t), editedMark = mark(edited, e)
+        if symbol(Self.baseText, b) == symbol(ticked, t) || (tickedMark != nil && state(ticked, t) == state(edited, e)) {
+          pieces.append(take(e))
+        } else if let tickedMark, editedMark == baseMark, editedMark != nil {
+          pieces.append(.marked(text: edited, line: e, mark: tickedMark))
+        } else {
+          let (l, p) = edited == Self.localText ? (e, t) : (t, e)
+          conflict(l..<l + 1, b..<b + 1, p..<p + 1)
+        }
+      }
+    }
+    for (index, chunk) in chunks.enumerated() {
+      // The region up to the next unchanged run: what the chunk replaced on each side.
+      var next = (base: base.count, local: local.count, pad: pad.count)
+      if index + 1 < chunks.count, case .unchanged(let b, let l, let p) = chunks[index + 1] {
+        next = (b.lowerBound, l.lowerBound, p.lowerBound)
+      }
+      func absolute(_ start: Int, _ end: Int, _ range: Range<Int>) -> Range<Int> { (range.lowerBound + start)..<(range.lowerBound + end) }
+      switch chunk {
+      case .unchanged(let b, let l, let p):
+        for offset in 0..<b.count {
+          mergeBoxes(
+            base.lowerBound + b.lowerBound + offset, local.lowerBound + l.lowerBound + offset, pad.lowerBound + p.lowerBound + offset)
+        }
+        basePosition = b.upperBound
+        localPosition = l.upperBound
+        padPosition = p.upperBound
+        continue
+      case .local(let l):
+        mergeEdit(
+          edited: Self.localText, absolute(l.lowerBound, l.upperBound, local), ticked: Self.padText,
+          absolute(padPosition, next.pad, pad), absolute(basePosition, next.base, base))
+      case .pad(let p):
+        mergeEdit(
+          edited: Self.padText, absolute(p.lowerBound, p.upperBound, pad), ticked: Self.localText,
+          absolute(localPosition, next.local, local), absolute(basePosition, next.base, base))
+      case .union(let picks):
+        for pick in picks {
+          switch pick {
+          case .local(let line): pieces.append(.local(local.lowerBound + line))
+          case .pad(let line): pieces.append(.pad(pad.lowerBound + line))
+          }
+        }
+      case .conflict(let l, let b, let p):
+        conflict(
+          absolute(l.lowerBound, l.upperBound, local), absolute(b.lowerBound, b.upperBound, base), absolute(p.lowerBound, p.upperBound, pad)
+        )
+      }
+      basePosition = next.base
+      localPosition = next.local
+      padPosition = next.pad
+    }
+    return pieces
+  }
+
+  /// Appends a line with its box holding `mark`: the file's own bytes for a local line, the pad
+  /// form for a pad line.
+  mutating func emitMarked(_ text: Int, _ line: Int, mark: UInt8) {
+    if lastLineOpen { localBytes += ending }
+    let source = text == Self.localText ? texts[text].sections.text : texts[text].forms
+    let content = source.lines[line].content
+    var bytes = Array(source.bytes[content])
+    if let box = ChecklistSyntax.boxMark(inLine: source.bytes, content) { bytes[box - content.lowerBound] = mark }
+    localBytes += bytes
+    if text == Self.localText && source.lines[line].ending.isEmpty {
+      lastLineOpen = true
+    } else {
+      localBytes += text == Self.localText ? Array(source.bytes[source.lines[line].ending]) : ending
+      lastLineOpen = false
+    }
+  }
+
+  /// Sends a line to the pad and the base with its box holding `mark`.
+  mutating func pushMarked(_ text: Int, _ line: Int, mark: UInt8) {
+    let forms = texts[text].forms
+    var bytes = Array(forms.content(line))
+    if let box = boxMark(text, line) { bytes[box - forms.lines[line].start] = mark }
+    padBytes += bytes + Self.newline
+    baseBytes += bytes + Self.newline
   }
 }
 
