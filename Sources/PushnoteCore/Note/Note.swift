@@ -147,10 +147,11 @@ public struct Note: Sendable, Equatable, Codable {
     /// The bytes from the heading's first byte to the next heading of the same or a higher level:
     /// the section with its subsections.
     public var extent: Range<Int> = 0..<0
-    /// The section's identity: its normalised title and its place among equal titles (see
-    /// ``NoteOutline/titleKey(_:)``). Not part of the JSON.
+    /// The section's identity: its normalised title and its place among equal titles.
+    ///
+    /// See ``NoteOutline/titleKey(_:)``; not part of the JSON.
     public var key = SectionKey.preamble
-    /// Whether the section, or one it is nested in, is listed in `pad.local_only`. Not part of the JSON.
+    /// Whether the section, or one it is nested in, is listed in `pad.local_only` (not in the JSON).
     public var isLocalOnly = false
 
     enum CodingKeys: String, CodingKey { case title, level, line, items, progress }
