@@ -485,19 +485,24 @@ extension Builder {
   /// tick; two different edits of one item, or two different ticks, stay a conflict. Nil when the
   /// region holds no checklist item: the conflict stands as it is.
   mutating func mergeItems(base: Range<Int>, local: Range<Int>, pad: Range<Int>) -> [ItemPiece]? {
-    var table: [[UInt8]: Int] = [:]
+    // Lines by their symbols; an item with a mark in its box by its text with an empty box.
+    var table: [ArraySlice<UInt8>: Int] = [:]
     var items = 0
+    let firstItemSymbol = texts[Self.localText].symbols.count + texts[Self.padText].symbols.count + texts[Self.baseText].symbols.count
     func forms(_ text: Int, _ range: Range<Int>) -> [Int] {
       let forms = texts[text].forms
       return range.map { line in
-        var content = Array(forms.content(line))
-        if let mark = boxMark(text, line) {
-          items += 1
-          content[mark - forms.lines[line].start] = UInt8(ascii: " ")
+        guard let mark = boxMark(text, line) else { return texts[text].symbols[line] }
+        items += 1
+        var content = forms.content(line)
+        if forms.bytes[mark] != UInt8(ascii: " ") {
+          var copy = Array(content)
+          copy[mark - forms.lines[line].start] = UInt8(ascii: " ")
+          content = copy[...]
         }
         if let known = table[content] { return known }
-        table[content] = table.count
-        return table.count - 1
+        table[content] = firstItemSymbol + table.count
+        return firstItemSymbol + table.count - 1
       }
     }
     let baseForms = forms(Self.baseText, base), localForms = forms(Self.localText, local), padForms = forms(Self.padText, pad)
