@@ -237,7 +237,12 @@ private struct Builder {
     let local = texts[Self.localText].sections
     let localKeys = texts[Self.localText].keys
     let shared = local.sections.indices.filter { !local.sections[$0].isLocalOnly }.map { localKeys[$0] }
-    let order = Self.unionOrder(shared, texts[Self.padText].keys)
+    let padKeys = texts[Self.padText].keys
+    var order = Self.unionOrder(shared, padKeys)
+    if hasBase {
+      // A section moved on one side moves; every section of either side still comes once.
+      order = Self.completed(Self.mergedOrder(base: texts[Self.baseText].keys, local: shared, pad: padKeys), from: order)
+    }
     var anchors: [SectionKey: [NoteSections.Section]] = [:]
     var leading: [NoteSections.Section] = []
     var lastKey: SectionKey?
@@ -253,6 +258,59 @@ private struct Builder {
       mergeSection(key: key, hidden: local.hiddenKeys.contains(key))
       anchors[key]?.forEach { emitLocal($0.lines) }
     }
+  }
+
+  /// The sections' order merged three ways: a side that moved a section moves it; where both
+  /// moved the same place differently, the local order comes first. A key appears at most once,
+  /// but a key one side deleted may be missing (``completed(_:from:)`` brings those back).
+  static func mergedOrder(base: [SectionKey], local: [SectionKey], pad: [SectionKey]) -> [SectionKey] {
+    var table: [SectionKey: Int] = [:]
+    func codes(_ keys: [SectionKey]) -> [Int] {
+      keys.map { key in
+        if let code = table[key] { return code }
+        table[key] = table.count
+        return table.count - 1
+      }
+    }
+    let baseCodes = codes(base), localCodes = codes(local), padCodes = codes(pad)
+    var result: [SectionKey] = []
+    var seen = Set<SectionKey>()
+    func add(_ keys: ArraySlice<SectionKey>) { for key in keys where seen.insert(key).inserted { result.append(key) } }
+    for chunk in LineMerge.merge(base: baseCodes, local: localCodes, pad: padCodes) {
+      switch chunk {
+      case .unchanged(let range, _, _): add(base[range])
+      case .local(let range): add(local[range])
+      case .pad(let range): add(pad[range])
+      case .union(let picks):
+        for pick in picks {
+          switch pick {
+          case .local(let index): add(local[index...index])
+          case .pad(let index): add(pad[index...index])
+          }
+        }
+      case .conflict(let localRange, _, let padRange):
+        add(local[localRange])
+        add(pad[padRange])
+      }
+    }
+    return result
+  }
+
+  /// `order` with the keys of `union` it lacks, each after the key it follows there.
+  static func completed(_ order: [SectionKey], from union: [SectionKey]) -> [SectionKey] {
+    let present = Set(order)
+    guard union.contains(where: { !present.contains($0) }) else { return order }
+    var following: [SectionKey?: [SectionKey]] = [:]
+    var previous: SectionKey?
+    for key in union {
+      if present.contains(key) { previous = key } else { following[previous, default: []].append(key) }
+    }
+    var result = following[nil] ?? []
+    for key in order {
+      result.append(key)
+      result += following[key] ?? []
+    }
+    return result
   }
 
   /// Keys of both sides in one order: shared keys once, local-only runs before pad-only runs.
