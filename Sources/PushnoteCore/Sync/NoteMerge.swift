@@ -112,6 +112,8 @@ private struct Builder {
     baseBytes.reserveCapacity(size + 64)
     if hasBase {
       let baseKeys = Set(texts[Self.baseText].keys)
+      texts[Self.localText].keys = realignedRepeats(of: Self.localText)
+      texts[Self.padText].keys = realignedRepeats(of: Self.padText)
       texts[Self.localText].keys = mergeKeys(of: Self.localText, baseKeys: baseKeys)
       texts[Self.padText].keys = mergeKeys(of: Self.padText, baseKeys: baseKeys)
     }
@@ -125,6 +127,58 @@ private struct Builder {
       }
       texts[index].sectionByKey = byKey
     }
+  }
+
+  /// One side's keys with repeated titles matched to the base's by their bodies, not by count.
+  ///
+  /// Among the sections of one title, each of this side's is matched to a base section not matched
+  /// yet that keeps at least half its body (the one at the same place first); it takes that one's
+  /// ordinal. When the side has no more of the title than the base, the rest keep their places;
+  /// otherwise they are new and get ordinals past the base's. So a `## Notes` added above
+  /// another does not take its place, two swapped ones stay themselves, and the other side's edits
+  /// still merge line by line.
+  func realignedRepeats(of side: Int) -> [SectionKey] {
+    let base = texts[Self.baseText].sections.sections, sections = texts[side].sections.sections
+    var keys = texts[side].keys
+    var baseByTitle: [String: [Int]] = [:]
+    for (index, section) in base.enumerated() where section.key.ordinal > 0 { baseByTitle[section.key.title, default: []].append(index) }
+    var sideByTitle: [String: [Int]] = [:]
+    for (index, key) in keys.enumerated() where key.ordinal > 0 { sideByTitle[key.title, default: []].append(index) }
+    for (title, indices) in sideByTitle {
+      let candidates = baseByTitle[title] ?? []
+      guard indices.count > 1 || candidates.count > 1, !candidates.isEmpty else { continue }
+      var matched = [Int?](repeating: nil, count: indices.count)
+      var used = Set<Int>()
+      // The base section at the same place when it keeps the body, then any other that does.
+      for (position, index) in indices.enumerated() where position < candidates.count {
+        if sharesBody(base[candidates[position]], sections[index], of: side) {
+          matched[position] = position
+          used.insert(position)
+        }
+      }
+      for (position, index) in indices.enumerated() where matched[position] == nil {
+        if let found = candidates.indices.first(where: { !used.contains($0) && sharesBody(base[candidates[$0]], sections[index], of: side) }
+        ) {
+          matched[position] = found
+          used.insert(found)
+        }
+      }
+      // As many as the base has: the rest keep their places (edited beyond recognition); more are new.
+      var fresh = candidates.count
+      for (position, index) in indices.enumerated() {
+        if matched[position] == nil, indices.count <= candidates.count, position < candidates.count, !used.contains(position) {
+          matched[position] = position
+          used.insert(position)
+        }
+        if let found = matched[position] {
+          keys[index] = base[candidates[found]].key
+        } else {
+          fresh += 1
+          keys[index] = SectionKey(title: title, ordinal: fresh)
+        }
+      }
+    }
+    return keys
   }
 
   /// One side's merge keys: its sections' own keys, except that a heading renamed on this side
@@ -166,13 +220,20 @@ private struct Builder {
   }
 
   /// Whether a base section and one of `side`'s keep at least half their body lines (after the
-  /// heading line, blank lines left out) in common.
+  /// heading line, blank lines left out, checklist items whatever their boxes hold) in common.
   func sharesBody(_ base: NoteSections.Section, _ section: NoteSections.Section, of side: Int) -> Bool {
     func body(_ text: Int, _ section: NoteSections.Section) -> [Int] {
       let forms = texts[text].forms
       return ((section.lines.lowerBound + 1)..<section.lines.upperBound).filter { line in
         forms.content(line).contains { $0 != 0x20 && $0 != 0x09 }
-      }.map { texts[text].symbols[$0] }
+      }.map { line in
+        // A checklist item counts as kept whatever its box holds.
+        guard let mark = boxMark(text, line), forms.bytes[mark] != UInt8(ascii: " ") else { return texts[text].symbols[line] }
+        var hasher = Hasher()
+        hasher.combine(forms.bytes[forms.lines[line].start..<mark])
+        hasher.combine(forms.bytes[(mark + 1)..<forms.lines[line].contentEnd])
+        return hasher.finalize() | Int.min
+      }
     }
     let old = body(Self.baseText, base), new = body(side, section)
     var counts: [Int: Int] = [:]

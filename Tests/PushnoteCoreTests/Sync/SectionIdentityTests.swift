@@ -50,15 +50,28 @@ import Testing
     #expect(merged.padText == expected)
   }
 
-  @Test func aRepeatedHeadingAddedAboveTheFirstLosesNoLine() throws {
+  @Test func aRepeatedHeadingAddedAboveTheFirstTakesNotItsPlace() throws {
     let base = "## Notes\n\n- a\n- b\n\n## Friday\n\n- x\n"
     let local = base.replacingOccurrences(of: "- b", with: "- b LOCAL")
     let pad = "## Notes\n\n- new on the pad\n\n" + base
     let merged = try merge(base: base, local: local, pad: pad)
-    let file = String(decoding: merged.localBytes, as: UTF8.self)
-    #expect(holds(file, ["- a", "- b LOCAL", "- new on the pad", "- x"]), "\(file)")
-    #expect(holds(merged.padText, ["- a", "- new on the pad", "- x"]), "\(merged.padText)")
-    #expect(!merged.padText.contains("<<<<<<<"))
+    let expected = "## Notes\n\n- new on the pad\n\n" + local
+    #expect(!merged.hasConflicts)
+    #expect(String(decoding: merged.localBytes, as: UTF8.self) == expected)
+    #expect(merged.padText == expected)
+    // The same from the file's side, the pad editing the old section.
+    let other = try merge(base: base, local: pad, pad: local)
+    #expect(!other.hasConflicts)
+    #expect(String(decoding: other.localBytes, as: UTF8.self) == expected)
+  }
+
+  @Test func twoRepeatedSectionsSwappedOnOneSideKeepTheOtherSidesEdits() throws {
+    let base = "## Notes\n\n- a\n\n## Notes\n\n- b\n\n## Friday\n\n- x\n"
+    let local = "## Notes\n\n- b\n\n## Notes\n\n- a\n\n## Friday\n\n- x\n"
+    let pad = base.replacingOccurrences(of: "- a\n", with: "- a\n- a2 PAD\n")
+    let merged = try merge(base: base, local: local, pad: pad)
+    #expect(!merged.hasConflicts)
+    #expect(String(decoding: merged.localBytes, as: UTF8.self) == "## Notes\n\n- b\n\n## Notes\n\n- a\n- a2 PAD\n\n## Friday\n\n- x\n")
   }
 
   @Test func aDuplicatedSectionDeletedOnOneSideIsDeletedOnce() throws {
