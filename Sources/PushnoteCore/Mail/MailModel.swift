@@ -164,9 +164,9 @@ extension MailModel {
 
     let listed = MailModel.sectionItems(note: note, document: document, localOnly: config.pad.localOnly)
     shipped = listed.filter { MailModel.isShippedSection($0.section) }.map(\.item.text)
-    blockers = listed.filter { $0.section.lowercased().contains("blocker") }.map(\.item.text)
+    blockers = listed.filter { NoteOutline.titleKey($0.section).contains("blocker") }.map(\.item.text)
     var followUps: [ListedItem] = []
-    for (section, item) in listed where section.lowercased().contains("follow") || MailModel.mentionsFollowUp(item.text) {
+    for (section, item) in listed where NoteOutline.titleKey(section).contains("follow") || MailModel.mentionsFollowUp(item.text) {
       if !followUps.contains(item) { followUps.append(item) }
     }
     self.followUps = followUps
@@ -237,8 +237,8 @@ extension MailModel {
 
   /// Whether a section lists what shipped: its title names notable features or what shipped.
   static func isShippedSection(_ title: String) -> Bool {
-    let lowered = title.lowercased()
-    return ["notable", "shipped", "features", "what's new"].contains { lowered.contains($0) }
+    let key = NoteOutline.titleKey(title)
+    return ["notable", "shipped", "features", "what s new"].contains { key.contains($0) }
   }
 
   /// Whether an item's text flags it for follow-up.

@@ -321,8 +321,10 @@ private struct Builder {
     }
   }
 
-  /// The sections' order merged three ways: a side that moved a section moves it; where both
-  /// moved the same place differently, the local order comes first. A key appears at most once,
+  /// The sections' order merged three ways against the base's.
+  ///
+  /// A side that moved a section moves it; where both moved the same place differently, the local
+  /// order comes first. A key appears at most once,
   /// but a key one side deleted may be missing (``completed(_:from:)`` brings those back).
   static func mergedOrder(base: [SectionKey], local: [SectionKey], pad: [SectionKey]) -> [SectionKey] {
     var table: [SectionKey: Int] = [:]
