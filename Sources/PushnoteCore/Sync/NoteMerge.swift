@@ -63,12 +63,23 @@ private struct Builder {
     var keys: [SectionKey]
     /// Index of the first section of each merge key (local-only sections left out).
     var sectionByKey: [SectionKey: Int] = [:]
+    /// Whether each section is local-only: marked so in the file, and by the file's local-only
+    /// titles in the pad and the base (a colleague's `## Private notes` on the pad stays there).
+    var isLocalOnly: [Bool]
 
-    init(sections: NoteSections) {
+    init(sections: NoteSections, localOnly: [String]) {
       self.sections = sections
       forms = sections.text.padForm
       keys = sections.sections.map(\.key)
+      var identities = SectionIdentities(localOnly: localOnly)
+      isLocalOnly = sections.sections.map { section in
+        section.isLocalOnly
+          || (section.level > 0 && !localOnly.isEmpty && identities.next(title: section.title, level: section.level).isLocalOnly)
+      }
     }
+
+    /// The keys of the sections that are not local-only, in order.
+    var sharedKeys: [SectionKey] { keys.indices.filter { !isLocalOnly[$0] }.map { keys[$0] } }
   }
 
   /// One side's section: which text, which lines.
@@ -100,7 +111,10 @@ private struct Builder {
   init(base: NoteSections?, local: NoteSections, pad: NoteSections) {
     hasBase = base != nil
     ending = local.text.preferredEnding
-    texts = [Text(sections: base ?? pad), Text(sections: local), Text(sections: pad)]
+    let localOnly = local.localOnlyTitles
+    texts = [
+      Text(sections: base ?? pad, localOnly: localOnly), Text(sections: local, localOnly: []), Text(sections: pad, localOnly: localOnly),
+    ]
     let used = hasBase ? [Self.baseText, Self.localText, Self.padText] : [Self.localText, Self.padText]
     var interner = LineInterner(texts: texts.map(\.forms), using: used)
     for index in used { texts[index].symbols = interner.symbols(of: index) }
@@ -121,7 +135,7 @@ private struct Builder {
       let sections = texts[index].sections.sections
       var byKey: [SectionKey: Int] = [:]
       byKey.reserveCapacity(sections.count)
-      for (position, section) in sections.enumerated() where !(index == Self.localText && section.isLocalOnly) {
+      for position in sections.indices where !texts[index].isLocalOnly[position] {
         let key = texts[index].keys[position]
         if byKey[key] == nil { byKey[key] = position }
       }
@@ -209,7 +223,7 @@ private struct Builder {
         previous = section.key
         continue
       }
-      guard section.level > 0, !section.isLocalOnly, var candidates = vanished[previous],
+      guard section.level > 0, !texts[side].isLocalOnly[index], var candidates = vanished[previous],
         let choice = candidates.firstIndex(where: { base[$0].level == section.level && sharesBody(base[$0], section, of: side) })
       else { continue }
       keys[index] = base[candidates[choice]].key
@@ -296,29 +310,37 @@ private struct Builder {
 
   mutating func run() {
     let local = texts[Self.localText].sections
-    let localKeys = texts[Self.localText].keys
-    let shared = local.sections.indices.filter { !local.sections[$0].isLocalOnly }.map { localKeys[$0] }
-    let padKeys = texts[Self.padText].keys
+    let shared = texts[Self.localText].sharedKeys
+    let padKeys = texts[Self.padText].sharedKeys
     var order = Self.unionOrder(shared, padKeys)
     if hasBase {
       // A section moved on one side moves; every section of either side still comes once.
-      order = Self.completed(Self.mergedOrder(base: texts[Self.baseText].keys, local: shared, pad: padKeys), from: order)
+      order = Self.completed(Self.mergedOrder(base: texts[Self.baseText].sharedKeys, local: shared, pad: padKeys), from: order)
     }
-    var anchors: [SectionKey: [NoteSections.Section]] = [:]
-    var leading: [NoteSections.Section] = []
-    var lastKey: SectionKey?
-    for (index, section) in local.sections.enumerated() {
-      if section.isLocalOnly {
-        if let key = lastKey { anchors[key, default: []].append(section) } else { leading.append(section) }
-      } else {
-        lastKey = localKeys[index]
-      }
-    }
-    leading.forEach { emitLocal($0.lines) }
+    // Local-only sections stay where they are on their side, after the section before them.
+    let localAnchors = anchors(Self.localText), padAnchors = anchors(Self.padText)
+    localAnchors.leading.forEach { emitLocal($0) }
+    padAnchors.leading.forEach { pushLines(Self.padText, $0, toBase: false) }
     for key in order {
       mergeSection(key: key, hidden: local.hiddenKeys.contains(key))
-      anchors[key]?.forEach { emitLocal($0.lines) }
+      localAnchors.after[key]?.forEach { emitLocal($0) }
+      padAnchors.after[key]?.forEach { pushLines(Self.padText, $0, toBase: false) }
     }
+  }
+
+  /// The lines of a text's local-only sections, by the key of the shared section before them.
+  func anchors(_ text: Int) -> (leading: [Range<Int>], after: [SectionKey: [Range<Int>]]) {
+    var leading: [Range<Int>] = []
+    var after: [SectionKey: [Range<Int>]] = [:]
+    var lastKey: SectionKey?
+    for (index, section) in texts[text].sections.sections.enumerated() {
+      if texts[text].isLocalOnly[index] {
+        if let key = lastKey { after[key, default: []].append(section.lines) } else { leading.append(section.lines) }
+      } else {
+        lastKey = texts[text].keys[index]
+      }
+    }
+    return (leading, after)
   }
 
   /// The sections' order merged three ways against the base's.

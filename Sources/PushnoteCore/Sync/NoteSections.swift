@@ -30,6 +30,9 @@ public struct NoteSections: Sendable {
   public let sections: [Section]
   /// Keys of headings that lie inside conflict blocks (sections hidden in a block).
   public let hiddenKeys: Set<SectionKey>
+  /// The local-only titles the sections were marked with, so that the merge can mark the pad's
+  /// and the base's sections of those titles the same way.
+  public let localOnlyTitles: [String]
 
   /// Sections `bytes`, which must be UTF-8; titles in `localOnly` (by ``NoteOutline/titleKey(_:)``:
   /// any case, emphasis or trailing colon) are marked local-only, with the sections nested in them.
@@ -43,6 +46,7 @@ public struct NoteSections: Sendable {
   public init(bytes: [UInt8], path: String? = nil, localOnly: [String] = [], alwaysParse: Bool = false) throws(MarkdownError) {
     let text = SyncText(bytes: bytes)
     self.text = text
+    self.localOnlyTitles = localOnly
     let scan = Self.scan(text)
     let headings: [Heading]
     if !alwaysParse, let scanned = scan.headings {
@@ -89,7 +93,9 @@ public struct NoteSections: Sendable {
     var sectionIndex = 0
     for block in blocks {
       while sectionIndex + 1 < sections.count && sections[sectionIndex + 1].lines.lowerBound <= block.lowerBound { sectionIndex += 1 }
-      if sectionIndex < sections.count && sections[sectionIndex].lines.lowerBound <= block.lowerBound {
+      // A block in a local-only section is the file's own business: it never meets the pad.
+      if sectionIndex < sections.count && sections[sectionIndex].lines.lowerBound <= block.lowerBound && !sections[sectionIndex].isLocalOnly
+      {
         sections[sectionIndex].conflictBlocks.append(block)
       }
     }

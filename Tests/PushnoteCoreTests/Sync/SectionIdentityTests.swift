@@ -101,6 +101,17 @@ import Testing
     #expect(String(decoding: merged.localBytes, as: UTF8.self).contains("secret plan\n\n### Deeper\n\nalso secret\n"))
   }
 
+  @Test func aLocalOnlyTitleOnThePadNeverMeetsTheFilesInAConflict() throws {
+    let base = "# Push\n\n## Monday\n\n- [ ] a\n\n## Private notes\n\ncolleague wrote this\n"
+    let local = "# Push\n\n## Monday\n\n- [ ] a\n\n## Private notes:\n\nmy secret\n\n<<<<<<< mine\nx\n=======\ny\n>>>>>>> theirs\n"
+    let pad = "# Push\n\n## Monday\n\n- [x] a\n\n## Private notes\n\ncolleague wrote this, edited\n"
+    let merged = try merge(base: base, local: local, pad: pad, localOnly: ["private notes"])
+    #expect(!merged.hasConflicts)
+    #expect(String(decoding: merged.localBytes, as: UTF8.self) == local.replacingOccurrences(of: "- [ ] a", with: "- [x] a"))
+    #expect(merged.padText == pad)
+    #expect(!merged.baseText.contains("colleague") && !merged.baseText.contains("secret"))
+  }
+
   @Test func theMailHidesWhatSyncKeepsOffThePad() throws {
     let text = "# Push\n\n## Notable things shipping\n\n- search\n\n## Private notes:\n\n- [ ] secret follow-up\n"
     let parsed = try ParsedNote(bytes: Array(text.utf8))
