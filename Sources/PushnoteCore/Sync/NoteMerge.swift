@@ -697,7 +697,7 @@ extension Builder {
         let baseMark = mark(Self.baseText, b), tickedMark = mark(ticked, t), editedMark = mark(edited, e)
         if symbol(Self.baseText, b) == symbol(ticked, t) || (tickedMark != nil && state(ticked, t) == state(edited, e)) {
           pieces.append(take(e))
-        } else if let tickedMark, editedMark == baseMark, editedMark != nil {
+        } else if let tickedMark, editedMark == baseMark, editedMark != nil, sameItem(base: b, edited, e) {
           pieces.append(.marked(text: edited, line: e, mark: tickedMark))
         } else {
           let (l, p) = edited == Self.localText ? (e, t) : (t, e)
@@ -747,6 +747,21 @@ extension Builder {
       padPosition = next.pad
     }
     return pieces
+  }
+
+  /// Whether an edited item is still the base's item: what the two texts after the box share at
+  /// their start and end together is all of the shorter or half of the longer (`verify stage` to
+  /// `verify stage and -dev`, a typo fixed); an item rewritten into another is not, and takes no tick.
+  func sameItem(base line: Int, _ text: Int, _ edited: Int) -> Bool {
+    guard let baseMark = boxMark(Self.baseText, line), let editedMark = boxMark(text, edited) else { return false }
+    let old = texts[Self.baseText].forms, new = texts[text].forms
+    let a = old.bytes[(baseMark + 2)..<old.lines[line].contentEnd], b = new.bytes[(editedMark + 2)..<new.lines[edited].contentEnd]
+    var prefix = 0
+    while prefix < min(a.count, b.count), a[a.startIndex + prefix] == b[b.startIndex + prefix] { prefix += 1 }
+    var suffix = 0
+    while suffix < min(a.count, b.count) - prefix, a[a.endIndex - 1 - suffix] == b[b.endIndex - 1 - suffix] { suffix += 1 }
+    let kept = prefix + suffix
+    return kept > 0 && (kept >= min(a.count, b.count) || 2 * kept >= max(a.count, b.count))
   }
 
   /// Appends a line with its box holding `mark`: the file's own bytes for a local line, the pad

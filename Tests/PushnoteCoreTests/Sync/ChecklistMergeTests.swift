@@ -56,6 +56,16 @@ import Testing
     #expect(merged.padText == "## Checks\n\n        - [x] a edited\n- [x] b\n")
   }
 
+  @Test func aTickNeverLandsOnAnItemRewrittenIntoAnother() throws {
+    let merged = try merge(
+      base: section("- [ ] verify stage", "- [ ] b"), local: section("- [ ] tag zamboni", "- [ ] b"),
+      pad: section("- [x] verify stage", "- [ ] b"))
+    let file = String(decoding: merged.localBytes, as: UTF8.self)
+    #expect(merged.hasConflicts)
+    #expect(!file.contains("- [x] tag zamboni"), "\(file)")
+    #expect(file.contains("<<<<<<< local\n- [ ] tag zamboni\n||||||| base\n- [ ] verify stage\n=======\n- [x] verify stage\n>>>>>>> pad\n"))
+  }
+
   @Test func twoDifferentEditsOfOneItemStillConflict() throws {
     let merged = try merge(
       base: section("- [ ] a", "- [ ] b"), local: section("- [ ] a LOCAL", "- [ ] b"), pad: section("- [ ] a PAD", "- [x] b"))
