@@ -615,6 +615,30 @@ extension Builder {
     case conflict(local: Range<Int>, base: Range<Int>, pad: Range<Int>)
   }
 
+  /// A line's symbol.
+  func symbol(_ text: Int, _ line: Int) -> Int { texts[text].symbols[line] }
+
+  /// A 64-bit digest (FNV-1a) of an item line's pad form with its box empty.
+  func itemDigest(_ text: Int, _ line: Int, _ mark: Int) -> UInt64 {
+    let forms = texts[text].forms
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for offset in forms.lines[line].content {
+      hash = (hash ^ UInt64(offset == mark ? 0x20 : forms.bytes[offset])) &* 0x0000_0100_0000_01B3
+    }
+    return hash
+  }
+
+  /// Whether two item lines are the same but for what their boxes hold.
+  func sameItemText(_ firstText: Int, _ first: Int, _ firstMark: Int, _ secondText: Int, _ second: Int, _ secondMark: Int) -> Bool {
+    let a = texts[firstText].forms, b = texts[secondText].forms
+    let left = a.lines[first].content, right = b.lines[second].content
+    guard left.count == right.count, firstMark - left.lowerBound == secondMark - right.lowerBound else { return false }
+    for offset in 0..<left.count where offset != firstMark - left.lowerBound {
+      if a.bytes[left.lowerBound + offset] != b.bytes[right.lowerBound + offset] { return false }
+    }
+    return true
+  }
+
   /// Where a line's box mark is, in the pad form (symbols compare pad forms).
   func boxMark(_ text: Int, _ line: Int) -> Int? {
     let forms = texts[text].forms
@@ -628,33 +652,56 @@ extension Builder {
   /// tick; two different edits of one item, or two different ticks, stay a conflict. Nil when the
   /// region holds no checklist item: the conflict stands as it is.
   mutating func mergeItems(base: Range<Int>, local: Range<Int>, pad: Range<Int>) -> [ItemPiece]? {
-    // Lines by their symbols; an item with a mark in its box by its text with an empty box.
-    var table: [ArraySlice<UInt8>: Int] = [:]
-    var items = 0
+    // Lines by their symbols; an item the base holds, by its text with an empty box, so that
+    // the same item with another box is the same symbol. Found by digest, checked byte for byte.
+    // A box changed keeps the line's length: without a side's item as long as a base item (by
+    // length modulo 64), there is nothing to merge item by item, and nothing is built.
+    func lengthBit(_ text: Int, _ line: Int) -> UInt64 { 1 << UInt64(texts[text].forms.lines[line].content.count & 63) }
+    var baseLengths: UInt64 = 0
+    for line in base where boxMark(Self.baseText, line) != nil { baseLengths |= lengthBit(Self.baseText, line) }
+    guard baseLengths != 0,
+      local.contains(where: { lengthBit(Self.localText, $0) & baseLengths != 0 && boxMark(Self.localText, $0) != nil })
+        || pad.contains(where: { lengthBit(Self.padText, $0) & baseLengths != 0 && boxMark(Self.padText, $0) != nil })
+    else { return nil }
     let firstItemSymbol = texts[Self.localText].symbols.count + texts[Self.padText].symbols.count + texts[Self.baseText].symbols.count
-    func forms(_ text: Int, _ range: Range<Int>) -> [Int] {
-      let forms = texts[text].forms
-      return range.map { line in
-        guard let mark = boxMark(text, line) else { return texts[text].symbols[line] }
-        items += 1
-        var content = forms.content(line)
-        if forms.bytes[mark] != UInt8(ascii: " ") {
-          var copy = Array(content)
-          copy[mark - forms.lines[line].start] = UInt8(ascii: " ")
-          content = copy[...]
-        }
-        if let known = table[content] { return known }
-        table[content] = firstItemSymbol + table.count
-        return firstItemSymbol + table.count - 1
+    var baseItems: [UInt64: [(line: Int, mark: Int, id: Int)]] = [:]
+    var itemCount = 0
+    var boxChanges = 0
+    var baseForms: [Int] = []
+    baseForms.reserveCapacity(base.count)
+    for line in base {
+      guard let mark = boxMark(Self.baseText, line) else {
+        baseForms.append(symbol(Self.baseText, line))
+        continue
+      }
+      let digest = itemDigest(Self.baseText, line, mark)
+      if let known = baseItems[digest]?.first(where: { sameItemText(Self.baseText, $0.line, $0.mark, Self.baseText, line, mark) }) {
+        baseForms.append(known.id)
+      } else {
+        baseItems[digest, default: []].append((line, mark, firstItemSymbol + itemCount))
+        baseForms.append(firstItemSymbol + itemCount)
+        itemCount += 1
       }
     }
-    let baseForms = forms(Self.baseText, base), localForms = forms(Self.localText, local), padForms = forms(Self.padText, pad)
-    guard items > 0 else { return nil }
+    guard itemCount > 0 else { return nil }
+    func forms(_ text: Int, _ range: Range<Int>) -> [Int] {
+      range.map { line in
+        guard let mark = boxMark(text, line),
+          let known = baseItems[itemDigest(text, line, mark)]?.first(where: {
+            sameItemText(Self.baseText, $0.line, $0.mark, text, line, mark)
+          })
+        else { return symbol(text, line) }
+        if symbol(text, line) != symbol(Self.baseText, known.line) { boxChanges += 1 }
+        return known.id
+      }
+    }
+    let localForms = forms(Self.localText, local), padForms = forms(Self.padText, pad)
+    // Without a box changed on an item, the items' merge is the lines' merge: the conflict stands.
+    guard boxChanges > 0 else { return nil }
     itemMerger.merge(base: baseForms[...], local: localForms[...], pad: padForms[...])
     let chunks = itemMerger.chunks
     var pieces: [ItemPiece] = []
     var basePosition = 0, localPosition = 0, padPosition = 0
-    func symbol(_ text: Int, _ line: Int) -> Int { texts[text].symbols[line] }
     func mark(_ text: Int, _ line: Int) -> UInt8? { boxMark(text, line).map { texts[text].forms.bytes[$0] } }
     func state(_ text: Int, _ line: Int) -> Note.ItemState? { mark(text, line).flatMap(ChecklistSyntax.state(ofMark:)) }
     /// Adds a conflict, joined to the one before when they touch.
