@@ -52,20 +52,27 @@ public struct NoteOutline: Sendable, Equatable {
   /// `## **Private notes**` and a Setext `Private notes` all give `private notes`, and
   /// `Cherry-picks` is `Cherry picks`. Equal keys are told apart by their order (``SectionKey``).
   public static func titleKey(_ title: some StringProtocol) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(title.utf8.count)
-    var pendingSpace = false
-    for byte in title.utf8 {
-      guard byte < 0x80 else { return unicodeTitleKey(title) }
-      if ASCII.isLetter(byte) || ASCII.isDigit(byte) {
-        if pendingSpace { bytes.append(0x20) }
-        pendingSpace = false
-        bytes.append(ASCII.lowercased(byte))
-      } else {
-        pendingSpace = !bytes.isEmpty
+    let utf8 = title.utf8
+    guard utf8.allSatisfy({ $0 < 0x80 }) else { return unicodeTitleKey(title) }
+    // Written in place: titles are short, and every section of every parse has one.
+    return String(unsafeUninitializedCapacity: utf8.count) { buffer in
+      var count = 0
+      var pendingSpace = false
+      for byte in utf8 {
+        if ASCII.isLetter(byte) || ASCII.isDigit(byte) {
+          if pendingSpace {
+            buffer[count] = 0x20
+            count += 1
+          }
+          pendingSpace = false
+          buffer[count] = ASCII.lowercased(byte)
+          count += 1
+        } else {
+          pendingSpace = count > 0
+        }
       }
+      return count
     }
-    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// ``titleKey(_:)`` for a title that is not ASCII: Unicode letters, numbers and case.
