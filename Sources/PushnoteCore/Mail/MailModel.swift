@@ -165,9 +165,9 @@ extension MailModel {
     let listed = MailModel.sectionItems(note: note, document: document, localOnly: config.pad.localOnly)
     shipped = listed.filter { MailModel.isShippedSection($0.section) }.map(\.item.text)
     // A ticked blocker is resolved (a stage failure a resumed deploy fixed): not a blocker any more.
-    blockers = listed.filter { $0.section.lowercased().contains("blocker") && !$0.item.done }.map(\.item.text)
+    blockers = listed.filter { NoteOutline.titleKey($0.section).contains("blocker") && !$0.item.done }.map(\.item.text)
     var followUps: [ListedItem] = []
-    for (section, item) in listed where section.lowercased().contains("follow") || MailModel.mentionsFollowUp(item.text) {
+    for (section, item) in listed where NoteOutline.titleKey(section).contains("follow") || MailModel.mentionsFollowUp(item.text) {
       if !followUps.contains(item) { followUps.append(item) }
     }
     self.followUps = followUps
@@ -238,8 +238,8 @@ extension MailModel {
 
   /// Whether a section lists what shipped: its title names notable features or what shipped.
   static func isShippedSection(_ title: String) -> Bool {
-    let lowered = title.lowercased()
-    return ["notable", "shipped", "features", "what's new"].contains { lowered.contains($0) }
+    let key = NoteOutline.titleKey(title)
+    return ["notable", "shipped", "features", "what s new"].contains { key.contains($0) }
   }
 
   /// Whether an item's text flags it for follow-up.
@@ -254,16 +254,9 @@ extension MailModel {
   /// else the note's checklist items. Sections named in `pad.local_only` (private notes) and their subsections never reach a mail.
   static func sectionItems(note: Note, document: MarkdownDocument?, localOnly: [String]) -> [(section: String, item: ListedItem)] {
     let line = HeaderEncoder.singleLine
-    func key(_ title: String) -> String {
-      var text = title.trimmingSpaces.lowercased()
-      while text.hasSuffix(":") { text.removeLast() }
-      return text
-    }
-    let privateTitles = Set(localOnly.map(key))
-    let privateExtents = note.sections.filter { privateTitles.contains(key($0.title)) }.map(\.extent)
-    let sections = note.sections.filter { section in
-      !privateTitles.contains(key(section.title)) && !privateExtents.contains { $0.contains(section.range.lowerBound) }
-    }
+    // The notebook's local-only titles, by the outline's rule (also when the note was read without them).
+    var identities = SectionIdentities(localOnly: localOnly)
+    let sections = note.sections.filter { !identities.next(title: $0.title, level: $0.level).isLocalOnly && !$0.isLocalOnly }
     guard let document else {
       return sections.flatMap { section in
         section.items.filter { $0.state != .notApplicable }.map {
@@ -284,22 +277,27 @@ extension MailModel {
     return result
   }
 
-  /// An item's text and state from its first paragraph: `[x] text` is done, `[ ] text` open,
-  /// `[-] text` left out (nil), anything else open unless wholly `~~struck through~~`.
+  /// An item's text and state from its first paragraph, read by the checklist syntax
+  /// (``ChecklistSyntax``): `[x] text` is done, `[ ] text` open, `[-] text` left out (nil),
+  /// anything else open unless wholly `~~struck through~~`.
   static func listedItem(_ text: String) -> ListedItem? {
-    let boxes: [(prefix: String, done: Bool?)] = [("[x]", true), ("[X]", true), ("[ ]", false), ("[-]", nil)]
-    var rest = text
+    let bytes = Array(text.utf8)
+    var start = 0
     var done = false
-    if let box = boxes.first(where: { text.hasPrefix($0.prefix) }) {
-      guard let boxDone = box.done else { return nil }
-      rest = String(text.dropFirst(box.prefix.count)).trimmingSpaces
-      done = boxDone
+    if let box = ChecklistSyntax.box(bytes, at: 0) {
+      guard box.state != .notApplicable else { return nil }
+      done = box.state == .done
+      start = 3
     }
-    if rest.count > 4, rest.hasPrefix("~~"), rest.hasSuffix("~~") {
-      rest = String(rest.dropFirst(2).dropLast(2)).trimmingSpaces
+    var body = ASCII.trimmed(bytes, start..<bytes.count)
+    if ChecklistSyntax.isStruck(bytes, body) {
       done = true
+      var low = body.lowerBound, high = body.upperBound
+      while low < high, bytes[low] == UInt8(ascii: "~") { low += 1 }
+      while high > low, bytes[high - 1] == UInt8(ascii: "~") { high -= 1 }
+      body = ASCII.trimmed(bytes, low..<high)
     }
-    return rest.isEmpty ? nil : ListedItem(text: rest, done: done)
+    return body.isEmpty ? nil : ListedItem(text: String(decoding: bytes[body], as: UTF8.self), done: done)
   }
 
   /// The note's web address from the `mail.note_url` pattern (`path`, `date`, `pad`).

@@ -132,7 +132,7 @@ public struct Note: Sendable, Equatable, Codable {
   /// In pad-era notes without `##` headings, a paragraph line ending with a colon (`Pushing:`) stands
   /// for a heading; such sections have level 0.
   public struct Section: Sendable, Equatable, Codable {
-    /// The heading's text, trailing colon kept as written.
+    /// The heading's text as a reader sees it, trailing colon kept as written.
     public var title: String
     /// The heading level, 1 to 6 (0 for a pad-era `Title:` line).
     public var level: Int
@@ -147,6 +147,12 @@ public struct Note: Sendable, Equatable, Codable {
     /// The bytes from the heading's first byte to the next heading of the same or a higher level:
     /// the section with its subsections.
     public var extent: Range<Int> = 0..<0
+    /// The section's identity: its normalised title and its place among equal titles.
+    ///
+    /// See ``NoteOutline/titleKey(_:)``; not part of the JSON.
+    public var key = SectionKey.preamble
+    /// Whether the section, or one it is nested in, is listed in `pad.local_only` (not in the JSON).
+    public var isLocalOnly = false
 
     enum CodingKeys: String, CodingKey { case title, level, line, items, progress }
 

@@ -168,12 +168,9 @@ public struct NoteEditor: Sendable {
     return ByteEdit(range: end..<end, text: text)
   }
 
-  /// The section whose title matches, ignoring case, punctuation and spacing (`Sign-offs:` matches
-  /// `signoffs`).
-  public func section(titled title: String) -> Note.Section? {
-    let wanted = Self.letters(title)
-    return parsed.note.sections.first { Self.letters($0.title) == wanted }
-  }
+  /// The first section whose title matches by the outline's rule (``NoteOutline/titleKey(_:)``:
+  /// case, spacing, emphasis and trailing colons aside, `Sign-offs:` matches `sign-offs`).
+  public func section(titled title: String) -> Note.Section? { parsed.outline.section(titled: title) }
 
   // MARK: Text helpers
 
@@ -206,8 +203,6 @@ public struct NoteEditor: Sendable {
   private static func normalized(_ text: String) -> String {
     text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
   }
-
-  private static func letters(_ text: String) -> String { String(text.lowercased().filter { $0.isLetter || $0.isNumber }) }
 
   /// The length of a list item's leading indentation, marker and spacing (`  - `, `1. `).
   private static func listMarkerLength(_ line: String) -> Int {

@@ -117,7 +117,7 @@ public struct NoteLinter: Sendable {
       var seen: [String: Int] = [:]
       seen.reserveCapacity(note.sections.count)
       for section in note.sections {
-        let key = ASCII.trimming(section.title, " :").lowercased()
+        let key = section.key.title
         guard !key.isEmpty else { continue }
         if let first = seen[key] {
           report(
@@ -183,7 +183,7 @@ public struct NoteLinter: Sendable {
 
     /// Whether a section lists follow-ups (`Follow-ups`, `Follow up:`, `Followups`).
     static func isFollowUps(_ title: String) -> Bool {
-      title.lowercased().filter(\.isLetter).hasPrefix("followup")
+      NoteOutline.titleKey(title).filter(\.isLetter).hasPrefix("followup")
     }
 
     /// Whether a section holds what is done after the push (`After the push`): its items can only

@@ -106,10 +106,12 @@ public struct NoteParser {
     var outline = Outline()
     let starts = sectionStarts()
     let extentEnds = NoteParser.extentEnds(of: starts, fileEnd: bytes.count)
+    var identities = SectionIdentities(localOnly: config.pad.localOnly)
     for (index, start) in starts.enumerated() {
       let end = index + 1 < starts.count ? starts[index + 1].offset : bytes.count
       var section = Note.Section(title: start.title, level: start.level, line: start.line, items: [], range: start.offset..<end)
       section.extent = start.offset..<(start.level == 0 ? end : extentEnds[index])
+      (section.key, section.isLocalOnly) = identities.next(title: start.title, level: start.level)
       outline.sections.append(section)
       outline.sectionKeys.append(Array(start.title.utf8))
     }
@@ -144,23 +146,21 @@ public struct NoteParser {
     return result
   }
 
-  /// Where a section begins.
-  struct SectionStart {
-    var title: String
-    var level: Int
-    var line: Int
-    var offset: Int
-  }
+  /// Where a section begins: a heading, or a pad-era title (level 0).
+  typealias SectionStart = NoteOutline.Heading
 
   /// Headings at the top level; in a note without `##` headings, also pad-era `Title:` lines.
   func sectionStarts() -> [SectionStart] {
+    let headings = NoteOutline.headings(in: document)
+    guard !headings.contains(where: { $0.level >= 2 }) else { return headings }
     var starts: [SectionStart] = []
-    let padEra = !document.topLevel.contains { if case .heading(let level) = document.blocks[$0].kind { level >= 2 } else { false } }
+    var next = 0
     for block in document.topLevel.lazy.map({ document.blocks[$0] }) {
       switch block.kind {
-      case .heading(let level):
-        starts.append(SectionStart(title: document.plainText(of: block), level: level, line: block.line, offset: block.range.lowerBound))
-      case .paragraph where padEra:
+      case .heading:
+        starts.append(headings[next])
+        next += 1
+      case .paragraph:
         starts.append(contentsOf: padTitles(in: block))
       default:
         continue
@@ -269,23 +269,13 @@ public struct NoteParser {
         state: nil, text: "", firstLine: empty)
     }
     let start = paragraph.range.lowerBound
-    var boxOffset: Int?
-    var state: Note.ItemState?
-    if start + 2 < bytes.count, bytes[start] == UInt8(ascii: "["), bytes[start + 2] == UInt8(ascii: "]"),
-      start + 3 >= bytes.count || ASCII.isBlank(bytes[start + 3]) || bytes[start + 3] == 0x0A || bytes[start + 3] == 0x0D
-    {
-      switch bytes[start + 1] {
-      case UInt8(ascii: " "): state = .open
-      case UInt8(ascii: "x"), UInt8(ascii: "X"): state = .done
-      case UInt8(ascii: "-"): state = .notApplicable
-      default: break
-      }
-      if state != nil { boxOffset = start + 1 }
-    }
+    let box = ChecklistSyntax.box(bytes, at: start)
+    let boxOffset = box?.mark
+    var state = box?.state
     var textStart = boxOffset.map { $0 + 2 } ?? start
     while textStart < paragraph.range.upperBound, ASCII.isBlank(bytes[textStart]) { textStart += 1 }
     let body = textStart..<paragraph.range.upperBound
-    if isStruck(body), state != .notApplicable { state = .done }
+    if ChecklistSyntax.isStruck(bytes, body), state != .notApplicable { state = .done }
     let lineEnd = min(source.lineRange(paragraph.line).upperBound, paragraph.range.upperBound)
     let needsText =
       state != nil || migrationSection || NoteParser.Words.migrationFiles.contains { ASCII.contains(bytes, paragraph.range, $0) }
@@ -310,21 +300,6 @@ public struct NoteParser {
       }
     }
     return String(decoding: text[ASCII.trimmed(text, start..<end)], as: UTF8.self)
-  }
-
-  /// Whether the bytes are wholly struck through: `~~text~~` (or `~text~`), with no closing run inside.
-  func isStruck(_ range: Range<Int>) -> Bool {
-    let trimmed = ASCII.trimmed(bytes, range)
-    var opening = 0
-    while opening < 2, trimmed.lowerBound + opening < trimmed.upperBound, bytes[trimmed.lowerBound + opening] == UInt8(ascii: "~") {
-      opening += 1
-    }
-    guard opening > 0, trimmed.count > 2 * opening else { return false }
-    let inner = trimmed.lowerBound + opening..<trimmed.upperBound - opening
-    for offset in trimmed.upperBound - opening..<trimmed.upperBound where bytes[offset] != UInt8(ascii: "~") { return false }
-    let run = ASCII.Needle(String(repeating: "~", count: opening))
-    return !ASCII.contains(bytes, inner, run) && bytes[inner.lowerBound] != UInt8(ascii: "~")
-      && bytes[inner.upperBound - 1] != UInt8(ascii: "~")
   }
 
   /// The innermost item whose bytes hold `offset`.

@@ -8,6 +8,9 @@ public struct ParsedNote: Sendable {
   /// The note model.
   public var note: Note
 
+  /// The note's outline: its sections with their identities and checklist items.
+  public var outline: NoteOutline { NoteOutline(sections: note.sections) }
+
   /// Parses a note's bytes.
   ///
   /// - Parameters:

@@ -9,9 +9,9 @@ import Foundation
 public struct NoteSections: Sendable {
   /// One section.
   public struct Section: Sendable, Hashable {
-    /// What matches this section across the file, the pad and the base: the heading's level and
-    /// text, with `#2`, `#3` for later headings of the same text; empty for the preamble.
-    public var key: String
+    /// What matches this section across the file, the pad and the base: its normalised title and
+    /// its place among equal titles (``SectionKey``); ``SectionKey/preamble`` for the preamble.
+    public var key: SectionKey
     /// The heading's text; empty for the preamble.
     public var title: String
     /// The heading's level, 1 to 6; 0 for the preamble.
@@ -29,18 +29,24 @@ public struct NoteSections: Sendable {
   /// The sections in order.
   public let sections: [Section]
   /// Keys of headings that lie inside conflict blocks (sections hidden in a block).
-  public let hiddenKeys: Set<String>
+  public let hiddenKeys: Set<SectionKey>
+  /// The local-only titles the sections were marked with, so that the merge can mark the pad's
+  /// and the base's sections of those titles the same way.
+  public let localOnlyTitles: [String]
 
-  /// Sections `bytes`, which must be UTF-8; titles in `localOnly` (any case) are marked local-only.
+  /// Sections `bytes`, which must be UTF-8; titles in `localOnly` (by ``NoteOutline/titleKey(_:)``:
+  /// any case, emphasis or trailing colon) are marked local-only, with the sections nested in them.
   ///
   /// - Throws: ``MarkdownError/invalidUTF8(path:offset:location:)`` for bytes that are not UTF-8.
   ///
   /// Notes made of plain lines, lists and `#` headings are sectioned by a line scanner that finds
-  /// what CommonMark finds (a test holds it to cmark); anything else is parsed with cmark. One
-  /// pass over the lines finds both the headings and the conflict blocks.
+  /// what CommonMark finds (tests hold it to cmark on the corpus and on generated notes); anything
+  /// else is parsed with cmark and read through ``NoteOutline/headings(in:)``. One pass over the
+  /// lines finds both the headings and the conflict blocks.
   public init(bytes: [UInt8], path: String? = nil, localOnly: [String] = [], alwaysParse: Bool = false) throws(MarkdownError) {
     let text = SyncText(bytes: bytes)
     self.text = text
+    self.localOnlyTitles = localOnly
     let scan = Self.scan(text)
     let headings: [Heading]
     if !alwaysParse, let scanned = scan.headings {
@@ -50,10 +56,8 @@ public struct NoteSections: Sendable {
       headings = scanned
     } else {
       let document = try MarkdownDocument(bytes: bytes, path: path)
-      headings = document.topLevel.compactMap { index in
-        let block = document.blocks[index]
-        guard case .heading(let level) = block.kind else { return nil }
-        return Heading(line: block.line - 1, level: level, title: document.plainText(of: block).trimmingCharacters(in: .whitespaces))
+      headings = NoteOutline.headings(in: document).map {
+        Heading(line: $0.line - 1, level: $0.level, title: $0.title.trimmingCharacters(in: .whitespaces))
       }
     }
     let blocks = scan.conflictBlocks
@@ -73,49 +77,30 @@ public struct NoteSections: Sendable {
     let lineCount = text.lines.count
     var sections: [Section] = []
     sections.reserveCapacity(starts.count + 1)
-    var keys = SectionKeys()
+    var identities = SectionIdentities(localOnly: localOnly)
     let firstHeading = starts.first?.line ?? lineCount
     if firstHeading > 0 {
-      sections.append(Section(key: "", title: "", level: 0, lines: 0..<firstHeading, isLocalOnly: false, conflictBlocks: []))
+      sections.append(Section(key: .preamble, title: "", level: 0, lines: 0..<firstHeading, isLocalOnly: false, conflictBlocks: []))
     }
-    let localOnlyTitles = Set(localOnly.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
-    var localOnlyLevel: Int?
     for (index, start) in starts.enumerated() {
       let end = index + 1 < starts.count ? starts[index + 1].line : lineCount
-      if let level = localOnlyLevel, start.level <= level { localOnlyLevel = nil }
-      if localOnlyLevel == nil && !localOnlyTitles.isEmpty && localOnlyTitles.contains(start.title.lowercased()) {
-        localOnlyLevel = start.level
-      }
+      let identity = identities.next(title: start.title, level: start.level)
       sections.append(
         Section(
-          key: keys.next(level: start.level, title: start.title), title: start.title, level: start.level, lines: start.line..<end,
-          isLocalOnly: localOnlyLevel != nil, conflictBlocks: []))
+          key: identity.key, title: start.title, level: start.level, lines: start.line..<end, isLocalOnly: identity.isLocalOnly,
+          conflictBlocks: []))
     }
     var sectionIndex = 0
     for block in blocks {
       while sectionIndex + 1 < sections.count && sections[sectionIndex + 1].lines.lowerBound <= block.lowerBound { sectionIndex += 1 }
-      if sectionIndex < sections.count && sections[sectionIndex].lines.lowerBound <= block.lowerBound {
+      // A block in a local-only section is the file's own business: it never meets the pad.
+      if sectionIndex < sections.count && sections[sectionIndex].lines.lowerBound <= block.lowerBound && !sections[sectionIndex].isLocalOnly
+      {
         sections[sectionIndex].conflictBlocks.append(block)
       }
     }
     self.sections = sections
-    self.hiddenKeys = Set(hidden.map { keys.next(level: $0.level, title: $0.title) })
-  }
-
-  /// The keys of sections in order: `## Title`, then `## Title #2` for the second of that text.
-  private struct SectionKeys {
-    private var seen: [String: Int] = [:]
-
-    mutating func next(level: Int, title: String) -> String {
-      var key = ""
-      key.reserveCapacity(level + 1 + title.utf8.count)
-      for _ in 0..<level { key.append("#") }
-      key.append(" ")
-      key.append(title)
-      let count = seen[key, default: 0] + 1
-      seen[key] = count
-      return count == 1 ? key : "\(key) #\(count)"
-    }
+    self.hiddenKeys = Set(hidden.map { identities.next(title: $0.title, level: $0.level).key })
   }
 
   /// A top-level heading: its first line (0-based), level and text.

@@ -177,7 +177,11 @@ import Testing
     #expect(
       harness.file() == note.replacingOccurrences(of: "- two", with: "- two LOCAL").replacingOccurrences(of: "- one", with: "- one PAD"))
     let sections = try NoteSections(bytes: Array(note.utf8))
-    #expect(sections.sections.map(\.key) == ["", "## Notes", "# Setext", "## Notes #2"])
+    let keys = [
+      SectionKey.preamble, SectionKey(title: "notes", ordinal: 1), SectionKey(title: "setext", ordinal: 1),
+      SectionKey(title: "notes", ordinal: 2),
+    ]
+    #expect(sections.sections.map(\.key) == keys)
   }
 
   @Test func leftoverMarkersAreNeverPushed() async throws {

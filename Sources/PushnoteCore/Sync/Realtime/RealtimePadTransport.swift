@@ -48,9 +48,9 @@ public final class RealtimePadTransport: @unchecked Sendable {
   /// `cache` (the OAuth token cache's folder), named `name`.
   public static func identity(server: String, cache: PadTokenCache?, name: String?) -> RealtimePadConnection.Identity {
     let clientID = "realtime-author-token"
-    if let token = cache?.token(server: server, clientID: clientID) { return .init(token: token, name: name) }
+    if let token = cache?.token(server: server, clientID: clientID, secret: "") { return .init(token: token, name: name) }
     let token = RealtimePadConnection.Identity.makeToken()
-    cache?.store(token, server: server, clientID: clientID, expiresAt: .distantFuture)
+    cache?.store(token, server: server, clientID: clientID, secret: "", expiresAt: .distantFuture)
     return .init(token: token, name: name)
   }
 
