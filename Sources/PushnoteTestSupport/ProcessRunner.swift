@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs a program to the end and collects what it printed: for end-to-end tests of the real binary
 /// and for reference tools in benchmarks.
 public enum ProcessRunner {
@@ -35,48 +39,73 @@ public enum ProcessRunner {
 
   /// Runs a program and blocks the calling thread until it ends: for synchronous code only.
   ///
-  /// The program's output goes through temporary files, so large output cannot deadlock. A program
-  /// still running after `timeout` seconds is killed (SIGKILL) and its result says so in `stderr`,
-  /// so that a hung program fails its test instead of hanging the run.
+  /// The program is started with `posix_spawn` (Foundation's `Process.run()` crashes now and then
+  /// when many tests launch programs at once), with the default signal mask and dispositions, so
+  /// servers it starts see SIGTERM and SIGPIPE as usual. Its input and output go through temporary
+  /// files, so large output cannot deadlock. A program still running after `timeout` seconds is
+  /// killed (SIGKILL) and its result says so in `stderr`, so that a hung program fails its test
+  /// instead of hanging the run.
   public static func runSynchronously(
     _ executable: String, _ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
     input: String? = nil, timeout: Double = 120
   ) throws -> Result {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
-    process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
+    // `env` finds a bare name on PATH, and `env -C` changes folder (glibc's spawn has no chdir action).
+    let path = executable.hasPrefix("/") && workingDirectory == nil ? executable : "/usr/bin/env"
+    let argv =
+      path == executable ? [executable] + arguments : [path] + (workingDirectory.map { ["-C", $0] } ?? []) + [executable] + arguments
     var merged = ProcessInfo.processInfo.environment
     merged["NO_COLOR"] = "1"
     for (key, value) in environment { merged[key] = value }
-    process.environment = merged
-    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
     let folder = try TemporaryDirectory(prefix: "pushnote-run")
+    let inPath = folder.appending("stdin")
     let outPath = folder.appending("stdout")
     let errPath = folder.appending("stderr")
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    FileManager.default.createFile(atPath: errPath, contents: nil)
-    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    process.standardOutput = out
-    process.standardError = err
-    let stdin = Pipe()
-    process.standardInput = stdin
-    let finished = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in finished.signal() }
-    try process.run()
-    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-    try? stdin.fileHandleForWriting.close()
-    var timedOut = false
-    if finished.wait(timeout: .now() + timeout) == .timedOut {
-      timedOut = true
-      kill(process.processIdentifier, SIGKILL)
-      finished.wait()
+    try Data((input ?? "").utf8).write(to: URL(fileURLWithPath: inPath))
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    var all = sigset_t()
+    sigemptyset(&none)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    let cArguments = argv.map { strdup($0) } + [nil]
+    let cEnvironment = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (cArguments + cEnvironment).forEach { free($0) } }
+    var pid = pid_t()
+    let spawned = posix_spawn(&pid, path, &actions, &attributes, cArguments, cEnvironment)
+    guard spawned == 0 else {
+      let reason = POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT)
+      throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: reason])
     }
-    try out.close()
-    try err.close()
-    let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    var status: Int32 = 0
+    var timedOut = false
+    let deadline = Date().addingTimeInterval(timeout)
+    var pause: useconds_t = 500
+    while true {
+      let reaped = waitpid(pid, &status, WNOHANG)
+      if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+      if Date() > deadline {
+        timedOut = true
+        kill(pid, SIGKILL)
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        break
+      }
+      usleep(pause)
+      pause = min(pause * 2, 20_000)
+    }
+    // Exited: the code in bits 8-15; killed: the signal in bits 0-6.
+    let exitStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     return Result(
-      status: status, stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+      status: exitStatus, stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
       stderr: ((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
         + (timedOut ? "\n[ProcessRunner: killed after \(timeout) s: \(executable) \(arguments.joined(separator: " "))]\n" : ""))
   }

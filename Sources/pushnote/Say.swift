@@ -16,13 +16,13 @@ extension Pushnote {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The message (its words are joined with blanks).")
+    @Argument(help: ArgumentHelp("The message (its words are joined with blanks).", valueName: "TEXT"))
     var text: [String] = []
 
     @Flag(help: "Send what is queued (with TEXT: after posting it).")
     var flush = false
 
-    @Option(help: "An id for the message: posting the same id again posts nothing (for scripts that retry).")
+    @Option(help: ArgumentHelp("An id for the message: posting the same id again posts nothing (for scripts that retry).", valueName: "ID"))
     var id: String?
 
     func validate() throws {

@@ -30,7 +30,9 @@ extension Pushnote {
       name: .long, help: ArgumentHelp("Tag this branch (or commit SHA) instead of each repository's configured branch.", valueName: "REF"))
     var ref: String?
 
-    @Flag(name: .long, help: "Allow a date that is not a push day, and move a tag that exists at another commit (never needed for a repeat push).")
+    @Flag(
+      name: .long,
+      help: "Allow a date that is not a push day, and move a tag that exists at another commit (never needed for a repeat push).")
     var force = false
 
     @Option(name: .long, help: ArgumentHelp("How many repositories to work on at once.", valueName: "N"))
@@ -41,7 +43,8 @@ extension Pushnote {
 
     @Option(
       name: .long,
-      help: ArgumentHelp("Tell the team's channel \"tagging YYYY.MM.DD in 10 minutes\", wait that long (10m, 90s, 1h), then tag.", valueName: "DELAY"))
+      help: ArgumentHelp(
+        "Tell the team's channel \"tagging YYYY.MM.DD in 10 minutes\", wait that long (10m, 90s, 1h), then tag.", valueName: "DELAY"))
     var announceIn: String?
 
     func validate() throws {

@@ -13,7 +13,7 @@ import Testing
   static let commands = [
     "pushnote", "init", "new", "status", "show", "list", "edit", "lint", "check", "uncheck", "sign", "time", "rotation", "calendar",
     "stats", "sync", "mail", "tag",
-    "cherry-pick", "stage",
+    "cherry-pick", "stage", "say",
   ]
 
   private func run(
@@ -153,7 +153,7 @@ import Testing
 
   /// The tail of the unknown-key message.
   static let knownKeys =
-    " (known: calendar, git, mail, pad, people, product, push, repositories, rotation, skips, stage, swaps, tag, timezone)"
+    " (known: calendar, chat, git, mail, pad, people, product, push, repositories, rotation, skips, stage, swaps, tag, timezone)"
 
   @Test func aDuplicateKeyPointsAtItsOwnLine() async throws {
     let folder = try await notebook("product: Bazaar\ntimezone: UTC\npad:\n  prefix: a-\n  prefix: b-\n")
@@ -214,7 +214,11 @@ import Testing
 
   @Test func initHonoursPushnoteTemplates() async throws {
     let templates = try TemporaryDirectory()
-    for (name, text) in Templates.builtIn { try AtomicFile.write(text, to: templates.appending(name)) }
+    for (name, text) in Templates.builtIn {
+      let path = templates.appending(name)
+      try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try AtomicFile.write(text, to: path)
+    }
     try AtomicFile.write("# Ours {{date}}\n", to: templates.appending("push.md"))
     let folder = try TemporaryDirectory()
     let result = try await run(["init", folder.appending("book")], environment: ["PUSHNOTE_TEMPLATES": templates.path])

@@ -298,7 +298,8 @@ public struct SyncEngine: Sendable {
           (rounds.headText, rounds.revision) = (written.text, written.revision)
           if Self.samePadText(written.text, rounds.merge.padText) { break }
           // The head holds colleagues' edits typed meanwhile, on top of ours: merge them into the file.
-          let local = try sections(rounds.merge.localBytes, source: notebook.relativePath(notePath), localOnly: notebook.config.pad.localOnly)
+          let local = try sections(
+            rounds.merge.localBytes, source: notebook.relativePath(notePath), localOnly: notebook.config.pad.localOnly)
           rounds.merge = NoteMerge(base: try padSections(rounds.merge.padText), local: local, pad: try padSections(written.text))
           guard round < options.maxRounds else { return .raceLost(attempts: round) }
           round += 1

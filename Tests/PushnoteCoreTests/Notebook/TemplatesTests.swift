@@ -7,7 +7,10 @@ import Testing
 @Suite struct TemplatesTests {
   @Test func theBuiltInTemplatesAreTheFilesOfTemplatesFolder() throws {
     let folder = Fixtures.path("templates")
-    let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+    let names = try FileManager.default.subpathsOfDirectory(atPath: folder).filter { name in
+      var isFolder: ObjCBool = false
+      return FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder) && !isFolder.boolValue
+    }.sorted()
     #expect(Templates.builtIn.keys.sorted() == names, "run scripts/generate-templates.sh")
     for name in names {
       #expect(

@@ -67,6 +67,7 @@ import Testing
     let config = try NotebookConfig(
       yaml: """
         timezone: America/Los_Angeles
+        repositories: [{name: acme-bazaar/payments}, {name: acme/unlisted}]
         stage:
           jenkins: "https://ci.example.org"
           jobs:

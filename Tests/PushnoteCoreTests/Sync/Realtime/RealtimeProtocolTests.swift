@@ -195,18 +195,22 @@ import Testing
       func emit(_ object: [String: Any]) throws {
         try socket.emit(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), acknowledged: true)
       }
-      func drain() throws -> [String] {
+      // Reads until the answer that ends the exchange (then what follows within 0.2 s), at most 10 s:
+      // a loaded machine may take seconds to answer.
+      func drain(until done: (String) -> Bool) throws -> [String] {
         var seen: [String] = []
-        while let event = try socket.receive(wait: 0.5) {
+        var wait = 10.0
+        while let event = try socket.receive(wait: wait) {
           switch event {
           case .message(let data): seen.append(String(decoding: data, as: UTF8.self))
           case .acknowledgement(_, let arguments): seen.append("ack " + String(decoding: arguments, as: UTF8.self))
           }
+          if let last = seen.last, done(last) { wait = 0.2 }
         }
         return seen
       }
       try emit(["component": "pad", "type": "CLIENT_READY", "padId": "mkt", "token": "t.abcdefghijklmnopqrst"])
-      let joined = try drain()
+      let joined = try drain { $0.contains("CLIENT_VARS") || $0.contains("disconnect") || $0.contains("accessStatus") }
       let author =
         joined.compactMap { text -> String? in
           let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
@@ -218,7 +222,7 @@ import Testing
         #"{"component":"pad","type":"COLLABROOM","data":{"type":"USER_CHANGES","baseRev":\#(baseRev),"#
         + #""changeset":\#(quoted),"apool":\#(apool)}}"#
       try socket.emit(Data(message.utf8), acknowledged: true)
-      let answer = try drain()
+      let answer = try drain { $0.contains("ACCEPT_COMMIT") || $0.contains("disconnect") }
       socket.close()
       return answer
     }
