@@ -112,7 +112,7 @@ public struct MailComposer: Sendable {
     case .announcement:
       to = try config.mail.to.map { (text) throws(MailError) in try MailAddress(parsing: text, field: "mail.to") }
       cc = try config.mail.cc.map { (text) throws(MailError) in try MailAddress(parsing: text, field: "mail.cc") }
-      guard !to.isEmpty else { throw .noRecipients("mail.to is empty in pushnote.yml") }
+      // An empty mail.to still renders (a preview); sending it is refused (MailDelivery).
       subjectPattern = config.mail.subject ?? MailComposer.defaultSubject
     case .handover:
       guard let handle = model.next.releaseManager else { throw .noRotation }

@@ -37,6 +37,7 @@ public struct MailDelivery: Sendable {
   /// - Throws: transport errors (the note untouched), ``MailError/alreadySent(recorded:)`` without
   ///   `again`, and the note editor's errors reading, writing or committing the note.
   public func send(_ message: MailMessage, kind: MailKind, notePath: String, again: Bool, now: Date) async throws -> Outcome {
+    guard !message.to.isEmpty else { throw MailError.noRecipients("mail.to is empty in pushnote.yml") }
     try MailDelivery.checkNotSent(kind, note: try ParsedNote.read(path: notePath, config: notebook.config).note, again: again)
     try await transport.send(message)
     let value = MailRecord.value(at: now, in: notebook.config.timeZone, messageID: message.messageID)

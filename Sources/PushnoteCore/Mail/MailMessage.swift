@@ -80,7 +80,7 @@ public struct MailMessage: Sendable, Equatable {
   /// The whole message as text (ASCII only: everything else is encoded).
   public func renderedText() -> String {
     var header = HeaderEncoder.addresses(name: "From", [from])
-    header += HeaderEncoder.addresses(name: "To", to)
+    if !to.isEmpty { header += HeaderEncoder.addresses(name: "To", to) }
     if !cc.isEmpty { header += HeaderEncoder.addresses(name: "Cc", cc) }
     if let replyTo { header += HeaderEncoder.addresses(name: "Reply-To", [replyTo]) }
     header += HeaderEncoder.unstructured(name: "Subject", value: subject)

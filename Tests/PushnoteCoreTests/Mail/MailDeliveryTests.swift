@@ -58,6 +58,25 @@ import Testing
     #expect(text.contains("- [ ] Create next week's note\n"))
   }
 
+  @Test func aMessageWithoutRecipientsRendersButIsNotSent() async throws {
+    var config = MailFixtures.config()
+    config.mail.to = []
+    let composed = try MailFixtures.compose(MailFixtures.finishedNote(), kind: .announcement, config: config)
+    let parsed = try await MailMessageTests.parsed(composed.message)
+    #expect(parsed.header("To") == nil && parsed.header("Subject") != nil, "the Python email oracle reads it without a To")
+    #expect(parsed.parts.first?.content.contains("2026-12-01") == true)
+    let folder = try TemporaryDirectory(prefix: "pushnote-deliver")
+    let (notebook, path) = try await Self.repository(folder)
+    let sendmailFolder = try TemporaryDirectory(prefix: "pushnote-sendmail")
+    let program = try MailTransportTests.fakeSendmail(in: sendmailFolder)
+    await #expect(throws: MailError.noRecipients("mail.to is empty in pushnote.yml")) {
+      _ = try await MailDelivery(notebook: notebook, transport: SendmailTransport(program: program)).send(
+        composed.message, kind: .announcement, notePath: path, again: false, now: MailFixtures.now)
+    }
+    #expect(MailError.noRecipients("").exitStatus == .configuration)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == Self.note, "nothing recorded")
+  }
+
   @Test func aSentMailIsRecordedAfterTheHeaderFieldsAndCommitted() async throws {
     let folder = try TemporaryDirectory(prefix: "pushnote-deliver")
     let (notebook, path) = try await Self.repository(folder)
