@@ -101,7 +101,8 @@ public final class IRCTestServer: @unchecked Sendable {
     process.standardError = process.standardOutput
     try process.run()
     for _ in 0..<300 {
-      if Self.accepts(self.port), Self.accepts(self.tlsPort) { return }
+      // The TLS port counts as ready once a handshake completes (a bare accept came too early once).
+      if Self.accepts(self.port), Self.acceptsTLS(self.tlsPort, caFile: caFile) { return }
       try await Task.sleep(for: .milliseconds(50))
     }
     stop()
@@ -155,6 +156,11 @@ public final class IRCTestServer: @unchecked Sendable {
     }
     guard bound else { throw IRCTestError.setup("no free port") }
     return Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  private static func acceptsTLS(_ port: Int, caFile: String) -> Bool {
+    guard let connection = try? TCPConnection(host: "127.0.0.1", port: port, timeout: 2) else { return false }
+    return (try? connection.startTLS(host: "127.0.0.1", caFile: caFile)) != nil
   }
 
   private static func accepts(_ port: Int) -> Bool {
