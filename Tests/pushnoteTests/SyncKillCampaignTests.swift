@@ -26,20 +26,6 @@ import FoundationNetworking
     "after-commit",
   ]
 
-  /// A seeded generator (SplitMix64), so that a campaign replays from its seed.
-  struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var value = state
-      value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-      return value ^ (value >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-  }
-
   /// What was typed, and which of it was ticked.
   struct Ledger {
     var lines: [String] = []
@@ -103,7 +89,7 @@ import FoundationNetworking
 
   /// One lane: a notebook, a server, `rounds` rounds; lane `lane` of the campaign `seed`.
   static func campaign(seed: UInt64, lane: Int, rounds: Int) async throws -> Outcome {
-    var random = Random(state: seed &+ UInt64(lane) &* 0x1000_0000_01B3)
+    var random = SeededRandom(seed: seed &+ UInt64(lane) &* 0x1000_0000_01B3)
     let setup = try await SyncCommandTests.Setup()
     try Self.note.write(toFile: setup.notePath, atomically: true, encoding: .utf8)
     _ = try await ProcessRunner.run("git", ["commit", "-qam", "campaign note"], workingDirectory: setup.folder.path)

@@ -1,3 +1,4 @@
+import PushnoteTestSupport
 import Testing
 
 @testable import PushnoteCore

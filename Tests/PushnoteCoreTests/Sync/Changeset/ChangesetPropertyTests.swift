@@ -1,4 +1,5 @@
 import Foundation
+import PushnoteTestSupport
 import Testing
 
 @testable import PushnoteCore
