@@ -267,8 +267,7 @@ extension FakeEtherpad {
       }
       for revision in max(clientRevision + 1, 1)...max(pad.head, 1) where revision > clientRevision && revision <= pad.head {
         guard let stored = pad.changesets[revision] else { continue }
-        var fresh = AttributePool()
-        let changeset = (try? pad.pool.renumber(stored.changeset, into: &fresh)) ?? stored.changeset
+        let (changeset, fresh) = Self.onTheWire(stored.changeset, pool: pad.pool)
         emit(
           id,
           [
@@ -391,13 +390,19 @@ extension FakeEtherpad {
     for (id, connection) in realtime.connections where connection.padID == padID { sendNewChanges(id, padID, pad.head) }
   }
 
+  /// A stored changeset as the server sends it: renumbered into a pool of only the attributes it uses.
+  private static func onTheWire(_ changeset: Changeset, pool: AttributePool) -> (Changeset, AttributePool) {
+    var fresh = AttributePool()
+    let renumbered = (try? pool.renumber(changeset, into: &fresh)) ?? changeset
+    return (renumbered, fresh)
+  }
+
   /// Sends the revisions a connection has not seen, one NEW_CHANGES each.
   private func sendNewChanges(_ id: Int, _ padID: String, _ upTo: Int) {
     guard let pad = realtime.pads[padID], let connection = realtime.connections[id], connection.revision < upTo else { return }
     for revision in connection.revision + 1...upTo {
       guard let stored = pad.changesets[revision] else { continue }
-      var fresh = AttributePool()
-      let changeset = (try? pad.pool.renumber(stored.changeset, into: &fresh)) ?? stored.changeset
+      let (changeset, fresh) = Self.onTheWire(stored.changeset, pool: pad.pool)
       emit(
         id,
         [
