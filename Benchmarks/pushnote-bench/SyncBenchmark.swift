@@ -33,12 +33,7 @@ struct SyncBenchmark: AsyncParsableCommand {
     let path = notebook.notePath(for: date)
     try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     try Self.note(sections: 12, linesPerSection: 8).write(toFile: path, atomically: true, encoding: .utf8)
-    for arguments in [
-      ["init", "-q", "-b", "main"], ["config", "user.name", "Bench"], ["config", "user.email", "b@example.org"],
-      ["add", "-A"], ["commit", "-qm", "note"],
-    ] {
-      _ = try ProcessRunner.runSynchronously("git", arguments, workingDirectory: folder.path)
-    }
+    try Bench.gitCommitAll(in: folder.path)
     let padID = notebook.padID(for: date)
     func sync() async throws -> SyncReport {
       let client = try EtherpadClient(server: url, credentials: .apiKey("bench-key"))
@@ -81,7 +76,7 @@ struct SyncBenchmark: AsyncParsableCommand {
     print(String(format: "no-op sync (in process):        %8.2f ms", syncMedian * 1000))
     print(String(format: "curl getRevisionsCount:         %8.2f ms", curlMedian * 1000))
     print(String(format: "no-op sync / curl:              %8.2fx", syncMedian / curlMedian))
-    let binary = try Self.releasePushnote()
+    let binary = try Bench.releasePushnote()
     var binaryTimes: [Double] = []
     let environment = ["PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "bench-key", "HOME": folder.path]
     for _ in 0..<max(runs, 3) {
@@ -90,7 +85,7 @@ struct SyncBenchmark: AsyncParsableCommand {
       binaryTimes.append(Date().timeIntervalSince(start))
       guard result.status == 0, result.stdout.contains("in sync") else { throw ValidationError("pushnote sync failed: \(result.stderr)") }
     }
-    let timed = Self.relativeToPackage(binary)
+    let timed = Bench.relativeToPackage(binary)
     print(String(format: "no-op `pushnote sync` process:  %8.2f ms (%@)", Timing.median(binaryTimes) * 1000, timed))
     print(String(format: "pushnote process / curl:        %8.2fx", Timing.median(binaryTimes) / curlMedian))
     await server.stop()
@@ -181,27 +176,6 @@ struct SyncBenchmark: AsyncParsableCommand {
       theirs.append(try Timing.medianSeconds(1, reference))
     }
     return (Timing.median(ours), Timing.median(theirs))
-  }
-
-  /// The release `pushnote` beside this (release) bench executable, built first when missing.
-  private static func releasePushnote() throws -> String {
-    let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    let binary = folder.appendingPathComponent("pushnote").path
-    if !FileManager.default.isExecutableFile(atPath: binary) {
-      let command = ["build", "-c", "release", "--product", "pushnote"]
-      print("building the release pushnote: swift \(command.joined(separator: " "))")
-      let result = try ProcessRunner.runSynchronously("swift", command, workingDirectory: Fixtures.projectRoot, timeout: 1800)
-      guard result.status == 0, FileManager.default.isExecutableFile(atPath: binary) else {
-        throw ValidationError("could not build pushnote (run `swift \(command.joined(separator: " "))`): \(result.stderr)")
-      }
-    }
-    return binary
-  }
-
-  /// A path as seen from the package root (no absolute path of this machine in the output).
-  private static func relativeToPackage(_ path: String) -> String {
-    let root = URL(fileURLWithPath: Fixtures.projectRoot).resolvingSymlinksInPath().path + "/"
-    return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : (path as NSString).lastPathComponent
   }
 
   /// A note of `sections` sections of `linesPerSection` checklist lines.
