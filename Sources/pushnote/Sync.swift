@@ -83,7 +83,7 @@ extension Pushnote {
           try await watchLoop(once, zone: notebook.config.timeZone)
           return
         }
-        let report = try await once()
+        let report = try await ChatHook.around(notebook) { _ in try await once() }
         print(report)
         if report.outcome == .conflicts { throw ExitCode(ExitStatus.conflicts.rawValue) }
       }

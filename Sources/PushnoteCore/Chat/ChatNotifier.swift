@@ -37,6 +37,9 @@ public struct ChatNotifier: Sendable {
     public var queued: [ChatQueue.Entry] = []
     /// Things the user should know (the topic not set, a queued message and why), without secrets.
     public var warnings: [String] = []
+    /// Those of the warnings that say a destination could not be reached and what stays queued:
+    /// a later delivery in the same command says it again, with the count then.
+    public var undelivered: [String] = []
     /// The first failure, for the exit status of `pushnote say`.
     public var failure: ChatError?
   }
@@ -80,6 +83,7 @@ public struct ChatNotifier: Sendable {
     report.delivered = flushed.delivered
     report.queued = flushed.queued
     report.warnings += flushed.warnings
+    report.undelivered = flushed.undelivered
     report.failure = report.failure ?? flushed.failure
     return report
   }
@@ -115,10 +119,11 @@ public struct ChatNotifier: Sendable {
       guard let error = delivery.error else { continue }
       let left = entries.filter { entry in !delivery.done.contains { $0.entry.key == entry.key } }
       report.failure = report.failure ?? error
-      report.warnings.append(
-        redact(
-          "chat: \(error.description); \(left.count) message\(left.count == 1 ? "" : "s") queued for the next command or pushnote say --flush"
-        ))
+      let warning = redact(
+        "chat: \(error.description); \(left.count) message\(left.count == 1 ? "" : "s") queued for the next command or pushnote say --flush"
+      )
+      report.warnings.append(warning)
+      report.undelivered.append(warning)
       try? queue.update { (store: inout ChatQueue.Store) throws(ChatError) in
         for index in store.queued.indices where left.contains(where: { $0.key == store.queued[index].key }) {
           store.queued[index].attempts += 1
