@@ -56,9 +56,22 @@ enum ChatHook {
       }
       worker = Task {
         let notifier = ChatNotifier(notebook: notebook)
+        let clock = ContinuousClock()
         var reports: [ChatNotifier.Report] = []
-        if let waiting = try? ChatNotifier.queued(in: notebook), !waiting.isEmpty { reports.append(await notifier.flush()) }
-        for await events in stream where !events.isEmpty { reports.append(await notifier.post(events)) }
+        // A destination that just failed is not tried again for a while: a server that is down (or
+        // drops packets, a whole connect timeout) costs the command one attempt, spent beside its work.
+        var failed: [String: (error: ChatError, at: ContinuousClock.Instant)] = [:]
+        func note(_ report: ChatNotifier.Report) {
+          reports.append(report)
+          for (destination, error) in report.failedDestinations where failed[destination] == nil {
+            failed[destination] = (error, clock.now)
+          }
+        }
+        if let waiting = try? ChatNotifier.queued(in: notebook), !waiting.isEmpty { note(await notifier.flush()) }
+        for await events in stream where !events.isEmpty {
+          failed = failed.filter { clock.now - $0.value.at < Session.retryAfter }
+          note(await notifier.post(events, skipping: failed.mapValues(\.error)))
+        }
         // Each delivery says what stayed queued; only the last one's count is shown.
         for (index, report) in reports.enumerated() {
           var shown = report
@@ -67,6 +80,9 @@ enum ChatHook {
         }
       }
     }
+
+    /// How long a destination that failed is left alone within one command.
+    static let retryAfter = Duration.seconds(30)
 
     /// Hands events to the worker; returns at once.
     func post(_ events: [ChatEvent]) {
