@@ -47,8 +47,11 @@ extension Pushnote {
         let notebook = try global.openNotebook()
         let path = try notebook.resolveNote(note)
         if !dryRun { try await notebook.requireIdentity() }
-        let report = try await Release(notebook: notebook).cherryPick(note: path, repository: repository, commits: commits, dryRun: dryRun)
-        await ChatHook.post(ChatEvent.cherryPicked(report, config: notebook.config), notebook: notebook)
+        let report = try await ChatHook.around(notebook) { _ in
+          try await Release(notebook: notebook).cherryPick(note: path, repository: repository, commits: commits, dryRun: dryRun)
+        } then: {
+          [ChatEvent.cherryPicked($0, config: notebook.config)].compactMap { $0 }
+        }
         if json {
           try Terminal.standardOutput.writeJSON(report)
           return

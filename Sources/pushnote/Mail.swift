@@ -86,9 +86,11 @@ extension Pushnote {
           if let output { try AtomicFile.write(shown, to: output) } else { Terminal.standardOutput.write(shown) }
           return
         }
-        let outcome = try await MailDelivery(notebook: notebook, transport: transport).send(
-          message, kind: kind, notePath: path, again: again, now: now)
-        if handover { await ChatHook.post(ChatEvent.handover(after: parsed.note, notebook: notebook), notebook: notebook) }
+        let outcome = try await ChatHook.around(notebook) { _ in
+          try await MailDelivery(notebook: notebook, transport: transport).send(message, kind: kind, notePath: path, again: again, now: now)
+        } then: { _ in
+          handover ? [ChatEvent.handover(after: parsed.note, notebook: notebook)].compactMap { $0 } : []
+        }
         if json {
           let sent = Sent(
             messageID: message.messageID, recipients: message.envelopeRecipients, transport: transport.description,

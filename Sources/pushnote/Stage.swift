@@ -74,9 +74,16 @@ extension Pushnote {
         options.timing.buildTimeout = .seconds(timeout * 60)
         let output = Terminal.standardOutput
         let live = LiveLine(terminal: output, quiet: json)
-        let report = try await StageDeploy(notebook: notebook, notePath: path, credentials: credentials, options: options)
-          .run { live.show($0) }
-        await ChatHook.post(ChatEvent.staged(report, notePath: path), notebook: notebook)
+        // Each job is told as it finishes, while the next one runs.
+        let order = try Self.chatOrder(notebook: notebook, notePath: path, only: only, dryRun: dryRun)
+        let report = try await ChatHook.around(notebook) { session in
+          try await StageDeploy(notebook: notebook, notePath: path, credentials: credentials, options: options).run { event in
+            live.show(event)
+            guard case .finished(let job) = event else { return }
+            let position = order.firstIndex(of: job.name).map { $0 + 1 }
+            session.post([ChatEvent.staged(job, position: position, of: order.count, notePath: path)].compactMap { $0 })
+          }
+        }
         if json {
           try output.writeJSON(report)
         } else {
@@ -90,6 +97,13 @@ extension Pushnote {
 }
 
 extension Pushnote.Stage {
+  /// The jobs this run deploys, in order, for "job 2 of 3" in the channel; none without chat.
+  static func chatOrder(notebook: Notebook, notePath: String, only: [String], dryRun: Bool) throws -> [String] {
+    guard !dryRun, !notebook.config.chat.destinations.isEmpty else { return [] }
+    let note = try ParsedNote.read(path: notePath, config: notebook.config).note
+    return try StagePlan(note: note, config: notebook.config, only: only).steps.filter(\.selected).map(\.job)
+  }
+
   /// The live line per job: updated in place on a terminal (queued, building with the elapsed time),
   /// one line per finished job elsewhere.
   final class LiveLine: Sendable {

@@ -6,7 +6,11 @@ extension Pushnote {
   /// `pushnote status [--json]`: this week at a glance and the next step.
   struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Show this week at a glance: the note, its progress and open items, tags, sign-offs, mails, and the next step.")
+      abstract: "Show this week at a glance: the note, its progress and open items, tags, sign-offs, mails, and the next step.",
+      discussion: """
+        Also shows whether the pad or the file changed since the last sync (one request to the pad, at most \
+        3 seconds; an unreachable pad is one line, not an error) and the chat messages waiting for their server.
+        """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -16,7 +20,8 @@ extension Pushnote {
     func run() async throws {
       try await reportingErrors {
         let notebook = try global.openNotebook()
-        let status = try WeekStatus.read(notebook: notebook)
+        var status = try WeekStatus.read(notebook: notebook)
+        await status.readPadAndChat(notebook: notebook, environment: ProcessInfo.processInfo.environment)
         let out = Terminal.standardOutput
         if json {
           try out.writeJSON(status)
@@ -42,8 +47,37 @@ extension Pushnote {
           if status.openItems.count > 10 { lines.append("  … and \(status.openItems.count - 10) more") }
         }
       }
+      if let pad = status.pad { lines.append(padLine(pad, on: terminal)) }
+      if let problem = status.chatQueueError { lines.append(terminal.styled("chat: \(problem)", .red)) }
+      if !status.chatQueue.isEmpty {
+        let count = status.chatQueue.count
+        lines.append(
+          "Chat: \(count) message\(count == 1 ? "" : "s") waiting (the next command that reaches the server sends them, or pushnote say --flush):"
+        )
+        lines += status.chatQueue.map { "  \($0.event.rawValue) to \($0.destination): \($0.text)" }
+      }
       lines.append("Next: " + (status.nextStep.map { terminal.styled($0, .green) } ?? "nothing; the week is done"))
       return lines.joined(separator: "\n") + "\n"
+    }
+  }
+
+  /// The pad's line of the human view: one dim line when there is nothing to do.
+  static func padLine(_ pad: PadStatus, on terminal: Terminal) -> String {
+    let revisions = pad.revision.map { now in pad.baseRevision.map { "revision \($0) → \(now)" } ?? "revision \(now)" } ?? ""
+    switch pad.state {
+    case .notConfigured: return terminal.styled("pad: none configured (pad.url in pushnote.yml)", .dim)
+    case .notSynced: return terminal.styled("pad: not synced yet (pushnote sync)", .dim)
+    case .inStep: return terminal.styled("pad: in step with the file (revision \(pad.revision ?? 0))", .dim)
+    case .padChanged:
+      return "pad: " + terminal.styled("changed since the last sync", .yellow) + " (\(revisions)); pushnote sync brings it in"
+    case .fileChanged: return "pad: " + terminal.styled("the file changed since the last sync", .yellow) + "; pushnote sync sends it"
+    case .bothChanged:
+      return "pad: " + terminal.styled("the file and the pad both changed since the last sync", .yellow)
+        + " (\(revisions)); pushnote sync merges"
+    case .padMissing:
+      return "pad: " + terminal.styled("\(pad.padID ?? "the pad") no longer exists on the server", .red) + " (pushnote sync --recreate-pad)"
+    case .unreachable: return terminal.styled("pad: not reachable", .dim)
+    case .failed: return terminal.styled("pad: \(pad.message ?? "unknown")", .red)
     }
   }
 

@@ -54,11 +54,8 @@ extension Pushnote {
         let path = try notebook.resolveNote(note)
         if !dryRun { try await notebook.requireIdentity() }
         let environment = ProcessInfo.processInfo.environment
-        let override = environment["PUSHNOTE_PAD_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let server = override ?? notebook.config.pad.url else {
-          throw SyncError.configuration("no pad server: set pad.url in pushnote.yml or PUSHNOTE_PAD_URL")
-        }
-        let credentials = try PadCredentials.load(environment: environment, notebookRoot: notebook.root)
+        guard let pad = try PadConnection(notebook: notebook, environment: environment) else { throw PadConnection.notConfigured }
+        let server = pad.server
         var options = SyncEngine.Options()
         options.dryRun = dryRun
         options.acceptRemoteDeletion = acceptRemoteDeletion
@@ -68,19 +65,14 @@ extension Pushnote {
         let padID = try SyncEngine.padID(notebook: notebook, notePath: path)
         let apiVersion = SyncStore(root: notebook.root, padID: padID).loadState().apiVersion
         func once() async throws -> SyncReport {
-          let client = try EtherpadClient(
-            server: server, credentials: credentials, options: .init(environment: environment), apiVersion: apiVersion,
-            allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP,
-            tokenCache: PadTokenCache.standard(environment: environment, notebookRoot: notebook.root))
+          let client = try pad.client(apiVersion: apiVersion)
           var engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
           // `auto` stays on the HTTP API until the kill campaign runs on both transports.
           if notebook.config.pad.transport == .realtime, let url = URL(string: server) {
             let name = (try? ParsedNote.read(path: path, config: notebook.config))?.note.people.releaseManager
-            let cache = PadTokenCache.standard(environment: environment, notebookRoot: notebook.root)
-            let basic = environment["PUSHNOTE_PAD_USER"].flatMap { user in environment["PUSHNOTE_PAD_PASSWORD"].map { (user, $0) } }
             engine.realtime = RealtimePadTransport(
               server: url, mode: notebook.config.pad.transport,
-              identity: RealtimePadTransport.identity(server: server, cache: cache, name: name), basic: basic)
+              identity: RealtimePadTransport.identity(server: server, cache: pad.tokenCache, name: name), basic: pad.basic)
           }
           defer { engine.realtime?.close() }
           let report = try await engine.run()
@@ -91,7 +83,7 @@ extension Pushnote {
           try await watchLoop(once, zone: notebook.config.timeZone)
           return
         }
-        let report = try await once()
+        let report = try await ChatHook.around(notebook) { _ in try await once() }
         print(report)
         if report.outcome == .conflicts { throw ExitCode(ExitStatus.conflicts.rawValue) }
       }

@@ -64,9 +64,12 @@ extension Pushnote {
         let live = LiveProgress(
           terminal: .standardError, repositories: notebook.config.repositories.map(\.name),
           enabled: !json && Terminal.standardError.isTerminal)
-        try await ChatHook.announce(announceIn, notePath: path, notebook: notebook, dryRun: dryRun)
-        let report = try await Release(notebook: notebook).tag(note: path, options: options, progress: live.update)
-        await ChatHook.post(ChatEvent.tagged(report, config: notebook.config), notebook: notebook)
+        let report = try await ChatHook.around(notebook) { session in
+          try await ChatHook.announce(announceIn, notePath: path, notebook: notebook, dryRun: dryRun, session: session)
+          return try await Release(notebook: notebook).tag(note: path, options: options, progress: live.update)
+        } then: {
+          [ChatEvent.tagged($0, config: notebook.config)].compactMap { $0 }
+        }
         if json {
           try Terminal.standardOutput.writeJSON(report)
         } else {

@@ -110,6 +110,68 @@ import Testing
     #expect(usage.status == 64)
   }
 
+  /// `time start` queues while the server is down; `sync`, which has no chat step of its own but
+  /// goes to a server, sends it; `tag` then posts only its own message.
+  @Test func aMessageQueuedWhileDownIsSentOnceByTheNextCommandThatGoesOut() async throws {
+    let port = try IRCTestServer.freePort()
+    let fixture = try await fixture(chat: "  - {kind: irc, url: \"irc://127.0.0.1:\(port)/#push\", nick: pushnote}\n")
+    let down = try await pushnote(["time", "start", "--at", "11:02", "--note", "2026-12-01", "--notebook", fixture.root])
+    #expect(down.status == 0, "\(down.stderr)")
+    #expect(down.stderr.contains("1 message queued"), "\(down.stderr)")
+    #expect(try ChatNotifier.queued(in: try fixture.notebook()).map(\.kind) == [.push])
+    let server = try await IRCTestServer(port: port, tlsPort: try IRCTestServer.freePort())
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
+    let pad = FakeEtherpad(auth: .apiKey("chat-key"))
+    let url = try await pad.start()
+    let synced = try await pushnote(
+      ["sync", "2026-12-01", "--notebook", fixture.root], environment: ["PUSHNOTE_PAD_URL": url, "PUSHNOTE_PAD_APIKEY": "chat-key"])
+    #expect(synced.status == 0, "\(synced.stderr)")
+    try await listener.waitForQuit(of: "pushnote")
+    #expect(listener.texts(in: "#push") == ["Acme: the push of 2026-12-01 has started (11:02 GMT); rita is pushing."])
+    #expect(try ChatNotifier.queued(in: try fixture.notebook()).isEmpty)
+    let tagged = try await pushnote(["tag", "2026-12-01", "--notebook", fixture.root])
+    #expect(tagged.status == 0 && tagged.stderr.isEmpty, "\(tagged.stderr)")
+    try await listener.wait(for: "the tag message") { $0.contains { $0.trailing == "acme/api 2026.12.01" } }
+    try await Task.sleep(for: .milliseconds(300))
+    #expect(
+      listener.texts(in: "#push") == [
+        "Acme: the push of 2026-12-01 has started (11:02 GMT); rita is pushing.", "Acme: tagged 2026.12.01 in 1 repository.",
+        "acme/api 2026.12.01",
+      ])
+    await pad.stop()
+  }
+
+  /// The first jobs are told while the last still waits in Jenkins' queue (it leaves the queue
+  /// only once their messages arrived), in order, with their place in the run.
+  @Test func stageTellsEachJobAsItFinishesWhileTheNextRuns() async throws {
+    let server = try await IRCTestServer()
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
+    let jobs: [String: FakeJenkins.Job] = [
+      "bazaar-stage-api": .init(reportedDurationMilliseconds: 125_000),
+      "bazaar-stage-payments": .init(reportedDurationMilliseconds: 61_000),
+      "bazaar-stage-frontend": .init(queueDelay: .seconds(3600), reportedDurationMilliseconds: 42_000),
+    ]
+    try await FakeJenkins.serving(jobs: jobs, user: "rm-bot", token: "tok-chat") { jenkins in
+      let book = try await StageNotebook(jenkins: jenkins.url)
+      let config = book.folder.appending("pushnote.yml")
+      try AtomicFile.write(try String(contentsOfFile: config, encoding: .utf8) + "chat:\n" + server.yaml(), to: config)
+      let environment = ["PUSHNOTE_JENKINS_USER": "rm-bot", "PUSHNOTE_JENKINS_TOKEN": "tok-chat", "PUSHNOTE_CREDENTIALS": ""]
+      let arguments = ["stage", "--notebook", book.folder.path, "--poll-interval", "0.01", "2026-12-01"]
+      let run = Task { try await ProcessRunner.run(Fixtures.builtExecutable("pushnote"), arguments, environment: environment) }
+      try await listener.wait(for: "the second job's message", timeout: 30) { $0.contains { $0.trailing?.contains("payments") == true } }
+      await jenkins.setJob("bazaar-stage-frontend", .init(reportedDurationMilliseconds: 42_000))
+      let result = try await run.value
+      #expect(result.status == 0, "\(result.stderr)")
+      try await listener.wait(for: "the last job's message") { $0.contains { $0.trailing?.contains("frontend") == true } }
+      #expect(
+        listener.texts(in: "#push") == [
+          "Bazaar stage: bazaar-stage-api 2026.12.01 deployed in 2m 05s (job 1 of 3).",
+          "Bazaar stage: bazaar-stage-payments 2026.12.01 deployed in 1m 01s (job 2 of 3).",
+          "Bazaar stage: bazaar-stage-frontend 2026.12.01 deployed in 42s (job 3 of 3).",
+        ])
+    }
+  }
+
   @Test func secretsAppearInNoOutputFileOrCommit() async throws {
     let server = try await IRCTestServer(password: Self.secrets["PUSHNOTE_IRC_PASSWORD"])
     let listener = try await IRCListener.join(port: server.port, password: Self.secrets["PUSHNOTE_IRC_PASSWORD"], channels: ["#push"])

@@ -87,19 +87,23 @@ extension ChatEvent {
   /// One event per stage job that deployed or failed in this run (skipped jobs say nothing).
   public static func staged(_ report: StageReport, notePath: String) -> [ChatEvent] {
     guard !report.dryRun else { return [] }
-    return report.jobs.compactMap { job -> ChatEvent? in
-      guard job.status == .deployed || job.status == .failed else { return nil }
-      var fields = ["job": job.name, "repository": job.repository, "tag": job.tag, "result": job.result?.rawValue ?? job.status.rawValue]
-      if job.status == .failed { fields["failed"] = "true" }
-      fields["duration"] = job.durationSeconds.map { StageRecord.duration($0) }
-      fields["build_url"] = job.buildURL
-      fields["last_line"] = job.consoleTail?.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-      let position = report.jobs.firstIndex(of: job).map { "\($0 + 1) of \(report.jobs.count)" }
-      fields["position"] = position
-      return ChatEvent(
-        kind: .stage, id: "stage:\(job.name):\(job.tag):\(job.status.rawValue):\(job.buildURL ?? "")", template: "stage.txt",
-        fields: fields, notePath: notePath)
-    }
+    return report.jobs.enumerated().compactMap { staged($1, position: $0 + 1, of: report.jobs.count, notePath: notePath) }
+  }
+
+  /// A stage job that deployed or failed, as `pushnote stage` posts it when the job finishes.
+  ///
+  /// `position` counts from 1 among `total` jobs; nil for a job that did not run.
+  public static func staged(_ job: StageReport.Job, position: Int?, of total: Int, notePath: String) -> ChatEvent? {
+    guard job.status == .deployed || job.status == .failed else { return nil }
+    var fields = ["job": job.name, "repository": job.repository, "tag": job.tag, "result": job.result?.rawValue ?? job.status.rawValue]
+    if job.status == .failed { fields["failed"] = "true" }
+    fields["duration"] = job.durationSeconds.map { StageRecord.duration($0) }
+    fields["build_url"] = job.buildURL
+    fields["last_line"] = job.consoleTail?.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    fields["position"] = position.map { "\($0) of \(total)" }
+    return ChatEvent(
+      kind: .stage, id: "stage:\(job.name):\(job.tag):\(job.status.rawValue):\(job.buildURL ?? "")", template: "stage.txt",
+      fields: fields, notePath: notePath)
   }
 
   /// "push started" or "push finished in 1h 05m" for `pushnote time start|end`; nil for other

@@ -37,6 +37,11 @@ public struct ChatNotifier: Sendable {
     public var queued: [ChatQueue.Entry] = []
     /// Things the user should know (the topic not set, a queued message and why), without secrets.
     public var warnings: [String] = []
+    /// Those of the warnings that say a destination could not be reached and what stays queued:
+    /// a later delivery in the same command says it again, with the count then.
+    public var undelivered: [String] = []
+    /// The destinations that failed, by ``ChatDestination/description``, and why.
+    public var failedDestinations: [String: ChatError] = [:]
     /// The first failure, for the exit status of `pushnote say`.
     public var failure: ChatError?
   }
@@ -48,8 +53,9 @@ public struct ChatNotifier: Sendable {
     try ChatQueue(root: notebook.root).pending()
   }
 
-  /// Queues the events for every destination that wants them, then delivers what waits.
-  public func post(_ events: [ChatEvent]) async -> Report {
+  /// Queues the events for every destination that wants them, then delivers what waits, except
+  /// to the destinations in `skipping` (which failed a moment ago in this command, with that error).
+  public func post(_ events: [ChatEvent], skipping: [String: ChatError] = [:]) async -> Report {
     let destinations = notebook.config.chat.destinations
     guard !destinations.isEmpty else { return Report() }
     var report = Report()
@@ -76,17 +82,22 @@ public struct ChatNotifier: Sendable {
       report.failure = error
       return report
     }
-    let flushed = await flush()
+    let flushed = await flush(skipping: skipping)
     report.delivered = flushed.delivered
     report.queued = flushed.queued
     report.warnings += flushed.warnings
+    report.undelivered = flushed.undelivered
+    report.failedDestinations = flushed.failedDestinations
     report.failure = report.failure ?? flushed.failure
     return report
   }
 
-  /// Delivers every waiting message, in order, one session per destination; another pushnote
-  /// delivering at the same time is left to it.
-  public func flush() async -> Report {
+  /// Delivers every waiting message, in order, one session per destination.
+  ///
+  /// Another pushnote delivering at the same time is left to it. A destination in `skipping` is
+  /// not tried again: its messages stay queued, their attempts as they were, and its error is
+  /// reported again.
+  public func flush(skipping: [String: ChatError] = [:]) async -> Report {
     var report = Report()
     let lock: SyncLock
     do {
@@ -109,16 +120,20 @@ public struct ChatNotifier: Sendable {
     for entry in waiting { byDestination[entry.destination, default: []].append(entry) }
     for destination in notebook.config.chat.destinations {
       guard let entries = byDestination.removeValue(forKey: destination.description) else { continue }
-      let delivery = await deliver(entries, to: destination)
+      let skipped = skipping[destination.description]
+      let delivery = if let skipped { Delivery(error: skipped) } else { await deliver(entries, to: destination) }
       report.delivered += delivery.done.map(\.entry)
       for warning in delivery.done.compactMap(\.warning) { report.warnings.append(redact("chat: \(destination): \(warning)")) }
       guard let error = delivery.error else { continue }
       let left = entries.filter { entry in !delivery.done.contains { $0.entry.key == entry.key } }
       report.failure = report.failure ?? error
-      report.warnings.append(
-        redact(
-          "chat: \(error.description); \(left.count) message\(left.count == 1 ? "" : "s") queued for the next command or pushnote say --flush"
-        ))
+      let warning = redact(
+        "chat: \(error.description); \(left.count) message\(left.count == 1 ? "" : "s") queued for the next command or pushnote say --flush"
+      )
+      report.warnings.append(warning)
+      report.undelivered.append(warning)
+      report.failedDestinations[destination.description] = error
+      guard skipped == nil else { continue }
       try? queue.update { (store: inout ChatQueue.Store) throws(ChatError) in
         for index in store.queued.indices where left.contains(where: { $0.key == store.queued[index].key }) {
           store.queued[index].attempts += 1

@@ -29,9 +29,58 @@ public struct WeekStatus: Sendable, Encodable {
   public var handoverSent: String?
   /// The command to run next; nil when the week is done.
   public var nextStep: String?
+  /// Where the note and its pad stand; nil until ``readPadAndChat(notebook:environment:)``.
+  public var pad: PadStatus?
+  /// The chat messages waiting for their server, oldest first.
+  public var chatQueue: [WaitingMessage] = []
+  /// Why the chat queue could not be read (a damaged file); nil when it was.
+  public var chatQueueError: String?
+  /// The note's path.
+  var notePath: String?
+
+  /// A chat message in the queue, as the status shows it.
+  public struct WaitingMessage: Sendable, Encodable, Equatable {
+    /// The event (`tag`, `push`, …).
+    public var event: ChatEventKind
+    /// Where it goes (``ChatDestination/description``, never a secret).
+    public var destination: String
+    /// The message's first line.
+    public var text: String
+    /// When it was queued, ISO 8601.
+    public var queuedAt: String
+    /// How many deliveries failed.
+    public var attempts: Int
+    /// Why the last one failed.
+    public var lastError: String?
+
+    /// The view of a queue entry.
+    public init(_ entry: ChatQueue.Entry) {
+      event = entry.kind
+      destination = entry.destination
+      text = String(entry.text.prefix { $0 != "\n" })
+      queuedAt = ISO8601DateFormatter().string(from: entry.queuedAt)
+      attempts = entry.attempts
+      lastError = entry.lastError
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case event, destination, text, queuedAt, attempts, lastError
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(event, forKey: .event)
+      try container.encode(destination, forKey: .destination)
+      try container.encode(text, forKey: .text)
+      try container.encode(queuedAt, forKey: .queuedAt)
+      try container.encode(attempts, forKey: .attempts)
+      try container.encode(lastError, forKey: .lastError)
+    }
+  }
 
   enum CodingKeys: String, CodingKey {
-    case date, file, done, total, openItems, tag, pushes, signedOff, started, ended, mailSent, handoverSent, nextStep
+    case date, file, done, total, openItems, tag, pushes, signedOff, started, ended, mailSent, handoverSent, nextStep, pad, chatQueue,
+      chatQueueError
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -49,6 +98,31 @@ public struct WeekStatus: Sendable, Encodable {
     try container.encode(mailSent, forKey: .mailSent)
     try container.encode(handoverSent, forKey: .handoverSent)
     try container.encode(nextStep, forKey: .nextStep)
+    try container.encode(pad, forKey: .pad)
+    try container.encode(chatQueue, forKey: .chatQueue)
+    try container.encode(chatQueueError, forKey: .chatQueueError)
+  }
+
+  /// Adds the pad's state (at most one request to the pad, bounded; see ``PadStatus``) and the
+  /// chat queue.
+  public mutating func readPadAndChat(notebook: Notebook, environment: [String: String]) async {
+    do {
+      chatQueue = try ChatNotifier.queued(in: notebook).map(WaitingMessage.init)
+    } catch {
+      chatQueueError = error.description
+    }
+    let connection: PadConnection?
+    do {
+      connection = try PadConnection(notebook: notebook, environment: environment)
+    } catch {
+      pad = PadStatus(state: .failed, message: error.description)
+      return
+    }
+    guard let notePath else {
+      pad = PadStatus(state: connection == nil ? .notConfigured : .notSynced, padID: notebook.padID(for: date))
+      return
+    }
+    pad = await PadStatus.read(notebook: notebook, notePath: notePath, connection: connection)
   }
 
   /// The status of the week `now` falls in.
@@ -63,6 +137,7 @@ public struct WeekStatus: Sendable, Encodable {
     }
     let note = try ParsedNote.read(path: path, config: notebook.config).note
     status.file = notebook.relativePath(path)
+    status.notePath = path
     for section in note.sections {
       status.done += section.progress.done
       status.total += section.progress.total

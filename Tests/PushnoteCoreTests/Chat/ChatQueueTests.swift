@@ -23,6 +23,27 @@ import Testing
     #expect(status.isEmpty, "\(status)")
   }
 
+  /// Within one command a destination that just failed is not tried again (a server that drops
+  /// packets would cost a whole connect timeout each time): even once it is up, a post that skips
+  /// it leaves everything queued, attempts unchanged; the next post that tries it delivers both.
+  @Test func aDestinationThatJustFailedIsSkippedAndItsMessagesKept() async throws {
+    let port = try IRCTestServer.freePort()
+    let address = IRCAddress(host: "127.0.0.1", port: port, tls: false, channel: "#push", nick: "pushnote")
+    let (_, notifier) = try IRCDeliveryTests.notifier([ChatDestination(.irc(address))])
+    let first = await notifier.post([ChatEvent.say("first", id: "1")])
+    let failed = try #require(first.failedDestinations["irc \(address)"])
+    let server = try await IRCTestServer(port: port, tlsPort: try IRCTestServer.freePort())
+    let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
+    let skipped = await notifier.post([ChatEvent.say("second", id: "2")], skipping: ["irc \(address)": failed])
+    #expect(skipped.delivered.isEmpty)
+    #expect(skipped.undelivered.count == 1 && skipped.undelivered[0].contains("2 messages queued"), "\(skipped.warnings)")
+    #expect(try ChatNotifier.queued(in: notifier.notebook).map(\.attempts) == [1, 0])
+    let tried = await notifier.flush()
+    #expect(tried.delivered.map(\.text) == ["first", "second"] && tried.failedDestinations.isEmpty)
+    try await listener.waitForQuit(of: "pushnote")
+    #expect(listener.texts(in: "#push") == ["first", "second"])
+  }
+
   @Test func aDamagedQueueIsAnErrorAndIsNeverOverwritten() async throws {
     let (folder, notifier) = try IRCDeliveryTests.notifier([try Self.down()])
     _ = await notifier.post([ChatEvent.say("first")])
