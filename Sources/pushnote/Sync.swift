@@ -73,14 +73,14 @@ extension Pushnote {
             allowInsecureHTTP: notebook.config.pad.allowInsecureHTTP,
             tokenCache: PadTokenCache.standard(environment: environment, notebookRoot: notebook.root))
           var engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
-          // `auto` stays on the HTTP API until the kill campaign runs on both transports.
-          if notebook.config.pad.transport == .realtime, let url = URL(string: server) {
+          // `auto` is the socket, with the HTTP API where the server refuses it or the pad is read-only.
+          if notebook.config.pad.transport != .api, let url = URL(string: server) {
             let name = (try? ParsedNote.read(path: path, config: notebook.config))?.note.people.releaseManager
             let cache = PadTokenCache.standard(environment: environment, notebookRoot: notebook.root)
             let basic = environment["PUSHNOTE_PAD_USER"].flatMap { user in environment["PUSHNOTE_PAD_PASSWORD"].map { (user, $0) } }
             engine.realtime = RealtimePadTransport(
               server: url, mode: notebook.config.pad.transport,
-              identity: RealtimePadTransport.identity(server: server, cache: cache, name: name), basic: basic)
+              identity: RealtimePadTransport.identity(server: server, cache: cache, name: name), basic: basic, api: client)
           }
           defer { engine.realtime?.close() }
           let report = try await engine.run()
