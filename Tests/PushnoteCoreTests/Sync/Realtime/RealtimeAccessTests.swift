@@ -77,6 +77,20 @@ import FoundationNetworking
     #expect(await harness.server.count("createGroupIfNotExistsFor") == 0)
   }
 
+  /// On the HTTP API a group pad is just its id: created with createGroupPad, written with setText.
+  @Test func aGroupPadSyncsOverTheAPITooWithoutASession() async throws {
+    let harness = try await SyncHarness()
+    var config = harness.notebook.config
+    config.pad.group = .mapper("release-team")
+    let engine = SyncEngine(
+      notebook: Notebook(root: harness.folder.path, config: config), notePath: harness.notePath, client: try harness.client())
+    #expect(try await engine.run().outcome == .synced)
+    let group = try #require(await harness.server.group(forMapper: "release-team"))
+    #expect(await harness.server.pads[group + "$" + harness.padID]?.text == harness.file())
+    #expect(await harness.server.count("createSession") == 0)
+    #expect(await harness.server.count("setText") == 1)
+  }
+
   /// A cached session that expired on the server (or that it forgot) is denied: pushnote makes
   /// a new one once and goes on.
   @Test(arguments: [true, false])

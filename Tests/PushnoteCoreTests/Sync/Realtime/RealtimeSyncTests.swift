@@ -56,6 +56,22 @@ import Testing
     await colleague.close()
   }
 
+  /// Edits in several sections, a tick and a new line, go out batched: one USER_CHANGES per sync.
+  @Test func editsAllOverTheNoteGoOutAsOneChangeset() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni")
+    try harness.editFile("- [ ] tag fireplace\n", "")
+    try harness.editFile("## Friday\n", "## Friday\n- [ ] rollback plan\n")
+    try harness.editFile("- [ ] mail the list", "- [ ] mail the list and the wiki")
+    let before = await harness.server.socketMessages.filter { $0 == "USER_CHANGES" }.count
+    let (report, _) = try await Self.sync(harness, token: token)
+    #expect(report.outcome == .synced)
+    #expect(await harness.server.socketMessages.filter { $0 == "USER_CHANGES" }.count == before + 1)
+    #expect(await harness.padText() == harness.file())
+  }
+
   @Test func aColleagueTypingDuringTheWriteEndsUpInTheFileAndOnThePad() async throws {
     let harness = try await SyncHarness()
     let token = RealtimePadConnection.Identity.makeToken()
