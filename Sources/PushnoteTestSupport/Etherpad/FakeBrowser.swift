@@ -4,6 +4,9 @@ import PushnoteCore
 /// A scripted colleague in the browser: a realtime connection to a pad that types (commits
 /// edits of the text it holds) on its own thread, so tests can type while pushnote writes.
 public final class FakeBrowser: @unchecked Sendable {
+  /// Seconds to wait for the server: the transport's default, as a deadline never waited out
+  /// when the in-process server keeps up (on a machine busy with the whole suite it may not).
+  static let timeout: TimeInterval = 20
   private let queue: DispatchQueue
   private let connection: RealtimePadConnection
 
@@ -18,7 +21,8 @@ public final class FakeBrowser: @unchecked Sendable {
     let url = try URL(string: baseURL).orThrow()
     connection = try await Self.run(on: queue) {
       try RealtimePadConnection(
-        baseURL: url, padID: padID, identity: .init(token: token, name: name, cookies: cookies), timeout: 5)
+        baseURL: url, padID: padID, identity: .init(token: token, name: name, cookies: cookies),
+        timeout: Self.timeout)
     }.value
   }
 

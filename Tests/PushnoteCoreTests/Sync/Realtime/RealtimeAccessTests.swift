@@ -23,7 +23,7 @@ import FoundationNetworking
     var engine = SyncEngine(notebook: notebook, notePath: harness.notePath, client: client)
     let transport = RealtimePadTransport(
       server: try #require(URL(string: harness.url)), mode: mode, identity: .init(token: token, name: "ddurst"), basic: basic,
-      timeout: 5, api: client)
+      api: client)
     engine.realtime = transport
     defer { transport.close() }
     let report = try await engine.run()

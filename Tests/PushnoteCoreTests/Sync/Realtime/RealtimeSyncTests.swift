@@ -13,7 +13,7 @@ import Testing
     let client = try harness.client()
     var engine = SyncEngine(notebook: harness.notebook, notePath: harness.notePath, client: client)
     let transport = RealtimePadTransport(
-      server: try #require(URL(string: harness.url)), mode: mode, identity: .init(token: token, name: "ddurst"), timeout: 5)
+      server: try #require(URL(string: harness.url)), mode: mode, identity: .init(token: token, name: "ddurst"))
     if let pauses { transport.rateLimitPauses = pauses }
     engine.realtime = transport
     defer { transport.close() }
