@@ -108,6 +108,26 @@ import FoundationNetworking
     #expect(await harness.server.pads[group + "$" + harness.padID]?.text == harness.file())
   }
 
+  /// `accessStatus: deny` (here: requireAuthentication and no credentials given) stops the sync
+  /// with exit 77 in both modes, the pad untouched and the file's edit kept.
+  @Test(arguments: [NotebookConfig.PadConfig.Transport.auto, .realtime])
+  func aDeniedSocketIsExit77AndNothingIsWritten(mode: NotebookConfig.PadConfig.Transport) async throws {
+    let harness = try await SyncHarness()
+    try await harness.establish()
+    await harness.server.requireAuthentication(user: "qa", password: "pw")
+    let cache = PadTokenCache(directory: harness.folder.appending("../\(UUID().uuidString)-cache"))
+    try harness.editFile("## Friday\n", "## Friday\n- [ ] denied so far\n")
+    let padBefore = await harness.padText()
+    await #expect {
+      _ = try await Self.sync(harness, group: nil, token: RealtimePadConnection.Identity.makeToken(), cache: cache, mode: mode)
+    } throws: { error in
+      guard case SyncError.realtime(.accessDenied(let padID)) = error else { return false }
+      return padID == harness.padID && (error as? SyncError)?.exitStatus == .permission
+    }
+    #expect(await harness.padText() == padBefore)
+    #expect(harness.file().contains("- [ ] denied so far\n"))
+  }
+
   /// A basic user with read-only access: `auto` falls back to the HTTP API with one notice,
   /// `realtime` stops with a clear error and writes nothing.
   @Test func aReadOnlyPadFallsBackToTheAPIInAutoAndStopsInRealtime() async throws {
