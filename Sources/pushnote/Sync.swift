@@ -67,12 +67,12 @@ extension Pushnote {
         func once() async throws -> SyncReport {
           let client = try pad.client(apiVersion: apiVersion)
           var engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
-          // `auto` stays on the HTTP API until the kill campaign runs on both transports.
-          if notebook.config.pad.transport == .realtime, let url = URL(string: server) {
+          // `auto` is the socket, with the HTTP API where the server refuses it or the pad is read-only.
+          if notebook.config.pad.transport != .api, let url = URL(string: server) {
             let name = (try? ParsedNote.read(path: path, config: notebook.config))?.note.people.releaseManager
             engine.realtime = RealtimePadTransport(
               server: url, mode: notebook.config.pad.transport,
-              identity: RealtimePadTransport.identity(server: server, cache: pad.tokenCache, name: name), basic: pad.basic)
+              identity: RealtimePadTransport.identity(server: server, cache: pad.tokenCache, name: name), basic: pad.basic, api: client)
           }
           defer { engine.realtime?.close() }
           let report = try await engine.run()

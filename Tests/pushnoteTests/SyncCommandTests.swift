@@ -19,13 +19,16 @@ import Glibc
     let url: String
     var notePath: String { folder.appending("2026/mkt-2026-12-01.md") }
 
-    init(auth: FakeEtherpad.Auth = .apiKey("cli-key")) async throws {
+    /// A notebook syncing over `transport` (`pad.transport`; these tests check the HTTP API's
+    /// guarded write unless they say otherwise).
+    init(auth: FakeEtherpad.Auth = .apiKey("cli-key"), transport: NotebookConfig.PadConfig.Transport = .api) async throws {
       folder = try TemporaryDirectory(prefix: "pushnote-sync-cli")
       server = FakeEtherpad(auth: auth)
       url = try await server.start()
       #expect(url.hasPrefix("http://127.0.0.1:"))
       try FileManager.default.createDirectory(atPath: folder.appending("2026"), withIntermediateDirectories: true)
       try SyncCommandTests.note.write(toFile: notePath, atomically: true, encoding: .utf8)
+      try "pad:\n  transport: \(transport.rawValue)\n".write(toFile: folder.appending("pushnote.yml"), atomically: true, encoding: .utf8)
       for arguments in [
         ["init", "-q", "-b", "main"], ["config", "user.name", "T"], ["config", "user.email", "t@example.org"],
         ["add", "-A"], ["commit", "-qm", "note"],

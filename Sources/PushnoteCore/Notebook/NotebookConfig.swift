@@ -66,6 +66,16 @@ public struct NotebookConfig: Sendable, Equatable {
     public var allowInsecureHTTP = false
     /// How sync writes the pad (`pad.transport`).
     public var transport = Transport.auto
+    /// The Etherpad group the pads belong to (`pad.group` or `pad.group_mapper`); nil: public pads.
+    public var group: Group?
+
+    /// A group of pads (`g.…$<pad>` on the server), reached over the socket with a session.
+    public enum Group: Sendable, Equatable {
+      /// The group's id, `g.` and 16 letters or digits (`pad.group`).
+      case id(String)
+      /// A name the server maps to its group with `createGroupIfNotExistsFor` (`pad.group_mapper`).
+      case mapper(String)
+    }
 
     /// `auto` (realtime where the server allows the socket, else the API), `realtime`
     /// (socket.io changesets), `api` (HTTP setText).
@@ -300,7 +310,7 @@ extension NotebookConfig {
 
   private static func pad(_ node: Node, reader: YAMLReader) throws(NotebookError) -> PadConfig {
     var pad = PadConfig()
-    let allowed: Set<String> = ["url", "prefix", "local_only", "allow_insecure_http", "transport"]
+    let allowed: Set<String> = ["url", "prefix", "local_only", "allow_insecure_http", "transport", "group", "group_mapper"]
     for (key, _, value) in try reader.mapping(node, allowed: allowed, what: "pad") {
       switch key {
       case "url": pad.url = try reader.string(value, what: "pad.url")
@@ -318,6 +328,18 @@ extension NotebookConfig {
           throw reader.error(value, "pad.transport is '\(text)'; it must be auto, realtime or api")
         }
         pad.transport = transport
+      case "group", "group_mapper":
+        let text = try reader.string(value, what: "pad.\(key)")
+        if pad.group != nil { throw reader.error(value, "pad.group and pad.group_mapper name the group twice; keep one") }
+        if key == "group_mapper" {
+          guard !text.isEmpty else { throw reader.error(value, "pad.group_mapper is empty") }
+          pad.group = .mapper(text)
+        } else {
+          guard EtherpadClient.isGroupID(text) else {
+            throw reader.error(value, "pad.group is '\(text)'; a group id is 'g.' and 16 letters or digits (or use pad.group_mapper)")
+          }
+          pad.group = .id(text)
+        }
       default: pad.allowInsecureHTTP = try reader.boolean(value, what: "pad.allow_insecure_http")
       }
     }

@@ -35,7 +35,7 @@ public actor EtherpadClient {
   private let credentials: PadCredentials?
   private let options: Options
   private let transport: HTTPTransport
-  private let tokenCache: PadTokenCache?
+  let tokenCache: PadTokenCache?
   private var token: String?
   /// The API version in use; discovered with `GET /api` when not given.
   public private(set) var apiVersion: String?
@@ -97,8 +97,14 @@ public actor EtherpadClient {
     _ = try await call("setText", ["padID": padID, "text": text], idempotent: false)
   }
 
-  /// Creates an empty pad (then ``setText(_:_:)`` fills it, as spec/etherpad-api.md §4 advises).
+  /// Creates an empty pad (then ``setText(_:_:)`` fills it, as spec/etherpad-api.md §4 advises);
+  /// a group pad (`g.…$name`) with `createGroupPad`, as `createPad` refuses them.
   public func createPad(_ padID: String) async throws(SyncError) {
+    if let group = Self.group(ofPad: padID) {
+      let name = String(padID.dropFirst(group.count + 1))
+      _ = try await call("createGroupPad", ["groupID": group, "padName": name, "text": ""], idempotent: false)
+      return
+    }
     _ = try await call("createPad", ["padID": padID, "text": ""], idempotent: false)
   }
 
@@ -110,7 +116,7 @@ public actor EtherpadClient {
   // MARK: Transport
 
   /// The server as messages name it: host and port (`pad.example.org:9001`), never credentials.
-  private var host: String {
+  var host: String {
     guard let name = server.host else { return server.absoluteString }
     return server.port.map { "\(name):\($0)" } ?? name
   }

@@ -96,10 +96,11 @@ public struct SyncEngine: Sendable {
     let syncedBefore = storedBase != .none
 
     await client.useVersion(state.apiVersion)
+    let remoteID = try await serverPadID(padID)
     var revision: Int
     var created = false
     do {
-      revision = try await client.revisionsCount(padID)
+      revision = try await client.revisionsCount(remoteID)
     } catch .padMissing(let server) {
       if syncedBefore && !options.recreatePad {
         throw .refused(
@@ -109,8 +110,8 @@ public struct SyncEngine: Sendable {
       if options.dryRun {
         revision = -1
       } else {
-        try await client.createPad(padID)
-        revision = try await client.revisionsCount(padID)
+        try await client.createPad(remoteID)
+        revision = try await client.revisionsCount(remoteID)
         created = true
         // A new pad shares no history with the file: nothing is known to be synced.
         baseText = nil
@@ -131,10 +132,12 @@ public struct SyncEngine: Sendable {
           + "restored; nothing was changed. Use --accept-pad-reset to merge with it anyway")
     }
     var padText = ""
-    if revision >= 0, !options.dryRun, let read = try await realtime?.read(padID) {
+    // A socket write an earlier run left unconfirmed is told in the history by its author.
+    let history = state.writeRecord.flatMap { $0.author != nil && $0.revision < revision ? $0.revision : nil }
+    if revision >= 0, !options.dryRun, let read = try await realtime?.read(remoteID, historyAfter: history) {
       (padText, revision) = read
     } else if revision >= 0 {
-      padText = try await client.text(padID, rev: revision)
+      padText = try await client.text(remoteID, rev: revision)
     }
     checkpoint("after-read")
     if let baseText, !created, !options.acceptRemoteDeletion, Self.looksWiped(base: baseText, pad: padText) {
@@ -148,7 +151,7 @@ public struct SyncEngine: Sendable {
     // A write an earlier run made (killed, timed out, or its answer lost) is looked for in the
     // pad's history: every colleague's edit it overwrote is merged in again.
     if created || (state.writeRecord?.revision ?? 0) > revision { state.writeRecord = nil }
-    let first = try await merged(inputs, headText: padText, revision: revision, record: state.writeRecord, padID: padID)
+    let first = try await merged(inputs, headText: padText, revision: revision, record: state.writeRecord, padID: remoteID)
     if options.dryRun {
       report.outcome = .dryRun
       report.fileDiff = Self.diffLines(from: original.bytes, to: first.localBytes)
@@ -163,7 +166,7 @@ public struct SyncEngine: Sendable {
       throw .gitLocked(path: lock)
     }
     var rounds = Rounds(merge: first, headText: padText, revision: revision)
-    let pushFailure = await push(&rounds, inputs, padID: padID, state: &state, store: store)
+    let pushFailure = await push(&rounds, inputs, padID: remoteID, state: &state, store: store)
     let merge = rounds.merge
     report.pushed = rounds.pushed
 
@@ -181,6 +184,16 @@ public struct SyncEngine: Sendable {
   }
 
   // MARK: Steps
+
+  /// The pad's id on the server: `<group>$<pad>` when the notebook names a group (its id, or a
+  /// mapper the server resolves once, cached), else the pad id itself.
+  private func serverPadID(_ padID: String) async throws(SyncError) -> String {
+    switch notebook.config.pad.group {
+    case nil: return padID
+    case .id(let group): return group + "$" + padID
+    case .mapper(let mapper): return try await client.groupID(mapper: mapper) + "$" + padID
+    }
+  }
 
   /// What every merge of one sync starts from: the file as on disk and the base it descends from.
   private struct Inputs {
@@ -223,13 +236,20 @@ public struct SyncEngine: Sendable {
     }
     var previous: String?
     var landed = false
-    for revision in (record.revision + 1)...head {
-      let text = revision == head ? headText : try await client.text(padID, rev: revision)
-      if Self.samePadText(text, record.text) {
-        landed = true
-        break
+    if let author = record.author {
+      // A socket write was rebased over the colleagues' edits before it (nothing overwritten):
+      // it landed if a revision since is its author's. Unknown authors count as not landed,
+      // which merges the head with the file as read and loses nothing.
+      landed = ((record.revision + 1)...head).contains { realtime?.revisionAuthors?[$0] == author }
+    } else {
+      for revision in (record.revision + 1)...head {
+        let text = revision == head ? headText : try await client.text(padID, rev: revision)
+        if Self.samePadText(text, record.text) {
+          landed = true
+          break
+        }
+        previous = text
       }
-      previous = text
     }
     guard landed else { return NoteMerge(base: inputs.base, local: inputs.local, pad: headSections) }
     let localOnly = notebook.config.pad.localOnly, source = notebook.relativePath(notePath)
@@ -286,13 +306,14 @@ public struct SyncEngine: Sendable {
         }
         let record = SyncStore.WriteRecord(
           revision: rounds.revision, text: rounds.merge.padText, local: String(decoding: rounds.merge.localBytes, as: UTF8.self),
-          file: String(decoding: inputs.localBytes, as: UTF8.self), base: inputs.baseText)
+          file: String(decoding: inputs.localBytes, as: UTF8.self), base: inputs.baseText,
+          author: realtime?.isConnected == true ? realtime?.authorID : nil)
         state.writeRecord = record
         try store.saveState(state)
         checkpoint("after-record")
         if let realtime, realtime.isConnected {
           // One changeset against the revision read; the server rebases it over colleagues' edits.
-          let written = try await realtime.write(padID, rounds.merge.padText)
+          let written = try await realtime.write(padID, rounds.merge.padText) { [checkpoint] in checkpoint("after-send") }
           rounds.pushed = true
           checkpoint("after-push")
           (rounds.headText, rounds.revision) = (written.text, written.revision)

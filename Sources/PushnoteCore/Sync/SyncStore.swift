@@ -56,14 +56,19 @@ public struct SyncStore: Sendable {
     public var file: String
     /// The base the file as read descends from (nil when there was none).
     public var base: String?
+    /// The author id of a write sent over the realtime socket (nil for `setText`): the server
+    /// rebases such a write over colleagues' edits, so its revision is found by its author,
+    /// not by its text.
+    public var author: String?
 
-    /// A record of writing `text` over revision `revision`.
-    public init(revision: Int, text: String, local: String, file: String, base: String?) {
+    /// A record of writing `text` over revision `revision` (as `author` over the socket).
+    public init(revision: Int, text: String, local: String, file: String, base: String?, author: String? = nil) {
       self.revision = revision
       self.text = text
       self.local = local
       self.file = file
       self.base = base
+      self.author = author
     }
   }
 

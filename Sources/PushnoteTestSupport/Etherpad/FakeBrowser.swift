@@ -4,17 +4,25 @@ import PushnoteCore
 /// A scripted colleague in the browser: a realtime connection to a pad that types (commits
 /// edits of the text it holds) on its own thread, so tests can type while pushnote writes.
 public final class FakeBrowser: @unchecked Sendable {
+  /// Seconds to wait for the server: the transport's default, as a deadline never waited out
+  /// when the in-process server keeps up (on a machine busy with the whole suite it may not).
+  static let timeout: TimeInterval = 20
   private let queue: DispatchQueue
   private let connection: RealtimePadConnection
 
-  /// Joins `padID` on the server at `baseURL` as a new author named `name` (or the token's).
-  public init(baseURL: String, padID: String, name: String, token: String = RealtimePadConnection.Identity.makeToken()) async throws {
+  /// Joins `padID` on the server at `baseURL` as a new author named `name` (or the token's),
+  /// sending `cookies` (`sessionID`, `express_sid`) on the upgrade besides the token.
+  public init(
+    baseURL: String, padID: String, name: String, token: String = RealtimePadConnection.Identity.makeToken(),
+    cookies: [String: String] = [:]
+  ) async throws {
     let queue = DispatchQueue(label: "fake-browser-\(name)")
     self.queue = queue
     let url = try URL(string: baseURL).orThrow()
     connection = try await Self.run(on: queue) {
       try RealtimePadConnection(
-        baseURL: url, padID: padID, identity: .init(token: token, name: name), timeout: 5)
+        baseURL: url, padID: padID, identity: .init(token: token, name: name, cookies: cookies),
+        timeout: Self.timeout)
     }.value
   }
 

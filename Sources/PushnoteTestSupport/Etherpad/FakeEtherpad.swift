@@ -53,7 +53,8 @@ public actor FakeEtherpad {
   ]
   static let functions: Set<String> = [
     "createPad", "getText", "setText", "appendText", "getRevisionsCount", "deletePad", "listAllPads", "checkToken",
-    "getLastEdited", "padUsersCount",
+    "getLastEdited", "padUsersCount", "createGroupIfNotExistsFor", "createGroupPad", "createAuthorIfNotExistsFor", "createSession",
+    "setPublicStatus",
   ]
 
   private let auth: Auth
@@ -236,9 +237,11 @@ public actor FakeEtherpad {
   private func perform(_ function: String, _ fields: [String: String]) -> HTTPResponse {
     if function == "listAllPads" { return ok(["padIDs": pads.keys.sorted()]) }
     if function == "checkToken" { return ok(nil) }
+    if let response = performGroupFunction(function, fields) { return response }
     guard let rawID = fields["padID"] else { return envelope(200, code: 1, message: "padID is not a string") }
     let padID = pads[rawID] != nil ? rawID : rawID.replacingOccurrences(of: #"\s+"#, with: "_", options: .regularExpression)
-    guard !padID.isEmpty, padID.count <= 50, !padID.contains("$") else {
+    if function == "createPad", padID.contains("$") { return envelope(200, code: 1, message: "createPad can't create group pads") }
+    guard Self.isValidPadID(padID) else {
       return envelope(200, code: 1, message: "padID did not match requirements")
     }
     if function == "padUsersCount" { return ok(["padUsersCount": 0]) }
@@ -334,9 +337,9 @@ public actor FakeEtherpad {
     return String(decoding: result, as: UTF8.self)
   }
 
-  private func ok(_ data: Any?) -> HTTPResponse { json(200, ["code": 0, "message": "ok", "data": data ?? NSNull()]) }
+  func ok(_ data: Any?) -> HTTPResponse { json(200, ["code": 0, "message": "ok", "data": data ?? NSNull()]) }
 
-  private func envelope(_ status: Int, code: Int, message: String) -> HTTPResponse {
+  func envelope(_ status: Int, code: Int, message: String) -> HTTPResponse {
     json(status, ["code": code, "message": message, "data": NSNull()])
   }
 

@@ -15,8 +15,12 @@ extension FakeEtherpad {
 
   // MARK: Settings and inspection for tests
 
-  /// Requires `GET /p/<pad>` with these basic credentials before a socket may open a pad.
-  public func requireAuthentication(user: String, password: String) { realtime.basicCredentials = (user, password) }
+  /// Requires `GET /p/<pad>` with these basic credentials before a socket may open a pad; a
+  /// `readOnly` user's pads open read-only (`padAuthorizations[pad] = "readOnly"`).
+  public func requireAuthentication(user: String, password: String, readOnly: Bool = false) {
+    realtime.basicCredentials = (user, password)
+    realtime.basicReadOnly = readOnly
+  }
 
   /// Limits socket messages to `points` per `window` seconds, all sockets together as one IP
   /// (Etherpad's default in production: 10 per second; nil: no limit, as outside production).
@@ -24,6 +28,14 @@ extension FakeEtherpad {
     realtime.rateLimit = points
     realtime.rateWindowLength = window
   }
+
+  /// Right before each of the next `times` messages of `type` (`USER_CHANGES`, `CLIENT_READY`)
+  /// arrives, other browsers behind the same IP send `count` messages: they count against the
+  /// rate limit as the real server counts per IP.
+  public func otherBrowsersSend(_ count: Int, before type: String, times: Int = 1) { realtime.bursts[type] = (count, times) }
+
+  /// How many messages the rate limit refused (`{"disconnect":"rateLimited"}`).
+  public var rateLimitedMessages: Int { realtime.rateLimited }
 
   /// Refuses WebSocket upgrades (as a proxy that does not pass them).
   public func refuseSockets(_ refuse: Bool = true) { realtime.refuseSockets = refuse }
@@ -129,6 +141,7 @@ extension FakeEtherpad {
     let cookies = Self.parseCookies(request.headers[HTTPHeader("Cookie")] ?? "")
     let session = cookies["express_sid"].flatMap { realtime.expressSessions[$0] != nil ? $0 : nil } ?? "s%3A" + UUID().uuidString
     realtime.expressSessions[session, default: []].insert(padID)
+    if realtime.basicReadOnly { realtime.readOnlySessions.insert(session) }
     return HTTPResponse(
       statusCode: .ok, headers: [HTTPHeader("Set-Cookie"): "express_sid=\(session); Path=/; HttpOnly"], body: Data("<html>".utf8))
   }
@@ -198,8 +211,13 @@ extension FakeEtherpad {
     realtime.received.append(dataType ?? type)
     if let limit = realtime.rateLimit {
       if Date().timeIntervalSince(realtime.rateWindow.start) >= realtime.rateWindowLength { realtime.rateWindow = (Date(), 0) }
+      if let burst = realtime.bursts[dataType ?? type], burst.times > 0 {
+        realtime.bursts[dataType ?? type]?.times -= 1
+        realtime.rateWindow.points += burst.count
+      }
       realtime.rateWindow.points += 1
       if realtime.rateWindow.points > limit {
+        realtime.rateLimited += 1
         emit(id, ["disconnect": "rateLimited"])
         acknowledge(id, ack, [[String: Any]()])
         return
@@ -211,6 +229,12 @@ extension FakeEtherpad {
     if type == "CLIENT_READY" { return clientReady(id, message, ack: ack) }
     guard let connection = realtime.connections[id], connection.padID != nil else {
       return acknowledge(id, ack, [["name": "Error", "message": "pre-CLIENT_READY \(type)"]])
+    }
+    // checkAccess runs on every message, with the session CLIENT_READY brought: an expired one denies.
+    if let padID = connection.padID, EtherpadClient.group(ofPad: padID) != nil {
+      let author = sessionAuthor(connection.sessionIDs, padID: padID)
+      guard groupAllows(padID, sessionAuthor: author) else { return deny(id, ack: ack) }
+      if let author, author != connection.authorID { return emit(id, ["disconnect": "rejected"]) }
     }
     guard type == "COLLABROOM" else { return acknowledge(id, ack, [NSNull(), NSNull()]) }
     guard !connection.readOnly else {
@@ -239,10 +263,17 @@ extension FakeEtherpad {
       guard let session = connection.cookies["express_sid"], realtime.expressSessions[session]?.contains(padID) == true else {
         return deny(id, ack: ack)
       }
+      if realtime.readOnlySessions.contains(session) { readOnly = true }
     }
+    // The session cookie, else CLIENT_READY's field (3.x honours both); its author, when valid for
+    // the pad's group, is the connection's, and the token does not count.
+    let sessionIDs = connection.cookies["sessionID"] ?? message["sessionID"] as? String
+    let sessionAuthor = sessionAuthor(sessionIDs, padID: padID)
     let token = connection.cookies["token"] ?? message["token"] as? String
-    guard let token, Self.isValidToken(token) else { return deny(id, ack: ack) }
-    let authorID = author(forToken: token)
+    guard sessionAuthor != nil || token.map(Self.isValidToken) == true else { return deny(id, ack: ack) }
+    guard groupAllows(padID, sessionAuthor: sessionAuthor) else { return deny(id, ack: ack) }
+    let authorID = sessionAuthor ?? author(forToken: token ?? "")
+    connection.sessionIDs = sessionIDs
     if let info = message["userInfo"] as? [String: Any], let name = info["name"] as? String, !name.isEmpty {
       realtime.authorNames[authorID] = name
     }

@@ -14,6 +14,8 @@ struct FakeRealtimeState {
     var padID: String?
     var authorID: String?
     var readOnly = false
+    /// The `sessionID` value CLIENT_READY brought (cookie or message), checked on every message.
+    var sessionIDs: String?
     /// The revision the server believes this socket has seen (`sessioninfos[].rev`).
     var revision = 0
     var lastPong = Date()
@@ -38,10 +40,27 @@ struct FakeRealtimeState {
   var basicCredentials: (user: String, password: String)?
   var expressSessions: [String: Set<String>] = [:]
   var readOnlyIDs: [String: String] = [:]
+  /// The basic user is read-only (`readOnly: true` in settings.json), and the express sessions
+  /// of such a user.
+  var basicReadOnly = false
+  var readOnlySessions: Set<String> = []
+  /// Groups by mapper (`createGroupIfNotExistsFor`), every group id, authors by mapper.
+  var groupMappers: [String: String] = [:]
+  var groups: Set<String> = []
+  var authorMappers: [String: String] = [:]
+  /// HTTP API sessions by id: group, author and `validUntil` (unix seconds).
+  var sessions: [String: (group: String, author: String, validUntil: Int)] = [:]
+  /// Group pads opened to every token (`setPublicStatus`).
+  var publicPads: Set<String> = []
   /// Commit rate limit (points per second for all sockets, as one IP), nil when off.
   var rateLimit: Int?
   var rateWindowLength: TimeInterval = 1
   var rateWindow: (start: Date, points: Int) = (Date(), 0)
+  /// Messages other browsers behind the same IP send right before the next messages of a type
+  /// (`USER_CHANGES`, `CLIENT_READY`): how many, and before how many more of that type.
+  var bursts: [String: (count: Int, times: Int)] = [:]
+  /// How many messages got `{"disconnect":"rateLimited"}`.
+  var rateLimited = 0
   /// Sockets are refused (HTTP 400 on the upgrade), as behind a proxy without WebSocket.
   var refuseSockets = false
   var pingInterval: TimeInterval = 25

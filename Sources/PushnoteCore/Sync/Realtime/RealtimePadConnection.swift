@@ -66,6 +66,9 @@ public final class RealtimePadConnection {
   public private(set) var revision: Int
   /// Seconds a commit waits for ACCEPT_COMMIT.
   public var commitTimeout: TimeInterval
+  /// The pauses before a rate-limited message is sent again (Etherpad's window is 1 s); when
+  /// they are spent, ``RealtimeError/rateLimited(padID:)``.
+  public var rateLimitPauses: [TimeInterval] = [1, 2, 4]
   private let socket: SocketIOClient
   /// Changes received outside a commit, not yet handed out.
   private var received: [Change] = []
@@ -77,20 +80,8 @@ public final class RealtimePadConnection {
   public init(baseURL: URL, padID: String, identity: Identity, timeout: TimeInterval, caFile: String? = nil) throws(RealtimeError) {
     self.padID = padID
     commitTimeout = max(timeout, 20)
-    var cookies = identity.cookies
-    cookies["token"] = identity.token
-    let header = cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
-    do {
-      socket = try SocketIOClient(
-        baseURL: baseURL, query: [URLQueryItem(name: "padId", value: padID)], headers: [("Cookie", header)], timeout: timeout,
-        caFile: caFile)
-    } catch {
-      throw .socket(error)
-    }
-    var ready: [String: Any] = ["component": "pad", "type": "CLIENT_READY", "padId": padID, "token": identity.token]
-    if let session = identity.cookies["sessionID"] { ready["sessionID"] = session }
-    if let name = identity.name, !name.isEmpty { ready["userInfo"] = ["name": name] }
-    try Self.emit(socket, ready, padID: padID)
+    socket = try Self.open(baseURL: baseURL, padID: padID, identity: identity, timeout: timeout, caFile: caFile)
+    try Self.emit(socket, Self.clientReady(padID, identity), padID: padID)
     let deadline = Date().addingTimeInterval(timeout)
     while true {
       let message = try Self.nextMessage(socket, until: deadline, padID: padID, waitingFor: "CLIENT_VARS", seconds: timeout)
@@ -111,6 +102,31 @@ public final class RealtimePadConnection {
     }
   }
 
+  /// A socket to the server with the identity's cookies (`token`, `express_sid`, `sessionID`)
+  /// on the upgrade, as a browser sends them.
+  static func open(
+    baseURL: URL, padID: String, identity: Identity, timeout: TimeInterval, caFile: String? = nil
+  ) throws(RealtimeError) -> SocketIOClient {
+    var cookies = identity.cookies
+    cookies["token"] = identity.token
+    let header = cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+    do {
+      return try SocketIOClient(
+        baseURL: baseURL, query: [URLQueryItem(name: "padId", value: padID)], headers: [("Cookie", header)], timeout: timeout,
+        caFile: caFile)
+    } catch {
+      throw .socket(error)
+    }
+  }
+
+  /// CLIENT_READY for `padID` as `identity` (the session id and name too, when it has them).
+  static func clientReady(_ padID: String, _ identity: Identity) -> [String: Any] {
+    var ready: [String: Any] = ["component": "pad", "type": "CLIENT_READY", "padId": padID, "token": identity.token]
+    if let session = identity.cookies["sessionID"] { ready["sessionID"] = session }
+    if let name = identity.name, !name.isEmpty { ready["userInfo"] = ["name": name] }
+    return ready
+  }
+
   // A deinit may run on any thread, the cooperative pool's too: it does not wait for the server.
   deinit { socket.close(wait: 0) }
 
@@ -129,12 +145,15 @@ public final class RealtimePadConnection {
   /// Makes the pad's text `newText` with one changeset, awaited until ACCEPT_COMMIT.
   ///
   /// The changeset goes from `text` (the server's text at `revision`), touches only what differs,
-  /// and its inserts are this author's; it is sent as USER_CHANGES. Colleagues' revisions arriving meanwhile are applied and the change
-  /// rebased over them, as the server does.
+  /// and its inserts are this author's; it is sent as USER_CHANGES (then `sent` is called).
+  /// Colleagues' revisions arriving meanwhile are applied and the change rebased over them, as
+  /// the server does. A `rateLimited` answer (the server dropped the message) sends the change
+  /// again, rebased, after each pause of `rateLimitPauses`.
   ///
   /// - Throws: ``RealtimeError/readOnly(padID:)``; ``RealtimeError/badChangeset(padID:)`` and
-  ///   the other disconnect reasons; ``RealtimeError/noAnswer(padID:waitingFor:seconds:)``.
-  public func commit(_ newText: String) throws(RealtimeError) -> Commit {
+  ///   the other disconnect reasons; ``RealtimeError/rateLimited(padID:)`` once the pauses are
+  ///   spent; ``RealtimeError/noAnswer(padID:waitingFor:seconds:)``.
+  public func commit(_ newText: String, sent: () -> Void = {}) throws(RealtimeError) -> Commit {
     guard !readOnly else { throw .readOnly(padID: padID) }
     var messagePool = AttributePool()
     let author = messagePool.put(.init("author", authorID))
@@ -147,19 +166,49 @@ public final class RealtimePadConnection {
     } catch {
       throw .malformed(padID: padID, detail: "pushnote built an invalid changeset: \(error)")
     }
-    let poolJSON = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(messagePool))) ?? [:]
-    try Self.emit(
-      socket,
-      [
-        "component": "pad", "type": "COLLABROOM",
-        "data": ["type": "USER_CHANGES", "baseRev": revision, "changeset": changeset.packed, "apool": poolJSON],
-      ], padID: padID)
     var inFlight: Changeset
     do {
       inFlight = try messagePool.renumber(changeset, into: &pool)
     } catch {
       throw .malformed(padID: padID, detail: "\(error)")
     }
+    var pauses = rateLimitPauses[...]
+    while true {
+      try sendChanges(inFlight)
+      sent()
+      do {
+        let stored = try awaitAcceptance(&inFlight)
+        foreign += received
+        received = []
+        return Commit(text: text.text, revision: revision, foreign: foreign, stored: stored)
+      } catch .rateLimited where !pauses.isEmpty {
+        // The message was dropped, the socket stays: wait out the server's window, send again.
+        Thread.sleep(forTimeInterval: pauses.removeFirst())
+      }
+    }
+  }
+
+  /// Sends `change` (in this connection's pool) as USER_CHANGES against `revision`.
+  private func sendChanges(_ change: Changeset) throws(RealtimeError) {
+    var messagePool = AttributePool()
+    let wire: Changeset
+    do {
+      wire = try pool.renumber(change, into: &messagePool)
+    } catch {
+      throw .malformed(padID: padID, detail: "\(error)")
+    }
+    let poolJSON = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(messagePool))) ?? [:]
+    try Self.emit(
+      socket,
+      [
+        "component": "pad", "type": "COLLABROOM",
+        "data": ["type": "USER_CHANGES", "baseRev": revision, "changeset": wire.packed, "apool": poolJSON],
+      ], padID: padID)
+  }
+
+  /// Waits for ACCEPT_COMMIT, rebasing `inFlight` over the revisions that come first; returns
+  /// whether the server stored a revision.
+  private func awaitAcceptance(_ inFlight: inout Changeset) throws(RealtimeError) -> Bool {
     let deadline = Date().addingTimeInterval(commitTimeout)
     while true {
       let message = try Self.nextMessage(
@@ -176,9 +225,7 @@ public final class RealtimePadConnection {
           }
         }
         revision = newRevision
-        foreign += received
-        received = []
-        return Commit(text: text.text, revision: revision, foreign: foreign, stored: stored)
+        return stored
       }
       try take(message, inFlight: &inFlight)
     }
@@ -223,7 +270,7 @@ public final class RealtimePadConnection {
   }
 
   /// The next `message` event before `deadline`; disconnects, denials and error acks throw.
-  private static func nextMessage(
+  static func nextMessage(
     _ socket: SocketIOClient, until deadline: Date, padID: String, waitingFor: String, seconds: Double = 0
   ) throws(RealtimeError) -> [String: Any] {
     while true {
@@ -252,7 +299,7 @@ public final class RealtimePadConnection {
     }
   }
 
-  private static func emit(_ socket: SocketIOClient, _ message: [String: Any], padID: String) throws(RealtimeError) {
+  static func emit(_ socket: SocketIOClient, _ message: [String: Any], padID: String) throws(RealtimeError) {
     guard let data = try? JSONSerialization.data(withJSONObject: message, options: [.sortedKeys]) else {
       throw .malformed(padID: padID, detail: "a message pushnote could not encode")
     }

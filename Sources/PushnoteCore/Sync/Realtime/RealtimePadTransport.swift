@@ -22,27 +22,39 @@ public final class RealtimePadTransport: @unchecked Sendable {
   /// Basic credentials for a server with requireAuthentication (`PUSHNOTE_PAD_USER`/`_PASSWORD`).
   private let basic: (user: String, password: String)?
   private let timeout: TimeInterval
+  private let api: EtherpadClient?
   private let queue = DispatchQueue(label: "pushnote.realtime-pad")
   private var connection: RealtimePadConnection?
   /// One-line notices for the user (a fallback to the HTTP API), in order.
   public private(set) var notices: [String] = []
   /// Socket.IO packets sent and bytes of them, for the benchmark.
   public private(set) var packetsSent = 0
+  /// The author of each revision after the one ``read(_:historyAfter:)`` was given (nil when
+  /// not asked or not readable).
+  public private(set) var revisionAuthors: [Int: String]?
+  /// The pauses before a rate-limited message is sent again; when spent, the sync stops with
+  /// ``RealtimeError/rateLimited(padID:)`` (exit 75), nothing lost.
+  public var rateLimitPauses: [TimeInterval] = [1, 2, 4]
 
   /// A transport to `server`.
   ///
   /// - Parameters:
   ///   - basic: credentials for `GET /p/<pad>` on a server that requires authentication.
+  ///   - api: the HTTP API client that makes the session a group pad (`g.…$name`) needs.
   public init(
     server: URL, mode: NotebookConfig.PadConfig.Transport, identity: RealtimePadConnection.Identity,
-    basic: (user: String, password: String)? = nil, timeout: TimeInterval = 20
+    basic: (user: String, password: String)? = nil, timeout: TimeInterval = 20, api: EtherpadClient? = nil
   ) {
     self.server = server
     self.mode = mode
     self.identity = identity
     self.basic = basic
     self.timeout = timeout
+    self.api = api
   }
+
+  /// This user's author on the server's HTTP side, mapped from the author token.
+  private var authorMapper: String { EtherpadClient.authorMapper(token: identity.token) }
 
   /// The author identity of this user on `server`: a token made once and kept private in
   /// `cache` (the OAuth token cache's folder), named `name`.
@@ -57,52 +69,80 @@ public final class RealtimePadTransport: @unchecked Sendable {
   /// The pad's text and revision as the socket reads them, or nil when the API is to be used
   /// (mode `api`, or in `auto` a refused socket or a read-only pad, with a notice).
   ///
+  /// With `historyAfter`, the authors of the revisions after it are read first (see
+  /// ``revisionAuthors``). A `rateLimited` answer to CLIENT_READY is tried again after each of
+  /// `rateLimitPauses`.
+  ///
   /// - Throws: ``SyncError/realtime(_:)`` (in `auto` only for what the API could not do better:
   ///   denied access, a deleted pad, a broken connection).
-  public func read(_ padID: String) async throws(SyncError) -> (text: String, revision: Int)? {
+  public func read(_ padID: String, historyAfter: Int? = nil) async throws(SyncError) -> (text: String, revision: Int)? {
     guard mode != .api else { return nil }
     var identity = self.identity
     if let basic {
       identity.cookies.merge(try await authorize(padID, basic), uniquingKeysWith: { $1 })
     }
-    let result = await run { [server, timeout] () throws(RealtimeError) -> RealtimePadConnection in
-      try RealtimePadConnection(baseURL: server, padID: padID, identity: identity, timeout: timeout)
+    let group = EtherpadClient.group(ofPad: padID).flatMap { group in api.map { (group, $0) } }
+    if let (group, api) = group {
+      identity.cookies["sessionID"] = try await api.session(group: group, authorMapper: authorMapper, name: identity.name)
     }
-    switch result {
-    case .success(let opened):
-      if opened.readOnly {
-        opened.close()
-        return try fallBack(.readOnly(padID: padID))
+    var freshSession = false
+    if let historyAfter {
+      // Before the pad is joined: a second socket of the same author would kick the first (userdup).
+      let history = await run { [server, timeout] () throws(RealtimeError) -> [Int: String] in
+        try RealtimePadConnection.authors(after: historyAfter, baseURL: server, padID: padID, identity: identity, timeout: timeout)
       }
-      connection = opened
-      return (opened.text.text, opened.revision)
-    case .failure(let error):
-      return try fallBack(error)
+      revisionAuthors = try? history.get()
+    }
+    var pauses = rateLimitPauses[...]
+    while true {
+      let result = await run { [server, timeout, rateLimitPauses] () throws(RealtimeError) -> RealtimePadConnection in
+        let connection = try RealtimePadConnection(baseURL: server, padID: padID, identity: identity, timeout: timeout)
+        connection.rateLimitPauses = rateLimitPauses
+        return connection
+      }
+      switch result {
+      case .success(let opened):
+        if opened.readOnly {
+          opened.close()
+          return try fallBack(.readOnly(padID: padID))
+        }
+        connection = opened
+        return (opened.text.text, opened.revision)
+      case .failure(.rateLimited) where !pauses.isEmpty:
+        try? await Task.sleep(for: .seconds(pauses.removeFirst()))
+      case .failure(.accessDenied) where group != nil && !freshSession:
+        // A cached session the server no longer knows (restarted, deleted, expired early): once more with a new one.
+        freshSession = true
+        if let (group, api) = group {
+          identity.cookies["sessionID"] = try await api.session(
+            group: group, authorMapper: authorMapper, name: identity.name, fresh: true)
+        }
+      case .failure(let error):
+        return try fallBack(error)
+      }
     }
   }
 
-  /// Writes `newText` over the text read, as one changeset; returns the server's head text and
-  /// revision after it and how many colleagues' revisions it was rebased over.
+  /// Writes `newText` over the text read, as one changeset.
   ///
-  /// A `rateLimited` answer is retried once after a pause, on a new socket, re-diffed against
-  /// the head it reads.
+  /// Returns the server's head text and revision after it and how many colleagues' revisions it
+  /// was rebased over. `sent` is called once the changeset is on its way (tests stop the process
+  /// there). A `rateLimited` answer sends the changeset again, rebased, after each of `rateLimitPauses`.
   ///
   /// - Throws: ``SyncError/realtime(_:)``.
-  public func write(_ padID: String, _ newText: String) async throws(SyncError) -> (text: String, revision: Int, foreign: Int) {
+  public func write(
+    _ padID: String, _ newText: String, sent: @escaping @Sendable () -> Void = {}
+  ) async throws(SyncError) -> (text: String, revision: Int, foreign: Int) {
     guard let connection else { throw .realtime(.disconnected(padID: padID, reason: "write before read")) }
-    let result = await run { () throws(RealtimeError) -> RealtimePadConnection.Commit in try connection.commit(newText) }
+    let result = await run { () throws(RealtimeError) -> RealtimePadConnection.Commit in try connection.commit(newText, sent: sent) }
     switch result {
-    case .success(let commit):
-      return (commit.text, commit.revision, commit.foreign.count)
-    case .failure(.rateLimited):
-      self.connection = nil
-      try? await Task.sleep(for: .seconds(1.5))
-      guard try await read(padID) != nil else { throw .realtime(.rateLimited(padID: padID)) }
-      return try await write(padID, newText)
-    case .failure(let error):
-      throw .realtime(error)
+    case .success(let commit): return (commit.text, commit.revision, commit.foreign.count)
+    case .failure(let error): throw .realtime(error)
     }
   }
+
+  /// This user's author id on the pad, once a socket is open.
+  public var authorID: String? { connection?.authorID }
 
   /// Whether a socket is open (the last ``read(_:)`` went over it).
   public var isConnected: Bool { connection != nil }

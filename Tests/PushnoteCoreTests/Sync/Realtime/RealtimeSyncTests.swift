@@ -8,12 +8,13 @@ import Testing
 @Suite struct RealtimeSyncTests {
   /// One sync as the command runs it, with the realtime transport in `mode`.
   static func sync(
-    _ harness: SyncHarness, token: String, mode: NotebookConfig.PadConfig.Transport = .realtime
+    _ harness: SyncHarness, token: String, mode: NotebookConfig.PadConfig.Transport = .realtime, pauses: [TimeInterval]? = nil
   ) async throws -> (report: SyncReport, notices: [String]) {
     let client = try harness.client()
     var engine = SyncEngine(notebook: harness.notebook, notePath: harness.notePath, client: client)
     let transport = RealtimePadTransport(
-      server: try #require(URL(string: harness.url)), mode: mode, identity: .init(token: token, name: "ddurst"), timeout: 5)
+      server: try #require(URL(string: harness.url)), mode: mode, identity: .init(token: token, name: "ddurst"))
+    if let pauses { transport.rateLimitPauses = pauses }
     engine.realtime = transport
     defer { transport.close() }
     let report = try await engine.run()
@@ -55,6 +56,22 @@ import Testing
     await colleague.close()
   }
 
+  /// Edits in several sections, a tick and a new line, go out batched: one USER_CHANGES per sync.
+  @Test func editsAllOverTheNoteGoOutAsOneChangeset() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    try harness.editFile("- [ ] tag zamboni", "- [x] tag zamboni")
+    try harness.editFile("- [ ] tag fireplace\n", "")
+    try harness.editFile("## Friday\n", "## Friday\n- [ ] rollback plan\n")
+    try harness.editFile("- [ ] mail the list", "- [ ] mail the list and the wiki")
+    let before = await harness.server.socketMessages.filter { $0 == "USER_CHANGES" }.count
+    let (report, _) = try await Self.sync(harness, token: token)
+    #expect(report.outcome == .synced)
+    #expect(await harness.server.socketMessages.filter { $0 == "USER_CHANGES" }.count == before + 1)
+    #expect(await harness.padText() == harness.file())
+  }
+
   @Test func aColleagueTypingDuringTheWriteEndsUpInTheFileAndOnThePad() async throws {
     let harness = try await SyncHarness()
     let token = RealtimePadConnection.Identity.makeToken()
@@ -84,6 +101,39 @@ import Testing
     let pad = try #require(await harness.padText())
     #expect(pad.components(separatedBy: "rollback plan").count == 2)
     #expect(pad == harness.file())
+  }
+
+  /// A write whose answer was lost is found in the history by its author.
+  ///
+  /// The write lands rebased over a colleague's line added at the same place, its answer never
+  /// comes, and then the colleague unticks the box pushnote ticked. The next sync finds the
+  /// revision by its author (its text is not what was sent) and merges from it: the untick, made
+  /// after the write, stands; neither line is lost or doubled.
+  @Test func aRebasedWriteWhoseAnswerWasLostIsFoundByItsAuthor() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    try harness.editFile("- [ ] mail the list\n", "- [x] mail the list\n- [ ] rollback plan\n")
+    await harness.server.colleagueTypesBeforeNextCommit(as: "a.colleague0000000") {
+      $0.replacingOccurrences(of: "- [ ] mail the list\n", with: "- [ ] mail the list\n- [ ] colleague line\n")
+    }
+    await harness.server.dropConnectionAfterNextCommit()
+    await #expect(throws: SyncError.self) { try await Self.sync(harness, token: token) }
+    let record = try #require(SyncStore(root: harness.folder.path, padID: harness.padID).loadState().writeRecord)
+    #expect(record.author == (await harness.server.authorID(forToken: token)))
+    let landed = try #require(await harness.padText())
+    #expect(landed.contains("- [x] mail the list\n") && landed.contains("colleague line") && landed != record.text)
+    let colleague = try await FakeBrowser(baseURL: harness.url, padID: harness.padID, name: "krupa")
+    try await colleague.type { $0.replacingOccurrences(of: "- [x] mail the list", with: "- [ ] mail the list") }
+    await colleague.close()
+    let (report, _) = try await Self.sync(harness, token: token)
+    #expect(report.outcome == .synced)
+    let pad = try #require(await harness.padText())
+    #expect(pad == harness.file())
+    for line in ["- [ ] rollback plan\n", "- [ ] colleague line\n", "- [ ] mail the list\n"] {
+      #expect(pad.components(separatedBy: line).count == 2, "\(line) lost or doubled in \(pad)")
+    }
+    #expect(SyncStore(root: harness.folder.path, padID: harness.padID).loadState().writeRecord == nil)
   }
 
   @Test func autoFallsBackToTheAPIWhenTheSocketIsRefused() async throws {
@@ -139,6 +189,61 @@ import Testing
     _ = try await Self.sync(harness, token: token)
     #expect(await harness.padText() == harness.file())
     #expect(harness.file().contains("- [ ] paced\n"))
+  }
+
+  /// Etherpad's default limit (10 messages a second per IP): other browsers behind the same IP
+  /// spend the window right before pushnote's CLIENT_READY and again before its USER_CHANGES;
+  /// each is sent again after a pause, the change rebased over a colleague's edit meanwhile.
+  @Test func aRateLimitedMessageIsSentAgainAfterThePause() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    await harness.server.limitSocketMessages(to: 10, per: 1)
+    try harness.editFile("## Friday\n", "## Friday\n- [ ] paced\n")
+    await harness.server.otherBrowsersSend(10, before: "CLIENT_READY")
+    await harness.server.otherBrowsersSend(10, before: "USER_CHANGES")
+    await harness.server.colleagueTypesBeforeNextCommit(as: "a.colleague0000000") {
+      $0.replacingOccurrences(of: "- [ ] verify stage", with: "- [x] verify stage")
+    }
+    let messagesBefore = await harness.server.socketMessages.count
+    let (report, _) = try await Self.sync(harness, token: token)
+    #expect(report.outcome == .synced)
+    #expect(await harness.server.rateLimitedMessages == 2)
+    let messages = await harness.server.socketMessages.dropFirst(messagesBefore)
+    #expect(messages == ["CLIENT_READY", "CLIENT_READY", "USER_CHANGES", "USER_CHANGES"])
+    let pad = try #require(await harness.padText())
+    #expect(pad == harness.file())
+    #expect(pad.components(separatedBy: "- [ ] paced\n").count == 2)
+    #expect(pad.contains("- [x] verify stage\n"))
+  }
+
+  /// A limit that does not end: a bounded number of tries, then exit 75, nothing lost; the next
+  /// sync delivers the change once.
+  @Test func aRateLimitThatLastsIsAClearErrorAfterBoundedTries() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    let padBefore = await harness.padText()
+    await harness.server.limitSocketMessages(to: 10, per: 1)
+    try harness.editFile("## Friday\n", "## Friday\n- [ ] flooded\n")
+    await harness.server.otherBrowsersSend(10, before: "USER_CHANGES", times: 100)
+    let commitsBefore = await harness.server.socketMessages.filter { $0 == "USER_CHANGES" }.count
+    await #expect {
+      _ = try await Self.sync(harness, token: token, pauses: [0.05, 0.05, 0.05])
+    } throws: { error in
+      guard case SyncError.realtime(.rateLimited(let padID)) = error else { return false }
+      return padID == harness.padID && (error as? SyncError)?.exitStatus == .temporaryFailure
+        && "\(error)".contains("nothing was lost")
+    }
+    // One send and one after each of the three pauses.
+    #expect(await harness.server.socketMessages.filter { $0 == "USER_CHANGES" }.count - commitsBefore == 4)
+    #expect(await harness.padText() == padBefore)
+    #expect(harness.file().contains("- [ ] flooded\n"))
+    await harness.server.otherBrowsersSend(0, before: "USER_CHANGES", times: 0)
+    _ = try await Self.sync(harness, token: token)
+    let pad = try #require(await harness.padText())
+    #expect(pad == harness.file())
+    #expect(pad.components(separatedBy: "- [ ] flooded\n").count == 2)
   }
 
   @Test func theAuthorTokenIsKeptPrivatelyOutsideTheNotebook() throws {
