@@ -129,13 +129,16 @@ extension Pushnote {
     }
 
     /// With `pad.transport: realtime`, the watch stays on the pad's socket (``LiveSync``): a
-    /// colleague's revision or a save of the note starts a round at once; lines as in ``watchLoop(_:zone:)``.
+    /// colleague's revision or a save of the note starts a round after a short quiet window; lines as in
+    /// ``watchLoop(_:zone:)``.
     private func liveWatch(_ sync: LiveSync, zone: TimeZone) async throws {
       let stop = StopSignal()
       let clock = Self.clock(zone)
       try await sync.run(until: { stop.requested }) { event in
         switch event {
-        case .synced(let report): show(report, clock: clock)
+        // A round with nothing to do (such as the one after the watch's own write) prints nothing.
+        case .synced(let report) where report.outcome != .unchanged: show(report, clock: clock)
+        case .synced: break
         case .notice(let notice): Terminal.standardError.write("pushnote: \(notice)\n")
         case .retrying(let error, let wait):
           Terminal.standardError.write("\(clock.string(from: Date())) \(error.description); trying again in \(Int(wait.rounded(.up))) s\n")

@@ -13,7 +13,7 @@ import Glibc
 public final class FileWatcher {
   /// How a watcher notices saves.
   public enum Method: Sendable, Equatable {
-    /// inotify on the folder (create, close after writing, rename to, delete of the file's name).
+    /// inotify on the folder (the file's name closed after writing, or renamed to).
     case inotify
     /// A `stat` of the file at each look.
     case polling
@@ -37,7 +37,9 @@ public final class FileWatcher {
     if method != .polling {
       let folder = (path as NSString).deletingLastPathComponent
       descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-      let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MODIFY)
+      // A save is complete when the file is closed after writing or renamed into place; a write
+      // in progress (IN_MODIFY) or a file just created would start a round on half a note.
+      let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO)
       if descriptor >= 0, inotify_add_watch(descriptor, folder.isEmpty ? "." : folder, mask) < 0 {
         close(descriptor)
         descriptor = -1
