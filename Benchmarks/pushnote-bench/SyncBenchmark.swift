@@ -7,7 +7,7 @@ import PushnoteTestSupport
 /// a 50,000-line note changed on every line on both sides against `git merge-file --diff3` on the
 /// same three files (and a note of few distinct lines, where a diff goes quadratic if unbounded);
 /// a no-op sync's wall time, in process and as the release `pushnote` binary, against one bare
-/// `curl` of `getRevisionsCount`.
+/// `curl` of `getRevisionsCount`; the realtime transport beside `setText` (SyncRealtimeBenchmark.swift).
 struct SyncBenchmark: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sync", abstract: "Requests per sync, merge time against git merge-file, no-op sync against curl.")
@@ -18,8 +18,15 @@ struct SyncBenchmark: AsyncParsableCommand {
   @Option(name: .long, help: "Runs of each timing; the median is reported.")
   var runs = 5
 
+  @Option(name: .long, help: "Rounds of the watch latency, each way and each transport.")
+  var watchRounds = 5
+
+  @Option(name: .long, help: "Seconds between syncs of the polling (setText) watch.")
+  var watchInterval = 2.0
+
   func run() async throws {
     try await requestCounts()
+    try await realtimeFigures()
     try mergeTimes()
   }
 

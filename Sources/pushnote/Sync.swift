@@ -64,7 +64,7 @@ extension Pushnote {
         options.lockWait = wait
         let padID = try SyncEngine.padID(notebook: notebook, notePath: path)
         let apiVersion = SyncStore(root: notebook.root, padID: padID).loadState().apiVersion
-        func once() async throws -> SyncReport {
+        func makeEngine() throws(SyncError) -> SyncEngine {
           let client = try pad.client(apiVersion: apiVersion)
           var engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
           // `auto` is the socket, with the HTTP API where the server refuses it or the pad is read-only.
@@ -74,12 +74,21 @@ extension Pushnote {
               server: url, mode: notebook.config.pad.transport,
               identity: RealtimePadTransport.identity(server: server, cache: pad.tokenCache, name: name), basic: pad.basic, api: client)
           }
+          return engine
+        }
+        func once() async throws -> SyncReport {
+          let engine = try makeEngine()
           defer { engine.realtime?.close() }
           let report = try await engine.run()
           for notice in engine.realtime?.notices ?? [] { Terminal.standardError.write("pushnote: \(notice)\n") }
           return report
         }
         if watch && !dryRun {
+          if let live = try makeEngine().realtime {
+            let sync = LiveSync(notePath: path, padID: padID, transport: live, options: liveOptions, makeEngine: makeEngine)
+            try await liveWatch(sync, zone: notebook.config.timeZone)
+            return
+          }
           try await watchLoop(once, zone: notebook.config.timeZone)
           return
         }
@@ -104,24 +113,59 @@ extension Pushnote {
       }
     }
 
+    /// The live watch's timing: `--interval` is its safety-net round.
+    private var liveOptions: LiveSync.Options {
+      var options = LiveSync.Options()
+      options.interval = interval
+      return options
+    }
+
+    /// With `pad.transport: realtime`, the watch stays on the pad's socket (``LiveSync``): a
+    /// colleague's revision or a save of the note starts a round after a short quiet window; lines as in
+    /// ``watchLoop(_:zone:)``.
+    private func liveWatch(_ sync: LiveSync, zone: TimeZone) async throws {
+      let stop = StopSignal()
+      let clock = Self.clock(zone)
+      try await sync.run(until: { stop.requested }) { event in
+        switch event {
+        // A round with nothing to do (such as the one after the watch's own write) prints nothing.
+        case .synced(let report) where report.outcome != .unchanged: show(report, clock: clock)
+        case .synced: break
+        case .notice(let notice): Terminal.standardError.write("pushnote: \(notice)\n")
+        case .retrying(let error, let wait):
+          Terminal.standardError.write("\(clock.string(from: Date())) \(error.description); trying again in \(Int(wait.rounded(.up))) s\n")
+        }
+      }
+    }
+
+    /// The watch's clock: the time in the notebook's zone.
+    private static func clock(_ zone: TimeZone) -> DateFormatter {
+      let clock = DateFormatter()
+      clock.locale = Locale(identifier: "en_US_POSIX")
+      clock.timeZone = zone
+      clock.dateFormat = "HH:mm:ss zzz"
+      return clock
+    }
+
+    /// A watch's line for a sync: the report in JSON, or its summary when it changed something.
+    private func show(_ report: SyncReport, clock: DateFormatter) {
+      if json {
+        print(report)
+      } else if report.outcome != .unchanged {
+        Terminal.standardOutput.write("\(clock.string(from: Date())) \(report.summary)\n")
+      }
+      Terminal.standardOutput.flush()
+    }
+
     /// Syncs every `interval` seconds until SIGINT or SIGTERM, with a line for each sync that changed
     /// something (the time in the notebook's zone); temporary failures (server away) are reported
     /// and retried, others stop it.
     private func watchLoop(_ once: () async throws -> SyncReport, zone: TimeZone) async throws {
       let stop = StopSignal()
-      let clock = DateFormatter()
-      clock.locale = Locale(identifier: "en_US_POSIX")
-      clock.timeZone = zone
-      clock.dateFormat = "HH:mm:ss zzz"
+      let clock = Self.clock(zone)
       while !stop.requested {
         do {
-          let report = try await once()
-          if json {
-            print(report)
-          } else if report.outcome != .unchanged {
-            Terminal.standardOutput.write("\(clock.string(from: Date())) \(report.summary)\n")
-          }
-          Terminal.standardOutput.flush()
+          show(try await once(), clock: clock)
         } catch let error as SyncError where error.exitStatus == .temporaryFailure {
           Terminal.standardError.write("\(clock.string(from: Date())) \(error.description)\n")
         }

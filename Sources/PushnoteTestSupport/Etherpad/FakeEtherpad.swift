@@ -84,10 +84,11 @@ public actor FakeEtherpad {
     self.auth = auth
   }
 
-  /// Starts listening on 127.0.0.1, port 0; returns the base URL.
+  /// Starts listening on 127.0.0.1 at `port` (0: one the system chooses; the port of an earlier
+  /// start: the same server back after ``stop()``, its pads kept); returns the base URL.
   @discardableResult
-  public func start() async throws -> String {
-    let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 60, logger: .disabled)
+  public func start(port: UInt16 = 0) async throws -> String {
+    let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: port), timeout: 60, logger: .disabled)
     await installRealtimeRoutes(on: server)
     await server.appendRoute("*") { [weak self] request in
       guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }
@@ -102,11 +103,16 @@ public actor FakeEtherpad {
     return baseURL
   }
 
-  /// Stops listening (later calls are refused).
+  /// Stops listening (later calls are refused) and drops every socket.
   public func stop() async {
+    dropAllSockets()
     await server?.stop()
     runTask?.cancel()
   }
+
+  /// Bytes that clients sent: each HTTP request's target and body, each socket packet's text
+  /// (headers and WebSocket framing not counted).
+  public internal(set) var bytesReceived = 0
 
   /// Forgets every bearer token, as a real server does when it restarts.
   public func restart() { tokens.removeAll() }
@@ -147,6 +153,7 @@ public actor FakeEtherpad {
   private func handle(_ request: HTTPRequest) async -> HTTPResponse {
     requestTargets.append(
       request.path + (request.query.isEmpty ? "" : "?" + request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")))
+    bytesReceived += requestTargets[requestTargets.count - 1].utf8.count
     let path = request.path
     if path == "/api" || path == "/api/" {
       calls.append("api")
@@ -155,6 +162,7 @@ public actor FakeEtherpad {
     var fields: [String: String] = [:]
     for item in request.query { fields[item.name] = item.value.replacingOccurrences(of: "+", with: " ") }
     let body = (try? await request.bodyData) ?? Data()
+    bytesReceived += body.count
     if !body.isEmpty {
       guard request.headers[HTTPHeader("Content-Type")]?.hasPrefix("application/x-www-form-urlencoded") == true else {
         return json(500, ["error": "Sorry, something bad happened!"])

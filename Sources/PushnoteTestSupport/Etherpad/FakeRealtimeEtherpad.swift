@@ -180,6 +180,7 @@ extension FakeEtherpad {
   /// One Engine.IO packet from a connection.
   func receive(_ id: Int, _ packet: String) {
     guard realtime.connections[id] != nil else { return }
+    bytesReceived += packet.utf8.count
     switch packet.first {
     case "3":
       realtime.connections[id]?.lastPong = Date()

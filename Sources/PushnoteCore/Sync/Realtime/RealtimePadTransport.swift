@@ -24,7 +24,10 @@ public final class RealtimePadTransport: @unchecked Sendable {
   private let timeout: TimeInterval
   private let api: EtherpadClient?
   private let queue = DispatchQueue(label: "pushnote.realtime-pad")
-  private var connection: RealtimePadConnection?
+  /// The open socket (LiveSync.swift reuses it across syncs).
+  var connection: RealtimePadConnection?
+  /// Whether ``read(_:)`` reuses the open socket instead of opening one (`sync --watch`).
+  public var keepsConnection = false
   /// One-line notices for the user (a fallback to the HTTP API), in order.
   public private(set) var notices: [String] = []
   /// Socket.IO packets sent and bytes of them, for the benchmark.
@@ -77,6 +80,7 @@ public final class RealtimePadTransport: @unchecked Sendable {
   ///   denied access, a deleted pad, a broken connection).
   public func read(_ padID: String, historyAfter: Int? = nil) async throws(SyncError) -> (text: String, revision: Int)? {
     guard mode != .api else { return nil }
+    if let open = try await reused(padID) { return open }
     var identity = self.identity
     if let basic {
       identity.cookies.merge(try await authorize(padID, basic), uniquingKeysWith: { $1 })
@@ -190,7 +194,7 @@ public final class RealtimePadTransport: @unchecked Sendable {
   }
 
   /// Runs blocking socket work on this transport's queue, off the cooperative threads.
-  private func run<T>(_ body: @escaping () throws(RealtimeError) -> T) async -> Result<T, RealtimeError> {
+  func run<T>(_ body: @escaping () throws(RealtimeError) -> T) async -> Result<T, RealtimeError> {
     let box = UncheckedBox(body)
     return await withCheckedContinuation { (continuation: CheckedContinuation<UncheckedBox<Result<T, RealtimeError>>, Never>) in
       queue.async {
