@@ -6,10 +6,6 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The line-counting kill campaign: nothing typed on either side is lost, however sync is killed.
 ///
 /// Round after round, the file and the pad both get new lines and ticks (the pad's through the fake Etherpad's HTTP API, while the sync runs, as a colleague's
@@ -277,10 +273,10 @@ struct Colleague: Sendable {
 
   private func post(_ path: String, _ fields: [String: String]) async throws {
     guard let target = URL(string: url + path) else { throw URLError(.badURL) }
-    var request = URLRequest(url: target)
-    request.httpMethod = "POST"
+    var request = HTTPTransport.Request(url: target)
+    request.method = "POST"
     request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(EtherpadClient.formEncode(fields).utf8)
+    request.body = Data(EtherpadClient.formEncode(fields).utf8)
     // A long deadline: an answer that never came would leave it unknown whether the edit was made.
     let response = try await HTTPTransport(timeout: 60).send(request)
     let answer = String(decoding: response.body, as: UTF8.self)
