@@ -4,7 +4,7 @@ import PushnoteCore
 extension Pushnote {
   /// `pushnote check TEXT`.
   struct Check: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Tick the one checklist item whose text matches TEXT.")
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Tick the one checklist item whose text matches TEXT.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: EditOptions
@@ -18,7 +18,8 @@ extension Pushnote {
 
   /// `pushnote uncheck TEXT`.
   struct Uncheck: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Untick the one checklist item whose text matches TEXT.")
+    static let configuration = CommandConfiguration(
+      commandName: "uncheck", abstract: "Untick the one checklist item whose text matches TEXT.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: EditOptions

@@ -6,6 +6,7 @@ extension Pushnote {
   /// `pushnote init [DIR]`.
   struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "init",
       abstract: "Create a notebook: pushnote.yml, templates and a git repository.",
       discussion: """
         The templates come from $PUSHNOTE_TEMPLATES when it is set, else from the ones built into pushnote. \

@@ -6,6 +6,7 @@ extension Pushnote {
   /// `pushnote lint [NOTE...] [--json]`: problems as `file:line:col: error|warning: message`; exit 65 on errors.
   struct Lint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "lint",
       abstract: "Report problems in notes as file:line:col: error|warning: message (exit 65 when there are errors).")
 
     @OptionGroup var global: GlobalOptions

@@ -6,6 +6,7 @@ extension Pushnote {
   /// `pushnote mail [NOTE] [-o FILE] [--send] [--dry-run] [--again] [--force] [--handover] [--json]`.
   struct Mail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "mail",
       abstract: "Render (and send) the post-push announcement, or the hand-over to next week's release manager.",
       discussion: """
         Without --send the message is written to -o FILE (an .eml file mail programs open) or to standard output: \

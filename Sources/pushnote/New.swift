@@ -5,7 +5,8 @@ import PushnoteCore
 extension Pushnote {
   /// `pushnote new [--date DATE]`.
   struct New: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create the week's note from templates/push.md and commit it.")
+    static let configuration = CommandConfiguration(
+      commandName: "new", abstract: "Create the week's note from templates/push.md and commit it.")
 
     @OptionGroup var global: GlobalOptions
 

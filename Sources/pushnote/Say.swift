@@ -6,6 +6,7 @@ extension Pushnote {
   /// `pushnote say TEXT [--flush] [--id ID]`.
   struct Say: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "say",
       abstract: "Post to the team's channel (and send what was queued offline).",
       discussion: """
         Posts TEXT to every destination of chat: in pushnote.yml (IRC, Matrix, Slack), then sends what earlier \

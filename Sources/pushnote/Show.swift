@@ -6,6 +6,7 @@ extension Pushnote {
   /// `pushnote show [NOTE] [--json]`: the parsed note.
   struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show the parsed note: progress per section, compare links, flags, migrations, cherry-picks, sign-offs, timeline.")
 
     @OptionGroup var global: GlobalOptions

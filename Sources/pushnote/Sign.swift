@@ -7,7 +7,7 @@ extension SignoffRole: ExpressibleByArgument {}
 extension Pushnote {
   /// `pushnote sign qa|ops|rm [--as NAME] [--at TIME]`.
   struct Sign: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Record a sign-off by QA, Ops or the release manager.")
+    static let configuration = CommandConfiguration(commandName: "sign", abstract: "Record a sign-off by QA, Ops or the release manager.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: EditOptions

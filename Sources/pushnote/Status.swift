@@ -6,6 +6,7 @@ extension Pushnote {
   /// `pushnote status [--json]`: this week at a glance and the next step.
   struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "status",
       abstract: "Show this week at a glance: the note, its progress and open items, tags, sign-offs, mails, and the next step.",
       discussion: """
         Also shows whether the pad or the file changed since the last sync (one request to the pad, at most \
@@ -83,7 +84,8 @@ extension Pushnote {
 
   /// `pushnote list [--json]`: every note with its date, progress, pushes and duration.
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the notes: date, file, progress, pushes and duration.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the notes: date, file, progress, pushes and duration.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -120,6 +122,7 @@ extension Pushnote {
   /// `pushnote edit [NOTE]`: the note in `$VISUAL` or `$EDITOR`, linted afterwards.
   struct Edit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "edit",
       abstract: "Open the note in $VISUAL or $EDITOR (else vi), then lint it (exit 65 when it has errors).")
 
     @OptionGroup var global: GlobalOptions

@@ -10,6 +10,7 @@ extension Pushnote {
   /// `pushnote sync`: the note with its pad, both ways, section by section.
   struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "sync",
       abstract: "Sync the note with its Etherpad pad (three-way merge per section; nobody's edit lost).",
       discussion: """
         Exit status: 0 in sync; 1 conflict blocks left in the file (the report names file:line of \

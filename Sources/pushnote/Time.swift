@@ -6,6 +6,7 @@ extension Pushnote {
   /// `pushnote time EVENT [--at TIME]`.
   struct Time: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "time",
       abstract: "Add an entry to the note's timeline (start, end, or any text).")
 
     @OptionGroup var global: GlobalOptions

@@ -6,10 +6,6 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The line-counting kill campaign: nothing typed on either side is lost, however sync is killed,
 /// on either transport.
 ///
@@ -341,10 +337,10 @@ struct Colleague: Sendable {
 
   private func post(_ path: String, _ fields: [String: String]) async throws {
     guard let target = URL(string: url + path) else { throw URLError(.badURL) }
-    var request = URLRequest(url: target)
-    request.httpMethod = "POST"
+    var request = HTTPTransport.Request(url: target)
+    request.method = "POST"
     request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(EtherpadClient.formEncode(fields).utf8)
+    request.body = Data(EtherpadClient.formEncode(fields).utf8)
     // A long deadline: an answer that never came would leave it unknown whether the edit was made.
     let response = try await HTTPTransport(timeout: 60).send(request)
     let answer = String(decoding: response.body, as: UTF8.self)

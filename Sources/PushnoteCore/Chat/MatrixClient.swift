@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// Posts to a Matrix room through the client-server API (v3), over ``HTTPTransport``.
 ///
 /// Messages are `m.room.message` events (`m.text` with a plain `body` and an HTML
@@ -54,12 +50,12 @@ struct MatrixClient {
       let url = URL(
         string: homeserver.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/_matrix/client/v3/" + path)
     else { throw .refused(destination: destination, reason: "cannot make a URL of the room") }
-    var request = URLRequest(url: url)
-    request.httpMethod = method
+    var request = HTTPTransport.Request(url: url)
+    request.method = method
     request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
     if let body {
       request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-      request.httpBody = try? JSONSerialization.data(withJSONObject: body)
+      request.body = try? JSONSerialization.data(withJSONObject: body)
     }
     for _ in 0..<4 {
       let response: HTTPTransport.Response
@@ -117,10 +113,10 @@ struct SlackWebhook {
 
   /// Posts one message.
   func post(_ text: String) async throws(ChatError) {
-    var request = URLRequest(url: url)
-    request.httpMethod = "POST"
+    var request = HTTPTransport.Request(url: url)
+    request.method = "POST"
     request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
-    request.httpBody = try? JSONSerialization.data(withJSONObject: ["text": Self.escape(text)])
+    request.body = try? JSONSerialization.data(withJSONObject: ["text": Self.escape(text)])
     let response: HTTPTransport.Response
     do {
       response = try await transport.send(request)

@@ -7,9 +7,12 @@ struct YAMLReader {
   let path: String
 
   /// Parses the text into a node tree; nil for an empty file.
+  ///
+  /// No tags are resolved (`Resolver.basic`): every value is read as the text it is written, and
+  /// Yams' default resolver would compile seven regular expressions through ICU at each start.
   func compose(_ text: String) throws(NotebookError) -> Node? {
     do {
-      return try Yams.compose(yaml: text)
+      return try Yams.compose(yaml: text, .basic)
     } catch let error as YamlError {
       switch error {
       case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// A client of Etherpad's HTTP API, 1.8 to 3.x (see spec/etherpad-api.md).
 ///
 /// Every call is a `POST {base}/api/{version}/{function}` with a form-urlencoded body (every value
@@ -124,7 +120,7 @@ public actor EtherpadClient {
   /// Picks the API version: the server's `currentVersion` from `GET /api`.
   public func discoverVersion() async throws(SyncError) -> String {
     let url = server.appendingPathComponent("api")
-    let (status, body) = try await send(URLRequest(url: url), function: "api", idempotent: true)
+    let (status, body) = try await send(HTTPTransport.Request(url: url), function: "api", idempotent: true)
     guard status == 200, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
       let version = object["currentVersion"] as? String, !version.isEmpty
     else {
@@ -142,16 +138,16 @@ public actor EtherpadClient {
     var rediscovered = false
     while true {
       var fields = parameters
-      var request = URLRequest(
+      var request = HTTPTransport.Request(
         url: server.appendingPathComponent("api").appendingPathComponent(apiVersion ?? version).appendingPathComponent(function))
-      request.httpMethod = "POST"
+      request.method = "POST"
       request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
       switch credentials {
       case .apiKey(let key): fields["apikey"] = key
       case .clientCredentials: request.setValue("Bearer \(try await bearerToken())", forHTTPHeaderField: "Authorization")
       case nil: break
       }
-      request.httpBody = Data(Self.formEncode(fields).utf8)
+      request.body = Data(Self.formEncode(fields).utf8)
       let (status, body) = try await send(request, function: function, idempotent: idempotent)
       let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
       if status == 404 && object == nil && !rediscovered {
@@ -198,10 +194,10 @@ public actor EtherpadClient {
       token = cached
       return cached
     }
-    var request = URLRequest(url: server.appendingPathComponent("oidc").appendingPathComponent("token"))
-    request.httpMethod = "POST"
+    var request = HTTPTransport.Request(url: server.appendingPathComponent("oidc").appendingPathComponent("token"))
+    request.method = "POST"
     request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(Self.formEncode(["grant_type": "client_credentials", "client_id": id, "client_secret": secret]).utf8)
+    request.body = Data(Self.formEncode(["grant_type": "client_credentials", "client_id": id, "client_secret": secret]).utf8)
     let (status, body) = try await send(request, function: "oidc/token", idempotent: true)
     if status == 400 || status == 401 || status == 403 {
       throw .unauthorized(server: host, message: "the client credentials were rejected")
@@ -227,14 +223,13 @@ public actor EtherpadClient {
   }
 
   /// Sends one request; retries reads on timeouts, unreachable servers, 5xx and 429.
-  private func send(_ request: URLRequest, function: String, idempotent: Bool) async throws(SyncError) -> (Int, Data) {
+  private func send(_ request: HTTPTransport.Request, function: String, idempotent: Bool) async throws(SyncError) -> (Int, Data) {
     var attempt = 0
     while true {
       attempt += 1
       let canRetry = idempotent && attempt < options.attempts
       var delay = options.backoff * pow(2, Double(attempt - 1))
       let failure: SyncError
-      let started = Date()
       do {
         requestCount += 1
         let response = try await transport.send(request)
@@ -250,16 +245,13 @@ public actor EtherpadClient {
         }
       } catch {
         switch error {
-        case .timedOut where Date().timeIntervalSince(started) < options.timeout * 0.9:
-          // Foundation reports some dropped connections as timeouts, long before the deadline.
-          failure = .unreachable(server: host, function: function, cause: "the connection dropped")
         case .timedOut: failure = .timeout(server: host, function: function, seconds: options.timeout)
         case .cancelled: throw .unreachable(server: host, function: function, cause: "cancelled")
-        case .connection(let code, let message)
-        where code == URLError.Code.networkConnectionLost.rawValue || message.hasPrefix("transfer closed"):
-          // libcurl's words for a server that closed the connection mid-answer.
+        case .connection(.closed):
           failure = .unreachable(server: host, function: function, cause: "the connection dropped before the answer was complete")
-        case .connection: failure = .unreachable(server: host, function: function, cause: error.description)
+        case .malformedResponse, .responseTooLarge:
+          failure = .malformedResponse(server: host, function: function, detail: error.description)
+        default: failure = .unreachable(server: host, function: function, cause: error.description)
         }
       }
       guard canRetry else { throw failure }

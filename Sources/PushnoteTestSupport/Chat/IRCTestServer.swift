@@ -5,9 +5,8 @@ import PushnoteCore
 import Glibc
 #endif
 
-/// A real ngIRCd on 127.0.0.1 for the chat tests: a plain port and a TLS port with a self-signed
-/// certificate (made by `openssl req` for 127.0.0.1, P-256, cheap to make) that tests trust
-/// through ``caFile``.
+/// A real ngIRCd on 127.0.0.1 for the chat tests: a plain port and a TLS port with a
+/// ``TestCertificate`` that tests trust through ``caFile``.
 ///
 /// Channels: `#push` (anyone may set its topic), `#locked` (`+t`: only operators may, and
 /// predefined channels have none, so the bot gets 482), `#other` (to prove nothing leaks there),
@@ -32,16 +31,9 @@ public final class IRCTestServer: @unchecked Sendable {
     folder = try TemporaryDirectory(prefix: "pushnote-ngircd")
     self.port = try port ?? Self.freePort()
     self.tlsPort = try tlsPort ?? Self.freePort()
-    caFile = folder.appending("cert.pem")
-    let key = folder.appending("key.pem")
-    let made = try await ProcessRunner.run(
-      "openssl",
-      [
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", caFile, "-days", "2",
-        "-subj", "/CN=127.0.0.1",
-        "-addext", "subjectAltName=IP:127.0.0.1",
-      ])
-    guard made.status == 0 else { throw IRCTestError.setup("openssl req: \(made.stderr)") }
+    let certificate = try await TestCertificate(in: folder)
+    caFile = certificate.certificate
+    let key = certificate.key
     // ngircd (GnuTLS) would spend seconds making DH parameters; the RFC 7919 group costs nothing.
     let dhFile = folder.appending("dh.pem")
     let dh = try await ProcessRunner.run(

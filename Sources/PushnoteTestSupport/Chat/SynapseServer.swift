@@ -1,10 +1,6 @@
 import Foundation
 import PushnoteCore
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// A real Synapse homeserver on 127.0.0.1 with SQLite, a registered bot user and a room, for the
 /// Matrix tests.
 ///
@@ -116,12 +112,12 @@ public final class SynapseServer: Sendable {
     _ method: String, _ url: String, token: String?, body: [String: Any]?
   ) async throws -> (status: Int, object: [String: Any]) {
     guard let address = URL(string: url) else { throw IRCTestError.setup("bad URL \(url)") }
-    var request = URLRequest(url: address, timeoutInterval: 30)
-    request.httpMethod = method
+    var request = HTTPTransport.Request(url: address)
+    request.method = method
     if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
     if let body {
       request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-      request.httpBody = try JSONSerialization.data(withJSONObject: body)
+      request.body = try JSONSerialization.data(withJSONObject: body)
     }
     let response = try await HTTPTransport(timeout: 30).send(request)
     let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The calls of Jenkins' remote API a stage deploy makes: the CSRF crumb, `buildWithParameters`, the
 /// queue item, the build, and its console text.
 ///
@@ -11,7 +7,7 @@ import FoundationNetworking
 /// on a dropped connection, a timeout or a 5xx; a trigger only when the connection was refused or the
 /// answer was a 5xx, so a build is not queued twice. URLs that Jenkins hands back (queue items,
 /// builds) are kept on the configured server's origin, and a redirect to another origin is not
-/// followed (``HTTPTransport`` refuses Foundation's own following of redirects): it ends the call as
+/// followed (``HTTPTransport`` follows none to another origin): it ends the call as
 /// an unexpected answer, so the credentials never go to another origin.
 public actor JenkinsClient {
   /// Poll interval, timeouts and retries.
@@ -177,9 +173,9 @@ public actor JenkinsClient {
 
   /// Sends one request, trying again as `policy` allows after a pause of the poll interval.
   private func send(_ url: URL, post body: Data?, retrying policy: RetryPolicy) async throws(StageError) -> Response {
-    var request = URLRequest(url: url)
-    request.httpMethod = body == nil ? "GET" : "POST"
-    request.httpBody = body
+    var request = HTTPTransport.Request(url: url)
+    request.method = body == nil ? "GET" : "POST"
+    request.body = body
     request.setValue("application/json, text/plain, */*", forHTTPHeaderField: "Accept")
     if body != nil { request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type") }
     if let credentials { request.setValue(credentials.authorization, forHTTPHeaderField: "Authorization") }
@@ -192,9 +188,12 @@ public actor JenkinsClient {
         let response = Response(status: answer.status, location: answer.headers["location"], data: answer.body)
         guard (500...599).contains(response.status), attempt <= timing.retries else { return response }
       } catch {
-        let code: URLError.Code?
-        if case .connection(let raw, _) = error { code = URLError.Code(rawValue: raw) } else { code = nil }
-        let retryable = error != .cancelled && (policy == .always || code == .cannotConnectToHost || code == .cannotFindHost)
+        let notSent: Bool
+        switch error {
+        case .connection(.cannotConnect), .connection(.cannotResolve): notSent = true
+        default: notSent = false
+        }
+        let retryable = error != .cancelled && (policy == .always || notSent)
         guard retryable, attempt <= timing.retries else {
           throw .unreachable(url: url.absoluteString, reason: error.description)
         }

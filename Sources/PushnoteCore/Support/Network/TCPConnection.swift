@@ -188,6 +188,14 @@ public final class TCPConnection {
     return bytes
   }
 
+  /// Whether bytes or the end of the stream wait to be read, seen without waiting (a kept-alive
+  /// connection that shows either is not fit for another request).
+  public var hasInput: Bool {
+    if consumed < buffer.count || tls.map({ SSL_pending($0) > 0 }) == true { return true }
+    var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+    return poll(&poller, 1, 0) != 0
+  }
+
   /// Closes the sending side (TLS close-notify first), so the peer reads the end of the stream.
   public func shutdown() {
     if let tls { SSL_shutdown(tls) }

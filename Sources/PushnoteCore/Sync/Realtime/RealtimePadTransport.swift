@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The pad's realtime path as the sync engine uses it: read the pad (text and revision from
 /// CLIENT_VARS) and write the pad's side of the merge as one minimal changeset against the
 /// revision read, returning the head the server made of it with the colleagues' edits it
@@ -174,7 +170,7 @@ public final class RealtimePadTransport: @unchecked Sendable {
   /// `GET /p/<pad>` with basic credentials: the `express_sid` session cookie that lets the
   /// socket open the pad.
   private func authorize(_ padID: String, _ basic: (user: String, password: String)) async throws(SyncError) -> [String: String] {
-    var request = URLRequest(url: server.appendingPathComponent("p").appendingPathComponent(padID))
+    var request = HTTPTransport.Request(url: server.appendingPathComponent("p").appendingPathComponent(padID))
     request.setValue("Basic " + Data("\(basic.user):\(basic.password)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
     let response: HTTPTransport.Response
     do {
