@@ -105,42 +105,5 @@ struct ParseBenchmark: AsyncParsableCommand {
   }
 
   /// Notes in the template's shape, with pad-era notes mixed in, until `bytes` is reached.
-  static func corpus(bytes: Int) -> [[UInt8]] {
-    var notes: [[UInt8]] = []
-    var size = 0
-    var week = 0
-    let repositories = ["zamboni", "fireplace", "solitude", "webpay", "spartacus", "commbadge", "marketplace-stats", "transonic"]
-    while size < bytes {
-      week += 1
-      let day = PushDate(daysSinceEpoch: 18_268 + 7 * week)  // from Tuesday 2020-01-07
-      let previous = day.adding(days: -7)
-      let tag = PushTag(date: day).name
-      var text: String
-      if week % 5 == 0 {
-        text = "This week's push hero is cvan\nops: jason\n\nBlockers:\n\nPushing:\n\n"
-        for name in repositories { text += "    https://github.com/mozilla/\(name)/compare/\(PushTag(date: previous).name)...\(tag)\n" }
-        text += "\nAfter we're done:\n\n* run `./manage.py waffle_switch enable-\(week) on`\n\nstart: 9:17am Pacific\nend: 17:33 UTC\n"
-      } else {
-        text = "# Marketplace push \(day.iso)\n\n- Release manager: ddurst\n- QA: krupa\n- Ops: jason\n- Tag: \(tag)\n\n## Compare\n\n"
-        for name in repositories { text += "- https://github.com/mozilla/\(name)/compare/\(PushTag(date: previous).name)...\(tag)\n" }
-        text += "\n## Cherry-picks\n\n- [x] https://github.com/mozilla/zamboni/commit/4be0ca4973917a4f9aba5d6db94757112e639ca0 \(tag)-1\n"
-        text += "- ~~https://github.com/mozilla/fireplace/commit/973611e432b8fcf7702d3c714a123cada21541d3~~\n\n## Before we push\n\n"
-        for step in 1...12 {
-          text += "- [\(step % 3 == 0 ? " " : "x")] Step \(step): check **stage** and `logs` for [bug \(step)](https://bugzil.la/\(step))\n"
-        }
-        text += "\n## Flags\n\n- [x] switch `search-\(week)` on\n- [ ] flag `paid-apps` off\n\n## Migrations\n\n"
-        text += "- [x] `migrations/\(week)-add-index.sql` (zamboni)\n\n## Notes\n\n"
-        for paragraph in 1...6 {
-          text += "Paragraph \(paragraph) of the week's notes: *QA* found nothing worrying; see <https://example.org/\(paragraph)> and "
-          text += "the dashboard, then \"ship it\" — as usual.\n\n"
-        }
-        text += "## Sign-offs\n\n- [x] QA: krupa \(day.iso) 12:10\n- [x] Ops: jason 12:20\n- [ ] RM:\n\n"
-        text += "## Timeline\n\n- 11:02 push started\n- 11:40 stage verified\n- 17:33 UTC: Push complete\n"
-      }
-      let note = Array(text.utf8)
-      notes.append(note)
-      size += note.count
-    }
-    return notes
-  }
+  static func corpus(bytes: Int) -> [[UInt8]] { GeneratedNotes.weeks(bytes: bytes) }
 }

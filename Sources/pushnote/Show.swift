@@ -24,7 +24,7 @@ extension Pushnote {
         parsed.note.file = notebook.relativePath(path)
         let output = Terminal.standardOutput
         if json {
-          output.write(bytes: parsed.note.jsonBytes())
+          try output.writeJSON(parsed.note)
         } else {
           output.write(Show.render(parsed.note, zone: notebook.config.timeZone, on: output))
         }

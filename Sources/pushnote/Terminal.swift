@@ -100,6 +100,13 @@ final class Terminal: Sendable {
       return
     }
     pending.withLock { buffer in
+      guard bytes.count < Terminal.blockSize else {
+        // A block of its own: written as it is, not copied into the buffer first.
+        Terminal.writeAll(buffer, to: descriptor)
+        buffer.removeAll(keepingCapacity: true)
+        Terminal.writeAll(bytes, to: descriptor)
+        return
+      }
       buffer += bytes
       if buffer.count >= Terminal.blockSize {
         Terminal.writeAll(buffer, to: descriptor)
@@ -134,8 +141,8 @@ final class Terminal: Sendable {
 }
 
 extension Terminal {
-  /// Writes a value as JSON, through the one JSON writer (docs/json.md).
+  /// Writes a value as JSON, through the one JSON writer (docs/json.md), in blocks as it is written.
   func writeJSON(_ value: some Encodable) throws {
-    write(bytes: try JSONWriter.bytes(value))
+    try JSONWriter.write(value, blockSize: Terminal.blockSize) { self.write(bytes: $0) }
   }
 }

@@ -50,27 +50,89 @@ enum CommonMarkConverter {
   /// cmark strips a byte-order mark before counting columns and turns NUL into U+FFFD (three bytes),
   /// so the parser is given the bytes without the mark and with each NUL as a space; positions then
   /// map back onto the original bytes exactly.
-  static func convert(_ source: SourceText) throws(MarkdownError) -> (blocks: [MarkdownBlock], plainText: [UInt8]) {
-    // The tree lives in the arena, which is released as a whole: no node is freed one by one.
-    let arena = ParseArena()
-    return try arena.withCurrent { () throws(MarkdownError) in try convertInArena(source) }
+  ///
+  /// A big source is parsed in pieces of about `pieceSize` bytes, each cut where no block can go on
+  /// past the cut (see ``nextCut(in:after:)``), so that cmark's tree never holds more than one piece:
+  /// for a note of 50 MB it would take 40 times the note's size.
+  static func convert(
+    _ source: SourceText, pieceSize: Int = 1 << 20
+  ) throws(MarkdownError) -> (
+    blocks: [MarkdownBlock], plainText: [UInt8]
+  ) {
+    var result = Converted()
+    result.plainText.reserveCapacity(source.bytes.count)
+    // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
+    let wholeOnly = source.bytes.count <= pieceSize || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<source.bytes.count) != nil
+    var start = 0
+    while true {
+      var end = wholeOnly ? source.bytes.count : nextCut(in: source.bytes, after: start + pieceSize) ?? source.bytes.count
+      while true {
+        // The tree lives in the arena, which is released as a whole: no node is freed one by one.
+        let arena = ParseArena()
+        let complete = try arena.withCurrent { () throws(MarkdownError) in try convertPiece(source, start..<end, into: &result) }
+        if complete { break }
+        // The piece ends in a code or HTML block that may go on past the cut: take in more.
+        end = nextCut(in: source.bytes, after: end + pieceSize) ?? source.bytes.count
+      }
+      start = end
+      if end == source.bytes.count { break }
+    }
+    return (result.blocks, result.plainText)
   }
 
-  /// Parses and converts while the current thread's arena serves cmark's allocations.
-  private static func convertInArena(_ source: SourceText) throws(MarkdownError) -> (blocks: [MarkdownBlock], plainText: [UInt8]) {
-    let root: OpaquePointer?
-    if source.byteOrderMarkLength == 0, !source.bytes.contains(0) {
-      root = parse(source.bytes)
-    } else {
-      var input = Array(source.bytes.dropFirst(source.byteOrderMarkLength))
-      for index in input.indices where input[index] == 0 { input[index] = 0x20 }
-      root = parse(input)
-    }
-    guard let root, let iterator = cmark_iter_new(root) else { throw .parserFailed(path: source.path) }
-
+  /// The blocks and plain text converted so far.
+  private struct Converted {
     var blocks: [MarkdownBlock] = []
     var plainText: [UInt8] = []
-    plainText.reserveCapacity(source.bytes.count)
+  }
+
+  /// The first line start at or after `offset` where a piece may end: the line before it is blank
+  /// and it starts with a letter or `#` in the first column.
+  ///
+  /// After a blank line, a line that starts so ends every list, block quote and paragraph before it
+  /// and starts a new top-level block; only a top-level code block or HTML block could go on over
+  /// it, which ``convertPiece(_:_:into:)`` checks.
+  static func nextCut(in bytes: [UInt8], after offset: Int) -> Int? {
+    guard offset < bytes.count else { return nil }
+    return bytes.withUnsafeBufferPointer { buffer in
+      var index = offset
+      while let newline = ASCII.index(of: 0x0A, in: buffer, index..<buffer.count) {
+        index = newline + 1
+        guard index < buffer.count, ASCII.isLetter(buffer[index]) || buffer[index] == UInt8(ascii: "#") else { continue }
+        // The line before is blank when only blanks (and a carriage return) stand between its start and its end.
+        var before = newline
+        while before > 0, buffer[before - 1] == 0x20 || buffer[before - 1] == 0x09 || buffer[before - 1] == 0x0D { before -= 1 }
+        if before == 0 || buffer[before - 1] == 0x0A { return index }
+      }
+      return nil
+    }
+  }
+
+  /// Parses the bytes of `range`, a whole number of lines, and appends their blocks; false, with
+  /// nothing appended, when the piece ends in a top-level code or HTML block that the cut may have split.
+  private static func convertPiece(
+    _ source: SourceText, _ range: Range<Int>, into result: inout Converted
+  ) throws(MarkdownError)
+    -> Bool
+  {
+    let skip = range.lowerBound == 0 ? source.byteOrderMarkLength : 0
+    let root: OpaquePointer?
+    let piece = source.bytes[(range.lowerBound + skip)..<range.upperBound]
+    if !piece.contains(0) {
+      root = parse(piece)
+    } else {
+      var input = Array(piece)
+      for index in input.indices where input[index] == 0 { input[index] = 0x20 }
+      root = parse(input[...])
+    }
+    guard let root else { throw .parserFailed(path: source.path) }
+    if range.upperBound < source.bytes.count, let last = cmark_node_last_child(root) {
+      let type = NodeType(last)
+      if type == .codeBlock || type == .htmlBlock { return false }
+    }
+    guard let iterator = cmark_iter_new(root) else { throw .parserFailed(path: source.path) }
+    // cmark counts lines from the piece's start.
+    let lineOffset = range.lowerBound == 0 ? 0 : source.location(ofOffset: range.lowerBound).line - 1
     // The open containers and paragraphs, innermost last.
     var open: [Int] = []
     while true {
@@ -82,22 +144,29 @@ enum CommonMarkConverter {
       case .blockQuote, .list, .item, .paragraph, .heading, .customBlock:
         if event == CMARK_EVENT_EXIT {
           guard let index = open.popLast() else { continue }
-          blocks[index].end = blocks.count
+          result.blocks[index].end = result.blocks.count
           if type == .paragraph || type == .heading {
-            blocks[index].plainTextRange = blocks[index].plainTextRange.lowerBound..<plainText.count
+            result.blocks[index].plainTextRange = result.blocks[index].plainTextRange.lowerBound..<result.plainText.count
           }
         } else {
-          blocks.append(block(node, type, source, index: blocks.count, parent: open.last, plainTextStart: plainText.count))
-          open.append(blocks.count - 1)
+          result.blocks.append(
+            block(
+              node, type, source, lineOffset: lineOffset, index: result.blocks.count, parent: open.last,
+              plainTextStart: result.plainText.count))
+          open.append(result.blocks.count - 1)
         }
       case .codeBlock, .htmlBlock, .thematicBreak:
-        blocks.append(block(node, type, source, index: blocks.count, parent: open.last, plainTextStart: plainText.count))
-      case .text, .code: appendLiteral(of: node, to: &plainText)
-      case .softBreak, .lineBreak: plainText.append(0x20)
+        result.blocks.append(
+          block(
+            node, type, source, lineOffset: lineOffset, index: result.blocks.count, parent: open.last,
+            plainTextStart: result.plainText.count
+          ))
+      case .text, .code: appendLiteral(of: node, to: &result.plainText)
+      case .softBreak, .lineBreak: result.plainText.append(0x20)
       case .htmlInline, .emphasis, .strong, .link, .image, .customInline, .document, .unknown: continue
       }
     }
-    return (blocks, plainText)
+    return true
   }
 
   /// Appends a node's literal bytes, which cmark keeps as valid UTF-8.
@@ -111,7 +180,7 @@ enum CommonMarkConverter {
   }
 
   /// Runs cmark's parser over the bytes, its memory taken from the current thread's arena.
-  private static func parse(_ input: [UInt8]) -> OpaquePointer? {
+  private static func parse(_ input: ArraySlice<UInt8>) -> OpaquePointer? {
     guard let parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, ParseArena.allocator) else { return nil }
     defer { cmark_parser_free(parser) }
     input.withUnsafeBufferPointer { buffer in
@@ -122,8 +191,9 @@ enum CommonMarkConverter {
     return cmark_parser_finish(parser)
   }
 
+  /// One block; cmark's line numbers are moved on by `lineOffset`, the lines before the piece.
   private static func block(
-    _ node: OpaquePointer, _ type: NodeType, _ source: SourceText, index: Int, parent: Int?, plainTextStart: Int
+    _ node: OpaquePointer, _ type: NodeType, _ source: SourceText, lineOffset: Int, index: Int, parent: Int?, plainTextStart: Int
   ) -> MarkdownBlock {
     let kind: MarkdownBlock.Kind
     var literalText: String?
@@ -141,11 +211,11 @@ enum CommonMarkConverter {
     case .thematicBreak: kind = .thematicBreak
     default: kind = .paragraph
     }
-    let startLine = Int(cmark_node_get_start_line(node))
+    let startLine = Int(cmark_node_get_start_line(node)) + lineOffset
     let startColumn = Int(cmark_node_get_start_column(node))
     let range = byteRange(
       source, startLine: startLine, startColumn: startColumn,
-      endLine: Int(cmark_node_get_end_line(node)), endColumn: Int(cmark_node_get_end_column(node)))
+      endLine: Int(cmark_node_get_end_line(node)) + lineOffset, endColumn: Int(cmark_node_get_end_column(node)))
     let location = source.location(ofOffset: range.lowerBound, nearLine: startLine)
     return MarkdownBlock(
       kind: kind, range: range, line: location.line, column: location.column, parent: parent, end: index + 1, literal: literalText,

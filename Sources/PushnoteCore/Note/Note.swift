@@ -53,25 +53,26 @@ public struct Note: Sendable, Equatable, Codable {
     case problems
   }
 
-  /// Writes every key, unknown values as `null`, so the JSON's shape never changes.
+  /// Writes every key, unknown values as `null`, so the JSON's shape never changes; in key order,
+  /// so that the JSON writer moves nothing.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(file, forKey: .file)
-    try container.encode(title, forKey: .title)
-    try container.encode(date, forKey: .date)
-    try container.encode(tag, forKey: .tag)
-    try container.encode(pad, forKey: .pad)
-    try container.encode(people, forKey: .people)
-    try container.encode(sections, forKey: .sections)
-    try container.encode(compare, forKey: .compare)
     try container.encode(cherryPicks, forKey: .cherryPicks)
+    try container.encode(compare, forKey: .compare)
+    try container.encode(date, forKey: .date)
+    try container.encode(durationSeconds, forKey: .durationSeconds)
+    try container.encode(file, forKey: .file)
     try container.encode(flags, forKey: .flags)
     try container.encode(migrations, forKey: .migrations)
-    try container.encode(signoffs, forKey: .signoffs)
-    try container.encode(timeline, forKey: .timeline)
-    try container.encode(pushes, forKey: .pushes)
-    try container.encode(durationSeconds, forKey: .durationSeconds)
+    try container.encode(pad, forKey: .pad)
+    try container.encode(people, forKey: .people)
     try container.encode(problems, forKey: .problems)
+    try container.encode(pushes, forKey: .pushes)
+    try container.encode(sections, forKey: .sections)
+    try container.encode(signoffs, forKey: .signoffs)
+    try container.encode(tag, forKey: .tag)
+    try container.encode(timeline, forKey: .timeline)
+    try container.encode(title, forKey: .title)
   }
 
   /// A header field before the first `##`: `- Release manager: NAME`, `- QA:`, `- Ops:`, `- Tag:`, `- Pad:`.
@@ -154,7 +155,8 @@ public struct Note: Sendable, Equatable, Codable {
     /// Whether the section, or one it is nested in, is listed in `pad.local_only` (not in the JSON).
     public var isLocalOnly = false
 
-    enum CodingKeys: String, CodingKey { case title, level, line, items, progress }
+    /// In key order, so that the JSON writer moves nothing.
+    enum CodingKeys: String, CodingKey { case items, level, line, progress, title }
 
     /// Creates a section.
     public init(title: String, level: Int, line: Int, items: [ChecklistItem], range: Range<Int>) {
@@ -196,7 +198,8 @@ public struct Note: Sendable, Equatable, Codable {
     /// The item's bytes.
     public var range: Range<Int> = 0..<0
 
-    enum CodingKeys: String, CodingKey { case text, state, line }
+    /// In key order, so that the JSON writer moves nothing.
+    enum CodingKeys: String, CodingKey { case line, state, text }
 
     /// Creates an item.
     public init(text: String, state: ItemState, line: Int, boxOffset: Int?, range: Range<Int>) {
@@ -483,3 +486,7 @@ public struct Note: Sendable, Equatable, Codable {
     public var description: String { "\(line):\(column): \(severity.rawValue): \(message)" }
   }
 }
+
+// Their keys are written in order, so that `show --json` of a big note goes out as it is written.
+extension Note: JSONKeysInOrder {}
+extension Note.Section: JSONKeysInOrder {}

@@ -7,6 +7,9 @@ import Foundation
 /// two-space indentation with `"key" : value`, slashes not escaped, and a final newline. The
 /// layout is the one Foundation's `JSONEncoder` gives with `.prettyPrinted`, `.sortedKeys` and
 /// `.withoutEscapingSlashes`, which the recorded outputs of earlier versions pin.
+///
+/// No tree of the value is built: each value is written as it is encoded, and an object whose keys
+/// came out of order has its entries moved into order when it is complete.
 public enum JSONWriter {
   /// A value as JSON text ending in a newline.
   ///
@@ -19,12 +22,26 @@ public enum JSONWriter {
   ///
   /// - Throws: what the value's own `encode(to:)` throws; pushnote's models never do.
   public static func bytes(_ value: some Encodable) throws -> [UInt8] {
-    let node = try TreeEncoder.node(of: value, codingPath: [])
-    var out: [UInt8] = []
-    out.reserveCapacity(4096)
-    write(node, level: 0, into: &out)
-    out.append(UInt8(ascii: "\n"))
-    return out
+    let output = Output(sink: nil, blockSize: .max)
+    try output.append(value, level: 0)
+    output.bytes.append(UInt8(ascii: "\n"))
+    return output.bytes
+  }
+
+  /// Writes a value as JSON ending in a newline, handing the bytes to `sink` in blocks of about
+  /// `blockSize` as they are done, so that a big value is never held as a whole.
+  ///
+  /// Bytes are done once no object still open may have to move its entries into key order: an
+  /// object of a type marked ``JSONKeysInOrder`` never does, so everything of it before the open
+  /// entry can go.
+  ///
+  /// - Throws: what the value's own `encode(to:)` throws, and an `EncodingError` when a type
+  ///   marked ``JSONKeysInOrder`` writes its keys out of order after some of its bytes went.
+  public static func write(_ value: some Encodable, blockSize: Int = 1 << 20, to sink: @escaping ([UInt8]) -> Void) throws {
+    let output = Output(sink: sink, blockSize: max(1, blockSize))
+    try output.append(value, level: 0)
+    output.bytes.append(UInt8(ascii: "\n"))
+    sink(output.bytes)
   }
 
   /// A coding key as it is written: snake_case, so `conflictLines` is `conflict_lines` and `padID` is `pad_id`.
@@ -43,49 +60,8 @@ public enum JSONWriter {
     return result
   }
 
-  // MARK: Writing
-
-  private static func write(_ node: Node, level: Int, into out: inout [UInt8]) {
-    switch node {
-    case .null: out += "null".utf8
-    case .bool(let value): out += (value ? "true" : "false").utf8
-    case .number(let text): out += text.utf8
-    case .string(let text): writeString(text, into: &out)
-    case .array(let box):
-      out.append(UInt8(ascii: "["))
-      writeBody(count: box.items.count, level: level, into: &out) { index, out in write(box.items[index], level: level + 1, into: &out) }
-      out.append(UInt8(ascii: "]"))
-    case .object(let box):
-      let entries = box.entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-      out.append(UInt8(ascii: "{"))
-      writeBody(count: entries.count, level: level, into: &out) { index, out in
-        writeString(entries[index].key, into: &out)
-        out += " : ".utf8
-        write(entries[index].node, level: level + 1, into: &out)
-      }
-      out.append(UInt8(ascii: "}"))
-    }
-  }
-
-  /// The inside of an array or object: one element per line, indented; an empty one is a blank line.
-  private static func writeBody(count: Int, level: Int, into out: inout [UInt8], element: (Int, inout [UInt8]) -> Void) {
-    out.append(UInt8(ascii: "\n"))
-    if count == 0 { out.append(UInt8(ascii: "\n")) }
-    for index in 0..<count {
-      indent(level + 1, into: &out)
-      element(index, &out)
-      if index + 1 < count { out.append(UInt8(ascii: ",")) }
-      out.append(UInt8(ascii: "\n"))
-    }
-    indent(level, into: &out)
-  }
-
-  private static func indent(_ level: Int, into out: inout [UInt8]) {
-    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
-  }
-
   /// A string in quotes: `"` and `\` escaped, control characters as `\n`, `\t`… or `\u00XX`; all else as it is.
-  private static func writeString(_ text: String, into out: inout [UInt8]) {
+  static func writeString(_ text: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var text = text
     text.withUTF8 { bytes in
@@ -114,74 +90,73 @@ public enum JSONWriter {
   }
 }
 
-// MARK: The value tree
+// MARK: Writing
 
-/// One JSON value; containers are boxes so that an encoder can fill them after handing them out.
-private enum Node {
-  case null
-  case bool(Bool)
-  case number(String)
-  case string(String)
-  case array(ArrayBox)
-  case object(ObjectBox)
-}
+/// A type whose `encode(to:)` writes its keys in the order the JSON has them (sorted, snake_case),
+/// so that ``JSONWriter/write(_:blockSize:to:)`` can hand out its bytes before it is complete.
+protocol JSONKeysInOrder {}
 
-private final class ArrayBox {
-  var items: [Node] = []
-}
-
-private final class ObjectBox {
-  var entries: [(key: String, node: Node)] = []
-
-  /// Sets a key, replacing an earlier value of it (as `JSONEncoder` does).
-  func set(_ key: String, _ node: Node) {
-    if let index = entries.firstIndex(where: { $0.key == key }) {
-      entries[index].node = node
-    } else {
-      entries.append((key, node))
-    }
-  }
-}
-
-/// A `[String: …]` dictionary, whose keys are written as they are.
-private protocol StringKeyedDictionary {
-  func encodeEntries(into box: ObjectBox, codingPath: [any CodingKey]) throws
-}
-
-extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodable {
-  fileprivate func encodeEntries(into box: ObjectBox, codingPath: [any CodingKey]) throws {
-    for (key, value) in self { box.set(key, try TreeEncoder.node(of: value, codingPath: codingPath)) }
-  }
-}
-
-/// Builds the tree of one value.
+/// The bytes written and not yet handed out, and the room where an object's entries are put in order.
 ///
-/// Coding paths are passed on as they came, not extended per key:
-/// no model reads them, and building them would cost an array per value.
-private final class TreeEncoder: Encoder {
-  let codingPath: [any CodingKey]
-  var userInfo: [CodingUserInfoKey: Any] { [:] }
-  var node: Node?
+/// Places in the output are counted from its very start (``position``), so they stay right when
+/// bytes before them have gone to the sink.
+private final class Output {
+  var bytes: [UInt8] = []
+  /// A copy of an object's entries while they are written back in key order; kept for reuse.
+  private var scratch: [UInt8] = []
+  /// Where done bytes go; nil to keep everything.
+  private let sink: (([UInt8]) -> Void)?
+  private let blockSize: Int
+  /// The bytes handed to the sink so far.
+  private(set) var flushed = 0
+  /// Open containers whose bytes may still move: objects not marked ``JSONKeysInOrder``, and
+  /// containers waiting for a value written apart.
+  var movable = 0
 
-  init(codingPath: [any CodingKey]) { self.codingPath = codingPath }
+  init(sink: (([UInt8]) -> Void)?, blockSize: Int) {
+    self.sink = sink
+    self.blockSize = blockSize
+    bytes.reserveCapacity(sink == nil ? 4096 : min(blockSize, 1 << 20) + 4096)
+  }
 
-  /// The tree of a value, with the scalars Foundation writes specially (URL, Data, Date) as it writes them.
-  static func node(of value: some Encodable, codingPath: [any CodingKey]) throws -> Node {
-    switch value {
-    case let text as String: return .string(text)
-    case let number as Int: return .number(String(number))
-    case let flag as Bool: return .bool(flag)
-    case let number as Double: return .number(format(number))
-    case let url as URL: return .string(url.absoluteString)
-    case let data as Data: return .string(data.base64EncodedString())
-    case let dictionary as any StringKeyedDictionary:
-      let box = ObjectBox()
-      try dictionary.encodeEntries(into: box, codingPath: codingPath)
-      return .object(box)
-    default:
-      let encoder = TreeEncoder(codingPath: codingPath)
+  /// The place of the next byte, counted from the start of the output.
+  var position: Int { flushed + bytes.count }
+
+  /// Whether the writer streams: only then are objects asked whether their keys come in order.
+  var streams: Bool { sink != nil }
+
+  /// Hands out what is done, once it fills a block.
+  func flushIfDone() {
+    guard movable == 0, bytes.count >= blockSize, let sink else { return }
+    sink(bytes)
+    flushed += bytes.count
+    bytes.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes a value at an indentation level, with the scalars Foundation writes specially (URL,
+  /// Data, Date) as it writes them.
+  func append<Value: Encodable>(_ value: Value, level: Int) throws {
+    // Types are compared before values are cast: a cast costs more than the whole value's writing.
+    if Value.self == String.self {
+      JSONWriter.writeString(unsafeBitCast(value, to: String.self), into: &bytes)
+    } else if Value.self == Int.self {
+      bytes += String(unsafeBitCast(value, to: Int.self)).utf8
+    } else if Value.self == Bool.self {
+      bytes += (unsafeBitCast(value, to: Bool.self) ? "true" : "false").utf8
+    } else if Value.self == Double.self {
+      bytes += Output.format(unsafeBitCast(value, to: Double.self)).utf8
+    } else if Value.self == URL.self {
+      JSONWriter.writeString(unsafeBitCast(value, to: URL.self).absoluteString, into: &bytes)
+    } else if Value.self == Data.self {
+      JSONWriter.writeString(unsafeBitCast(value, to: Data.self).base64EncodedString(), into: &bytes)
+    } else if Value.self is any StringKeyedDictionary.Type, let dictionary = value as? any StringKeyedDictionary {
+      let object = ObjectWriter(output: self, level: level, keysInOrder: false)
+      try dictionary.encodeEntries(into: object)
+      try object.finish()
+    } else {
+      let encoder = StreamEncoder(output: self, level: level, keysInOrder: streams && Value.self is any JSONKeysInOrder.Type)
       try value.encode(to: encoder)
-      return encoder.node ?? .object(ObjectBox())
+      try encoder.finish()
     }
   }
 
@@ -191,129 +166,327 @@ private final class TreeEncoder: Encoder {
     return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
   }
 
-  func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-    let box: ObjectBox
-    if case .object(let existing) = node {
-      box = existing
-    } else {
-      box = ObjectBox()
-      node = .object(box)
-    }
-    return KeyedEncodingContainer(KeyedContainer<Key>(box: box, codingPath: codingPath))
+  func indent(_ level: Int) {
+    bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
   }
 
-  func unkeyedContainer() -> any UnkeyedEncodingContainer {
-    let box: ArrayBox
-    if case .array(let existing) = node {
-      box = existing
-    } else {
-      box = ArrayBox()
-      node = .array(box)
+  /// Puts the entries written from `start` in key order, the last value of a key kept, with the
+  /// separators between them.
+  ///
+  /// - Throws: `EncodingError` when some of the entries were handed out already.
+  func reorder(from start: Int, entries: [ObjectWriter.Entry]) throws {
+    guard start >= flushed else {
+      throw EncodingError.invalidValue(
+        entries.map(\.key), EncodingError.Context(codingPath: [], debugDescription: "keys out of order in a JSONKeysInOrder type"))
     }
-    return UnkeyedContainer(box: box, codingPath: codingPath)
+    let local = start - flushed
+    scratch.removeAll(keepingCapacity: true)
+    scratch.append(contentsOf: bytes[local...])
+    bytes.removeSubrange(local...)
+    var latest: [String: Int] = [:]
+    for (index, entry) in entries.enumerated() { latest[entry.key] = index }
+    let order = entries.indices.filter { latest[entries[$0].key] == $0 }.sorted {
+      entries[$0].key.utf8.lexicographicallyPrecedes(entries[$1].key.utf8)
+    }
+    for (position, index) in order.enumerated() {
+      bytes += (position == 0 ? "\n" : ",\n").utf8
+      let range = entries[index].range
+      bytes.append(contentsOf: scratch[(range.lowerBound - start)..<(range.upperBound - start)])
+      if let deferred = entries[index].deferred { bytes += try deferred.bytes() }
+    }
   }
+}
+
+/// An object being written: `{`, then each entry on its own line as it comes, then `}`.
+private final class ObjectWriter {
+  /// Where an entry's line is in the output, from its indentation to the end of its value.
+  struct Entry {
+    var key: String
+    var range: Range<Int>
+    /// The value of a nested container or super-encoder, put after the key when the object is closed.
+    var deferred: DeferredValue?
+  }
+
+  let output: Output
+  let level: Int
+  /// Where the first entry's line starts (after `{` and a separator).
+  private let start: Int
+  private var entries: [Entry] = []
+  /// Whether the keys came in order, each once: then nothing is moved.
+  private var inOrder = true
+  /// Whether the object's type promises its keys in order (``JSONKeysInOrder``): then its bytes
+  /// may go before it is closed.
+  private let keysInOrder: Bool
+  /// Whether the object keeps its bytes in the output until it is closed (see ``Output/movable``).
+  private var pinned = false
+
+  init(output: Output, level: Int, keysInOrder: Bool) {
+    self.output = output
+    self.level = level
+    self.keysInOrder = keysInOrder
+    output.bytes.append(UInt8(ascii: "{"))
+    start = output.position
+    if !keysInOrder { pin() }
+  }
+
+  private func pin() {
+    guard !pinned else { return }
+    pinned = true
+    output.movable += 1
+  }
+
+  /// Writes one entry: the key and its value.
+  func entry(_ key: String, _ value: (Output) throws -> Void) rethrows {
+    if let last = entries.last, !last.key.utf8.lexicographicallyPrecedes(key.utf8) { inOrder = false }
+    output.bytes += (entries.isEmpty ? "\n" : ",\n").utf8
+    let lineStart = output.position
+    output.indent(level + 1)
+    JSONWriter.writeString(key, into: &output.bytes)
+    output.bytes += " : ".utf8
+    try value(output)
+    entries.append(Entry(key: key, range: lineStart..<output.position))
+    output.flushIfDone()
+  }
+
+  /// Writes an entry whose value comes later, when the object is closed.
+  func deferred(_ key: String, _ value: DeferredValue) {
+    // The object's bytes stay until then.
+    pin()
+    entry(key) { _ in }
+    entries[entries.count - 1].deferred = value
+    inOrder = false
+  }
+
+  /// Closes the object, with its entries in key order.
+  ///
+  /// - Throws: `EncodingError` when a type marked ``JSONKeysInOrder`` wrote its keys out of order
+  ///   after some of its bytes went.
+  func finish() throws {
+    if !inOrder {
+      // Entry ranges skip the separators, which the reorder writes anew.
+      try output.reorder(from: start, entries: entries)
+    }
+    if pinned { output.movable -= 1 }
+    output.bytes += (entries.isEmpty ? "\n\n" : "\n").utf8
+    output.indent(level)
+    output.bytes.append(UInt8(ascii: "}"))
+  }
+}
+
+/// An array being written: `[`, then each element on its own line as it comes, then `]`.
+private final class ArrayWriter {
+  let output: Output
+  let level: Int
+  private(set) var count = 0
+  /// Elements whose value comes later, with the offset where it goes.
+  private var deferred: [(offset: Int, value: DeferredValue)] = []
+
+  init(output: Output, level: Int) {
+    self.output = output
+    self.level = level
+    output.bytes.append(UInt8(ascii: "["))
+  }
+
+  /// Writes an element whose value comes later, when the array is closed.
+  func deferred(_ value: DeferredValue) {
+    // The array's bytes stay until then.
+    if deferred.isEmpty { output.movable += 1 }
+    element { deferred.append(($0.position, value)) }
+  }
+
+  /// Writes one element.
+  func element(_ value: (Output) throws -> Void) rethrows {
+    output.bytes += (count == 0 ? "\n" : ",\n").utf8
+    output.indent(level + 1)
+    count += 1
+    try value(output)
+    output.flushIfDone()
+  }
+
+  func finish() throws {
+    // From the last, so that the places before stay where they were.
+    for (offset, value) in deferred.reversed() { output.bytes.insert(contentsOf: try value.bytes(), at: offset - output.flushed) }
+    if !deferred.isEmpty { output.movable -= 1 }
+    output.bytes += (count == 0 ? "\n\n" : "\n").utf8
+    output.indent(level)
+    output.bytes.append(UInt8(ascii: "]"))
+  }
+}
+
+/// A `[String: …]` dictionary, whose keys are written as they are.
+private protocol StringKeyedDictionary {
+  func encodeEntries(into object: ObjectWriter) throws
+}
+
+extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodable {
+  fileprivate func encodeEntries(into object: ObjectWriter) throws {
+    for (key, value) in self { try object.entry(key) { try $0.append(value, level: object.level + 1) } }
+  }
+}
+
+/// Encodes one value straight into the output.
+///
+/// A value's containers are written where they are asked for, and must be filled before the value
+/// is done, as every synthesized and hand-written `encode(to:)` of pushnote does. Nested containers
+/// and super-encoders, which can be filled later, are written apart and put in place when the
+/// value is complete. Coding paths are not tracked: no model reads them.
+private final class StreamEncoder: Encoder {
+  let output: Output
+  let level: Int
+  var codingPath: [any CodingKey] { [] }
+  var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+  private enum State {
+    case empty
+    case object(ObjectWriter)
+    case array(ArrayWriter)
+    case done
+  }
+
+  private var state = State.empty
+  /// Whether the value's type promises its keys in order (``JSONKeysInOrder``).
+  private let keysInOrder: Bool
+
+  init(output: Output, level: Int, keysInOrder: Bool) {
+    self.output = output
+    self.level = level
+    self.keysInOrder = keysInOrder
+  }
+
+  /// Closes the value's container; a value that wrote nothing is an empty object.
+  func finish() throws {
+    switch state {
+    case .empty: try ObjectWriter(output: output, level: level, keysInOrder: true).finish()
+    case .object(let object): try object.finish()
+    case .array(let array): try array.finish()
+    case .done: break
+    }
+    state = .done
+  }
+
+  func object() -> ObjectWriter {
+    if case .object(let existing) = state { return existing }
+    let object = ObjectWriter(output: output, level: level, keysInOrder: keysInOrder)
+    state = .object(object)
+    return object
+  }
+
+  func array() -> ArrayWriter {
+    if case .array(let existing) = state { return existing }
+    let array = ArrayWriter(output: output, level: level)
+    state = .array(array)
+    return array
+  }
+
+  /// Marks the single value as written.
+  func wroteValue() { state = .done }
+
+  func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+    KeyedEncodingContainer(KeyedContainer<Key>(object: object()))
+  }
+
+  func unkeyedContainer() -> any UnkeyedEncodingContainer { UnkeyedContainer(array: array()) }
 
   func singleValueContainer() -> any SingleValueEncodingContainer { SingleValueContainer(encoder: self) }
 }
 
+/// A value written apart, for a nested container or a super-encoder that may be filled late.
+private final class DeferredValue {
+  let encoder: StreamEncoder
+
+  init(level: Int) { encoder = StreamEncoder(output: Output(sink: nil, blockSize: .max), level: level, keysInOrder: false) }
+
+  /// The value's bytes, its container closed.
+  func bytes() throws -> [UInt8] {
+    try encoder.finish()
+    return encoder.output.bytes
+  }
+}
+
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-  let box: ObjectBox
-  let codingPath: [any CodingKey]
+  let object: ObjectWriter
+  var codingPath: [any CodingKey] { [] }
 
   private func name(_ key: Key) -> String { JSONWriter.snakeCase(key.stringValue) }
 
-  mutating func encodeNil(forKey key: Key) throws { box.set(name(key), .null) }
-  mutating func encode(_ value: Bool, forKey key: Key) throws { box.set(name(key), .bool(value)) }
-  mutating func encode(_ value: String, forKey key: Key) throws { box.set(name(key), .string(value)) }
-  mutating func encode(_ value: Int, forKey key: Key) throws { box.set(name(key), .number(String(value))) }
-  mutating func encode(_ value: Double, forKey key: Key) throws { box.set(name(key), .number(TreeEncoder.format(value))) }
+  mutating func encodeNil(forKey key: Key) throws { object.entry(name(key)) { $0.bytes += "null".utf8 } }
+  mutating func encode(_ value: Bool, forKey key: Key) throws { object.entry(name(key)) { $0.bytes += (value ? "true" : "false").utf8 } }
+  mutating func encode(_ value: String, forKey key: Key) throws {
+    object.entry(name(key)) { JSONWriter.writeString(value, into: &$0.bytes) }
+  }
+  mutating func encode(_ value: Int, forKey key: Key) throws { object.entry(name(key)) { $0.bytes += String(value).utf8 } }
+  mutating func encode(_ value: Double, forKey key: Key) throws { object.entry(name(key)) { $0.bytes += Output.format(value).utf8 } }
   mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-    box.set(name(key), try TreeEncoder.node(of: value, codingPath: codingPath))
+    let level = object.level + 1
+    try object.entry(name(key)) { try $0.append(value, level: level) }
   }
 
   mutating func nestedContainer<NestedKey: CodingKey>(
     keyedBy keyType: NestedKey.Type, forKey key: Key
   ) -> KeyedEncodingContainer<NestedKey> {
-    let nested = ObjectBox()
-    box.set(name(key), .object(nested))
-    return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested, codingPath: codingPath))
+    deferred(name(key)).container(keyedBy: keyType)
   }
 
-  mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-    let nested = ArrayBox()
-    box.set(name(key), .array(nested))
-    return UnkeyedContainer(box: nested, codingPath: codingPath)
-  }
+  mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { deferred(name(key)).unkeyedContainer() }
 
-  mutating func superEncoder() -> any Encoder { SuperEncoder(parent: box, key: "super", codingPath: codingPath) }
-  mutating func superEncoder(forKey key: Key) -> any Encoder { SuperEncoder(parent: box, key: name(key), codingPath: codingPath) }
+  mutating func superEncoder() -> any Encoder { deferred("super") }
+  mutating func superEncoder(forKey key: Key) -> any Encoder { deferred(name(key)) }
+
+  /// An encoder for a value written apart; its bytes take their place when the object is closed.
+  private func deferred(_ key: String) -> StreamEncoder {
+    let value = DeferredValue(level: object.level + 1)
+    object.deferred(key, value)
+    return value.encoder
+  }
 }
 
 private struct UnkeyedContainer: UnkeyedEncodingContainer {
-  let box: ArrayBox
-  let codingPath: [any CodingKey]
-  var count: Int { box.items.count }
+  let array: ArrayWriter
+  var codingPath: [any CodingKey] { [] }
+  var count: Int { array.count }
 
-  mutating func encodeNil() throws { box.items.append(.null) }
-  mutating func encode(_ value: Bool) throws { box.items.append(.bool(value)) }
-  mutating func encode(_ value: String) throws { box.items.append(.string(value)) }
-  mutating func encode(_ value: Int) throws { box.items.append(.number(String(value))) }
-  mutating func encode(_ value: Double) throws { box.items.append(.number(TreeEncoder.format(value))) }
+  mutating func encodeNil() throws { array.element { $0.bytes += "null".utf8 } }
+  mutating func encode(_ value: Bool) throws { array.element { $0.bytes += (value ? "true" : "false").utf8 } }
+  mutating func encode(_ value: String) throws { array.element { JSONWriter.writeString(value, into: &$0.bytes) } }
+  mutating func encode(_ value: Int) throws { array.element { $0.bytes += String(value).utf8 } }
+  mutating func encode(_ value: Double) throws { array.element { $0.bytes += Output.format(value).utf8 } }
   mutating func encode<T: Encodable>(_ value: T) throws {
-    box.items.append(try TreeEncoder.node(of: value, codingPath: codingPath))
+    let level = array.level + 1
+    try array.element { try $0.append(value, level: level) }
   }
 
   mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-    let nested = ObjectBox()
-    box.items.append(.object(nested))
-    return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested, codingPath: codingPath))
+    deferred().container(keyedBy: keyType)
   }
 
-  mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-    let nested = ArrayBox()
-    box.items.append(.array(nested))
-    return UnkeyedContainer(box: nested, codingPath: codingPath)
-  }
+  mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { deferred().unkeyedContainer() }
 
-  mutating func superEncoder() -> any Encoder {
-    let index = box.items.count
-    box.items.append(.null)
-    return SuperEncoder(array: box, index: index, codingPath: codingPath)
+  mutating func superEncoder() -> any Encoder { deferred() }
+
+  /// An encoder for an element written apart; its bytes take their place when the array is closed.
+  private func deferred() -> StreamEncoder {
+    let value = DeferredValue(level: array.level + 1)
+    array.deferred(value)
+    return value.encoder
   }
 }
 
 private struct SingleValueContainer: SingleValueEncodingContainer {
-  let encoder: TreeEncoder
-  var codingPath: [any CodingKey] { encoder.codingPath }
+  let encoder: StreamEncoder
+  var codingPath: [any CodingKey] { [] }
 
-  mutating func encodeNil() throws { encoder.node = .null }
-  mutating func encode(_ value: Bool) throws { encoder.node = .bool(value) }
-  mutating func encode(_ value: String) throws { encoder.node = .string(value) }
-  mutating func encode(_ value: Int) throws { encoder.node = .number(String(value)) }
-  mutating func encode(_ value: Double) throws { encoder.node = .number(TreeEncoder.format(value)) }
-  mutating func encode<T: Encodable>(_ value: T) throws { encoder.node = try TreeEncoder.node(of: value, codingPath: codingPath) }
-}
-
-/// The encoder `superEncoder()` hands out: what it is given lands in its parent once it is gone.
-private final class SuperEncoder: Encoder {
-  private let inner: TreeEncoder
-  private let store: (Node) -> Void
-  var codingPath: [any CodingKey] { inner.codingPath }
-  var userInfo: [CodingUserInfoKey: Any] { [:] }
-
-  init(parent: ObjectBox, key: String, codingPath: [any CodingKey]) {
-    inner = TreeEncoder(codingPath: codingPath)
-    store = { parent.set(key, $0) }
+  private func write(_ body: (Output) throws -> Void) rethrows {
+    try body(encoder.output)
+    encoder.wroteValue()
   }
 
-  init(array: ArrayBox, index: Int, codingPath: [any CodingKey]) {
-    inner = TreeEncoder(codingPath: codingPath)
-    store = { array.items[index] = $0 }
+  mutating func encodeNil() throws { write { $0.bytes += "null".utf8 } }
+  mutating func encode(_ value: Bool) throws { write { $0.bytes += (value ? "true" : "false").utf8 } }
+  mutating func encode(_ value: String) throws { write { JSONWriter.writeString(value, into: &$0.bytes) } }
+  mutating func encode(_ value: Int) throws { write { $0.bytes += String(value).utf8 } }
+  mutating func encode(_ value: Double) throws { write { $0.bytes += Output.format(value).utf8 } }
+  mutating func encode<T: Encodable>(_ value: T) throws {
+    let level = encoder.level
+    try write { try $0.append(value, level: level) }
   }
-
-  deinit { store(inner.node ?? .object(ObjectBox())) }
-
-  func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { inner.container(keyedBy: type) }
-  func unkeyedContainer() -> any UnkeyedEncodingContainer { inner.unkeyedContainer() }
-  func singleValueContainer() -> any SingleValueEncodingContainer { inner.singleValueContainer() }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PushnoteCore
 import PushnoteTestSupport
+import Synchronization
 import Testing
 
 /// The one JSON writer: the bytes Foundation's JSONEncoder gave (pretty, sorted, slashes unescaped),
@@ -65,5 +66,65 @@ import Testing
   @Test func aTopLevelScalarAndAnEmptyArray() throws {
     #expect(try JSONWriter.text("x/y") == "\"x/y\"\n")
     #expect(try JSONWriter.text([Int]()) == "[\n\n]\n")
+  }
+
+  /// Keys out of order, a key written twice, and containers filled after the keys that follow them.
+  private struct Unusual: Encodable {
+    enum Keys: String, CodingKey { case zeta, alpha, mid, late, list, parent }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: Keys.self)
+      try container.encode("last", forKey: .zeta)
+      try container.encode(1, forKey: .alpha)
+      var late = container.nestedContainer(keyedBy: Keys.self, forKey: .late)
+      var list = container.nestedUnkeyedContainer(forKey: .list)
+      let parent = container.superEncoder(forKey: .parent)
+      try container.encode(2, forKey: .alpha)
+      try container.encode([3, 4], forKey: .mid)
+      try late.encode(true, forKey: .zeta)
+      try late.encode("x", forKey: .alpha)
+      try list.encode("first")
+      var inner = list.nestedUnkeyedContainer()
+      try list.encode("third")
+      try inner.encode(5)
+      var single = parent.singleValueContainer()
+      try single.encode("from the parent")
+    }
+  }
+
+  @Test func keysOutOfOrderAndContainersFilledLateComeOutAsJSONEncoderWroteThem() throws {
+    #expect(try JSONWriter.text(Unusual()) == (try oracle(Unusual())))
+    #expect(try JSONWriter.text([Unusual(), Unusual()]) == (try oracle([Unusual(), Unusual()])))
+  }
+
+  @Test func aNoteOfManyItemsComesOutAsJSONEncoderWroteIt() throws {
+    let bytes = GeneratedNotes.shortLines(bytes: 60_000, seed: 3)
+    let note = try ParsedNote(bytes: bytes, path: "2026/mkt-2026-12-01.md").note
+    #expect(note.json() == (try oracle(note)))
+  }
+
+  /// The blocks `write` hands out, joined.
+  private func streamed(_ value: some Encodable, blockSize: Int) throws -> (text: String, blocks: Int) {
+    let blocks = Mutex<[[UInt8]]>([])
+    try JSONWriter.write(value, blockSize: blockSize) { block in blocks.withLock { $0.append(block) } }
+    let all = blocks.withLock { $0 }
+    return (String(decoding: all.flatMap { $0 }, as: UTF8.self), all.count)
+  }
+
+  @Test func aBigNoteGoesOutInBlocksThatJoinToTheSameBytes() throws {
+    let bytes = GeneratedNotes.shortLines(bytes: 60_000, seed: 3)
+    let note = try ParsedNote(bytes: bytes, path: "2026/mkt-2026-12-01.md").note
+    let whole = note.json()
+    for blockSize in [1, 100, 4096] {
+      let (text, blocks) = try streamed(note, blockSize: blockSize)
+      #expect(text == whole, "blocks of \(blockSize)")
+      #expect(blocks > whole.utf8.count / max(blockSize, 2_000) / 2, "blocks of \(blockSize): \(blocks)")
+    }
+  }
+
+  @Test func valuesWhoseKeysMayMoveStayWholeUntilTheyAreDone() throws {
+    let values = [Unusual(), Unusual(), Unusual()]
+    #expect(try streamed(values, blockSize: 1).text == (try oracle(values)))
+    #expect(try streamed(Sample(), blockSize: 1).text == (try JSONWriter.text(Sample())))
   }
 }
