@@ -41,14 +41,14 @@ struct CommandsBenchmark: AsyncParsableCommand {
     print(Row.header)
 
     let large = folder.appending("large.md")
-    try Bench.write(Array(ParseBenchmark.corpus(bytes: largeBytes).joined()), to: large)
+    try Bench.write(Array(GeneratedNotes.weeks(bytes: largeBytes).joined()), to: large)
     let cmarkLarge = Side(cmark, [large])
     try measure("show --json, \(Self.size(large)) note", goal: 1.5, Side(binary, ["show", "--json", large]), cmarkLarge)
     try measure("show, same note", goal: 1.5, Side(binary, ["show", large]), cmarkLarge)
     try measure("lint, same note", goal: 1.5, Side(binary, ["lint", large]), cmarkLarge, allowedStatus: [0, 65])
 
     let small = folder.appending("small.md")
-    try Bench.write(ParseBenchmark.corpus(bytes: 3_000)[0], to: small)
+    try Bench.write(GeneratedNotes.weeks(bytes: 3_000)[0], to: small)
     let hello = try Self.helloWorld(in: folder)
     try measure("show, \(Self.size(small)) note (start-up)", goal: 2, Side(binary, ["show", small]), Side(hello, []))
     if let installed = installed ?? Self.onPath("pushnote") {
@@ -141,7 +141,7 @@ struct CommandsBenchmark: AsyncParsableCommand {
   /// `show --json` on a huge note of short lines: wall time and the child's peak resident memory.
   private func memory(binary: String, folder: TemporaryDirectory) throws {
     let huge = folder.appending("huge.md")
-    try Bench.write(Self.shortLines(bytes: hugeBytes), to: huge)
+    try Bench.write(GeneratedNotes.shortLines(bytes: hugeBytes, seed: 1), to: huge)
     let side = Side(binary, ["show", "--json", huge])
     var runs: [ProcessRunner.Measurement] = []
     for _ in 0..<3 { runs.append(try side.run()) }
@@ -152,20 +152,6 @@ struct CommandsBenchmark: AsyncParsableCommand {
       String(
         format: "show --json, %@ of short lines: %.2f s (goal <= 3 s), peak RSS %.0f MB = %.1fx the file (goal <= 4x), median of 3",
         Self.size(huge), seconds, Double(peak) / 1e6, Double(peak) / size))
-  }
-
-  /// About `bytes` bytes of short checklist lines under a heading every 25 lines.
-  static func shortLines(bytes: Int) -> [UInt8] {
-    var text: [UInt8] = []
-    text.reserveCapacity(bytes + 64)
-    text += Array("# Marketplace push 2026-12-01\n".utf8)
-    var line = 0
-    while text.count < bytes {
-      if line % 25 == 0 { text += Array("## Part \(line / 25)\n".utf8) }
-      text += Array("- [\(line % 3 == 0 ? "x" : " ")] item \(line)\n".utf8)
-      line += 1
-    }
-    return text
   }
 
   /// A Swift hello world that links Foundation, compiled with `swiftc -O`: the floor of start-up.

@@ -23,7 +23,7 @@ struct ParseBenchmark: AsyncParsableCommand {
   var cmark = "/usr/bin/cmark"
 
   func run() async throws {
-    let notes = ParseBenchmark.corpus(bytes: bytes)
+    let notes = GeneratedNotes.weeks(bytes: bytes)
     let total = notes.reduce(0) { $0 + $1.count }
     let folder = try TemporaryDirectory(prefix: "pushnote-bench")
     let joined = folder.appending("corpus.md")
@@ -103,7 +103,4 @@ struct ParseBenchmark: AsyncParsableCommand {
     try body()
     return clock() - start
   }
-
-  /// Notes in the template's shape, with pad-era notes mixed in, until `bytes` is reached.
-  static func corpus(bytes: Int) -> [[UInt8]] { GeneratedNotes.weeks(bytes: bytes) }
 }
