@@ -4,10 +4,6 @@ import Testing
 
 @testable import PushnoteCore
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// Access to a pad's socket as the real server checks it: group pads with an HTTP API session,
 /// read-only access, and what pushnote does about each.
 @Suite struct RealtimeAccessTests {
@@ -238,10 +234,9 @@ import FoundationNetworking
 extension GroupPadAccessTests {
   /// The answer's body of an API call to the fake, form-encoded as a client sends it.
   static func api(_ base: String, _ function: String, _ fields: [String: String]) async throws -> String {
-    var request = URLRequest(url: try #require(URL(string: "\(base)/api/1.3.1/\(function)")))
-    request.httpMethod = "POST"
+    var request = HTTPTransport.Request(url: try #require(URL(string: "\(base)/api/1.3.1/\(function)")), method: "POST")
     request.setValue("application/x-www-form-urlencoded; charset=utf-8", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(EtherpadClient.formEncode(fields.merging(["apikey": "test-key"]) { $1 }).utf8)
+    request.body = Data(EtherpadClient.formEncode(fields.merging(["apikey": "test-key"]) { $1 }).utf8)
     return String(decoding: try await HTTPTransport(timeout: 30).send(request).body, as: UTF8.self)
   }
 }
