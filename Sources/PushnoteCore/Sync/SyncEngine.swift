@@ -236,12 +236,13 @@ public struct SyncEngine: Sendable {
     }
     var previous: String?
     var landed = false
-    if let author = record.author {
+    if let author = record.author, let authors = realtime?.revisionAuthors {
       // A socket write was rebased over the colleagues' edits before it (nothing overwritten):
-      // it landed if a revision since is its author's. Unknown authors count as not landed,
-      // which merges the head with the file as read and loses nothing.
-      landed = ((record.revision + 1)...head).contains { realtime?.revisionAuthors?[$0] == author }
+      // it landed if a revision since is its author's.
+      landed = ((record.revision + 1)...head).contains { authors[$0] == author }
     } else {
+      // A setText write, or a socket write whose authors are unknown here (the socket is not
+      // used this time): a revision holding exactly the text written.
       for revision in (record.revision + 1)...head {
         let text = revision == head ? headText : try await client.text(padID, rev: revision)
         if Self.samePadText(text, record.text) {
@@ -250,6 +251,8 @@ public struct SyncEngine: Sendable {
         }
         previous = text
       }
+      // A socket write overwrote nothing: the edits before it are in the head.
+      if record.author != nil { previous = nil }
     }
     guard landed else { return NoteMerge(base: inputs.base, local: inputs.local, pad: headSections) }
     let localOnly = notebook.config.pad.localOnly, source = notebook.relativePath(notePath)

@@ -6,7 +6,7 @@ import PushnoteCore
 public final class FakeBrowser: @unchecked Sendable {
   /// Seconds to wait for the server: the transport's default, as a deadline never waited out
   /// when the in-process server keeps up (on a machine busy with the whole suite it may not).
-  static let timeout: TimeInterval = 20
+  public static let timeout: TimeInterval = 20
   private let queue: DispatchQueue
   private let connection: RealtimePadConnection
 

@@ -86,6 +86,7 @@ public final class RealtimePadTransport: @unchecked Sendable {
       identity.cookies["sessionID"] = try await api.session(group: group, authorMapper: authorMapper, name: identity.name)
     }
     var freshSession = false
+    revisionAuthors = nil
     if let historyAfter {
       // Before the pad is joined: a second socket of the same author would kick the first (userdup).
       let history = await run { [server, timeout] () throws(RealtimeError) -> [Int: String] in

@@ -160,7 +160,7 @@ import Testing
     let url = try #require(URL(string: base + "/socket.io/?EIO=3&transport=websocket"))
     let result = try await Thread.run { () -> WebSocketError? in
       do {
-        _ = try WebSocketClient(url: url, timeout: 5)
+        _ = try WebSocketClient(url: url, timeout: FakeBrowser.timeout)
         return nil
       } catch let error as WebSocketError {
         return error
@@ -191,7 +191,7 @@ import Testing
   ) async throws -> [String] {
     let url = try #require(URL(string: base))
     return try await Thread.run { () throws -> [String] in
-      let socket = try SocketIOClient(baseURL: url, timeout: 5)
+      let socket = try SocketIOClient(baseURL: url, timeout: FakeBrowser.timeout)
       func emit(_ object: [String: Any]) throws {
         try socket.emit(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), acknowledged: true)
       }
@@ -285,7 +285,7 @@ import Testing
     let base = try await fake.start()
     let url = try #require(URL(string: base))
     let answer = try await Thread.run { () throws -> String in
-      let socket = try SocketIOClient(baseURL: url, timeout: 5)
+      let socket = try SocketIOClient(baseURL: url, timeout: FakeBrowser.timeout)
       try socket.emit(Data(#"{"type":"CLIENT_READY"}"#.utf8), acknowledged: true)
       guard case .acknowledgement(_, let arguments)? = try socket.receive(wait: 5) else { return "" }
       socket.close()

@@ -136,6 +136,24 @@ import Testing
     #expect(SyncStore(root: harness.folder.path, padID: harness.padID).loadState().writeRecord == nil)
   }
 
+  /// The repair of a socket write on the HTTP API (the next sync does not use the socket): the
+  /// write is found by its text, as a setText write is, and a colleague's untick after it stands.
+  @Test func aSocketWriteIsRepairedOverTheAPIWhenTheSocketIsNotUsed() async throws {
+    let harness = try await SyncHarness()
+    let token = RealtimePadConnection.Identity.makeToken()
+    _ = try await Self.sync(harness, token: token)
+    try harness.editFile("- [ ] mail the list\n", "- [x] mail the list\n- [ ] rollback plan\n")
+    await harness.server.dropConnectionAfterNextCommit()
+    await #expect(throws: SyncError.self) { try await Self.sync(harness, token: token) }
+    #expect(SyncStore(root: harness.folder.path, padID: harness.padID).loadState().writeRecord?.author != nil)
+    await harness.editPad("- [x] mail the list", "- [ ] mail the list")
+    let report = try await harness.sync()
+    #expect(report.outcome == .synced)
+    let pad = try #require(await harness.padText())
+    #expect(pad == harness.file())
+    #expect(pad.contains("- [ ] mail the list\n") && pad.components(separatedBy: "- [ ] rollback plan\n").count == 2)
+  }
+
   @Test func autoFallsBackToTheAPIWhenTheSocketIsRefused() async throws {
     let harness = try await SyncHarness()
     await harness.server.refuseSockets()
