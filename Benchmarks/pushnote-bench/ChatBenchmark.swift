@@ -8,7 +8,9 @@ import PushnoteTestSupport
 /// Two figures, each from whole `pushnote` processes in interleaved rounds, medians:
 /// - latency: from starting `pushnote time end` to its message arriving in the channel of a real
 ///   ngIRCd on 127.0.0.1 (TLS), read by a second client, against the same command in a notebook
-///   without chat (the reference: the command itself);
+///   without chat (the reference: the command itself), and the server's own floor: how long a bare
+///   client takes from connecting to being in the channel (ngIRCd holds a client's commands for
+///   about a second after it registers, which no client can shorten);
 /// - server down: what a chat destination nobody answers adds to `pushnote time` and to
 ///   `pushnote tag` (the message is queued), against the same commands without chat. Goal: under
 ///   100 ms, because a queued message must never hold up the push.
@@ -30,6 +32,11 @@ struct ChatBenchmark: AsyncParsableCommand {
     let offline = try await Self.fixture(chat: down, rounds: rounds)
     var reference: [Double] = []
     var latency: [Double] = []
+    // The server's floor, once before the rounds (a probe in every round once waited 10 s for ngIRCd; not understood).
+    let probeStart = ContinuousClock.now
+    let probe = try await IRCListener.join(port: server.port, nick: "probe", channels: ["#push"])
+    let floor = [(ContinuousClock.now - probeStart).seconds]
+    probe.stop()
     var timeWithout: [Double] = []
     var timeDown: [Double] = []
     var tagWithout: [Double] = []
@@ -64,6 +71,10 @@ struct ChatBenchmark: AsyncParsableCommand {
       String(format: "  time end, no chat (reference):        median %.3f s  runs %@", Timing.median(reference), Timing.format(reference)))
     print(String(format: "  time end to the message in channel:   median %.3f s  runs %@", Timing.median(latency), Timing.format(latency)))
     print(String(format: "    the chat step adds                  %.0f ms", (Timing.median(latency) - Timing.median(reference)) * 1000))
+    print(
+      String(
+        format: "    of which the server's floor         %.0f ms (a bare client from connect to joined, runs %@)",
+        Timing.median(floor) * 1000, Timing.format(floor)))
     for (name, without, with) in [("time", timeWithout, timeDown), ("tag", tagWithout, tagDown)] {
       print(
         String(

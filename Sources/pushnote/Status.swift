@@ -10,7 +10,8 @@ extension Pushnote {
       abstract: "Show this week at a glance: the note, its progress and open items, tags, sign-offs, mails, and the next step.",
       discussion: """
         Also shows whether the pad or the file changed since the last sync (one request to the pad, at most \
-        3 seconds; an unreachable pad is one line, not an error) and the chat messages waiting for their server.
+        3 seconds or $PUSHNOTE_PAD_TIMEOUT; an unreachable pad is one line, not an error) and the chat \
+        messages waiting for their server.
         """)
 
     @OptionGroup var global: GlobalOptions

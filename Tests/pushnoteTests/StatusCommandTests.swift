@@ -35,19 +35,25 @@ import Testing
       }
     }
 
-    func environment(url: String? = nil) -> [String: String] {
-      ["PUSHNOTE_PAD_URL": url ?? self.url, "PUSHNOTE_PAD_APIKEY": "status-key", "PUSHNOTE_PAD_BACKOFF": "0.01", "HOME": folder.path]
+    /// The environment of the commands: the fake in this process may answer slowly while the
+    /// whole suite runs, so the pad gets `PUSHNOTE_PAD_TIMEOUT` (30 s), except for the offline
+    /// cases, which keep status's own 3 s.
+    func environment(url: String? = nil, offline: Bool = false) -> [String: String] {
+      [
+        "PUSHNOTE_PAD_URL": url ?? self.url, "PUSHNOTE_PAD_APIKEY": "status-key", "PUSHNOTE_PAD_BACKOFF": "0.01", "HOME": folder.path,
+        "PUSHNOTE_PAD_TIMEOUT": offline ? "" : "30",
+      ]
     }
 
-    func run(_ arguments: [String], url: String? = nil) async throws -> ProcessRunner.Result {
+    func run(_ arguments: [String], url: String? = nil, offline: Bool = false) async throws -> ProcessRunner.Result {
       try await ProcessRunner.run(
-        Fixtures.builtExecutable("pushnote"), arguments + ["--notebook", folder.path], environment: environment(url: url))
+        Fixtures.builtExecutable("pushnote"), arguments + ["--notebook", folder.path], environment: environment(url: url, offline: offline))
     }
 
     /// `status --json`'s `pad` object, and the HTTP requests the fake received meanwhile.
-    func padStatus(url: String? = nil) async throws -> (pad: [String: Any], requests: [String]) {
+    func padStatus(url: String? = nil, offline: Bool = false) async throws -> (pad: [String: Any], requests: [String]) {
       let before = await server.requestTargets.count
-      let result = try await run(["status", "--json"], url: url)
+      let result = try await run(["status", "--json"], url: url, offline: offline)
       #expect(result.status == 0, "\(result.stderr)")
       #expect(result.stderr.isEmpty, "\(result.stderr)")
       JSONShapes.check(result.stdout, documentedAs: "pushnote status --json")
@@ -126,14 +132,14 @@ import Testing
     }
     for url in [closed, try silent()] {
       let started = ContinuousClock.now
-      let human = try await setup.run(["status"], url: url)
+      let human = try await setup.run(["status"], url: url, offline: true)
       #expect(ContinuousClock.now - started < .seconds(30), "\(url)")
       #expect(human.status == 0, "\(url): \(human.stderr)")
       #expect(human.stderr.isEmpty, "\(url): \(human.stderr)")
       let padLines = human.stdout.split(separator: "\n").filter { $0.hasPrefix("pad:") }
       #expect(padLines == ["pad: not reachable"], "\(url): \(human.stdout)")
       #expect(human.stdout.hasSuffix("Next: pushnote time start\n"))
-      let json = try await setup.padStatus(url: url == closed ? closed : try silent())
+      let json = try await setup.padStatus(url: url == closed ? closed : try silent(), offline: true)
       #expect(json.pad["state"] as? String == "unreachable", "\(url): \(json.pad)")
     }
     withExtendedLifetime(peers) {}

@@ -122,7 +122,7 @@ public struct WeekStatus: Sendable, Encodable {
       pad = PadStatus(state: connection == nil ? .notConfigured : .notSynced, padID: notebook.padID(for: date))
       return
     }
-    pad = await PadStatus.read(notebook: notebook, notePath: notePath, connection: connection)
+    pad = await PadStatus.read(notebook: notebook, notePath: notePath, connection: connection, environment: environment)
   }
 
   /// The status of the week `now` falls in.

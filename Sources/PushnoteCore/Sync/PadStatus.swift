@@ -64,13 +64,16 @@ public struct PadStatus: Sendable, Encodable, Equatable {
     try container.encode(requests, forKey: .requests)
   }
 
-  /// The longest a status waits for the pad, seconds (`PUSHNOTE_PAD_TIMEOUT` may shorten it).
+  /// The longest a status waits for the pad, seconds, unless `PUSHNOTE_PAD_TIMEOUT` says otherwise.
   public static let timeout = 3.0
 
   /// Where the note at `notePath` and its pad stand; `connection` nil means no pad is configured.
   ///
-  /// One attempt, at most ``timeout`` seconds, never a retry: a status must not hang offline.
-  public static func read(notebook: Notebook, notePath: String, connection: PadConnection?) async -> PadStatus {
+  /// One attempt, never a retry, of at most ``timeout`` seconds (or `PUSHNOTE_PAD_TIMEOUT` when the
+  /// environment sets it): a status must not hang offline.
+  public static func read(
+    notebook: Notebook, notePath: String, connection: PadConnection?, environment: [String: String]
+  ) async -> PadStatus {
     guard let connection else { return PadStatus(state: .notConfigured) }
     let padID: String
     do {
@@ -90,7 +93,7 @@ public struct PadStatus: Sendable, Encodable, Equatable {
     let fileChanged = fileChanged(notePath, base: baseText, localOnly: notebook.config.pad.localOnly) || recorded.conflicted
     var options = connection.options
     options.attempts = 1
-    options.timeout = min(options.timeout, timeout)
+    if environment["PUSHNOTE_PAD_TIMEOUT"].flatMap(Double.init).map({ $0 > 0 }) != true { options.timeout = timeout }
     var quick = connection
     quick.options = options
     do {
