@@ -12,9 +12,10 @@ public final class FakeBrowser: @unchecked Sendable {
     let queue = DispatchQueue(label: "fake-browser-\(name)")
     self.queue = queue
     let url = try URL(string: baseURL).orThrow()
+    // A generous deadline: the whole suite and other builds share a small machine.
     connection = try await Self.run(on: queue) {
       try RealtimePadConnection(
-        baseURL: url, padID: padID, identity: .init(token: token, name: name), timeout: 5)
+        baseURL: url, padID: padID, identity: .init(token: token, name: name), timeout: 30)
     }.value
   }
 
