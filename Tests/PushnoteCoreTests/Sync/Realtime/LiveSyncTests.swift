@@ -73,7 +73,7 @@ import Testing
   }
 
   /// Whether `condition` came true within a generous deadline (what is waited for, not how fast).
-  static func eventually(_ seconds: Double = 30, _ condition: () async -> Bool) async -> Bool {
+  static func eventually(_ seconds: Double = 60, _ condition: () async -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
       if await condition() { return true }
@@ -216,15 +216,14 @@ import Testing
     let harness = try await SyncHarness()
     let watch = try Watch(harness)
     #expect(await Self.started(harness, watch))
-    let port = try #require(URLComponents(string: harness.url)?.port)
-    await harness.server.stop()
+    try await harness.server.goDown()
     #expect(await Self.eventually { watch.events.contains { $0.hasPrefix("retrying") } })
     try Self.save(harness) { $0.replacingOccurrences(of: "- [ ] tag zamboni", with: "- [x] tag zamboni") }
     try Self.save(harness) { $0.replacingOccurrences(of: "## Friday\n", with: "## Friday\n- [ ] offline note\n") }
     // The file keeps the edits while the pad is away.
     try await Task.sleep(for: .milliseconds(500))
     #expect(harness.file().contains("- [ ] offline note\n") && harness.file().contains("- [x] tag zamboni\n"))
-    try await harness.server.start(port: UInt16(port))
+    try await harness.server.comeBack()
     #expect(
       await Self.eventually {
         let pad = await harness.padText() ?? ""
