@@ -118,10 +118,21 @@ public actor FakeEtherpad {
   public func goDown() async throws {
     guard case .ip4(_, let port) = await server?.listeningAddress else { throw URLError(.cannotConnectToHost) }
     await stop()
-    let placeholder = try Socket(domain: AF_INET)
-    try placeholder.setValue(true, for: .localAddressReuse)
-    try placeholder.bind(to: try sockaddr_in.inet(ip4: "127.0.0.1", port: port))
-    reservedPort = (placeholder, port)
+    // The server's last connections may hold the port for a moment after it stops listening.
+    let deadline = Date().addingTimeInterval(20)
+    while true {
+      let placeholder = try Socket(domain: AF_INET)
+      try placeholder.setValue(true, for: .localAddressReuse)
+      do {
+        try placeholder.bind(to: try sockaddr_in.inet(ip4: "127.0.0.1", port: port))
+        reservedPort = (placeholder, port)
+        return
+      } catch {
+        try? placeholder.close()
+        guard Date() < deadline else { throw error }
+        try await Task.sleep(for: .milliseconds(50))
+      }
+    }
   }
 
   /// Comes back on the port it had before ``goDown()``, its pads kept.
