@@ -37,7 +37,7 @@ import Glibc
     return running
   }
 
-  static func eventually(_ seconds: Double = 30, _ condition: () async -> Bool) async -> Bool {
+  static func eventually(_ seconds: Double = 60, _ condition: () async -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
       if await condition() { return true }

@@ -60,6 +60,8 @@ public actor FakeEtherpad {
   private let auth: Auth
   private var server: HTTPServer?
   private var runTask: Task<Void, Error>?
+  /// The port kept while the server is down (``goDown()``).
+  private var reservedPort: (socket: Socket, port: UInt16)?
   /// The pads by id (the realtime socket shares them).
   public internal(set) var pads: [String: Pad] = [:] {
     didSet { realtimePadsChanged() }
@@ -108,6 +110,38 @@ public actor FakeEtherpad {
     dropAllSockets()
     await server?.stop()
     runTask?.cancel()
+  }
+
+  /// Goes down as a crashed server does: every socket dropped, connections to its port refused.
+  ///
+  /// The port stays reserved (bound, not listening), so that ``comeBack()`` gets it again even on
+  /// a machine where other programs take ephemeral ports meanwhile.
+  public func goDown() async throws {
+    guard case .ip4(_, let port) = await server?.listeningAddress else { throw URLError(.cannotConnectToHost) }
+    await stop()
+    // The server's last connections may hold the port for a moment after it stops listening.
+    let deadline = Date().addingTimeInterval(20)
+    while true {
+      let placeholder = try Socket(domain: AF_INET)
+      try placeholder.setValue(true, for: .localAddressReuse)
+      do {
+        try placeholder.bind(to: try sockaddr_in.inet(ip4: "127.0.0.1", port: port))
+        reservedPort = (placeholder, port)
+        return
+      } catch {
+        try? placeholder.close()
+        guard Date() < deadline else { throw error }
+        try await Task.sleep(for: .milliseconds(50))
+      }
+    }
+  }
+
+  /// Comes back on the port it had before ``goDown()``, its pads kept.
+  public func comeBack() async throws {
+    guard let (placeholder, port) = reservedPort else { return }
+    try placeholder.close()
+    reservedPort = nil
+    try await start(port: port)
   }
 
   /// Bytes that clients sent: each HTTP request's target and body, each socket packet's text
