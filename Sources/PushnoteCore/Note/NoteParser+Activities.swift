@@ -37,6 +37,8 @@ extension NoteParser {
     static let nameDecoration = ASCII.ByteSet("`'\"*_,.;:()")
     static let waffleDecoration = ASCII.ByteSet("`*_")
     static let stateDecoration = ASCII.ByteSet("`*_,.;:()")
+    /// Bytes that belong to a repository's name besides letters and digits.
+    static let repositoryWordBytes = ASCII.ByteSet("-_/.")
   }
 
   // MARK: Flags
@@ -147,11 +149,18 @@ extension NoteParser {
   private func repository(in range: Range<Int>, text: String) -> String? {
     if let link = LinkScanner.links(in: Array(bytes[range])).first { return link.repo }
     guard !config.repositories.isEmpty else { return nil }
-    let words = Set(
-      text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "_" && $0 != "/" && $0 != "." }).map(String.init))
+    let utf8 = Array(text.utf8)
+    // Words are runs of letters, digits and `-_/.`; in ASCII text they are found byte by byte.
+    let words: [ArraySlice<UInt8>]
+    if utf8.allSatisfy({ $0 < 0x80 }) {
+      words = utf8.split { !ASCII.isLetter($0) && !ASCII.isDigit($0) && !Words.repositoryWordBytes.contains($0) }
+    } else {
+      words = text.split { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "_" && $0 != "/" && $0 != "." }.map { ArraySlice($0.utf8) }
+    }
     for repository in config.repositories {
-      let shortName = repository.name.split(separator: "/").last.map(String.init) ?? repository.name
-      if words.contains(repository.name) || words.contains(shortName) { return repository.name }
+      let name = Array(repository.name.utf8)
+      let shortName = name.split(separator: UInt8(ascii: "/")).last ?? name[...]
+      if words.contains(where: { $0.elementsEqual(name) || $0.elementsEqual(shortName) }) { return repository.name }
     }
     return nil
   }

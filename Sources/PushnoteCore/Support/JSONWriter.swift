@@ -183,11 +183,13 @@ private final class Output {
     scratch.removeAll(keepingCapacity: true)
     scratch.append(contentsOf: bytes[local...])
     bytes.removeSubrange(local...)
-    var latest: [String: Int] = [:]
-    for (index, entry) in entries.enumerated() { latest[entry.key] = index }
-    let order = entries.indices.filter { latest[entries[$0].key] == $0 }.sorted {
-      entries[$0].key.utf8.lexicographicallyPrecedes(entries[$1].key.utf8)
+    // By key, and of equal keys the last written first, which is the one kept.
+    let sorted = entries.indices.sorted { left, right in
+      let (a, b) = (entries[left].key.utf8, entries[right].key.utf8)
+      return a.lexicographicallyPrecedes(b) || (a.elementsEqual(b) && left > right)
     }
+    let order = sorted.enumerated().filter { $0.offset == 0 || entries[sorted[$0.offset - 1]].key != entries[$0.element].key }.map(
+      \.element)
     for (position, index) in order.enumerated() {
       bytes += (position == 0 ? "\n" : ",\n").utf8
       let range = entries[index].range

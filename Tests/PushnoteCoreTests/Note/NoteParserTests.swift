@@ -65,6 +65,23 @@ import Testing
     #expect(note.sections.first?.extent == 0..<parsed.source.bytes.count)
   }
 
+  @Test func aMigrationNamesItsRepositoryByAWholeWord() throws {
+    let config = try NotebookConfig(yaml: "repositories:\n  - name: mozilla/zamboni\n  - name: mozilla/fireplace\n", path: "pushnote.yml")
+    let text = """
+      ## Migrations
+
+      - [ ] `migrations/1.sql` (zamboni)
+      - [ ] `migrations/2.sql` for mozilla/fireplace
+      - [ ] `migrations/3.sql` zambonis
+      - [ ] `migrations/4.sql` — café, fireplace
+      - [ ] `migrations/5.sql` café-zamboni
+      - [ ] `migrations/6.sql` zamboni.
+      """
+    // As the version before the byte-wise search found them.
+    let expected = ["mozilla/zamboni", "mozilla/fireplace", nil, "mozilla/fireplace", nil, nil]
+    #expect(try parse(text, config: config).note.migrations.map(\.repo) == expected)
+  }
+
   @Test func linksFlagsMigrationsSignoffsTimeline() throws {
     let note = try sample().note
     #expect(note.compare.map(\.repo) == ["mozilla/zamboni", "mozilla/fireplace", "mozilla/solitude"])
