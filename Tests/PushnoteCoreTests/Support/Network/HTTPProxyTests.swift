@@ -6,7 +6,10 @@ import Testing
 
 /// Requests through an HTTP proxy named in the environment, as curl (and so URLSession on
 /// Linux) sent them; the proxy is Python's `http.server` as a forward proxy on the loopback.
-@Suite struct HTTPProxyTests {
+///
+/// Serialized: each test starts its own Python server, and thirty starting at once on two cores
+/// would starve the in-process fake servers of the suites running beside.
+@Suite(.serialized) struct HTTPProxyTests {
   @Test func httpsGoesThroughOneTunnelThatCarriesOnlyTheProxysCredentialsInTheClear() async throws {
     let folder = try TemporaryDirectory()
     let certificate = try await TestCertificate(in: folder)
