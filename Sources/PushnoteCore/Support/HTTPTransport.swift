@@ -140,7 +140,7 @@ public final class HTTPTransport: Sendable {
     return next
   }
 
-  /// One exchange, redirects not followed, on another thread: the socket work blocks.
+  /// One exchange, redirects not followed, on a thread of its own: the socket work blocks.
   ///
   /// A deadline or a cancellation answers at once; the abandoned exchange ends by itself (its
   /// reads wait no longer than the deadline) and its connection is not kept.
@@ -149,10 +149,12 @@ public final class HTTPTransport: Sendable {
     let result = await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in
         once.wait(continuation)
-        DispatchQueue.global().async {
+        // A thread of its own: blocked in a read, it must not hold one of the global queue's
+        // workers (as many as there are cores), which other exchanges and clients wait for.
+        Thread {
           let outcome = Result { () throws(Failure) in try self.exchange(request, deadline: deadline, abandoned: { once.isDone }) }
           once.resume(outcome)
-        }
+        }.start()
         // Name resolution is the one step that does not watch the deadline.
         DispatchQueue.global().asyncAfter(deadline: .now() + max(0, deadline.timeIntervalSinceNow) + 0.5) {
           once.resume(.failure(.timedOut))
