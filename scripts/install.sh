@@ -5,8 +5,8 @@
 #   PREFIX/share/bash-completion/completions/pushnote
 #   PREFIX/share/zsh/site-functions/_pushnote
 #   PREFIX/share/fish/vendor_completions.d/pushnote.fish
-# The Swift runtime is linked statically where that links (it needs libcurl4-openssl-dev, which
-# scripts/setup-debian.sh installs), so the binary runs without a Swift toolchain.
+# The Swift runtime is linked statically (pushnote links no FoundationNetworking, so no libcurl
+# either), so the binary runs without a Swift toolchain; where that does not link, the shared one.
 # PUSHNOTE_INSTALL_BINARY=FILE installs that already built binary instead of building one (the tests do).
 set -euo pipefail
 prefix="${1:-/usr/local}"

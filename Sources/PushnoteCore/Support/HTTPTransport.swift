@@ -11,12 +11,14 @@ import Foundation
 ///
 /// Redirects are followed only on the request's own origin (scheme, host and port), with the
 /// request's header fields; a redirect elsewhere comes back as the 3xx response it is, so
-/// credentials (`Authorization`, a body's API key) never travel to another origin. Proxies
-/// (`http_proxy`, `https_proxy`) are not used: every connection goes to the server itself.
+/// credentials (`Authorization`, a body's API key) never travel to another origin. A proxy named
+/// by `https_proxy` or `http_proxy` is used as ``HTTPProxy`` says (https through a tunnel).
 public final class HTTPTransport: Sendable {
   private let timeout: Double
   private let caFile: String?
   private let responseLimit: Int
+  /// The variables that choose a proxy.
+  private let proxyVariables: [String: String]
   private let kept = KeptConnection()
   /// The most same-origin redirects followed for one request.
   static let redirectLimit = 5
@@ -94,10 +96,15 @@ public final class HTTPTransport: Sendable {
   ///   - caFile: the certificates `https` servers are checked against, else the system's
   ///     trust store (which honours `SSL_CERT_FILE`).
   ///   - responseLimit: the largest body accepted, bytes.
-  public init(timeout: Double, caFile: String? = nil, responseLimit: Int = defaultResponseLimit) {
+  ///   - environment: where `https_proxy`, `http_proxy` and `no_proxy` are read.
+  public init(
+    timeout: Double, caFile: String? = nil, responseLimit: Int = defaultResponseLimit,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
     self.timeout = timeout
     self.caFile = caFile
     self.responseLimit = responseLimit
+    proxyVariables = environment.filter { ["https_proxy", "HTTPS_PROXY", "http_proxy", "no_proxy", "NO_PROXY"].contains($0.key) }
   }
 
   /// Sends a request and returns the response, whatever its status, following redirects on the
@@ -133,7 +140,7 @@ public final class HTTPTransport: Sendable {
     return next
   }
 
-  /// One exchange, redirects not followed, on another thread: the socket work blocks.
+  /// One exchange, redirects not followed, on a thread of its own: the socket work blocks.
   ///
   /// A deadline or a cancellation answers at once; the abandoned exchange ends by itself (its
   /// reads wait no longer than the deadline) and its connection is not kept.
@@ -142,10 +149,12 @@ public final class HTTPTransport: Sendable {
     let result = await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in
         once.wait(continuation)
-        DispatchQueue.global().async {
+        // A thread of its own: blocked in a read, it must not hold one of the global queue's
+        // workers (as many as there are cores), which other exchanges and clients wait for.
+        Thread {
           let outcome = Result { () throws(Failure) in try self.exchange(request, deadline: deadline, abandoned: { once.isDone }) }
           once.resume(outcome)
-        }
+        }.start()
         // Name resolution is the one step that does not watch the deadline.
         DispatchQueue.global().asyncAfter(deadline: .now() + max(0, deadline.timeIntervalSinceNow) + 0.5) {
           once.resume(.failure(.timedOut))
@@ -169,7 +178,8 @@ public final class HTTPTransport: Sendable {
         // The server closed the kept connection as the request went out: ask again on a new one.
       }
     }
-    let connection = try HTTPConnection(origin: origin, caFile: caFile, deadline: deadline)
+    let proxy = try HTTPProxy.choose(for: origin, environment: proxyVariables)
+    let connection = try HTTPConnection(origin: origin, proxy: proxy, caFile: caFile, deadline: deadline)
     return try exchange(request, on: connection, deadline: deadline, abandoned: abandoned)
   }
 

@@ -24,6 +24,10 @@ import Glibc
 /// - `/stall?seconds=S`: the header fields and 3 of 10 body bytes, then S seconds of silence.
 /// - `/big?bytes=N`: N bytes of `x`.
 ///
+/// It is also a forward proxy: `CONNECT host:port` opens a tunnel (502 when the host refuses),
+/// and a request in absolute form (`GET http://host:port/path`) is passed on and its answer
+/// passed back. Both are logged like any request.
+///
 /// The server runs until ``stop()`` or until the test process ends.
 public final class HTTPTestServer: @unchecked Sendable {
   /// The port it listens on.
@@ -95,7 +99,7 @@ public final class HTTPTestServer: @unchecked Sendable {
   }
 
   private static let script = #"""
-    import http.server, json, os, socket, ssl, sys, threading, time, urllib.parse
+    import http.client, http.server, json, os, select, socket, ssl, sys, threading, time, urllib.parse
     port_file, log_file, host = sys.argv[1:4]
     lock = threading.Lock()
 
@@ -133,6 +137,10 @@ public final class HTTPTestServer: @unchecked Sendable {
             if self.drop_next:
                 self.close_connection = True
                 return
+            if self.command == "CONNECT":
+                return self.tunnel()
+            if self.path.startswith("http://"):
+                return self.forward(body)
             target = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(target.query))
             if target.path == "/echo":
@@ -179,7 +187,45 @@ public final class HTTPTestServer: @unchecked Sendable {
             else:
                 self.reply(404, b"no such path")
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = route
+        def tunnel(self):
+            host, port = self.path.rsplit(":", 1)
+            try:
+                upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
+            except OSError:
+                self.reply(502, b"cannot reach " + self.path.encode())
+                self.close_connection = True
+                return
+            self.send_response(200, "Connection established")
+            self.end_headers()
+            self.wfile.flush()
+            sockets = [self.connection, upstream]
+            while True:
+                ready, _, _ = select.select(sockets, [], [], 10)
+                if not ready:
+                    break
+                data = b""
+                for source in ready:
+                    data = source.recv(65536)
+                    if not data:
+                        break
+                    (upstream if source is self.connection else self.connection).sendall(data)
+                if not data:
+                    break
+            upstream.close()
+            self.close_connection = True
+
+        def forward(self, body):
+            target = urllib.parse.urlsplit(self.path)
+            upstream = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=10)
+            headers = {name: value for name, value in self.headers.items() if name.lower() != "proxy-authorization"}
+            upstream.request(self.command, target.path + ("?" + target.query if target.query else ""), body or None, headers)
+            answer = upstream.getresponse()
+            content = answer.read()
+            self.reply(answer.status, content, [(name, value) for name, value in answer.getheaders()
+                                                if name.lower() not in ("content-length", "transfer-encoding", "connection")])
+            upstream.close()
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_CONNECT = route
 
     class Server(http.server.ThreadingHTTPServer):
         daemon_threads = True

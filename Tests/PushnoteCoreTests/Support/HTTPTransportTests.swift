@@ -6,7 +6,10 @@ import Testing
 /// What pushnote's HTTP transport promises its clients, against Python's `http.server` on the
 /// loopback: one kept-alive connection for several requests, a clean second try only where it is
 /// safe, redirects followed on the origin only, deadlines, and TLS that checks the server.
-@Suite struct HTTPTransportTests {
+///
+/// Serialized: each test starts its own Python server, and thirty starting at once on two cores
+/// would starve the in-process fake servers of the suites running beside.
+@Suite(.serialized) struct HTTPTransportTests {
   let server: HTTPTestServer
 
   init() async throws {

@@ -36,6 +36,8 @@ final class HTTPConnection {
   /// The largest status line plus header section (and chunked trailer section) accepted.
   static let headLimit = 64 << 10
   let origin: HTTPOrigin
+  /// The proxy the connection goes through, if any.
+  let proxy: HTTPProxy?
   private let connection: TCPConnection
   /// Bytes received and not yet parsed start at `buffer[position]`.
   private var buffer: [UInt8] = []
@@ -43,21 +45,46 @@ final class HTTPConnection {
   /// How many bytes of the current response came before `buffer[0]`: the offset of a byte in
   /// the response is `discarded + its index`.
   private var discarded = 0
-  /// How many responses this connection has read.
-  private(set) var exchanges = 0
 
-  /// Connects (and shakes hands for `https`) before `deadline`.
+  /// Connects, to the server or through `proxy` (a `CONNECT` tunnel for `https`), and shakes
+  /// hands for `https`, before `deadline`.
   ///
   /// - Throws: ``HTTPTransport/Failure/connection(_:)`` when no connection came about.
-  init(origin: HTTPOrigin, caFile: String?, deadline: Date) throws(HTTPTransport.Failure) {
+  init(origin: HTTPOrigin, proxy: HTTPProxy?, caFile: String?, deadline: Date) throws(HTTPTransport.Failure) {
     self.origin = origin
+    self.proxy = proxy
     let seconds = try Self.remaining(until: deadline)
     do {
-      connection = try TCPConnection(host: origin.host, port: origin.port, timeout: seconds)
-      if origin.scheme == "https" { try connection.startTLS(host: origin.host, caFile: caFile) }
+      connection = try TCPConnection(host: proxy?.host ?? origin.host, port: proxy?.port ?? origin.port, timeout: seconds)
     } catch {
       throw .connection(error)
     }
+    guard origin.scheme == "https" else { return }
+    if let proxy { try openTunnel(through: proxy, deadline: deadline) }
+    do {
+      try connection.startTLS(host: origin.host, caFile: caFile)
+    } catch {
+      throw .connection(error)
+    }
+  }
+
+  /// Asks the proxy for a tunnel to the origin (`CONNECT host:port`, RFC 9110 §9.3.6).
+  private func openTunnel(through proxy: HTTPProxy, deadline: Date) throws(HTTPTransport.Failure) {
+    let authority = HTTPProxy.authority(of: origin)
+    var head = "CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\n"
+    if let authorization = proxy.authorization { head += "Proxy-Authorization: \(authorization)\r\n" }
+    do {
+      try connection.write(Array((head + "\r\n").utf8))
+    } catch {
+      throw .connection(error)
+    }
+    let status = try readHead(deadline: deadline).status
+    guard (200...299).contains(status), position == buffer.count else {
+      let reason = "the proxy \(proxy.host):\(proxy.port) answered CONNECT with HTTP \(status)"
+      throw .connection(.cannotConnect(host: origin.host, port: origin.port, reason: reason))
+    }
+    buffer.removeAll(keepingCapacity: true)
+    position = 0
   }
 
   /// Whether the server said nothing and did not close since the last response: a kept-alive
@@ -74,7 +101,7 @@ final class HTTPConnection {
   ) throws(HTTPTransport.Failure) -> (
     response: HTTPTransport.Response, reusable: Bool
   ) {
-    let bytes = try Self.serialize(request, origin: origin)
+    let bytes = try Self.serialize(request, origin: origin, proxy: proxy)
     buffer.removeAll(keepingCapacity: true)
     position = 0
     discarded = 0
@@ -83,7 +110,6 @@ final class HTTPConnection {
     } catch {
       throw .connection(error)
     }
-    exchanges += 1
     while true {
       let (status, version, headers, offsets) = try readHead(deadline: deadline)
       // Interim answers (100 Continue, 103 Early Hints) precede the final one; 101 is not asked for.
@@ -104,11 +130,14 @@ final class HTTPConnection {
 
   // MARK: Request
 
-  /// The request's bytes: request line, header fields, blank line, body.
+  /// The request's bytes: request line, header fields, blank line, body; the target in absolute
+  /// form, with the proxy's credentials, for an `http` request through a proxy.
   ///
   /// - Throws: ``HTTPTransport/Failure/invalidRequest(_:)`` for a method, header field or target
   ///   that would break the message (a CR or LF in a value, say).
-  static func serialize(_ request: HTTPTransport.Request, origin: HTTPOrigin) throws(HTTPTransport.Failure) -> [UInt8] {
+  static func serialize(
+    _ request: HTTPTransport.Request, origin: HTTPOrigin, proxy: HTTPProxy?
+  ) throws(HTTPTransport.Failure) -> [UInt8] {
     guard !request.method.isEmpty, request.method.utf8.allSatisfy(isTokenByte) else {
       throw .invalidRequest("the method \(request.method) is not a token")
     }
@@ -118,7 +147,11 @@ final class HTTPConnection {
     var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
     if let query = components.percentEncodedQuery { target += "?" + query }
     var head = "\(request.method) \(target) HTTP/1.1\r\nHost: \(origin.hostField)\r\n"
-    let owned: Set<String> = ["host", "content-length", "connection", "user-agent", "transfer-encoding"]
+    if let proxy, origin.scheme == "http" {
+      head = "\(request.method) http://\(origin.hostField)\(target) HTTP/1.1\r\nHost: \(origin.hostField)\r\n"
+      if let authorization = proxy.authorization { head += "Proxy-Authorization: \(authorization)\r\n" }
+    }
+    let owned: Set<String> = ["host", "content-length", "connection", "user-agent", "transfer-encoding", "proxy-authorization"]
     for (name, value) in request.headers where !owned.contains(name.lowercased()) {
       guard !name.isEmpty, name.utf8.allSatisfy(isTokenByte) else { throw .invalidRequest("the header name \(name) is not a token") }
       guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {

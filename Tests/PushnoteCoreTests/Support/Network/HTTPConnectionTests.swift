@@ -5,7 +5,10 @@ import Testing
 
 /// How pushnote's HTTP/1.1 client frames messages, against Python's `http.server` on the loopback
 /// (and answers written byte by byte where a real server would not send them).
-@Suite struct HTTPConnectionTests {
+///
+/// Serialized: each test starts its own Python server, and thirty starting at once on two cores
+/// would starve the in-process fake servers of the suites running beside.
+@Suite(.serialized) struct HTTPConnectionTests {
   let server: HTTPTestServer
   let transport = HTTPTransport(timeout: 10)
 
