@@ -99,7 +99,9 @@ public final class IRCTestServer: @unchecked Sendable {
     }
     stop()
     let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-    throw IRCTestError.setup("ngircd did not start listening on \(self.port) and \(self.tlsPort): \(output.suffix(2000))")
+    // The start of the log says why a port is not served (a bind that failed, a certificate refused).
+    let start = output.split(separator: "\n").prefix(40).joined(separator: "\n")
+    throw IRCTestError.setup("ngircd did not start listening on \(self.port) and \(self.tlsPort): \(start)")
   }
 
   /// Stops the server and waits until it has gone.
