@@ -87,13 +87,13 @@ import Testing
     #expect(elsewhere.requests().isEmpty)
   }
 
-  @Test(arguments: ["/slow?seconds=20", "/stall?seconds=20"])
+  @Test(arguments: ["/slow?seconds=90", "/stall?seconds=90"])
   func aSilentServerMeetsTheDeadline(path: String) async throws {
     let started = Date()
     let failure = await Self.failure(of: HTTPTransport.Request(url: try url(path)), on: HTTPTransport(timeout: 0.5))
     #expect(failure == .timedOut)
-    // The deadline, not the server's 20 s, ended it.
-    #expect(Date().timeIntervalSince(started) < 10)
+    // The deadline, not the server's 90 s, ended it (a wide margin: the suite may run on a busy machine).
+    #expect(Date().timeIntervalSince(started) < 45)
   }
 
   @Test func aCancelledRequestAnswersAtOnce() async throws {
