@@ -53,28 +53,6 @@ public struct Note: Sendable, Equatable, Codable {
     case problems
   }
 
-  /// Writes every key, unknown values as `null`, so the JSON's shape never changes; in key order,
-  /// so that the JSON writer moves nothing.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(cherryPicks, forKey: .cherryPicks)
-    try container.encode(compare, forKey: .compare)
-    try container.encode(date, forKey: .date)
-    try container.encode(durationSeconds, forKey: .durationSeconds)
-    try container.encode(file, forKey: .file)
-    try container.encode(flags, forKey: .flags)
-    try container.encode(migrations, forKey: .migrations)
-    try container.encode(pad, forKey: .pad)
-    try container.encode(people, forKey: .people)
-    try container.encode(problems, forKey: .problems)
-    try container.encode(pushes, forKey: .pushes)
-    try container.encode(sections, forKey: .sections)
-    try container.encode(signoffs, forKey: .signoffs)
-    try container.encode(tag, forKey: .tag)
-    try container.encode(timeline, forKey: .timeline)
-    try container.encode(title, forKey: .title)
-  }
-
   /// A header field before the first `##`: `- Release manager: NAME`, `- QA:`, `- Ops:`, `- Tag:`, `- Pad:`.
   public struct HeaderField: Sendable, Equatable {
     /// The field's name as written (`Release manager`).
@@ -120,12 +98,6 @@ public struct Note: Sendable, Equatable, Codable {
       case qa, ops
     }
 
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(releaseManager, forKey: .releaseManager)
-      try container.encode(qa, forKey: .qa)
-      try container.encode(ops, forKey: .ops)
-    }
   }
 
   /// A section: a heading and what follows it up to the next heading.
@@ -155,7 +127,6 @@ public struct Note: Sendable, Equatable, Codable {
     /// Whether the section, or one it is nested in, is listed in `pad.local_only` (not in the JSON).
     public var isLocalOnly = false
 
-    /// In key order, so that the JSON writer moves nothing.
     enum CodingKeys: String, CodingKey { case items, level, line, progress, title }
 
     /// Creates a section.
@@ -198,7 +169,6 @@ public struct Note: Sendable, Equatable, Codable {
     /// The item's bytes.
     public var range: Range<Int> = 0..<0
 
-    /// In key order, so that the JSON writer moves nothing.
     enum CodingKeys: String, CodingKey { case line, state, text }
 
     /// Creates an item.
@@ -280,15 +250,6 @@ public struct Note: Sendable, Equatable, Codable {
       self.range = range
     }
 
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(repo, forKey: .repo)
-      try container.encode(sha, forKey: .sha)
-      try container.encode(url, forKey: .url)
-      try container.encode(done, forKey: .done)
-      try container.encode(tag, forKey: .tag)
-      try container.encode(line, forKey: .line)
-    }
   }
 
   /// A waffle flag, switch or sample to change during the push.
@@ -318,14 +279,6 @@ public struct Note: Sendable, Equatable, Codable {
       self.range = range
     }
 
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(name, forKey: .name)
-      try container.encode(kind, forKey: .kind)
-      try container.encode(desired, forKey: .desired)
-      try container.encode(done, forKey: .done)
-      try container.encode(line, forKey: .line)
-    }
   }
 
   /// A migration to run or review.
@@ -352,13 +305,6 @@ public struct Note: Sendable, Equatable, Codable {
       self.range = range
     }
 
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(text, forKey: .text)
-      try container.encode(repo, forKey: .repo)
-      try container.encode(done, forKey: .done)
-      try container.encode(line, forKey: .line)
-    }
   }
 
   /// A sign-off: `- [x] QA: krupa 2026-12-01 12:10`.
@@ -395,14 +341,6 @@ public struct Note: Sendable, Equatable, Codable {
       self.valueRange = valueRange
     }
 
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(role, forKey: .role)
-      try container.encode(name, forKey: .name)
-      try container.encode(at, forKey: .at)
-      try container.encode(done, forKey: .done)
-      try container.encode(line, forKey: .line)
-    }
   }
 
   /// One timeline entry: `- 11:02 push started`, `start: 9:17am Pacific`, `17:33 UTC: Push complete`.
@@ -431,8 +369,6 @@ public struct Note: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey { case event, at, line }
-    /// Written only when true, so a note without approximate times reads as before.
-    private enum ApproximateKey: String, CodingKey { case approximate }
 
     /// Creates an entry.
     public init(event: String, at: String?, line: Int, range: Range<Int>, mark: Mark) {
@@ -443,16 +379,6 @@ public struct Note: Sendable, Equatable, Codable {
       self.mark = mark
     }
 
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(event, forKey: .event)
-      try container.encode(at, forKey: .at)
-      try container.encode(line, forKey: .line)
-      if approximate {
-        var flag = encoder.container(keyedBy: ApproximateKey.self)
-        try flag.encode(true, forKey: .approximate)
-      }
-    }
   }
 
   /// A lint finding.
@@ -487,6 +413,3 @@ public struct Note: Sendable, Equatable, Codable {
   }
 }
 
-// Their keys are written in order, so that `show --json` of a big note goes out as it is written.
-extension Note: JSONKeysInOrder {}
-extension Note.Section: JSONKeysInOrder {}

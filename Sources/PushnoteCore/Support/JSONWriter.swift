@@ -28,20 +28,41 @@ public enum JSONWriter {
     return output.bytes
   }
 
+  /// A ``JSONObject`` as JSON bytes ending in a newline; it cannot fail.
+  public static func bytes(_ value: some JSONObject) -> [UInt8] {
+    var writer = JSONObjectWriter(bytes: [], level: 0)
+    writer.object(value)
+    writer.bytes.append(UInt8(ascii: "\n"))
+    return writer.bytes
+  }
+
   /// Writes a value as JSON ending in a newline, handing the bytes to `sink` in blocks of about
   /// `blockSize` as they are done, so that a big value is never held as a whole.
   ///
-  /// Bytes are done once no object still open may have to move its entries into key order: an
-  /// object of a type marked ``JSONKeysInOrder`` never does, so everything of it before the open
-  /// entry can go.
+  /// Bytes are done once no object still open may have to move its entries into key order: a
+  /// ``JSONObject`` writes its fields in order, so everything of it before the open entry can go;
+  /// an object written through `encode(to:)` is held until it is closed.
   ///
-  /// - Throws: what the value's own `encode(to:)` throws, and an `EncodingError` when a type
-  ///   marked ``JSONKeysInOrder`` writes its keys out of order after some of its bytes went.
+  /// - Throws: what the value's own `encode(to:)` throws.
   public static func write(_ value: some Encodable, blockSize: Int = 1 << 20, to sink: @escaping ([UInt8]) -> Void) throws {
+    if let object = value as? any JSONObject {
+      write(object, blockSize: blockSize, to: sink)
+      return
+    }
     let output = Output(sink: sink, blockSize: max(1, blockSize))
     try output.append(value, level: 0)
     output.bytes.append(UInt8(ascii: "\n"))
     sink(output.bytes)
+  }
+
+  /// Writes a ``JSONObject`` as JSON ending in a newline, in blocks of about `blockSize` handed to
+  /// `sink` between the elements of its arrays.
+  public static func write(_ value: some JSONObject, blockSize: Int = 1 << 20, to sink: @escaping ([UInt8]) -> Void) {
+    var writer = JSONObjectWriter(bytes: [], level: 0, sink: sink, blockSize: max(1, blockSize))
+    writer.bytes.reserveCapacity(min(blockSize, 1 << 20) + 4096)
+    writer.object(value)
+    writer.bytes.append(UInt8(ascii: "\n"))
+    sink(writer.bytes)
   }
 
   /// A coding key as it is written: snake_case, so `conflictLines` is `conflict_lines` and `padID` is `pad_id`.
@@ -92,10 +113,6 @@ public enum JSONWriter {
 
 // MARK: Writing
 
-/// A type whose `encode(to:)` writes its keys in the order the JSON has them (sorted, snake_case),
-/// so that ``JSONWriter/write(_:blockSize:to:)`` can hand out its bytes before it is complete.
-protocol JSONKeysInOrder {}
-
 /// The bytes written and not yet handed out, and the room where an object's entries are put in order.
 ///
 /// Places in the output are counted from its very start (``position``), so they stay right when
@@ -109,8 +126,8 @@ private final class Output {
   private let blockSize: Int
   /// The bytes handed to the sink so far.
   private(set) var flushed = 0
-  /// Open containers whose bytes may still move: objects not marked ``JSONKeysInOrder``, and
-  /// containers waiting for a value written apart.
+  /// Open containers whose bytes may still move: objects, and containers waiting for a value
+  /// written apart.
   var movable = 0
 
   init(sink: (([UInt8]) -> Void)?, blockSize: Int) {
@@ -121,9 +138,6 @@ private final class Output {
 
   /// The place of the next byte, counted from the start of the output.
   var position: Int { flushed + bytes.count }
-
-  /// Whether the writer streams: only then are objects asked whether their keys come in order.
-  var streams: Bool { sink != nil }
 
   /// Hands out what is done, once it fills a block.
   func flushIfDone() {
@@ -149,12 +163,17 @@ private final class Output {
       JSONWriter.writeString(unsafeBitCast(value, to: URL.self).absoluteString, into: &bytes)
     } else if Value.self == Data.self {
       JSONWriter.writeString(unsafeBitCast(value, to: Data.self).base64EncodedString(), into: &bytes)
+    } else if Value.self is any JSONObject.Type, let object = value as? any JSONObject {
+      var writer = JSONObjectWriter(bytes: [], level: level)
+      swap(&writer.bytes, &bytes)
+      writer.object(object)
+      swap(&writer.bytes, &bytes)
     } else if Value.self is any StringKeyedDictionary.Type, let dictionary = value as? any StringKeyedDictionary {
-      let object = ObjectWriter(output: self, level: level, keysInOrder: false)
+      let object = ObjectWriter(output: self, level: level)
       try dictionary.encodeEntries(into: object)
       try object.finish()
     } else {
-      let encoder = StreamEncoder(output: self, level: level, keysInOrder: streams && Value.self is any JSONKeysInOrder.Type)
+      let encoder = StreamEncoder(output: self, level: level)
       try value.encode(to: encoder)
       try encoder.finish()
     }
@@ -170,15 +189,9 @@ private final class Output {
     bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
   }
 
-  /// Puts the entries written from `start` in key order, the last value of a key kept, with the
-  /// separators between them.
-  ///
-  /// - Throws: `EncodingError` when some of the entries were handed out already.
+  /// Puts the entries written from `start` (still held: the object is pinned) in key order, the
+  /// last value of a key kept, with the separators between them.
   func reorder(from start: Int, entries: [ObjectWriter.Entry]) throws {
-    guard start >= flushed else {
-      throw EncodingError.invalidValue(
-        entries.map(\.key), EncodingError.Context(codingPath: [], debugDescription: "keys out of order in a JSONKeysInOrder type"))
-    }
     let local = start - flushed
     scratch.removeAll(keepingCapacity: true)
     scratch.append(contentsOf: bytes[local...])
@@ -216,24 +229,13 @@ private final class ObjectWriter {
   private var entries: [Entry] = []
   /// Whether the keys came in order, each once: then nothing is moved.
   private var inOrder = true
-  /// Whether the object's type promises its keys in order (``JSONKeysInOrder``): then its bytes
-  /// may go before it is closed.
-  private let keysInOrder: Bool
-  /// Whether the object keeps its bytes in the output until it is closed (see ``Output/movable``).
-  private var pinned = false
 
-  init(output: Output, level: Int, keysInOrder: Bool) {
+  /// Opens the object; its bytes stay in the output until it is closed (see ``Output/movable``).
+  init(output: Output, level: Int) {
     self.output = output
     self.level = level
-    self.keysInOrder = keysInOrder
     output.bytes.append(UInt8(ascii: "{"))
     start = output.position
-    if !keysInOrder { pin() }
-  }
-
-  private func pin() {
-    guard !pinned else { return }
-    pinned = true
     output.movable += 1
   }
 
@@ -252,8 +254,6 @@ private final class ObjectWriter {
 
   /// Writes an entry whose value comes later, when the object is closed.
   func deferred(_ key: String, _ value: DeferredValue) {
-    // The object's bytes stay until then.
-    pin()
     entry(key) { _ in }
     entries[entries.count - 1].deferred = value
     inOrder = false
@@ -261,14 +261,13 @@ private final class ObjectWriter {
 
   /// Closes the object, with its entries in key order.
   ///
-  /// - Throws: `EncodingError` when a type marked ``JSONKeysInOrder`` wrote its keys out of order
-  ///   after some of its bytes went.
+  /// - Throws: what a deferred value's `encode(to:)` throws.
   func finish() throws {
     if !inOrder {
       // Entry ranges skip the separators, which the reorder writes anew.
       try output.reorder(from: start, entries: entries)
     }
-    if pinned { output.movable -= 1 }
+    output.movable -= 1
     output.bytes += (entries.isEmpty ? "\n\n" : "\n").utf8
     output.indent(level)
     output.bytes.append(UInt8(ascii: "}"))
@@ -346,19 +345,16 @@ private final class StreamEncoder: Encoder {
   }
 
   private var state = State.empty
-  /// Whether the value's type promises its keys in order (``JSONKeysInOrder``).
-  private let keysInOrder: Bool
 
-  init(output: Output, level: Int, keysInOrder: Bool) {
+  init(output: Output, level: Int) {
     self.output = output
     self.level = level
-    self.keysInOrder = keysInOrder
   }
 
   /// Closes the value's container; a value that wrote nothing is an empty object.
   func finish() throws {
     switch state {
-    case .empty: try ObjectWriter(output: output, level: level, keysInOrder: true).finish()
+    case .empty: try ObjectWriter(output: output, level: level).finish()
     case .object(let object): try object.finish()
     case .array(let array): try array.finish()
     case .done: break
@@ -368,7 +364,7 @@ private final class StreamEncoder: Encoder {
 
   func object() -> ObjectWriter {
     if case .object(let existing) = state { return existing }
-    let object = ObjectWriter(output: output, level: level, keysInOrder: keysInOrder)
+    let object = ObjectWriter(output: output, level: level)
     state = .object(object)
     return object
   }
@@ -396,7 +392,7 @@ private final class StreamEncoder: Encoder {
 private final class DeferredValue {
   let encoder: StreamEncoder
 
-  init(level: Int) { encoder = StreamEncoder(output: Output(sink: nil, blockSize: .max), level: level, keysInOrder: false) }
+  init(level: Int) { encoder = StreamEncoder(output: Output(sink: nil, blockSize: .max), level: level) }
 
   /// The value's bytes, its container closed.
   func bytes() throws -> [UInt8] {
