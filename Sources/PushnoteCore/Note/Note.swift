@@ -412,4 +412,3 @@ public struct Note: Sendable, Equatable, Codable {
     public var description: String { "\(line):\(column): \(severity.rawValue): \(message)" }
   }
 }
-
