@@ -57,10 +57,12 @@ enum CommonMarkConverter {
   static func convert(
     _ source: SourceText, pieceSize: Int = 1 << 20
   ) throws(MarkdownError) -> (
-    blocks: [MarkdownBlock], plainText: [UInt8]
+    blocks: [MarkdownBlock], plainText: [UInt8], codes: [Int: MarkdownDocument.Code]
   ) {
     var result = Converted()
     result.plainText.reserveCapacity(source.bytes.count)
+    // A line starts at most a few blocks; memory reserved and never touched costs nothing.
+    result.blocks.reserveCapacity(2 * source.lineStarts.count)
     // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
     let wholeOnly = source.bytes.count <= pieceSize || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<source.bytes.count) != nil
     var start = 0
@@ -77,13 +79,14 @@ enum CommonMarkConverter {
       start = end
       if end == source.bytes.count { break }
     }
-    return (result.blocks, result.plainText)
+    return (result.blocks, result.plainText, result.codes)
   }
 
   /// The blocks and plain text converted so far.
   private struct Converted {
     var blocks: [MarkdownBlock] = []
     var plainText: [UInt8] = []
+    var codes: [Int: MarkdownDocument.Code] = [:]
   }
 
   /// The first line start at or after `offset` where a piece may end: the line before it is blank
@@ -156,6 +159,10 @@ enum CommonMarkConverter {
           open.append(result.blocks.count - 1)
         }
       case .codeBlock, .htmlBlock, .thematicBreak:
+        if type != .thematicBreak {
+          let info = type == .codeBlock ? string(cmark_node_get_fence_info(node)) : ""
+          result.codes[result.blocks.count] = MarkdownDocument.Code(info: info, literal: string(cmark_node_get_literal(node)))
+        }
         result.blocks.append(
           block(
             node, type, source, lineOffset: lineOffset, index: result.blocks.count, parent: open.last,
@@ -196,18 +203,13 @@ enum CommonMarkConverter {
     _ node: OpaquePointer, _ type: NodeType, _ source: SourceText, lineOffset: Int, index: Int, parent: Int?, plainTextStart: Int
   ) -> MarkdownBlock {
     let kind: MarkdownBlock.Kind
-    var literalText: String?
     switch type {
     case .heading: kind = .heading(level: Int(cmark_node_get_heading_level(node)))
     case .list: kind = .list(ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST, tight: cmark_node_get_list_tight(node) != 0)
     case .item: kind = .item
     case .blockQuote, .customBlock: kind = .blockQuote
-    case .codeBlock:
-      kind = .codeBlock(info: string(cmark_node_get_fence_info(node)))
-      literalText = literal(node)
-    case .htmlBlock:
-      kind = .htmlBlock
-      literalText = literal(node)
+    case .codeBlock: kind = .codeBlock
+    case .htmlBlock: kind = .htmlBlock
     case .thematicBreak: kind = .thematicBreak
     default: kind = .paragraph
     }
@@ -218,8 +220,7 @@ enum CommonMarkConverter {
       endLine: Int(cmark_node_get_end_line(node)) + lineOffset, endColumn: Int(cmark_node_get_end_column(node)))
     let location = source.location(ofOffset: range.lowerBound, nearLine: startLine)
     return MarkdownBlock(
-      kind: kind, range: range, line: location.line, column: location.column, parent: parent, end: index + 1, literal: literalText,
-      plainTextRange: plainTextStart..<plainTextStart)
+      kind: kind, range: range, line: location.line, column: location.column, parent: parent, end: index + 1, plainTextRange: plainTextStart..<plainTextStart)
   }
 
   /// Turns cmark's inclusive line:column pair into half-open byte offsets of the original bytes.
@@ -238,8 +239,6 @@ enum CommonMarkConverter {
     }
     return start..<max(start, min(end, source.bytes.count))
   }
-
-  private static func literal(_ node: OpaquePointer) -> String { string(cmark_node_get_literal(node)) }
 
   private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
     guard let pointer else { return "" }
@@ -321,12 +320,31 @@ private final class ParseArena {
 
     /// Zeroed memory for `size` bytes, 16-byte aligned, as `calloc` gives.
     mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+      let memory = carve(size)
+      memory.initializeMemory(as: UInt8.self, repeating: 0, count: (memory - ParseArena.header).load(as: Int.self))
+      return memory
+    }
+
+    /// The capacity that holds `size` bytes: a whole number of steps, at least one.
+    private static func capacity(for size: Int) -> Int {
       let step = ParseArena.header
-      let capacity = max(step, (size + step - 1) / step * step)
+      return max(step, (size + step - 1) / step * step)
+    }
+
+    /// Whether an allocation of this capacity has a block of its own.
+    private static func isLarge(_ capacity: Int) -> Bool {
+      capacity > ParseArena.largestSmall && capacity > ParseArena.blockSize / 4
+    }
+
+    /// Memory for `size` bytes, not cleared: a freed allocation of its capacity, the next bytes of
+    /// the newest block, or a block of its own.
+    private mutating func carve(_ size: Int) -> UnsafeMutableRawPointer {
+      let step = ParseArena.header
+      let capacity = State.capacity(for: size)
       let start: UnsafeMutableRawPointer
-      if capacity > ParseArena.largestSmall && capacity > ParseArena.blockSize / 4 {
-        // A block of its own: two links, padding, then the header.
-        let block = UnsafeMutableRawPointer.allocate(byteCount: 2 * step + capacity, alignment: step)
+      if State.isLarge(capacity) {
+        // A block of its own from malloc, so that it can grow with realloc: two links, then the header.
+        guard let block = malloc(2 * step + capacity) else { preconditionFailure("out of memory for the Markdown parser") }
         block.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         block.storeBytes(of: largeBlocks, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
         largeBlocks?.storeBytes(of: block, as: UnsafeMutableRawPointer?.self)
@@ -349,20 +367,44 @@ private final class ParseArena {
         remaining -= step + capacity
       }
       start.storeBytes(of: capacity, as: Int.self)
-      let memory = start + step
-      memory.initializeMemory(as: UInt8.self, repeating: 0, count: capacity)
-      return memory
+      return start + step
     }
 
-    /// Memory for `size` bytes holding what `pointer` held, as `realloc` gives.
+    /// Memory for `size` bytes holding what `pointer` held, as `realloc` gives (the bytes after are
+    /// not cleared).
+    ///
+    /// cmark's buffers grow by half again at each step; the newest carved allocation grows in place
+    /// while its block has room, and a large one grows with `realloc`, which moves no bytes when it can.
     mutating func reallocate(_ pointer: UnsafeMutableRawPointer?, to size: Int) -> UnsafeMutableRawPointer {
-      guard let pointer else { return allocate(size) }
-      let capacity = (pointer - ParseArena.header).load(as: Int.self)
+      guard let pointer else { return carve(size) }
+      let step = ParseArena.header
+      let header = pointer - step
+      let capacity = header.load(as: Int.self)
       if size <= capacity { return pointer }
-      let memory = allocate(size)
+      let wanted = State.capacity(for: size)
+      if State.isLarge(capacity) { return grow(header - step, to: wanted) }
+      if pointer + capacity == next, wanted - capacity <= remaining, !State.isLarge(wanted) {
+        header.storeBytes(of: wanted, as: Int.self)
+        next = pointer + wanted
+        remaining -= wanted - capacity
+        return pointer
+      }
+      let memory = carve(size)
       memory.copyMemory(from: pointer, byteCount: capacity)
       free(pointer)
       return memory
+    }
+
+    /// Grows a large allocation's own block with `realloc`, and mends the links of its neighbours.
+    private mutating func grow(_ block: UnsafeMutableRawPointer, to capacity: Int) -> UnsafeMutableRawPointer {
+      let step = ParseArena.header
+      guard let moved = realloc(block, 2 * step + capacity) else { preconditionFailure("out of memory for the Markdown parser") }
+      let newer = moved.load(as: UnsafeMutableRawPointer?.self)
+      let older = moved.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+      older?.storeBytes(of: moved, as: UnsafeMutableRawPointer?.self)
+      if let newer { newer.storeBytes(of: moved, toByteOffset: 8, as: UnsafeMutableRawPointer?.self) } else { largeBlocks = moved }
+      (moved + step).storeBytes(of: capacity, as: Int.self)
+      return moved + 2 * step
     }
 
     /// Puts a small allocation on the list of its capacity, or returns a large one's block; a
@@ -375,7 +417,7 @@ private final class ParseArena {
       if capacity <= ParseArena.largestSmall {
         pointer.storeBytes(of: freed[capacity / step], as: UnsafeMutableRawPointer?.self)
         freed[capacity / step] = start
-      } else if capacity > ParseArena.blockSize / 4 {
+      } else if State.isLarge(capacity) {
         let block = start - step
         let previous = block.load(as: UnsafeMutableRawPointer?.self)
         let following = block.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
@@ -385,7 +427,7 @@ private final class ParseArena {
         } else {
           largeBlocks = following
         }
-        block.deallocate()
+        releaseLargeBlock(block)
       }
     }
 
@@ -397,7 +439,7 @@ private final class ParseArena {
       }
       while let block = largeBlocks {
         largeBlocks = block.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
-        block.deallocate()
+        releaseLargeBlock(block)
       }
       next = nil
       remaining = 0
@@ -405,3 +447,6 @@ private final class ParseArena {
     }
   }
 }
+
+/// Returns a large allocation's block to the C library (`free` names the arena's own method inside it).
+private func releaseLargeBlock(_ block: UnsafeMutableRawPointer) { free(block) }

@@ -10,6 +10,19 @@ public struct MarkdownDocument: Sendable {
   /// The plain text of every heading and paragraph, one after another; a block's
   /// ``MarkdownBlock/plainTextRange`` points into it.
   let plainTextBytes: [UInt8]
+  /// The info strings and contents of code and HTML blocks, by block index.
+  let codes: [Int: Code]
+
+  /// The largest document parsed: offsets are kept in 32 bits.
+  public static let largestSize = Int(Int32.max)
+
+  /// A code or HTML block's content, as cmark reports it.
+  public struct Code: Sendable, Equatable {
+    /// A fenced code block's info string; empty when indented, and for HTML.
+    public var info: String
+    /// The content: the lines without the fences and the indentation.
+    public var literal: String
+  }
 
   /// Parses UTF-8 bytes with libcmark.
   ///
@@ -19,10 +32,18 @@ public struct MarkdownDocument: Sendable {
   }
 
   /// Parses already checked source text with libcmark.
+  ///
+  /// - Throws: ``MarkdownError/tooLarge(path:size:)`` for a source over ``largestSize`` bytes.
   public init(source: SourceText) throws(MarkdownError) {
+    guard source.bytes.count <= MarkdownDocument.largestSize else {
+      throw .tooLarge(path: source.path, size: source.bytes.count)
+    }
     self.source = source
-    (blocks, plainTextBytes) = try CommonMarkConverter.convert(source)
+    (blocks, plainTextBytes, codes) = try CommonMarkConverter.convert(source)
   }
+
+  /// The info string and content of the code or HTML block at `index`; nil for other blocks.
+  public func code(of index: Int) -> Code? { codes[index] }
 
   /// The indices of the top-level blocks, in order.
   public var topLevel: Children { Children(blocks: blocks, position: 0, end: blocks.count) }
@@ -59,6 +80,10 @@ public struct MarkdownDocument: Sendable {
 ///
 /// Block ranges come from cmark's block source positions, which are exact; inline positions are not
 /// (commonmark/cmark#296), so inline content is kept only as plain text.
+///
+/// Offsets, lines and indices are stored in 32 bits (a document is at most
+/// ``MarkdownDocument/largestSize`` bytes), so that a note of millions of short lines takes 48
+/// bytes a block.
 public struct MarkdownBlock: Sendable, Hashable {
   /// What kind of block this is.
   public enum Kind: Sendable, Hashable {
@@ -72,9 +97,10 @@ public struct MarkdownBlock: Sendable, Hashable {
     case item
     /// A block quote.
     case blockQuote
-    /// A fenced or indented code block; `info` is the fence's info string, empty when indented.
-    case codeBlock(info: String)
-    /// A raw HTML block.
+    /// A fenced or indented code block; its info string and content are
+    /// ``MarkdownDocument/code(of:)``.
+    case codeBlock
+    /// A raw HTML block; its content is ``MarkdownDocument/code(of:)``.
     case htmlBlock
     /// A thematic break (`---`).
     case thematicBreak
@@ -82,20 +108,50 @@ public struct MarkdownBlock: Sendable, Hashable {
 
   /// What kind of block this is.
   public var kind: Kind
+  private var start: Int32
+  private var stop: Int32
+  private var startLine: Int32
+  private var startColumn: Int32
+  /// -1 at the top.
+  private var parentIndex: Int32
+  private var endIndex: Int32
+  private var plainTextStart: Int32
+  private var plainTextEnd: Int32
+
+  /// A block; every number must fit in 32 bits.
+  init(kind: Kind, range: Range<Int>, line: Int, column: Int, parent: Int?, end: Int, plainTextRange: Range<Int>) {
+    self.kind = kind
+    start = Int32(range.lowerBound)
+    stop = Int32(range.upperBound)
+    startLine = Int32(line)
+    startColumn = Int32(column)
+    parentIndex = Int32(parent ?? -1)
+    endIndex = Int32(end)
+    plainTextStart = Int32(plainTextRange.lowerBound)
+    plainTextEnd = Int32(plainTextRange.upperBound)
+  }
+
   /// Half-open byte offsets into ``MarkdownDocument/source``, from the block's first byte to just
   /// after its last byte (a trailing line ending is not included).
-  public var range: Range<Int>
+  public var range: Range<Int> { Int(start)..<Int(stop) }
   /// The 1-based line the block starts on.
-  public var line: Int
+  public var line: Int { Int(startLine) }
   /// The 1-based byte column the block starts at.
-  public var column: Int
+  public var column: Int { Int(startColumn) }
   /// The index of the block it is nested in (an item's list, a paragraph's item); nil at the top.
-  public var parent: Int?
+  public var parent: Int? { parentIndex < 0 ? nil : Int(parentIndex) }
   /// The index just after the block's last descendant in ``MarkdownDocument/blocks``.
-  public var end: Int
-  /// The content of a code or HTML block, as cmark reports it.
-  public var literal: String?
+  public var end: Int {
+    get { Int(endIndex) }
+    set { endIndex = Int32(newValue) }
+  }
   /// Where the plain text of a heading or paragraph lies in the document's plain text bytes; read it
   /// with ``MarkdownDocument/plainText(of:)``.
-  public var plainTextRange: Range<Int>
+  public var plainTextRange: Range<Int> {
+    get { Int(plainTextStart)..<Int(plainTextEnd) }
+    set {
+      plainTextStart = Int32(newValue.lowerBound)
+      plainTextEnd = Int32(newValue.upperBound)
+    }
+  }
 }

@@ -12,7 +12,7 @@ extension Note {
 // changes; keys in order.
 
 extension Note: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("cherry_picks", cherryPicks)
     fields.field("compare", compare)
     fields.field("date", date?.iso)
@@ -33,7 +33,7 @@ extension Note: JSONObject {
 }
 
 extension Note.People: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("ops", ops)
     fields.field("qa", qa)
     fields.field("release_manager", releaseManager)
@@ -41,7 +41,7 @@ extension Note.People: JSONObject {
 }
 
 extension Note.Section: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("items", items)
     fields.field("level", level)
     fields.field("line", line)
@@ -51,14 +51,14 @@ extension Note.Section: JSONObject {
 }
 
 extension Note.Progress: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("done", done)
     fields.field("total", total)
   }
 }
 
 extension Note.ChecklistItem: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("line", line)
     fields.field("state", state.rawValue)
     fields.field("text", text)
@@ -66,7 +66,7 @@ extension Note.ChecklistItem: JSONObject {
 }
 
 extension Note.CompareLink: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("from", from)
     fields.field("line", line)
     fields.field("repo", repo)
@@ -76,7 +76,7 @@ extension Note.CompareLink: JSONObject {
 }
 
 extension Note.CherryPick: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("done", done)
     fields.field("line", line)
     fields.field("repo", repo)
@@ -87,7 +87,7 @@ extension Note.CherryPick: JSONObject {
 }
 
 extension Note.Flag: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("desired", desired)
     fields.field("done", done)
     fields.field("kind", kind)
@@ -97,7 +97,7 @@ extension Note.Flag: JSONObject {
 }
 
 extension Note.Migration: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("done", done)
     fields.field("line", line)
     fields.field("repo", repo)
@@ -106,7 +106,7 @@ extension Note.Migration: JSONObject {
 }
 
 extension Note.Signoff: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("at", at)
     fields.field("done", done)
     fields.field("line", line)
@@ -117,7 +117,7 @@ extension Note.Signoff: JSONObject {
 
 extension Note.TimelineEntry: JSONObject {
   /// `approximate` only when true, so that a note without approximate times reads as before.
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     if approximate { fields.field("approximate", true) }
     fields.field("at", at)
     fields.field("event", event)
@@ -126,7 +126,7 @@ extension Note.TimelineEntry: JSONObject {
 }
 
 extension Note.Problem: JSONObject {
-  public func writeFields(to fields: inout some JSONFields) {
+  public func writeFields(to fields: inout JSONFields) {
     fields.field("column", column)
     fields.field("line", line)
     fields.field("message", message)

@@ -6,74 +6,48 @@
 /// tests that pin the layout) sees the same object.
 public protocol JSONObject: Encodable {
   /// Writes every field, in key order; a nil value is written as `null`.
-  func writeFields(to fields: inout some JSONFields)
-}
-
-/// Where a ``JSONObject``'s fields go.
-public protocol JSONFields {
-  /// A string, or `null`.
-  mutating func field(_ key: StaticString, _ value: String?)
-  /// An integer, or `null`.
-  mutating func field(_ key: StaticString, _ value: Int?)
-  /// `true` or `false`.
-  mutating func field(_ key: StaticString, _ value: Bool)
-  /// A nested object.
-  mutating func field<Value: JSONObject>(_ key: StaticString, _ value: Value)
-  /// An array of objects.
-  mutating func field<Element: JSONObject>(_ key: StaticString, _ values: [Element])
+  func writeFields(to fields: inout JSONFields)
 }
 
 extension JSONObject {
   /// Encodes the fields of ``writeFields(to:)`` into a keyed container.
   public func encode(to encoder: any Encoder) throws {
-    var fields = EncoderFields(container: encoder.container(keyedBy: FieldKey.self))
+    var fields = JSONFields(container: encoder.container(keyedBy: JSONFields.Key.self))
     writeFields(to: &fields)
     if let failure = fields.failure { throw failure }
   }
 }
 
-/// A field's key, as written.
-private struct FieldKey: CodingKey {
-  var stringValue: String
-  var intValue: Int? { nil }
-  init(_ key: StaticString) { stringValue = key.description }
-  init(stringValue: String) { self.stringValue = stringValue }
-  init?(intValue: Int) { nil }
-}
-
-/// The fields handed to an `Encoder`'s keyed container; the first error is kept and the rest skipped.
-private struct EncoderFields: JSONFields {
-  var container: KeyedEncodingContainer<FieldKey>
-  var failure: (any Error)?
-
-  private mutating func encode(_ key: StaticString, _ body: (inout KeyedEncodingContainer<FieldKey>, FieldKey) throws -> Void) {
-    guard failure == nil else { return }
-    do { try body(&container, FieldKey(key)) } catch { failure = error }
-  }
-
-  mutating func field(_ key: StaticString, _ value: String?) { encode(key) { try $0.encode(value, forKey: $1) } }
-  mutating func field(_ key: StaticString, _ value: Int?) { encode(key) { try $0.encode(value, forKey: $1) } }
-  mutating func field(_ key: StaticString, _ value: Bool) { encode(key) { try $0.encode(value, forKey: $1) } }
-  mutating func field<Value: JSONObject>(_ key: StaticString, _ value: Value) { encode(key) { try $0.encode(value, forKey: $1) } }
-  mutating func field<Element: JSONObject>(_ key: StaticString, _ values: [Element]) {
-    encode(key) { try $0.encode(values, forKey: $1) }
-  }
-}
-
-/// Writes a ``JSONObject`` straight as bytes, in ``JSONWriter``'s layout: `"key" : value`, two
-/// spaces a level, an empty container as `[` or `{`, a blank line and the closing bracket.
+/// Where a ``JSONObject``'s fields go: straight into bytes, in ``JSONWriter``'s layout (`"key" :
+/// value`, two spaces a level, an empty container as its bracket, a blank line and the closing
+/// bracket), or into an `Encoder`'s keyed container.
 ///
-/// With a sink, the bytes go to it in blocks of about `blockSize`, between the elements of arrays.
-struct JSONObjectWriter: JSONFields {
-  var bytes: [UInt8]
+/// Writing bytes with a sink, the bytes go to it in blocks of about `blockSize`, between the
+/// elements of arrays. A concrete type rather than a protocol, so that every field is a direct call.
+public struct JSONFields {
+  /// The bytes written and not yet handed to the sink.
+  var bytes: [UInt8] = []
   /// The indentation level of the open object's fields.
-  private var level: Int
+  private var level = 0
   /// Whether the open object has no field yet.
   private var empty = true
-  private let sink: (([UInt8]) -> Void)?
-  private let blockSize: Int
+  private var sink: (([UInt8]) -> Void)?
+  private var blockSize = Int.max
+  /// The container the fields go to instead of bytes.
+  private var container: KeyedEncodingContainer<Key>?
+  /// The first error of the container; the fields after it are skipped.
+  fileprivate(set) var failure: (any Error)?
 
-  /// A writer that appends to `bytes`, the value written at indentation `level`.
+  /// A field's key, as written.
+  struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ key: StaticString) { stringValue = key.description }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  /// Fields written as bytes, appended to `bytes`, the value at indentation `level`.
   init(bytes: [UInt8], level: Int, sink: (([UInt8]) -> Void)? = nil, blockSize: Int = .max) {
     self.bytes = bytes
     self.level = level
@@ -81,39 +55,40 @@ struct JSONObjectWriter: JSONFields {
     self.blockSize = blockSize
   }
 
-  /// Writes `{`, the value's fields and `}`.
-  mutating func object(_ value: some JSONObject) {
-    bytes.append(UInt8(ascii: "{"))
-    let outer = empty
-    empty = true
-    level += 1
-    value.writeFields(to: &self)
-    level -= 1
-    close(UInt8(ascii: "}"), empty: empty)
-    empty = outer
-  }
+  /// Fields handed to an encoder's container.
+  fileprivate init(container: KeyedEncodingContainer<Key>) { self.container = container }
 
-  mutating func field(_ key: StaticString, _ value: String?) {
+  /// A string, or `null`.
+  public mutating func field(_ key: StaticString, _ value: String?) {
+    guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
     if let value { JSONWriter.writeString(value, into: &bytes) } else { bytes += "null".utf8 }
   }
 
-  mutating func field(_ key: StaticString, _ value: Int?) {
+  /// An integer, or `null`.
+  public mutating func field(_ key: StaticString, _ value: Int?) {
+    guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
     if let value { bytes += String(value).utf8 } else { bytes += "null".utf8 }
   }
 
-  mutating func field(_ key: StaticString, _ value: Bool) {
+  /// `true` or `false`.
+  public mutating func field(_ key: StaticString, _ value: Bool) {
+    guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
     bytes += (value ? "true" : "false").utf8
   }
 
-  mutating func field<Value: JSONObject>(_ key: StaticString, _ value: Value) {
+  /// A nested object.
+  public mutating func field<Value: JSONObject>(_ key: StaticString, _ value: Value) {
+    guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
     object(value)
   }
 
-  mutating func field<Element: JSONObject>(_ key: StaticString, _ values: [Element]) {
+  /// An array of objects.
+  public mutating func field<Element: JSONObject>(_ key: StaticString, _ values: [Element]) {
+    guard container == nil else { return encode(key) { try $0.encode(values, forKey: $1) } }
     self.key(key)
     bytes.append(UInt8(ascii: "["))
     level += 1
@@ -128,6 +103,24 @@ struct JSONObjectWriter: JSONFields {
     }
     level -= 1
     close(UInt8(ascii: "]"), empty: values.isEmpty)
+  }
+
+  /// Writes `{`, the value's fields and `}` as bytes.
+  mutating func object(_ value: some JSONObject) {
+    bytes.append(UInt8(ascii: "{"))
+    let outer = empty
+    empty = true
+    level += 1
+    value.writeFields(to: &self)
+    level -= 1
+    close(UInt8(ascii: "}"), empty: empty)
+    empty = outer
+  }
+
+  private mutating func encode(_ key: StaticString, _ body: (inout KeyedEncodingContainer<Key>, Key) throws -> Void) {
+    guard failure == nil, var container else { return }
+    do { try body(&container, Key(key)) } catch { failure = error }
+    self.container = container
   }
 
   private mutating func key(_ key: StaticString) {

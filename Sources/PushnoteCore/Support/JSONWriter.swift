@@ -30,7 +30,7 @@ public enum JSONWriter {
 
   /// A ``JSONObject`` as JSON bytes ending in a newline; it cannot fail.
   public static func bytes(_ value: some JSONObject) -> [UInt8] {
-    var writer = JSONObjectWriter(bytes: [], level: 0)
+    var writer = JSONFields(bytes: [], level: 0)
     writer.object(value)
     writer.bytes.append(UInt8(ascii: "\n"))
     return writer.bytes
@@ -58,7 +58,7 @@ public enum JSONWriter {
   /// Writes a ``JSONObject`` as JSON ending in a newline, in blocks of about `blockSize` handed to
   /// `sink` between the elements of its arrays.
   public static func write(_ value: some JSONObject, blockSize: Int = 1 << 20, to sink: @escaping ([UInt8]) -> Void) {
-    var writer = JSONObjectWriter(bytes: [], level: 0, sink: sink, blockSize: max(1, blockSize))
+    var writer = JSONFields(bytes: [], level: 0, sink: sink, blockSize: max(1, blockSize))
     writer.bytes.reserveCapacity(min(blockSize, 1 << 20) + 4096)
     writer.object(value)
     writer.bytes.append(UInt8(ascii: "\n"))
@@ -164,7 +164,7 @@ private final class Output {
     } else if Value.self == Data.self {
       JSONWriter.writeString(unsafeBitCast(value, to: Data.self).base64EncodedString(), into: &bytes)
     } else if Value.self is any JSONObject.Type, let object = value as? any JSONObject {
-      var writer = JSONObjectWriter(bytes: [], level: level)
+      var writer = JSONFields(bytes: [], level: level)
       swap(&writer.bytes, &bytes)
       writer.object(object)
       swap(&writer.bytes, &bytes)

@@ -69,8 +69,10 @@ import Testing
       "Pushing:\n\n    https://github.com/a/b/compare/1...2\n\n[x](https://example.org/x) and <https://auto.example>\n"
       + "*a* `b` <span>c</span>\\\nd &amp; e\n"
     let document = try parse(text)
-    #expect(document.blocks[1].kind == .codeBlock(info: ""))
-    #expect(document.blocks[1].literal == "https://github.com/a/b/compare/1...2\n")
+    #expect(document.blocks[1].kind == .codeBlock)
+    #expect(document.code(of: 1)?.info == "")
+    #expect(document.code(of: 1)?.literal == "https://github.com/a/b/compare/1...2\n")
+    #expect(document.code(of: 0) == nil)
     #expect(document.plainText(of: document.blocks[1]).isEmpty)
     #expect(document.plainText(of: document.blocks[2]) == "x and https://auto.example a b c d & e")
   }
@@ -121,6 +123,6 @@ import Testing
     for (index, paragraph) in paragraphs.enumerated() {
       #expect(document.plainText(of: document.blocks[index]) == paragraph)
     }
-    #expect(document.blocks[4].literal == code + "\n")
+    #expect(document.code(of: 4)?.literal == code + "\n")
   }
 }

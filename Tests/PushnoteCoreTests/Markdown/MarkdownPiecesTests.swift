@@ -22,7 +22,9 @@ import Testing
     return notes
   }()
 
-  private func converted(_ bytes: [UInt8], pieceSize: Int) throws -> (blocks: [MarkdownBlock], plainText: [UInt8]) {
+  private func converted(
+    _ bytes: [UInt8], pieceSize: Int
+  ) throws -> (blocks: [MarkdownBlock], plainText: [UInt8], codes: [Int: MarkdownDocument.Code]) {
     try CommonMarkConverter.convert(SourceText(bytes: bytes), pieceSize: pieceSize)
   }
 
@@ -38,6 +40,7 @@ import Testing
       let pieces = try converted(bytes, pieceSize: pieceSize)
       #expect(pieces.blocks == whole.blocks, "\(name), pieces of \(pieceSize)")
       #expect(pieces.plainText == whole.plainText, "\(name), pieces of \(pieceSize)")
+      #expect(pieces.codes == whole.codes, "\(name), pieces of \(pieceSize)")
     }
   }
 
