@@ -220,7 +220,8 @@ enum CommonMarkConverter {
       endLine: Int(cmark_node_get_end_line(node)) + lineOffset, endColumn: Int(cmark_node_get_end_column(node)))
     let location = source.location(ofOffset: range.lowerBound, nearLine: startLine)
     return MarkdownBlock(
-      kind: kind, range: range, line: location.line, column: location.column, parent: parent, end: index + 1, plainTextRange: plainTextStart..<plainTextStart)
+      kind: kind, range: range, line: location.line, column: location.column, parent: parent, end: index + 1,
+      plainTextRange: plainTextStart..<plainTextStart)
   }
 
   /// Turns cmark's inclusive line:column pair into half-open byte offsets of the original bytes.
