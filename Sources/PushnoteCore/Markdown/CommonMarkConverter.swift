@@ -1,5 +1,8 @@
 internal import CCmark
 
+import Dispatch
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -52,41 +55,104 @@ enum CommonMarkConverter {
   /// map back onto the original bytes exactly.
   ///
   /// A big source is parsed in pieces of about `pieceSize` bytes, each cut where no block can go on
-  /// past the cut (see ``nextCut(in:after:)``), so that cmark's tree never holds more than one piece:
-  /// for a note of 50 MB it would take 40 times the note's size.
+  /// past the cut (see ``nextCut(in:after:)``), so that cmark's tree never holds more than one piece
+  /// a worker: for a note of 50 MB it would take 40 times the note's size. Up to `workers` pieces
+  /// are parsed at once, each on a thread of its own, and joined in order.
   static func convert(
-    _ source: SourceText, pieceSize: Int = 1 << 20
+    _ source: SourceText, pieceSize: Int? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount
   ) throws(MarkdownError) -> (
     blocks: [MarkdownBlock], plainText: [UInt8], codes: [Int: MarkdownDocument.Code]
   ) {
+    let count = source.bytes.count
+    let workers = max(1, workers)
+    // Pieces small enough that every worker has two, and large enough that each is worth a thread.
+    let size = pieceSize ?? min(1 << 20, max(1 << 16, count / (2 * workers)))
+    // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
+    if count <= size || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<count) != nil {
+      let whole = try convertGrowing(source, from: 0, pieceSize: count)
+      return (whole.piece.blocks, whole.piece.plainText, whole.piece.codes)
+    }
     var result = Converted()
-    result.plainText.reserveCapacity(source.bytes.count)
+    result.plainText.reserveCapacity(count)
     // A line starts at most a few blocks; memory reserved and never touched costs nothing.
     result.blocks.reserveCapacity(2 * source.lineStarts.count)
-    // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
-    let wholeOnly = source.bytes.count <= pieceSize || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<source.bytes.count) != nil
     var start = 0
-    while true {
-      var end = wholeOnly ? source.bytes.count : nextCut(in: source.bytes, after: start + pieceSize) ?? source.bytes.count
-      while true {
-        // The tree lives in the arena, which is released as a whole: no node is freed one by one.
-        let arena = ParseArena()
-        let complete = try arena.withCurrent { () throws(MarkdownError) in try convertPiece(source, start..<end, into: &result) }
-        if complete { break }
-        // The piece ends in a code or HTML block that may go on past the cut: take in more.
-        end = nextCut(in: source.bytes, after: end + pieceSize) ?? source.bytes.count
+    while start < count {
+      var wave: [Range<Int>] = []
+      var next = start
+      while wave.count < workers, next < count {
+        let end = nextCut(in: source.bytes, after: next + size) ?? count
+        wave.append(next..<end)
+        next = end
       }
-      start = end
-      if end == source.bytes.count { break }
+      let pieces = try convertAtOnce(source, wave)
+      for (range, piece) in zip(wave, pieces) {
+        if let piece {
+          result.append(piece)
+          start = range.upperBound
+          continue
+        }
+        // The piece ends in a code or HTML block that may go on past the cut: take in more, alone.
+        let grown = try convertGrowing(source, from: range.lowerBound, pieceSize: size)
+        result.append(grown.piece)
+        start = grown.end
+        break
+      }
     }
     return (result.blocks, result.plainText, result.codes)
   }
 
-  /// The blocks and plain text converted so far.
+  /// The blocks, plain text and code contents of a piece, or of the whole document.
   private struct Converted {
     var blocks: [MarkdownBlock] = []
     var plainText: [UInt8] = []
     var codes: [Int: MarkdownDocument.Code] = [:]
+
+    /// Appends the next piece, its indices moved on past what is here.
+    mutating func append(_ piece: Converted) {
+      let base = blocks.count
+      let textBase = plainText.count
+      for block in piece.blocks { blocks.append(block.moved(blocks: base, plainText: textBase)) }
+      plainText += piece.plainText
+      for (index, code) in piece.codes { codes[base + index] = code }
+    }
+  }
+
+  /// Parses the pieces at once, one thread each; nil for a piece that must grow.
+  private static func convertAtOnce(_ source: SourceText, _ ranges: [Range<Int>]) throws(MarkdownError) -> [Converted?] {
+    guard ranges.count > 1 else { return [try convertAlone(source, ranges[0])] }
+    var results = [Result<Converted?, MarkdownError>](repeating: .success(nil), count: ranges.count)
+    results.withUnsafeMutableBufferPointer { buffer in
+      // Each iteration writes its own element only.
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+        slots[index] = Result { () throws(MarkdownError) in try convertAlone(source, ranges[index]) }
+      }
+    }
+    var pieces: [Converted?] = []
+    for result in results { pieces.append(try result.get()) }
+    return pieces
+  }
+
+  /// Parses one piece with an arena of its own; nil when it ends in a block that may go on past it.
+  private static func convertAlone(_ source: SourceText, _ range: Range<Int>) throws(MarkdownError) -> Converted? {
+    // The tree lives in the arena, which is released as a whole: no node is freed one by one.
+    let arena = ParseArena()
+    var piece = Converted()
+    let complete = try arena.withCurrent { () throws(MarkdownError) in try convertPiece(source, range, into: &piece) }
+    return complete ? piece : nil
+  }
+
+  /// Parses from `start`, taking in more after each cut until the piece is complete.
+  private static func convertGrowing(
+    _ source: SourceText, from start: Int, pieceSize: Int
+  ) throws(MarkdownError) -> (piece: Converted, end: Int) {
+    let count = source.bytes.count
+    var end = start >= count - pieceSize ? count : nextCut(in: source.bytes, after: start + pieceSize) ?? count
+    while true {
+      if let piece = try convertAlone(source, start..<end) { return (piece, end) }
+      end = nextCut(in: source.bytes, after: end + pieceSize) ?? count
+    }
   }
 
   /// The first line start at or after `offset` where a piece may end: the line before it is blank

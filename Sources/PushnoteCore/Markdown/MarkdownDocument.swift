@@ -131,6 +131,16 @@ public struct MarkdownBlock: Sendable, Hashable {
     plainTextEnd = Int32(plainTextRange.upperBound)
   }
 
+  /// The block of a piece parsed alone, placed after `blocks` blocks and `plainText` bytes of plain text.
+  func moved(blocks: Int, plainText: Int) -> MarkdownBlock {
+    var block = self
+    if parentIndex >= 0 { block.parentIndex += Int32(blocks) }
+    block.endIndex += Int32(blocks)
+    block.plainTextStart += Int32(plainText)
+    block.plainTextEnd += Int32(plainText)
+    return block
+  }
+
   /// Half-open byte offsets into ``MarkdownDocument/source``, from the block's first byte to just
   /// after its last byte (a trailing line ending is not included).
   public var range: Range<Int> { Int(start)..<Int(stop) }

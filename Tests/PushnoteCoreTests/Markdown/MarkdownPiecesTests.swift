@@ -23,9 +23,9 @@ import Testing
   }()
 
   private func converted(
-    _ bytes: [UInt8], pieceSize: Int
+    _ bytes: [UInt8], pieceSize: Int, workers: Int = 2
   ) throws -> (blocks: [MarkdownBlock], plainText: [UInt8], codes: [Int: MarkdownDocument.Code]) {
-    try CommonMarkConverter.convert(SourceText(bytes: bytes), pieceSize: pieceSize)
+    try CommonMarkConverter.convert(SourceText(bytes: bytes), pieceSize: pieceSize, workers: workers)
   }
 
   @Test func theCorpusIsThere() {
@@ -35,12 +35,15 @@ import Testing
   @Test(arguments: notes.map(\.0)) func piecesGiveTheBlocksOfTheWhole(name: String) throws {
     let bytes = try #require(Self.notes.first { $0.0 == name }).1
     let whole = try converted(bytes, pieceSize: .max)
-    // A piece of one byte cuts at every place where a cut is allowed.
+    // A piece of one byte cuts at every place where a cut is allowed; the pieces of a wave are
+    // parsed at once, one thread each.
     for pieceSize in [1, 64, 4096] {
-      let pieces = try converted(bytes, pieceSize: pieceSize)
-      #expect(pieces.blocks == whole.blocks, "\(name), pieces of \(pieceSize)")
-      #expect(pieces.plainText == whole.plainText, "\(name), pieces of \(pieceSize)")
-      #expect(pieces.codes == whole.codes, "\(name), pieces of \(pieceSize)")
+      for workers in [1, 3] {
+        let pieces = try converted(bytes, pieceSize: pieceSize, workers: workers)
+        #expect(pieces.blocks == whole.blocks, "\(name), pieces of \(pieceSize), \(workers) workers")
+        #expect(pieces.plainText == whole.plainText, "\(name), pieces of \(pieceSize), \(workers) workers")
+        #expect(pieces.codes == whole.codes, "\(name), pieces of \(pieceSize), \(workers) workers")
+      }
     }
   }
 
