@@ -28,28 +28,63 @@ public struct NoteParser {
   }
 
   /// A list item of the document, with what the parser needs to know of it.
+  ///
+  /// Offsets, lines and indices are kept in 32 bits, as in ``MarkdownBlock``: a note of millions of
+  /// short lines holds an item for each.
   struct Item {
-    /// The item's bytes.
-    var range: Range<Int>
-    /// The item's 1-based line.
-    var line: Int
-    /// The index of the item it is nested in.
-    var parent: Int?
-    /// The index of its section.
-    var section: Int?
-    /// The bytes of its first paragraph, if the item starts with one.
-    var paragraphRange: Range<Int>?
-    /// The line its text starts on (its first paragraph's).
-    var textLine: Int
-    /// The offset of the byte inside a `[ ]` box.
-    var boxOffset: Int?
+    private let start: Int32
+    private let stop: Int32
+    private let startLine: Int32
+    /// -1 when none, as for the section, the paragraph and the box.
+    private let parentIndex: Int32
+    private let sectionIndex: Int32
+    private let paragraphStart: Int32
+    private let paragraphEnd: Int32
+    private let paragraphLine: Int32
+    private let box: Int32
+    private let firstLineStart: Int32
+    private let firstLineEnd: Int32
     /// Its checklist state; nil for a list item that is not a checklist item.
-    var state: Note.ItemState?
+    let state: Note.ItemState?
     /// The plain text of its first paragraph after the box; empty for an item that is neither a
     /// checklist item nor a possible migration.
-    var text: String
+    let text: String
+
+    init(
+      range: Range<Int>, line: Int, parent: Int?, section: Int?, paragraphRange: Range<Int>?, textLine: Int, boxOffset: Int?,
+      state: Note.ItemState?, text: String, firstLine: Range<Int>
+    ) {
+      start = Int32(range.lowerBound)
+      stop = Int32(range.upperBound)
+      startLine = Int32(line)
+      parentIndex = Int32(parent ?? -1)
+      sectionIndex = Int32(section ?? -1)
+      paragraphStart = Int32(paragraphRange?.lowerBound ?? -1)
+      paragraphEnd = Int32(paragraphRange?.upperBound ?? -1)
+      paragraphLine = Int32(textLine)
+      box = Int32(boxOffset ?? -1)
+      firstLineStart = Int32(firstLine.lowerBound)
+      firstLineEnd = Int32(firstLine.upperBound)
+      self.state = state
+      self.text = text
+    }
+
+    /// The item's bytes.
+    var range: Range<Int> { Int(start)..<Int(stop) }
+    /// The item's 1-based line.
+    var line: Int { Int(startLine) }
+    /// The index of the item it is nested in.
+    var parent: Int? { parentIndex < 0 ? nil : Int(parentIndex) }
+    /// The index of its section.
+    var section: Int? { sectionIndex < 0 ? nil : Int(sectionIndex) }
+    /// The bytes of its first paragraph, if the item starts with one.
+    var paragraphRange: Range<Int>? { paragraphStart < 0 ? nil : Int(paragraphStart)..<Int(paragraphEnd) }
+    /// The line its text starts on (its first paragraph's).
+    var textLine: Int { Int(paragraphLine) }
+    /// The offset of the byte inside a `[ ]` box.
+    var boxOffset: Int? { box < 0 ? nil : Int(box) }
     /// The raw bytes of its first paragraph's first line, after the box and the blanks after it.
-    var firstLine: Range<Int>
+    var firstLine: Range<Int> { Int(firstLineStart)..<Int(firstLineEnd) }
 
     /// Ticked, or wholly struck through.
     var isDone: Bool { state == .done }
@@ -232,17 +267,17 @@ public struct NoteParser {
   /// Walks every block once, collecting items (each with the item it is nested in) and paragraph lines.
   private func collect(sectionOffsets: [Int], into outline: inout Outline) {
     let blocks = document.blocks
-    // For each block, the index in `outline.items` of the innermost item holding it.
-    var enclosingItem = [Int?](repeating: nil, count: blocks.count)
-    outline.items.reserveCapacity(blocks.count)
+    // For each block, the index in `outline.items` of the innermost item holding it, or -1.
+    var enclosingItem = [Int32](repeating: -1, count: blocks.count)
+    outline.items.reserveCapacity(blocks.count / 2)
     for (index, block) in blocks.enumerated() {
-      let parentItem = block.parent.flatMap { enclosingItem[$0] }
+      let parentItem = block.parent.flatMap { enclosingItem[$0] < 0 ? nil : Int(enclosingItem[$0]) }
       let section = NoteParser.lastIndex(in: sectionOffsets, atOrBefore: block.range.lowerBound) { $0 }
       switch block.kind {
       case .item:
         let migrationSection = section.map { outline.migrationSections[$0] } ?? false
         outline.items.append(makeItem(at: index, parent: parentItem, section: section, migrationSection: migrationSection))
-        enclosingItem[index] = outline.items.count - 1
+        enclosingItem[index] = Int32(outline.items.count - 1)
       case .paragraph:
         // An item's first paragraph is read with the item.
         let itemFirstParagraph = block.parent.map { blocks[$0].kind == .item && $0 + 1 == index } ?? false
@@ -250,9 +285,9 @@ public struct NoteParser {
         appendLines(of: block, section: section, skipFirst: itemFirstParagraph, to: &outline.lines) { range in
           range.lowerBound < headerEnd || mayHoldTimelineEntry(range)
         }
-        enclosingItem[index] = parentItem
+        enclosingItem[index] = Int32(parentItem ?? -1)
       default:
-        enclosingItem[index] = parentItem
+        enclosingItem[index] = Int32(parentItem ?? -1)
       }
     }
   }
