@@ -93,8 +93,8 @@ public struct JSONFields {
     bytes.append(UInt8(ascii: "["))
     level += 1
     for index in values.indices {
-      bytes += (index == 0 ? "\n" : ",\n").utf8
-      indent()
+      if index > 0 { bytes.append(UInt8(ascii: ",")) }
+      newLine()
       object(values[index])
       if let sink, bytes.count >= blockSize {
         sink(bytes)
@@ -124,20 +124,32 @@ public struct JSONFields {
   }
 
   private mutating func key(_ key: StaticString) {
-    bytes += (empty ? "\n" : ",\n").utf8
+    if !empty { bytes.append(UInt8(ascii: ",")) }
     empty = false
-    indent()
+    newLine()
     bytes.append(UInt8(ascii: "\""))
     bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-    bytes += "\" : ".utf8
+    bytes.append(contentsOf: JSONFields.colon)
   }
 
-  private mutating func indent() { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level)) }
+  /// A line ending and the indentation of the level, copied from one buffer.
+  private static let newLines: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 2 * 32)
+  private static let colon: [UInt8] = Array("\" : ".utf8)
+
+  private mutating func newLine() {
+    let count = 1 + 2 * level
+    if count <= JSONFields.newLines.count {
+      bytes.append(contentsOf: JSONFields.newLines[..<count])
+    } else {
+      bytes.append(0x0A)
+      bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+    }
+  }
 
   /// Closes a container at the level of its key.
   private mutating func close(_ bracket: UInt8, empty: Bool) {
-    bytes += (empty ? "\n\n" : "\n").utf8
-    indent()
+    if empty { bytes.append(0x0A) }
+    newLine()
     bytes.append(bracket)
   }
 }
