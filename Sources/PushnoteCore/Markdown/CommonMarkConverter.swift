@@ -69,13 +69,14 @@ enum CommonMarkConverter {
     let size = pieceSize ?? min(1 << 20, max(1 << 16, count / (2 * workers)))
     // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
     if count <= size || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<count) != nil {
-      let whole = try convertGrowing(source, from: 0, pieceSize: count)
+      let whole = try convertGrowing(source, from: 0, pieceSize: count, in: ParseArena())
       return (whole.piece.blocks, whole.piece.plainText, whole.piece.codes)
     }
     var result = Converted()
     result.plainText.reserveCapacity(count)
     // A line starts at most a few blocks; memory reserved and never touched costs nothing.
     result.blocks.reserveCapacity(2 * source.lineStarts.count)
+    let arenas = (0..<workers).map { _ in ParseArena() }
     var start = 0
     while start < count {
       var wave: [Range<Int>] = []
@@ -85,7 +86,7 @@ enum CommonMarkConverter {
         wave.append(next..<end)
         next = end
       }
-      let pieces = try convertAtOnce(source, wave)
+      let pieces = try convertAtOnce(source, wave, in: arenas)
       for (range, piece) in zip(wave, pieces) {
         if let piece {
           result.append(piece)
@@ -93,7 +94,7 @@ enum CommonMarkConverter {
           continue
         }
         // The piece ends in a code or HTML block that may go on past the cut: take in more, alone.
-        let grown = try convertGrowing(source, from: range.lowerBound, pieceSize: size)
+        let grown = try convertGrowing(source, from: range.lowerBound, pieceSize: size, in: arenas[0])
         result.append(grown.piece)
         start = grown.end
         break
@@ -119,14 +120,16 @@ enum CommonMarkConverter {
   }
 
   /// Parses the pieces at once, one thread each; nil for a piece that must grow.
-  private static func convertAtOnce(_ source: SourceText, _ ranges: [Range<Int>]) throws(MarkdownError) -> [Converted?] {
-    guard ranges.count > 1 else { return [try convertAlone(source, ranges[0])] }
+  private static func convertAtOnce(
+    _ source: SourceText, _ ranges: [Range<Int>], in arenas: [ParseArena]
+  ) throws(MarkdownError) -> [Converted?] {
+    guard ranges.count > 1 else { return [try convertAlone(source, ranges[0], in: arenas[0])] }
     var results = [Result<Converted?, MarkdownError>](repeating: .success(nil), count: ranges.count)
     results.withUnsafeMutableBufferPointer { buffer in
       // Each iteration writes its own element only.
       nonisolated(unsafe) let slots = buffer
       DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
-        slots[index] = Result { () throws(MarkdownError) in try convertAlone(source, ranges[index]) }
+        slots[index] = Result { () throws(MarkdownError) in try convertAlone(source, ranges[index], in: arenas[index]) }
       }
     }
     var pieces: [Converted?] = []
@@ -134,10 +137,9 @@ enum CommonMarkConverter {
     return pieces
   }
 
-  /// Parses one piece with an arena of its own; nil when it ends in a block that may go on past it.
-  private static func convertAlone(_ source: SourceText, _ range: Range<Int>) throws(MarkdownError) -> Converted? {
+  /// Parses one piece; nil when it ends in a block that may go on past it.
+  private static func convertAlone(_ source: SourceText, _ range: Range<Int>, in arena: ParseArena) throws(MarkdownError) -> Converted? {
     // The tree lives in the arena, which is released as a whole: no node is freed one by one.
-    let arena = ParseArena()
     var piece = Converted()
     let complete = try arena.withCurrent { () throws(MarkdownError) in try convertPiece(source, range, into: &piece) }
     return complete ? piece : nil
@@ -145,12 +147,12 @@ enum CommonMarkConverter {
 
   /// Parses from `start`, taking in more after each cut until the piece is complete.
   private static func convertGrowing(
-    _ source: SourceText, from start: Int, pieceSize: Int
+    _ source: SourceText, from start: Int, pieceSize: Int, in arena: ParseArena
   ) throws(MarkdownError) -> (piece: Converted, end: Int) {
     let count = source.bytes.count
     var end = start >= count - pieceSize ? count : nextCut(in: source.bytes, after: start + pieceSize) ?? count
     while true {
-      if let piece = try convertAlone(source, start..<end) { return (piece, end) }
+      if let piece = try convertAlone(source, start..<end, in: arena) { return (piece, end) }
       end = nextCut(in: source.bytes, after: end + pieceSize) ?? count
     }
   }
@@ -321,7 +323,9 @@ enum CommonMarkConverter {
 /// handed out again (cmark frees about half of what it allocates while it reads inline content); a
 /// large one has a block of its own that `free` returns. The state lives behind a pointer: these
 /// hooks run for every node, and a class's stored properties would cost an exclusivity check each.
-private final class ParseArena {
+/// One arena serves one parse at a time, on one thread; the pieces of a big note reuse the arena of
+/// their worker, so that its memory is touched once.
+private final class ParseArena: @unchecked Sendable {
   /// cmark's allocator functions, all served by the current thread's arena; made once and never
   /// changed, so every parse may share them.
   nonisolated(unsafe) static let allocator: UnsafeMutablePointer<cmark_mem> = {
@@ -364,11 +368,15 @@ private final class ParseArena {
     state.deallocate()
   }
 
-  /// Runs `body` with this arena serving cmark's allocations on this thread.
+  /// Runs `body` with this arena serving cmark's allocations on this thread, and releases all of
+  /// them when it returns (keeping the memory for the next body).
   func withCurrent<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
     let previous = pthread_getspecific(ParseArena.slot)
     pthread_setspecific(ParseArena.slot, state)
-    defer { pthread_setspecific(ParseArena.slot, previous) }
+    defer {
+      pthread_setspecific(ParseArena.slot, previous)
+      state.pointee.reset()
+    }
     return try body()
   }
 
@@ -376,6 +384,9 @@ private final class ParseArena {
   struct State {
     /// The newest shared block; each block's first word points to the one before.
     private var blocks: UnsafeMutableRawPointer?
+    /// Shared blocks of earlier parses, linked the same way: their pages are already the process's,
+    /// so reusing them costs no page fault.
+    private var spare: UnsafeMutableRawPointer?
     private var next: UnsafeMutableRawPointer?
     private var remaining = 0
     /// The large allocations' blocks, linked both ways through their first two words.
@@ -422,7 +433,13 @@ private final class ParseArena {
         start = reused
       } else {
         if step + capacity > remaining {
-          let block = UnsafeMutableRawPointer.allocate(byteCount: ParseArena.blockSize, alignment: step)
+          let block: UnsafeMutableRawPointer
+          if let reused = spare {
+            spare = reused.load(as: UnsafeMutableRawPointer?.self)
+            block = reused
+          } else {
+            block = UnsafeMutableRawPointer.allocate(byteCount: ParseArena.blockSize, alignment: step)
+          }
           block.storeBytes(of: blocks, as: UnsafeMutableRawPointer?.self)
           blocks = block
           next = block + step
@@ -500,9 +517,20 @@ private final class ParseArena {
 
     /// Frees every block and the free lists' table.
     mutating func freeEverything() {
+      reset()
+      while let block = spare {
+        spare = block.load(as: UnsafeMutableRawPointer?.self)
+        block.deallocate()
+      }
+      freed.deallocate()
+    }
+
+    /// Releases every allocation at once; the shared blocks are kept as spares for the next parse.
+    mutating func reset() {
       while let block = blocks {
         blocks = block.load(as: UnsafeMutableRawPointer?.self)
-        block.deallocate()
+        block.storeBytes(of: spare, as: UnsafeMutableRawPointer?.self)
+        spare = block
       }
       while let block = largeBlocks {
         largeBlocks = block.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
@@ -510,7 +538,7 @@ private final class ParseArena {
       }
       next = nil
       remaining = 0
-      freed.deallocate()
+      freed.update(repeating: nil, count: ParseArena.largestSmall / ParseArena.header + 1)
     }
   }
 }
