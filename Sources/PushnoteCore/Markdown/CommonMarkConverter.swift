@@ -59,14 +59,15 @@ enum CommonMarkConverter {
   /// a worker: for a note of 50 MB it would take 40 times the note's size. Up to `workers` pieces
   /// are parsed at once, each on a thread of its own, and joined in order.
   static func convert(
-    _ source: SourceText, pieceSize: Int? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    _ source: SourceText, pieceSize: Int? = nil, workers: Int? = nil
   ) throws(MarkdownError) -> (
     blocks: [MarkdownBlock], plainText: [UInt8], codes: [Int: MarkdownDocument.Code]
   ) {
     let count = source.bytes.count
-    let workers = max(1, workers)
+    // Asking for the cores reads the scheduler's and the cgroup's limits: only a big note asks.
+    let workers = max(1, workers ?? (count <= smallestPiece ? 1 : cores))
     // Pieces small enough that every worker has two, and large enough that each is worth a thread.
-    let size = pieceSize ?? min(1 << 20, max(1 << 16, count / (2 * workers)))
+    let size = pieceSize ?? min(1 << 20, max(smallestPiece, count / (2 * workers)))
     // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
     if count <= size || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<count) != nil {
       let whole = try convertGrowing(source, from: 0, pieceSize: count, in: ParseArena())
@@ -102,6 +103,12 @@ enum CommonMarkConverter {
     }
     return (result.blocks, result.plainText, result.codes)
   }
+
+  /// The smallest piece parsed apart: a smaller note is parsed whole, on the calling thread.
+  static let smallestPiece = 1 << 16
+
+  /// The cores this process may use, asked once.
+  static let cores = ProcessInfo.processInfo.activeProcessorCount
 
   /// The blocks, plain text and code contents of a piece, or of the whole document.
   private struct Converted {
