@@ -141,10 +141,9 @@ public struct NoteLinter: Sendable {
         }
       }
       if let date = note.date {
+        let tag = PushTag(date: date).name
         for link in note.compare where LinkScanner.pushTag(link.to)?.date != date {
-          report(
-            .error, at: link.range.lowerBound,
-            "compare link for \(link.repo) ends at '\(link.to)', not at this week's tag \(PushTag(date: date).name)")
+          report(.error, at: link.range.lowerBound, "compare link for \(link.repo) ends at '\(link.to)', not at this week's tag \(tag)")
         }
       } else {
         disagreeingTags()

@@ -83,11 +83,19 @@ public struct PushDate: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
   /// The date with the given separator between zero-padded fields.
   public func formatted(separator: String) -> String {
-    func pad(_ value: Int, _ width: Int) -> String {
+    // Appended in place: the result fits in a small string, so nothing is allocated.
+    var text = ""
+    func append(_ value: Int, width: Int) {
       let digits = String(value)
-      return String(repeating: "0", count: max(0, width - digits.count)) + digits
+      for _ in digits.utf8.count..<max(width, digits.utf8.count) { text.append("0") }
+      text += digits
     }
-    return [pad(year, 4), pad(month, 2), pad(day, 2)].joined(separator: separator)
+    append(year, width: 4)
+    text += separator
+    append(month, width: 2)
+    text += separator
+    append(day, width: 2)
+    return text
   }
 
   public var description: String { iso }
