@@ -138,7 +138,8 @@ public enum AtomicFile {
       defer { close(descriptor) }
       var before = stat(), after = stat()
       guard fstat(descriptor, &before) == 0 else { throw failure(path, "cannot read the file") }
-      var bytes = [UInt8](repeating: 0, count: max(Int(before.st_size), 0))
+      // One byte more than the file holds, so that the read that meets the end needs no more room.
+      var bytes = [UInt8](repeating: 0, count: max(Int(before.st_size), 0) + 1)
       var count = 0
       while true {
         if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }

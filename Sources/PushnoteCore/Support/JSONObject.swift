@@ -69,7 +69,7 @@ public struct JSONFields {
   public mutating func field(_ key: StaticString, _ value: Int?) {
     guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
-    if let value { bytes += String(value).utf8 } else { bytes += "null".utf8 }
+    if let value { JSONWriter.writeInteger(value, into: &bytes) } else { bytes += "null".utf8 }
   }
 
   /// `true` or `false`.

@@ -81,13 +81,31 @@ public enum JSONWriter {
     return result
   }
 
+  /// An integer in decimal, as `String(value)` writes it.
+  static func writeInteger(_ value: Int, into out: inout [UInt8]) {
+    guard value >= 0 else {
+      out += String(value).utf8
+      return
+    }
+    var divisor = 1
+    while divisor <= value / 10 { divisor *= 10 }
+    var rest = value
+    while divisor > 0 {
+      out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+      rest %= divisor
+      divisor /= 10
+    }
+  }
+
   /// A string in quotes: `"` and `\` escaped, control characters as `\n`, `\t`… or `\u00XX`; all else as it is.
   static func writeString(_ text: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var text = text
     text.withUTF8 { bytes in
       var start = 0
-      for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+      for index in bytes.indices {
+        let byte = bytes[index]
+        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
         out.append(contentsOf: bytes[start..<index])
         start = index + 1
         switch byte {
@@ -154,7 +172,7 @@ private final class Output {
     if Value.self == String.self {
       JSONWriter.writeString(unsafeBitCast(value, to: String.self), into: &bytes)
     } else if Value.self == Int.self {
-      bytes += String(unsafeBitCast(value, to: Int.self)).utf8
+      JSONWriter.writeInteger(unsafeBitCast(value, to: Int.self), into: &bytes)
     } else if Value.self == Bool.self {
       bytes += (unsafeBitCast(value, to: Bool.self) ? "true" : "false").utf8
     } else if Value.self == Double.self {
@@ -412,7 +430,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   mutating func encode(_ value: String, forKey key: Key) throws {
     object.entry(name(key)) { JSONWriter.writeString(value, into: &$0.bytes) }
   }
-  mutating func encode(_ value: Int, forKey key: Key) throws { object.entry(name(key)) { $0.bytes += String(value).utf8 } }
+  mutating func encode(_ value: Int, forKey key: Key) throws { object.entry(name(key)) { JSONWriter.writeInteger(value, into: &$0.bytes) } }
   mutating func encode(_ value: Double, forKey key: Key) throws { object.entry(name(key)) { $0.bytes += Output.format(value).utf8 } }
   mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
     let level = object.level + 1
@@ -446,7 +464,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
   mutating func encodeNil() throws { array.element { $0.bytes += "null".utf8 } }
   mutating func encode(_ value: Bool) throws { array.element { $0.bytes += (value ? "true" : "false").utf8 } }
   mutating func encode(_ value: String) throws { array.element { JSONWriter.writeString(value, into: &$0.bytes) } }
-  mutating func encode(_ value: Int) throws { array.element { $0.bytes += String(value).utf8 } }
+  mutating func encode(_ value: Int) throws { array.element { JSONWriter.writeInteger(value, into: &$0.bytes) } }
   mutating func encode(_ value: Double) throws { array.element { $0.bytes += Output.format(value).utf8 } }
   mutating func encode<T: Encodable>(_ value: T) throws {
     let level = array.level + 1
@@ -481,7 +499,7 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
   mutating func encodeNil() throws { write { $0.bytes += "null".utf8 } }
   mutating func encode(_ value: Bool) throws { write { $0.bytes += (value ? "true" : "false").utf8 } }
   mutating func encode(_ value: String) throws { write { JSONWriter.writeString(value, into: &$0.bytes) } }
-  mutating func encode(_ value: Int) throws { write { $0.bytes += String(value).utf8 } }
+  mutating func encode(_ value: Int) throws { write { JSONWriter.writeInteger(value, into: &$0.bytes) } }
   mutating func encode(_ value: Double) throws { write { $0.bytes += Output.format(value).utf8 } }
   mutating func encode<T: Encodable>(_ value: T) throws {
     let level = encoder.level

@@ -27,6 +27,10 @@ import Testing
     var flag = false
     var missing: Int? = nil
     var big = Int.max
+    var zero = 0
+    var ten = 10
+    var minus = -7
+    var smallest = Int.min
   }
 
   @Test func writesWhatJSONEncoderWrote() throws {
