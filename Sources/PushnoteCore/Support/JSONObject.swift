@@ -23,10 +23,16 @@ extension JSONObject {
 /// bracket), or into an `Encoder`'s keyed container.
 ///
 /// Writing bytes with a sink, the bytes go to it in blocks of about `blockSize`, between the
-/// elements of arrays. A concrete type rather than a protocol, so that every field is a direct call.
+/// elements of arrays. A concrete type rather than a protocol, so that every field is a direct
+/// call; the bytes go into memory of its own, written through a pointer, because an array's checks
+/// on every append cost more than the writing.
 public struct JSONFields {
-  /// The bytes written and not yet handed to the sink.
-  var bytes: [UInt8] = []
+  /// Owns the memory, so that it is freed with the last copy of the fields.
+  private let storage: Storage
+  /// The written bytes not yet handed to the sink: `count` of `capacity` at `base`.
+  private var base: UnsafeMutablePointer<UInt8>
+  private var count = 0
+  private var capacity: Int
   /// The indentation level of the open object's fields.
   private var level = 0
   /// Whether the open object has no field yet.
@@ -47,36 +53,73 @@ public struct JSONFields {
     init?(intValue: Int) { nil }
   }
 
-  /// Fields written as bytes, appended to `bytes`, the value at indentation `level`.
-  init(bytes: [UInt8], level: Int, sink: (([UInt8]) -> Void)? = nil, blockSize: Int = .max) {
-    self.bytes = bytes
+  /// The memory the bytes are written to, freed when the fields are gone.
+  private final class Storage {
+    var base: UnsafeMutablePointer<UInt8>
+    init(capacity: Int) { base = .allocate(capacity: capacity) }
+    deinit { base.deallocate() }
+  }
+
+  /// Fields written as bytes, the value at indentation `level`.
+  init(level: Int, sink: (([UInt8]) -> Void)? = nil, blockSize: Int = .max) {
+    capacity = sink == nil ? 4096 : min(blockSize, 1 << 20) + 4096
+    storage = Storage(capacity: capacity)
+    base = storage.base
     self.level = level
     self.sink = sink
     self.blockSize = blockSize
   }
 
   /// Fields handed to an encoder's container.
-  fileprivate init(container: KeyedEncodingContainer<Key>) { self.container = container }
+  fileprivate init(container: KeyedEncodingContainer<Key>) {
+    capacity = 0
+    storage = Storage(capacity: 0)
+    base = storage.base
+    self.container = container
+  }
+
+  /// The bytes written and not handed out, which the fields then forget.
+  mutating func take() -> [UInt8] {
+    defer { count = 0 }
+    return Array(UnsafeBufferPointer(start: base, count: count))
+  }
 
   /// A string, or `null`.
   public mutating func field(_ key: StaticString, _ value: String?) {
     guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
-    if let value { JSONWriter.writeString(value, into: &bytes) } else { bytes += "null".utf8 }
+    guard let value else { return put("null") }
+    var text = value
+    // Most strings need no escape: then their bytes go as they are.
+    let plain = text.withUTF8 { utf8 in
+      guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+      room(utf8.count + 2)
+      base[count] = UInt8(ascii: "\"")
+      if let start = utf8.baseAddress { (base + count + 1).update(from: start, count: utf8.count) }
+      base[count + 1 + utf8.count] = UInt8(ascii: "\"")
+      count += utf8.count + 2
+      return true
+    }
+    guard !plain else { return }
+    var escaped: [UInt8] = []
+    JSONWriter.writeString(value, into: &escaped)
+    escaped.withUnsafeBufferPointer { put($0) }
   }
 
   /// An integer, or `null`.
   public mutating func field(_ key: StaticString, _ value: Int?) {
     guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
-    if let value { JSONWriter.writeInteger(value, into: &bytes) } else { bytes += "null".utf8 }
+    guard let value else { return put("null") }
+    room(JSONWriter.largestInteger)
+    count += JSONWriter.writeInteger(value, at: base + count)
   }
 
   /// `true` or `false`.
   public mutating func field(_ key: StaticString, _ value: Bool) {
     guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
-    bytes += (value ? "true" : "false").utf8
+    put(value ? "true" : "false")
   }
 
   /// A nested object.
@@ -90,16 +133,13 @@ public struct JSONFields {
   public mutating func field<Element: JSONObject>(_ key: StaticString, _ values: [Element]) {
     guard container == nil else { return encode(key) { try $0.encode(values, forKey: $1) } }
     self.key(key)
-    bytes.append(UInt8(ascii: "["))
+    put(UInt8(ascii: "["))
     level += 1
     for index in values.indices {
-      if index > 0 { bytes.append(UInt8(ascii: ",")) }
+      if index > 0 { put(UInt8(ascii: ",")) }
       newLine()
       object(values[index])
-      if let sink, bytes.count >= blockSize {
-        sink(bytes)
-        bytes.removeAll(keepingCapacity: true)
-      }
+      if let sink, count >= blockSize { sink(take()) }
     }
     level -= 1
     close(UInt8(ascii: "]"), empty: values.isEmpty)
@@ -107,7 +147,7 @@ public struct JSONFields {
 
   /// Writes `{`, the value's fields and `}` as bytes.
   mutating func object(_ value: some JSONObject) {
-    bytes.append(UInt8(ascii: "{"))
+    put(UInt8(ascii: "{"))
     let outer = empty
     empty = true
     level += 1
@@ -117,6 +157,36 @@ public struct JSONFields {
     empty = outer
   }
 
+  /// Writes one byte.
+  mutating func put(_ byte: UInt8) {
+    room(1)
+    base[count] = byte
+    count += 1
+  }
+
+  private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let start = bytes.baseAddress else { return }
+    room(bytes.count)
+    (base + count).update(from: start, count: bytes.count)
+    count += bytes.count
+  }
+
+  private mutating func put(_ text: StaticString) {
+    put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// Makes room for `extra` more bytes.
+  private mutating func room(_ extra: Int) {
+    guard count + extra > capacity else { return }
+    let grown = max(2 * capacity, count + extra)
+    let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+    memory.update(from: base, count: count)
+    base.deallocate()
+    base = memory
+    storage.base = memory
+    capacity = grown
+  }
+
   private mutating func encode(_ key: StaticString, _ body: (inout KeyedEncodingContainer<Key>, Key) throws -> Void) {
     guard failure == nil, var container else { return }
     do { try body(&container, Key(key)) } catch { failure = error }
@@ -124,32 +194,27 @@ public struct JSONFields {
   }
 
   private mutating func key(_ key: StaticString) {
-    if !empty { bytes.append(UInt8(ascii: ",")) }
+    if !empty { put(UInt8(ascii: ",")) }
     empty = false
     newLine()
-    bytes.append(UInt8(ascii: "\""))
-    bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-    bytes.append(contentsOf: JSONFields.colon)
+    put(UInt8(ascii: "\""))
+    put(key)
+    put("\" : ")
   }
 
-  /// A line ending and the indentation of the level, copied from one buffer.
-  private static let newLines: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 2 * 32)
-  private static let colon: [UInt8] = Array("\" : ".utf8)
-
+  /// A line ending and the indentation of the level.
   private mutating func newLine() {
-    let count = 1 + 2 * level
-    if count <= JSONFields.newLines.count {
-      bytes.append(contentsOf: JSONFields.newLines[..<count])
-    } else {
-      bytes.append(0x0A)
-      bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
-    }
+    let width = 2 * level
+    room(1 + width)
+    base[count] = 0x0A
+    (base + count + 1).update(repeating: UInt8(ascii: " "), count: width)
+    count += 1 + width
   }
 
   /// Closes a container at the level of its key.
   private mutating func close(_ bracket: UInt8, empty: Bool) {
-    if empty { bytes.append(0x0A) }
+    if empty { put(0x0A) }
     newLine()
-    bytes.append(bracket)
+    put(bracket)
   }
 }

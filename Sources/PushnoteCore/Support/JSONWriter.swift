@@ -30,10 +30,10 @@ public enum JSONWriter {
 
   /// A ``JSONObject`` as JSON bytes ending in a newline; it cannot fail.
   public static func bytes(_ value: some JSONObject) -> [UInt8] {
-    var writer = JSONFields(bytes: [], level: 0)
+    var writer = JSONFields(level: 0)
     writer.object(value)
-    writer.bytes.append(UInt8(ascii: "\n"))
-    return writer.bytes
+    writer.put(UInt8(ascii: "\n"))
+    return writer.take()
   }
 
   /// Writes a value as JSON ending in a newline, handing the bytes to `sink` in blocks of about
@@ -58,11 +58,10 @@ public enum JSONWriter {
   /// Writes a ``JSONObject`` as JSON ending in a newline, in blocks of about `blockSize` handed to
   /// `sink` between the elements of its arrays.
   public static func write(_ value: some JSONObject, blockSize: Int = 1 << 20, to sink: @escaping ([UInt8]) -> Void) {
-    var writer = JSONFields(bytes: [], level: 0, sink: sink, blockSize: max(1, blockSize))
-    writer.bytes.reserveCapacity(min(blockSize, 1 << 20) + 4096)
+    var writer = JSONFields(level: 0, sink: sink, blockSize: max(1, blockSize))
     writer.object(value)
-    writer.bytes.append(UInt8(ascii: "\n"))
-    sink(writer.bytes)
+    writer.put(UInt8(ascii: "\n"))
+    sink(writer.take())
   }
 
   /// A coding key as it is written: snake_case, so `conflictLines` is `conflict_lines` and `padID` is `pad_id`.
@@ -81,20 +80,34 @@ public enum JSONWriter {
     return result
   }
 
+  /// The most bytes an integer takes in decimal (`-9223372036854775808`).
+  static let largestInteger = 20
+
   /// An integer in decimal, as `String(value)` writes it.
   static func writeInteger(_ value: Int, into out: inout [UInt8]) {
-    guard value >= 0 else {
-      out += String(value).utf8
-      return
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: largestInteger) { buffer in
+      if let start = buffer.baseAddress { out.append(contentsOf: UnsafeBufferPointer(start: start, count: writeInteger(value, at: start))) }
     }
-    var divisor = 1
-    while divisor <= value / 10 { divisor *= 10 }
+  }
+
+  /// Writes an integer in decimal at `start`, which has room for ``largestInteger`` bytes, and
+  /// returns how many bytes it took.
+  static func writeInteger(_ value: Int, at start: UnsafeMutablePointer<UInt8>) -> Int {
+    var digits = 1
     var rest = value
-    while divisor > 0 {
-      out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-      rest %= divisor
-      divisor /= 10
+    while rest <= -10 || rest >= 10 {
+      digits += 1
+      rest /= 10
     }
+    let sign = value < 0 ? 1 : 0
+    if value < 0 { start[0] = UInt8(ascii: "-") }
+    rest = value
+    for index in stride(from: sign + digits - 1, through: sign, by: -1) {
+      // The remainder has the sign of the value; its magnitude is the digit.
+      start[index] = UInt8(ascii: "0") + UInt8(abs(rest % 10))
+      rest /= 10
+    }
+    return sign + digits
   }
 
   /// A string in quotes: `"` and `\` escaped, control characters as `\n`, `\t`… or `\u00XX`; all else as it is.
@@ -182,10 +195,9 @@ private final class Output {
     } else if Value.self == Data.self {
       JSONWriter.writeString(unsafeBitCast(value, to: Data.self).base64EncodedString(), into: &bytes)
     } else if Value.self is any JSONObject.Type, let object = value as? any JSONObject {
-      var writer = JSONFields(bytes: [], level: level)
-      swap(&writer.bytes, &bytes)
+      var writer = JSONFields(level: level)
       writer.object(object)
-      swap(&writer.bytes, &bytes)
+      bytes += writer.take()
     } else if Value.self is any StringKeyedDictionary.Type, let dictionary = value as? any StringKeyedDictionary {
       let object = ObjectWriter(output: self, level: level)
       try dictionary.encodeEntries(into: object)

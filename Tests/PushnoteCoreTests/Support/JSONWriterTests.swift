@@ -101,6 +101,21 @@ import Testing
     #expect(try JSONWriter.text([Unusual(), Unusual()]) == (try oracle([Unusual(), Unusual()])))
   }
 
+  @Test func aNoteWrittenFieldByFieldEscapesAndCountsAsJSONEncoderDid() throws {
+    var note = Note()
+    note.title = "a \"quoted\" \\ title\t\u{1}é😀/"
+    note.pushes = Int.min
+    note.durationSeconds = -120
+    note.sections = [
+      Note.Section(
+        title: "", level: 0, line: Int.max, items: [Note.ChecklistItem(text: "\n", state: .notApplicable, line: 0, boxOffset: nil, range: 0..<0)],
+        range: 0..<0)
+    ]
+    let expected = try oracle(note)
+    #expect(note.json() == expected)
+    #expect(try streamed(note, blockSize: 1).text == expected)
+  }
+
   @Test func aNoteOfManyItemsComesOutAsJSONEncoderWroteIt() throws {
     let bytes = GeneratedNotes.shortLines(bytes: 60_000, seed: 3)
     let note = try ParsedNote(bytes: bytes, path: "2026/mkt-2026-12-01.md").note
