@@ -108,7 +108,8 @@ import Testing
     note.durationSeconds = -120
     note.sections = [
       Note.Section(
-        title: "", level: 0, line: Int.max, items: [Note.ChecklistItem(text: "\n", state: .notApplicable, line: 0, boxOffset: nil, range: 0..<0)],
+        title: "", level: 0, line: Int.max,
+        items: [Note.ChecklistItem(text: "\n", state: .notApplicable, line: 0, boxOffset: nil, range: 0..<0)],
         range: 0..<0)
     ]
     let expected = try oracle(note)
