@@ -53,7 +53,6 @@ extension Pushnote {
       try await reportingErrors {
         let notebook = try global.openNotebook()
         let path = try notebook.resolveNote(note)
-        if !dryRun { try await notebook.requireIdentity() }
         let environment = ProcessInfo.processInfo.environment
         guard let pad = try PadConnection(notebook: notebook, environment: environment) else { throw PadConnection.notConfigured }
         let server = pad.server
