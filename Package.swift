@@ -28,7 +28,8 @@ let package = Package(
     // All C interop lives in this one target; only Markdown/CommonMarkConverter.swift imports it.
     .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
     // TLS for every socket client (SMTP, IRC, the realtime pad); only Support/Network/TCPConnection.swift imports it.
-    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+    // Not linked: libssl is loaded on the first handshake (see its shim.h), so it needs no pkg-config libs.
+    .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
     .target(name: "PushnoteCore", dependencies: ["CCmark", "COpenSSL", logging, yams, mustache, subprocess]),
     .executableTarget(name: "pushnote", dependencies: ["PushnoteCore", argumentParser, logging]),
     // Fixtures and fake servers shared by the test targets and the benchmarks.

@@ -34,19 +34,53 @@ struct CommandsBenchmark: AsyncParsableCommand {
   @Option(help: ArgumentHelp("The reference CommonMark program (Debian package cmark).", valueName: "PATH"))
   var cmark = "/usr/bin/cmark"
 
+  @Option(help: ArgumentHelp("Only these rows (repeatable; default: all).", valueName: "ROWS"))
+  var only: [Rows] = []
+
+  /// Groups of rows `--only` picks.
+  enum Rows: String, CaseIterable, ExpressibleByArgument {
+    /// `show --json`, `show` and `lint` on the large note.
+    case large
+    /// `show` on a small note, built and installed.
+    case startup
+    /// The no-op `sync`.
+    case sync
+    /// `stats --json`.
+    case stats
+    /// The huge note's time and peak memory.
+    case memory
+  }
+
+  /// Whether `--only` leaves these rows in.
+  private func wants(_ rows: Rows) -> Bool { only.isEmpty || only.contains(rows) }
+
   func run() async throws {
     let binary = try pushnote ?? Bench.releasePushnote()
     let folder = try TemporaryDirectory(prefix: "pushnote-bench-commands")
     print("pushnote: \(Bench.relativeToPackage(binary)); \(rounds) interleaved rounds; wall time, medians")
     print(Row.header)
 
-    let large = folder.appending("large.md")
-    try Bench.write(Array(GeneratedNotes.weeks(bytes: largeBytes).joined()), to: large)
-    let cmarkLarge = Side(cmark, [large])
-    try measure("show --json, \(Self.size(large)) note", goal: 1.5, Side(binary, ["show", "--json", large]), cmarkLarge)
-    try measure("show, same note", goal: 1.5, Side(binary, ["show", large]), cmarkLarge)
-    try measure("lint, same note", goal: 1.5, Side(binary, ["lint", large]), cmarkLarge, allowedStatus: [0, 65])
+    if wants(.large) {
+      let large = folder.appending("large.md")
+      try Bench.write(Array(GeneratedNotes.weeks(bytes: largeBytes).joined()), to: large)
+      let cmarkLarge = Side(cmark, [large])
+      try measure("show --json, \(Self.size(large)) note", goal: 1.5, Side(binary, ["show", "--json", large]), cmarkLarge)
+      try measure("show, same note", goal: 1.5, Side(binary, ["show", large]), cmarkLarge)
+      try measure("lint, same note", goal: 1.5, Side(binary, ["lint", large]), cmarkLarge, allowedStatus: [0, 65])
+    }
+    if wants(.startup) { try startUp(binary: binary, folder: folder) }
+    if wants(.sync) { try await noOpSync(binary: binary, folder: folder) }
+    if wants(.stats) {
+      let stats = folder.appending("stats")
+      let files = try StatsBenchmark.generate(notes: 311, into: stats)
+      try Data().write(to: URL(fileURLWithPath: (stats as NSString).appendingPathComponent(Notebook.configFileName)))
+      try measure("stats --json, 311 notes", goal: 2, Side(binary, ["-C", stats, "stats", "--json"]), Side(cmark, files))
+    }
+    if hugeBytes > 0 && wants(.memory) { try memory(binary: binary, folder: folder) }
+  }
 
+  /// `show` on a small note, built and installed, against a Swift hello world.
+  private func startUp(binary: String, folder: TemporaryDirectory) throws {
     let small = folder.appending("small.md")
     try Bench.write(GeneratedNotes.weeks(bytes: 3_000)[0], to: small)
     let hello = try Self.helloWorld(in: folder)
@@ -56,15 +90,6 @@ struct CommandsBenchmark: AsyncParsableCommand {
     } else {
       print("  (no installed pushnote on PATH: run scripts/install.sh for the start-up row of the installed binary)")
     }
-
-    try await noOpSync(binary: binary, folder: folder)
-
-    let stats = folder.appending("stats")
-    let files = try StatsBenchmark.generate(notes: 311, into: stats)
-    try Data().write(to: URL(fileURLWithPath: (stats as NSString).appendingPathComponent(Notebook.configFileName)))
-    try measure("stats --json, 311 notes", goal: 2, Side(binary, ["-C", stats, "stats", "--json"]), Side(cmark, files))
-
-    if hugeBytes > 0 { try memory(binary: binary, folder: folder) }
   }
 
   /// One program and its arguments, as a side of a row.

@@ -53,7 +53,6 @@ extension Pushnote {
       try await reportingErrors {
         let notebook = try global.openNotebook()
         let path = try notebook.resolveNote(note)
-        if !dryRun { try await notebook.requireIdentity() }
         let environment = ProcessInfo.processInfo.environment
         guard let pad = try PadConnection(notebook: notebook, environment: environment) else { throw PadConnection.notConfigured }
         let server = pad.server
@@ -70,10 +69,12 @@ extension Pushnote {
           var engine = SyncEngine(notebook: notebook, notePath: path, client: client, options: options, checkpoint: Self.checkpoint)
           // `auto` is the socket, with the HTTP API where the server refuses it or the pad is read-only.
           if notebook.config.pad.transport != .api, let url = URL(string: server) {
-            let name = (try? ParsedNote.read(path: path, config: notebook.config))?.note.people.releaseManager
+            let cache = pad.tokenCache
             engine.realtime = RealtimePadTransport(
               server: url, mode: notebook.config.pad.transport,
-              identity: RealtimePadTransport.identity(server: server, cache: pad.tokenCache, name: name), basic: pad.basic, api: client)
+              identity: RealtimePadTransport.identity(
+                server: server, cache: cache, name: (try? ParsedNote.read(path: path, config: notebook.config))?.note.people.releaseManager),
+              basic: pad.basic, api: client)
           }
           return engine
         }

@@ -110,6 +110,40 @@ import Glibc
     #expect(try await setup.sync().status == 75)
   }
 
+  /// git's identity is asked for right before the first write or commit: without one a sync that
+  /// would create the pad or push an edit stops with 78 and nothing changed, and a sync with
+  /// nothing to do works (and runs no git).
+  @Test func identityIsNeededOnlyForASyncThatWrites() async throws {
+    let setup = try await Setup()
+    let home = try TemporaryDirectory()
+    try AtomicFile.write("[user]\n\tuseConfigOnly = true\n", to: home.appending(".gitconfig"))
+    let nobody = [
+      "HOME": home.path, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "", "GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_NAME": "",
+      "GIT_COMMITTER_EMAIL": "", "EMAIL": "", "XDG_CONFIG_HOME": home.path,
+    ]
+    let git = Git(directory: setup.folder.path)
+    func forget() async throws { for key in ["user.name", "user.email"] { try await git.run(["config", "--unset", key]) } }
+    let head = try await git.run(["rev-parse", "HEAD"])
+    try await forget()
+
+    let unknown = try await setup.sync(nobody)
+    #expect(unknown.status == 78 && unknown.stderr.contains("git config --global user.email"), "\(unknown.stderr)")
+    #expect(await setup.pad() == nil && setup.file() == SyncCommandTests.note)
+    try await git.run(["config", "user.name", "T"])
+    try await git.run(["config", "user.email", "t@example.org"])
+    #expect(try await setup.sync().status == 0)
+    try await forget()
+
+    let idle = try await setup.sync(nobody, arguments: ["--json"])
+    #expect(idle.status == 0 && idle.stdout.contains("\"outcome\" : \"unchanged\"") && idle.stdout.contains("\"requests\" : 1"))
+    let edited = SyncCommandTests.note.replacingOccurrences(of: "- [ ] tag zamboni", with: "- [x] tag zamboni")
+    try edited.write(toFile: setup.notePath, atomically: true, encoding: .utf8)
+    let pushing = try await setup.sync(nobody)
+    #expect(pushing.status == 78 && pushing.stderr.contains("nothing was changed"), "\(pushing.stderr)")
+    #expect(await setup.pad() == SyncCommandTests.note && setup.file() == edited)
+    #expect(try await git.run(["rev-list", "--count", "\(head.trimmingCharacters(in: .newlines))..HEAD"]) == "1\n")
+  }
+
   /// Kills at each step boundary, with edits on both sides, then runs again.
   @Test(arguments: [
     "after-revision", "after-read", "after-merge", "after-guard", "after-record", "after-push", "after-write", "after-base",

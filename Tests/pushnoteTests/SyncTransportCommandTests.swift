@@ -17,6 +17,26 @@ import Testing
     #expect(await setup.server.socketMessages.filter { $0 == "USER_CHANGES" }.count == 1)
   }
 
+  /// The socket's author token is made (and cached) when the socket is first needed: a sync with
+  /// nothing to do makes its one request and neither reads nor writes the token cache.
+  @Test func aSyncWithNothingToDoMakesNoAuthorToken() async throws {
+    let setup = try await SyncCommandTests.Setup(transport: .auto)
+    let first = try TemporaryDirectory(prefix: "pushnote-transport-cache")
+    #expect(try await setup.sync(["PUSHNOTE_CACHE_DIR": first.path]).status == 0)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: first.path).count == 1)
+    let fresh = try TemporaryDirectory(prefix: "pushnote-transport-cache")
+    let tokens = fresh.appending("tokens")
+    let idle = try await setup.sync(["PUSHNOTE_CACHE_DIR": tokens], arguments: ["--json"])
+    #expect(idle.status == 0 && idle.stdout.contains("\"requests\" : 1"), "\(idle.stdout)\(idle.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: tokens))
+    try setup.file().replacingOccurrences(of: "- [ ] tag zamboni", with: "- [x] tag zamboni").write(
+      toFile: setup.notePath, atomically: true, encoding: .utf8)
+    let edited = try await setup.sync(["PUSHNOTE_CACHE_DIR": tokens])
+    #expect(edited.status == 0, "\(edited.stderr)")
+    #expect(await setup.pad() == setup.file())
+    #expect(try FileManager.default.contentsOfDirectory(atPath: tokens).count == 1)
+  }
+
   @Test func autoFallsBackToTheAPIWithOneLineWhenTheSocketIsRefused() async throws {
     let setup = try await SyncCommandTests.Setup(transport: .auto)
     await setup.server.refuseSockets()

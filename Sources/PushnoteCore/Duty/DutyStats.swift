@@ -113,7 +113,7 @@ public struct DutyStats: Sendable, Equatable, Codable {
     }
     let outcomes = Mutex<[Int: (week: WeekStats?, warnings: [StatsWarning])]>([:])
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
-      let outcome = week(of: files[index], in: notebook, since: since, read: read)
+      let outcome = week(of: files[index], since: since, read: read)
       outcomes.withLock { $0[index] = outcome }
     }
     let ordered = outcomes.withLock { all in files.indices.compactMap { all[$0] } }
@@ -122,9 +122,9 @@ public struct DutyStats: Sendable, Equatable, Codable {
 
   /// One note's week (nil when left out) and warnings.
   private static func week(
-    of file: Notebook.NoteFile, in notebook: Notebook, since: PushDate?, read: (String) throws -> Note
+    of file: Notebook.NoteFile, since: PushDate?, read: (String) throws -> Note
   ) -> (week: WeekStats?, warnings: [StatsWarning]) {
-    let relative = notebook.relativePath(file.path)
+    let relative = file.relativePath
     let note: Note
     do {
       note = try read(file.path)

@@ -45,9 +45,10 @@ public struct Git: Sendable {
     let variables = ChildProcess.environment(["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"].merging(environment) { $1 })
     var child: [Environment.Key: String] = [:]
     for (key, value) in variables { child[Environment.Key(stringLiteral: key)] = value }
+    let git: Executable = ChildProcess.executable(named: "git", searchPath: variables["PATH"]).map { .path(FilePath($0)) } ?? .name("git")
     do {
       let result = try await Subprocess.run(
-        .name("git"), arguments: Arguments(arguments), environment: .custom(child),
+        git, arguments: Arguments(arguments), environment: .custom(child),
         workingDirectory: FilePath(directory), input: .string(input ?? ""),
         output: .string(limit: 256 << 20), error: .string(limit: 16 << 20))
       let status: Int32

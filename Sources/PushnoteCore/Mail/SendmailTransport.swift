@@ -27,14 +27,16 @@ public struct SendmailTransport: MailTransport {
   public var description: String { ([program] + SendmailTransport.arguments).joined(separator: " ") }
 
   public func send(_ message: MailMessage) async throws(MailError) {
-    let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
     if program.contains("/"), !FileManager.default.isExecutableFile(atPath: program) {
       throw .transportConfiguration("mail.sendmail is \(program), which is not an executable program")
     }
     let input = SendmailTransport.localLineEnds(message.rendered())
     ChildProcess.ignoreBrokenPipes()
+    let variables = ChildProcess.environment()
     var environment: [Environment.Key: String] = [:]
-    for (key, value) in ChildProcess.environment() { environment[Environment.Key(stringLiteral: key)] = value }
+    for (key, value) in variables { environment[Environment.Key(stringLiteral: key)] = value }
+    let executable: Executable =
+      ChildProcess.executable(named: program, searchPath: variables["PATH"]).map { .path(FilePath($0)) } ?? .name(program)
     let status: TerminationStatus
     let said: String
     let written: Int

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A git-tracked folder of weekly push notes with its `pushnote.yml`.
 ///
 /// The push date names everything: tag `YYYY.MM.DD`, pad `<prefix>YYYY-MM-DD`, note file
@@ -146,22 +150,41 @@ public struct Notebook: Sendable {
     public var path: String
     /// The push date its name gives, if it gives one.
     public var date: PushDate?
+    /// The path relative to the notebook's root, as ``relativePath(_:)`` gives it.
+    public var relativePath: String
   }
 
   /// Every `*.md` file under the notebook except its templates and reserved folders, by date, then path.
+  ///
+  /// Links to folders are not followed; hidden folders are looked into (only `.git` and `.pushnote`
+  /// are left out). The folders are read with `readdir`: Foundation's enumerator costs about 20 µs an
+  /// entry, which is most of what `stats` spends outside the notes themselves.
   public func noteFiles() -> [NoteFile] {
-    guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
     var result: [NoteFile] = []
-    while let relative = enumerator.nextObject() as? String {
-      let components = relative.split(separator: "/")
-      if let first = components.first, Notebook.reservedFolders.contains(String(first)) {
-        enumerator.skipDescendants()
-        continue
+    var folders = [""]
+    while let folder = folders.popLast() {
+      guard let stream = opendir(folder.isEmpty ? root : root + "/" + folder) else { continue }
+      defer { closedir(stream) }
+      while let entry = readdir(stream) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard name != ".", name != "..", !(folder.isEmpty && Notebook.reservedFolders.contains(name)) else { continue }
+        let relative = folder.isEmpty ? name : folder + "/" + name
+        if Self.isFolder(entry.pointee.d_type, at: root + "/" + relative) {
+          folders.append(relative)
+        } else if name.hasSuffix(".md"), name.lowercased() != "readme.md" {
+          result.append(NoteFile(path: root + "/" + relative, date: Notebook.date(fromPath: relative), relativePath: relative))
+        }
       }
-      guard relative.hasSuffix(".md"), components.last?.lowercased() != "readme.md" else { continue }
-      result.append(NoteFile(path: (root as NSString).appendingPathComponent(relative), date: Notebook.date(fromPath: relative)))
     }
     return result.sorted { ($0.date ?? PushDate(daysSinceEpoch: 0), $0.path) < ($1.date ?? PushDate(daysSinceEpoch: 0), $1.path) }
+  }
+
+  /// Whether a directory entry of type `type` (`d_type`) is a folder, not a link to one.
+  private static func isFolder(_ type: UInt8, at path: String) -> Bool {
+    if type != UInt8(DT_UNKNOWN) { return type == UInt8(DT_DIR) }
+    // File systems that do not fill in the type: ask the entry itself.
+    var status = stat()
+    return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
   }
 
   /// The date a note's path gives: `mkt-2026-12-01.md`, `2026-12-01.md` or `2026/12/01.md`.

@@ -21,12 +21,36 @@ public struct PushDate: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
   /// Parses `YYYY-MM-DD` (also `YYYY.MM.DD` and `YYYY/MM/DD`, as tags and paths write it).
   public init?(_ text: some StringProtocol) {
+    // The usual form, read from the bytes: every note's path and every instant in a note comes here.
+    if let date = PushDate.digits(text) {
+      self = date
+      return
+    }
     let parts = text.split(omittingEmptySubsequences: false) { $0 == "-" || $0 == "." || $0 == "/" }
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
       parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
       let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
     else { return nil }
     self.init(year: year, month: month, day: day)
+  }
+
+  /// Ten bytes, `YYYY-MM-DD` of ASCII digits with any of the three separators; nil otherwise (then
+  /// the general parse reads it, signs and all, as before).
+  private static func digits(_ text: some StringProtocol) -> PushDate? {
+    var fields = [0, 0, 0]
+    var count = 0
+    for byte in text.utf8 {
+      count += 1
+      guard count <= 10 else { return nil }
+      if count == 5 || count == 8 {
+        guard byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/") else { return nil }
+        continue
+      }
+      guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+      let field = count < 5 ? 0 : count < 8 ? 1 : 2
+      fields[field] = fields[field] * 10 + Int(byte - UInt8(ascii: "0"))
+    }
+    return count == 10 ? PushDate(year: fields[0], month: fields[1], day: fields[2]) : nil
   }
 
   /// Days since 1970-01-01 (negative before), by Howard Hinnant's civil-from-days algorithm.

@@ -23,6 +23,25 @@ public enum ChildProcess {
     return result
   }
 
+  /// The file a program's name runs on `searchPath`, a `PATH` value.
+  ///
+  /// That is the first directory holding an executable file of that name, as a shell finds it; a
+  /// name with a `/` is its own answer. Nil when no directory has it, `PATH` is unset or empty, or a relative directory comes first (the
+  /// child resolves that from its own working directory): then the name goes to Subprocess as it is.
+  ///
+  /// Resolved here because Subprocess, given a bare name, spawns a child for each directory in turn
+  /// until one execs: a fork of this process for every directory before the program's own.
+  public static func executable(named name: String, searchPath: String?) -> String? {
+    if name.contains("/") { return name }
+    for directory in (searchPath ?? "").split(separator: ":", omittingEmptySubsequences: false) {
+      guard directory.hasPrefix("/") else { return nil }
+      let candidate = String(directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+      var status = stat()
+      if stat(candidate, &status) == 0, status.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 { return candidate }
+    }
+    return nil
+  }
+
   /// Makes a write to a pipe whose reader has gone fail with `EPIPE` instead of a `SIGPIPE`.
   ///
   /// A sendmail that exits without reading the message would otherwise kill the process.

@@ -29,7 +29,10 @@ public enum ServerURL {
   /// Whether a host is this machine's loopback (`localhost`, `127.0.0.0/8`, `::1`): the only hosts
   /// plain http may carry credentials to.
   public static func isLoopback(_ host: String) -> Bool {
-    let host = host.lowercased().trimmingCharacters(in: ["[", "]"])
+    // Brackets trimmed by hand: building a CharacterSet costs a fair part of a no-op sync.
+    var host = Substring(host.lowercased())
+    while host.first == "[" || host.first == "]" { host = host.dropFirst() }
+    while host.last == "[" || host.last == "]" { host = host.dropLast() }
     if host == "localhost" || host == "::1" { return true }
     let octets = host.split(separator: ".", omittingEmptySubsequences: false)
     return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }

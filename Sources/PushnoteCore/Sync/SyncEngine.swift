@@ -15,8 +15,9 @@ import Glibc
 /// record saved before each write so that a run killed or timed out is repaired by the next;
 /// write the file (only if it did not change meanwhile); record the base when the push is
 /// confirmed; commit file and base in one commit; push to the git remote. A sync with nothing to
-/// do makes a single request. A kill at any point leaves each file old or new and the base never
-/// ahead of the pad, so the next sync converges.
+/// do makes a single request, and without a git remote runs no git (git's identity is checked
+/// right before the first step that may commit or write). A kill at any point leaves each file
+/// old or new and the base never ahead of the pad, so the next sync converges.
 public struct SyncEngine: Sendable {
   /// What the user allowed and asked for.
   public struct Options: Sendable {
@@ -82,6 +83,8 @@ public struct SyncEngine: Sendable {
     var report = SyncReport(padID: padID, note: relativeNote, outcome: .unchanged)
     let git = Git(directory: notebook.root)
     let remote = options.dryRun ? nil : notebook.config.gitRemote.map { NotebookRemote(git: git, remote: $0) }
+    // A pull can rebase and stash: it commits.
+    if remote != nil { try await requireIdentity(git) }
     let unpushed = try await remote?.pull() ?? false
 
     if !options.dryRun {
@@ -110,6 +113,7 @@ public struct SyncEngine: Sendable {
       if options.dryRun {
         revision = -1
       } else {
+        try await requireIdentity(git)
         try await client.createPad(remoteID)
         revision = try await client.revisionsCount(remoteID)
         created = true
@@ -161,10 +165,9 @@ public struct SyncEngine: Sendable {
       return report
     }
     checkpoint("after-merge")
-    if let lock = Self.staleGitLock(from: notebook.root) {
-      // Before anything is written: a commit would fail, so neither file nor pad is touched.
-      throw .gitLocked(path: lock)
-    }
+    // Before anything is written: a commit would fail, so neither file nor pad is touched.
+    try await requireIdentity(git)
+    if let lock = Self.staleGitLock(from: notebook.root) { throw .gitLocked(path: lock) }
     var rounds = Rounds(merge: first, headText: padText, revision: revision)
     let pushFailure = await push(&rounds, inputs, padID: remoteID, state: &state, store: store)
     let merge = rounds.merge
@@ -184,6 +187,18 @@ public struct SyncEngine: Sendable {
   }
 
   // MARK: Steps
+
+  /// Checks that git knows who commits, right before the first step that may commit or write: a
+  /// sync with nothing to do runs no git at all.
+  ///
+  /// - Throws: ``SyncError/git(_:status:)`` with exit 78 and the two commands that fix it.
+  private func requireIdentity(_ git: Git) async throws(SyncError) {
+    do {
+      _ = try await git.identity()
+    } catch {
+      throw .git(error.description, status: error.exitStatus)
+    }
+  }
 
   /// The pad's id on the server: `<group>$<pad>` when the notebook names a group (its id, or a
   /// mapper the server resolves once, cached), else the pad id itself.

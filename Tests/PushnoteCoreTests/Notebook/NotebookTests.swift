@@ -51,6 +51,37 @@ import Testing
     #expect(Notebook.date(fromPath: path)?.iso == expected)
   }
 
+  /// Which files are notes: `*.md` at any depth, hidden folders and links to files included; not
+  /// the reserved folders at the top, README files, folders named like notes, or what a link to a
+  /// folder leads to.
+  @Test func noteFilesWalkTheFoldersButNotLinksToFolders() throws {
+    let folder = try TemporaryDirectory()
+    let outside = try TemporaryDirectory()
+    let notes = ["2026/mkt-2026-11-24.md", ".hidden/2026-12-08.md", "a/b/c/2027-01-05.md", "2026/README.md", "top.md"]
+    let ignored = ["templates/push.md", ".pushnote/base/mkt-2026-11-24.md", ".git/x.md", "2026/readme.MD", "2026/notes.txt"]
+    for relative in notes + ignored {
+      let path = folder.appending(relative)
+      try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try "# note\n".write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    try FileManager.default.createDirectory(atPath: folder.appending("2026/folder.md"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: folder.appending("sub/templates"), withIntermediateDirectories: true)
+    try "# nested templates are notes\n".write(toFile: folder.appending("sub/templates/2026-12-15.md"), atomically: true, encoding: .utf8)
+    try "# outside\n".write(toFile: outside.appending("2026-12-22.md"), atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: folder.appending("linked"), withDestinationPath: outside.path)
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.appending("2026/mkt-2026-12-29.md"), withDestinationPath: folder.appending("2026/mkt-2026-11-24.md"))
+
+    let notebook = Notebook(root: folder.path, config: NotebookConfig())
+    let found = notebook.noteFiles()
+    #expect(
+      found.map(\.relativePath) == [
+        "top.md", "2026/mkt-2026-11-24.md", ".hidden/2026-12-08.md", "sub/templates/2026-12-15.md", "2026/mkt-2026-12-29.md",
+        "a/b/c/2027-01-05.md",
+      ])
+    #expect(found.allSatisfy { $0.path == folder.path + "/" + $0.relativePath && notebook.relativePath($0.path) == $0.relativePath })
+  }
+
   @Test func findsNotesAndResolvesArguments() throws {
     let folder = try TemporaryDirectory()
     for relative in ["2026/mkt-2026-11-24.md", "2026/mkt-2026-12-01.md", "templates/push.md", "2017/06/15.md"] {

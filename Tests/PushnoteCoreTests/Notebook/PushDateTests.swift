@@ -32,6 +32,38 @@ import Testing
     #expect(try #require(PushTag("2026.12.01-1")) < (try #require(PushTag("2026.12.01-2"))))
   }
 
+  /// Whatever the text, the parse gives what splitting it and reading each part with `Int` gives
+  /// (the usual digits are read from the bytes; signs, other lengths and other characters are not).
+  @Test func parsingAgreesWithSplittingAndReadingEachPart() {
+    func reference(_ text: String) -> PushDate? {
+      let parts = text.split(omittingEmptySubsequences: false) { $0 == "-" || $0 == "." || $0 == "/" }
+      guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+        parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+        let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+      else { return nil }
+      return PushDate(year: year, month: month, day: day)
+    }
+    let years = ["2026", "0001", "9999", "0000", "+202", "-202", "202", "20261", "２０２６", "20x6"]
+    let days = ["12", "01", "02", "29", "30", "31", "00", "13", "+1", "-1", "1", "١٢", "x1", ""]
+    let separators = ["-", ".", "/", ":", " ", ""]
+    var parsed = 0
+    for year in years {
+      for first in separators {
+        for month in days {
+          for second in separators {
+            for day in days {
+              let text = year + first + month + second + day
+              #expect(PushDate(text) == reference(text), "\(text)")
+              #expect(PushDate(Substring(text)) == reference(text), "\(text)")
+              if reference(text) != nil { parsed += 1 }
+            }
+          }
+        }
+      }
+    }
+    #expect(parsed > 1_000)
+  }
+
   @Test func instantsInTheTeamZoneAcrossDaylightSaving() throws {
     let zone = try #require(TimeZone(identifier: "America/Los_Angeles"))
     let summer = try #require(PushDate("2026-10-27")).instant(at: .eleven, in: zone)

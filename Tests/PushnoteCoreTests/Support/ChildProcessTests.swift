@@ -23,4 +23,27 @@ import Testing
     #expect(!environment.contains("PUSHNOTE_"))
     #expect(environment.contains("GIT_TERMINAL_PROMPT=0") && environment.contains("GIT_EXTRA=1") && environment.contains("PATH="))
   }
+
+  @Test func aProgramIsTheFirstExecutableFileOnThePath() throws {
+    let folder = try TemporaryDirectory(prefix: "pushnote-child-path")
+    let (plain, folderNamed, runnable) = (folder.appending("plain"), folder.appending("named"), folder.appending("runnable"))
+    for directory in [plain, folderNamed, runnable] {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+    try AtomicFile.write("not a program\n", to: plain + "/tool")
+    try FileManager.default.createDirectory(atPath: folderNamed + "/tool", withIntermediateDirectories: true)
+    try AtomicFile.write("#!/bin/sh\n", to: runnable + "/tool")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: runnable + "/tool")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folderNamed + "/tool")
+
+    // A file that is not executable, and a folder of that name, are passed over.
+    #expect(ChildProcess.executable(named: "tool", searchPath: "\(plain):\(folderNamed):\(runnable)/") == runnable + "/tool")
+    #expect(ChildProcess.executable(named: "missing", searchPath: "\(plain):\(runnable)") == nil)
+    #expect(ChildProcess.executable(named: "/opt/x/tool", searchPath: nil) == "/opt/x/tool")
+    // Where the child's own working directory would decide, the name is left to Subprocess.
+    for path in [nil, "", "bin:\(runnable)", "\(plain)::\(runnable)", ":\(runnable)"] {
+      #expect(ChildProcess.executable(named: "tool", searchPath: path) == nil, "\(path ?? "unset")")
+    }
+    #expect(ChildProcess.executable(named: "tool", searchPath: "\(runnable):bin") == runnable + "/tool")
+  }
 }

@@ -69,8 +69,8 @@ public final class TCPConnection {
   }
 
   deinit {
-    if let tls { SSL_free(tls) }
-    if let tlsContext { SSL_CTX_free(tlsContext) }
+    if let tls { pushnote_SSL_free(tls) }
+    if let tlsContext { pushnote_SSL_CTX_free(tlsContext) }
     close(descriptor)
   }
 
@@ -86,32 +86,33 @@ public final class TCPConnection {
   public func startTLS(host: String, caFile: String?) throws(NetworkError) {
     func fail(_ reason: String) -> NetworkError { .tls(host: host, reason: reason) }
     guard consumed == buffer.count else { throw fail("the server sent data before the TLS handshake") }
-    guard let context = SSL_CTX_new(TLS_client_method()) else { throw fail("OpenSSL: \(Self.openSSLError())") }
+    if let failure = pushnote_openssl_load() { throw fail(String(cString: failure)) }
+    guard let context = pushnote_SSL_CTX_new(pushnote_TLS_client_method()) else { throw fail("OpenSSL: \(Self.openSSLError())") }
     tlsContext = context
     _ = pushnote_ssl_ctx_require_tls12(context)
-    SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+    pushnote_SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
     if let caFile {
-      guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else { throw fail("cannot read the CA file \(caFile)") }
+      guard pushnote_SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else { throw fail("cannot read the CA file \(caFile)") }
     } else {
-      SSL_CTX_set_default_verify_paths(context)
+      pushnote_SSL_CTX_set_default_verify_paths(context)
     }
-    guard let session = SSL_new(context) else { throw fail("OpenSSL: \(Self.openSSLError())") }
+    guard let session = pushnote_SSL_new(context) else { throw fail("OpenSSL: \(Self.openSSLError())") }
     tls = session
-    SSL_set_fd(session, descriptor)
+    pushnote_SSL_set_fd(session, descriptor)
     if Self.isIPAddress(host) {
-      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(session), host)
+      pushnote_X509_VERIFY_PARAM_set1_ip_asc(pushnote_SSL_get0_param(session), host)
     } else {
       _ = pushnote_ssl_set_server_name(session, host)
-      SSL_set1_host(session, host)
+      pushnote_SSL_set1_host(session, host)
     }
     var limit = timeval(tv_sec: Int(timeout.rounded(.up)), tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-    guard SSL_connect(session) == 1 else {
-      let verification = SSL_get_verify_result(session)
+    guard pushnote_SSL_connect(session) == 1 else {
+      let verification = pushnote_SSL_get_verify_result(session)
       let reason =
         verification != X509_V_OK
-        ? "certificate not trusted: \(String(cString: X509_verify_cert_error_string(verification)))"
+        ? "certificate not trusted: \(String(cString: pushnote_X509_verify_cert_error_string(verification)))"
         : "TLS handshake failed: \(Self.openSSLError())"
       throw fail(reason)
     }
@@ -125,7 +126,7 @@ public final class TCPConnection {
     while written < bytes.count {
       let result = bytes.withUnsafeBytes { buffer -> Int in
         let start = buffer.baseAddress.map { $0 + written }
-        if let tls { return Int(SSL_write(tls, start, Int32(min(buffer.count - written, 1 << 20)))) }
+        if let tls { return Int(pushnote_SSL_write(tls, start, Int32(min(buffer.count - written, 1 << 20)))) }
         return send(descriptor, start, buffer.count - written, Int32(MSG_NOSIGNAL))
       }
       if result <= 0 {
@@ -191,14 +192,14 @@ public final class TCPConnection {
   /// Whether bytes or the end of the stream wait to be read, seen without waiting (a kept-alive
   /// connection that shows either is not fit for another request).
   public var hasInput: Bool {
-    if consumed < buffer.count || tls.map({ SSL_pending($0) > 0 }) == true { return true }
+    if consumed < buffer.count || tls.map({ pushnote_SSL_pending($0) > 0 }) == true { return true }
     var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
     return poll(&poller, 1, 0) != 0
   }
 
   /// Closes the sending side (TLS close-notify first), so the peer reads the end of the stream.
   public func shutdown() {
-    if let tls { SSL_shutdown(tls) }
+    if let tls { pushnote_SSL_shutdown(tls) }
     Glibc.shutdown(descriptor, Int32(SHUT_WR))
   }
 
@@ -219,7 +220,7 @@ public final class TCPConnection {
       let remaining = deadline.timeIntervalSinceNow
       guard remaining > 0 else { throw .timedOut(seconds: timeout) }
       // TLS may hold decrypted bytes the socket no longer shows.
-      if tls.map({ SSL_pending($0) == 0 }) ?? true {
+      if tls.map({ pushnote_SSL_pending($0) == 0 }) ?? true {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         let ready = poll(&poller, 1, Int32((remaining * 1000).rounded(.up)))
         if ready < 0, errno == EINTR { continue }
@@ -227,7 +228,7 @@ public final class TCPConnection {
       }
       var chunk = [UInt8](repeating: 0, count: 16 << 10)
       let count = chunk.withUnsafeMutableBytes { bytes -> Int in
-        if let tls { return Int(SSL_read(tls, bytes.baseAddress, Int32(bytes.count))) }
+        if let tls { return Int(pushnote_SSL_read(tls, bytes.baseAddress, Int32(bytes.count))) }
         return recv(descriptor, bytes.baseAddress, bytes.count, 0)
       }
       if count < 0, tls == nil, errno == EINTR || errno == EAGAIN { continue }
@@ -268,9 +269,9 @@ public final class TCPConnection {
   /// OpenSSL's last error as text, the queue emptied.
   private static func openSSLError() -> String {
     var messages: [String] = []
-    while case let code = ERR_get_error(), code != 0 {
+    while case let code = pushnote_ERR_get_error(), code != 0 {
       var text = [CChar](repeating: 0, count: 256)
-      ERR_error_string_n(code, &text, text.count)
+      pushnote_ERR_error_string_n(code, &text, text.count)
       messages.append(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
     return messages.isEmpty ? "unknown error" : messages.joined(separator: "; ")

@@ -13,8 +13,19 @@ public final class RealtimePadTransport: @unchecked Sendable {
   public let server: URL
   /// Which transport the notebook asks for.
   public let mode: NotebookConfig.PadConfig.Transport
-  /// Who pushnote is on the pad.
-  public let identity: RealtimePadConnection.Identity
+  /// Who pushnote is on the pad, made on first use: a sync with nothing to do never opens the
+  /// socket, so it neither reads the token cache nor parses the note for the name.
+  public var identity: RealtimePadConnection.Identity {
+    identityLock.withLock {
+      if let madeIdentity { return madeIdentity }
+      let made = makeIdentity()
+      madeIdentity = made
+      return made
+    }
+  }
+  private let makeIdentity: @Sendable () -> RealtimePadConnection.Identity
+  private var madeIdentity: RealtimePadConnection.Identity?
+  private let identityLock = NSLock()
   /// Basic credentials for a server with requireAuthentication (`PUSHNOTE_PAD_USER`/`_PASSWORD`).
   private let basic: (user: String, password: String)?
   private let timeout: TimeInterval
@@ -41,12 +52,12 @@ public final class RealtimePadTransport: @unchecked Sendable {
   ///   - basic: credentials for `GET /p/<pad>` on a server that requires authentication.
   ///   - api: the HTTP API client that makes the session a group pad (`g.…$name`) needs.
   public init(
-    server: URL, mode: NotebookConfig.PadConfig.Transport, identity: RealtimePadConnection.Identity,
+    server: URL, mode: NotebookConfig.PadConfig.Transport, identity: @autoclosure @escaping @Sendable () -> RealtimePadConnection.Identity,
     basic: (user: String, password: String)? = nil, timeout: TimeInterval = 20, api: EtherpadClient? = nil
   ) {
     self.server = server
     self.mode = mode
-    self.identity = identity
+    self.makeIdentity = identity
     self.basic = basic
     self.timeout = timeout
     self.api = api
