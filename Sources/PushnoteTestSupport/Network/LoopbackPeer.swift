@@ -16,21 +16,13 @@ public final class LoopbackPeer: @unchecked Sendable {
 
   /// Listens, then serves one connection with `script` (the socket is closed after it).
   public init(timeout: TimeInterval = 10, script: @escaping @Sendable (LoopbackSocket) -> Void) throws {
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let (listener, port) = try LoopbackPeer.boundSocket()
     self.listener = listener
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    address.sin_port = 0
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    self.port = port
+    guard listen(listener, 1) == 0 else {
+      close(listener)
+      throw CocoaError(.fileWriteUnknown)
     }
-    guard bound == 0, listen(listener, 1) == 0 else { throw CocoaError(.fileWriteUnknown) }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-    }
-    port = Int(UInt16(bigEndian: address.sin_port))
     let finished = finished
     Thread.detachNewThread {
       var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
@@ -84,4 +76,43 @@ public struct LoopbackSocket: Sendable {
 
   /// Closes the sending side.
   public func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
+}
+
+extension LoopbackPeer {
+  /// A TCP socket bound to 127.0.0.1 on a port the system picks, and the port.
+  static func boundSocket() throws -> (descriptor: Int32, port: Int) {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard descriptor >= 0, bound == 0 else {
+      if descriptor >= 0 { close(descriptor) }
+      throw CocoaError(.fileWriteUnknown)
+    }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    }
+    return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
+  }
+}
+
+/// A loopback port that refuses every connection for as long as this value lives.
+///
+/// A socket is bound to it and never listens: a connection gets a reset, and no other test can
+/// take the port meanwhile (a port that was bound and then closed may be handed to the next
+/// server that asks for one).
+public final class ClosedLoopbackPort: Sendable {
+  /// The port.
+  public let port: Int
+  private let descriptor: Int32
+
+  /// Binds a port without listening on it.
+  public init() throws { (descriptor, port) = try LoopbackPeer.boundSocket() }
+
+  deinit { close(descriptor) }
 }

@@ -135,10 +135,11 @@ import Testing
   }
 
   @Test func nobodyListeningIsATemporaryFailure() async throws {
-    let port = try await Self.closedPort()
-    let transport = try SMTPTransport(url: "smtp://127.0.0.1:\(port)", credentials: nil, timeout: 5)
+    let closed = try ClosedLoopbackPort()
+    let transport = try SMTPTransport(url: "smtp://127.0.0.1:\(closed.port)", credentials: nil, timeout: 5)
     let error = await #expect(throws: MailError.self) { try await transport.send(try Self.message()) }
     #expect(error?.exitStatus == .temporaryFailure)
+    withExtendedLifetime(closed) {}
   }
 
   @Test(arguments: ["sendmail", "smtp://mail.example.org:587", "smtp://127.0.0.1", "http://x", "smtp://user:pw@host:25", "smtp://"])
@@ -165,13 +166,6 @@ import Testing
   @Test func dotStuffingDoublesLeadingDots() {
     let stuffed = SMTPTransport.dotStuffed(Array(".a\r\nb.\r\n..c\r\n".utf8))
     #expect(String(decoding: stuffed, as: UTF8.self) == "..a\r\nb.\r\n...c\r\n")
-  }
-
-  /// A loopback port nothing listens on: bound, then closed.
-  static func closedPort() async throws -> Int {
-    let result = try await ProcessRunner.run(
-      "python3", ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()"])
-    return try #require(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
   }
 }
 

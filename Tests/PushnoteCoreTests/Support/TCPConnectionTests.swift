@@ -49,17 +49,14 @@ import Testing
   }
 
   @Test func aClosedPortIsCannotConnect() throws {
-    let port: Int
-    do {
-      let peer = try LoopbackPeer(timeout: 0.01) { _ in }
-      port = peer.port
-      peer.wait()
-    }
+    let closed = try ClosedLoopbackPort()
+    let port = closed.port
     #expect {
       _ = try TCPConnection(host: "127.0.0.1", port: port, timeout: 1)
     } throws: { error in
       guard case NetworkError.cannotConnect(_, port, _) = error else { return false }
       return true
     }
+    withExtendedLifetime(closed) {}
   }
 }
