@@ -186,7 +186,7 @@ extension ChatConfig {
       }
       let text = try reader.string(homeserverNode, what: "chat homeserver")
       guard let url = URL(string: text), let host = url.host, url.user == nil, url.query == nil,
-        url.scheme == "https" || (url.scheme == "http" && isLoopback(host))
+        url.scheme == "https" || (url.scheme == "http" && ServerURL.isLoopback(host))
       else {
         throw reader.error(homeserverNode, "homeserver '\(text)' is not an https:// URL (http:// only to loopback) without credentials")
       }
@@ -235,7 +235,7 @@ extension ChatConfig {
     guard let parts = IRCAddress.parse(url) else {
       throw reader.error(urlNode, "'\(url)' is not an IRC address (ircs://host:6697/#channel)")
     }
-    guard parts.tls || isLoopback(parts.host) else {
+    guard parts.tls || ServerURL.isLoopback(parts.host) else {
       throw reader.error(urlNode, "irc:// sends in the clear; use ircs:// (plain irc:// is allowed only to loopback)")
     }
     let nick = try reader.string(nickNode, what: "chat nick")
@@ -259,10 +259,5 @@ extension ChatConfig {
     }
     if let caNode = value("ca_file") { address.caFile = try reader.string(caNode, what: "chat ca_file") }
     return address
-  }
-
-  /// Whether a host names the loopback interface.
-  static func isLoopback(_ host: String) -> Bool {
-    host == "localhost" || host == "::1" || host == "[::1]" || (TCPConnection.isIPAddress(host) && host.hasPrefix("127."))
   }
 }

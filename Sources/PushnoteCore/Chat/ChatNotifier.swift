@@ -222,7 +222,7 @@ public struct ChatNotifier: Sendable {
         throw .missingSecret(destination: destination.description, variable: ChatConfig.Secret.slackWebhook)
       }
       guard let url = URL(string: text), let host = url.host,
-        url.scheme == "https" || (url.scheme == "http" && ChatConfig.isLoopback(host))
+        url.scheme == "https" || (url.scheme == "http" && ServerURL.isLoopback(host))
       else {
         throw .refused(destination: destination.description, reason: "\(ChatConfig.Secret.slackWebhook) is not an https:// URL")
       }
