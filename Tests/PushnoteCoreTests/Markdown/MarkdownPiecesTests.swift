@@ -90,4 +90,22 @@ import Testing
     #expect(try converted(bytes, pieceSize: 1).blocks == whole.blocks)
     #expect(whole.blocks.first?.range == 3..<9)
   }
+
+  /// Buffers that cmark grows far past the arena's shared blocks (long code blocks and a long
+  /// paragraph, several alive at once) grow in blocks of their own, moved by `realloc`; what comes
+  /// out is exactly what went in, and the arena's release after each piece frees every block once.
+  @Test func buffersThatGrowLargeComeOutWhole() throws {
+    let lines = (0..<6_000).map { "line \($0) of a long code block" }
+    let code = lines.joined(separator: "\n") + "\n"
+    let words = (0..<40_000).map { "w\($0)" }.joined(separator: " ")
+    let text = "# Big\n\n```sh\n" + code + "```\n\n> ```\n> " + lines.joined(separator: "\n> ") + "\n> ```\n\n" + words + "\n\n~~~\n" + code
+      + "~~~\n"
+    for pieceSize in [Int.max, 1 << 16] {
+      let result = try converted(Array(text.utf8), pieceSize: pieceSize)
+      let codes = result.codes.sorted { $0.key < $1.key }.map(\.value)
+      #expect(codes.map(\.literal) == [code, code, code], "pieces of \(pieceSize)")
+      #expect(codes.map(\.info) == ["sh", "", ""], "pieces of \(pieceSize)")
+      #expect(String(decoding: result.plainText, as: UTF8.self) == "Big" + words, "pieces of \(pieceSize)")
+    }
+  }
 }
