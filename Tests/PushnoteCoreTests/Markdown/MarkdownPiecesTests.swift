@@ -98,7 +98,8 @@ import Testing
     let lines = (0..<6_000).map { "line \($0) of a long code block" }
     let code = lines.joined(separator: "\n") + "\n"
     let words = (0..<40_000).map { "w\($0)" }.joined(separator: " ")
-    let text = "# Big\n\n```sh\n" + code + "```\n\n> ```\n> " + lines.joined(separator: "\n> ") + "\n> ```\n\n" + words + "\n\n~~~\n" + code
+    let text =
+      "# Big\n\n```sh\n" + code + "```\n\n> ```\n> " + lines.joined(separator: "\n> ") + "\n> ```\n\n" + words + "\n\n~~~\n" + code
       + "~~~\n"
     for pieceSize in [Int.max, 1 << 16] {
       let result = try converted(Array(text.utf8), pieceSize: pieceSize)
