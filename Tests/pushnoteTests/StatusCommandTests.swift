@@ -122,7 +122,8 @@ import Testing
   @Test func offlineIsOneQuietLine() async throws {
     let setup = try await Setup()
     #expect(try await setup.run(["sync"]).status == 0)
-    let closed = "http://127.0.0.1:\(try IRCTestServer.freePort())"
+    let closedPort = try ClosedLoopbackPort()
+    let closed = "http://127.0.0.1:\(closedPort.port)"
     // Each peer takes one connection, reads the request, and answers nothing until the client leaves.
     var peers: [LoopbackPeer] = []
     func silent() throws -> String {
@@ -143,6 +144,7 @@ import Testing
       #expect(json.pad["state"] as? String == "unreachable", "\(url): \(json.pad)")
     }
     withExtendedLifetime(peers) {}
+    withExtendedLifetime(closedPort) {}
   }
 
   @Test func theChatQueueIsListedWithEventAndDestination() async throws {

@@ -21,7 +21,12 @@ public final class IRCTestServer: @unchecked Sendable {
   private let folder: TemporaryDirectory
   private let process: Process
 
-  /// Writes the configuration and the certificate and starts ngIRCd; returns when both ports accept.
+  /// Writes the configuration and the certificate and starts ngIRCd; returns when ngIRCd listens on
+  /// both ports.
+  ///
+  /// A free port is free only when it is picked: another test's server may bind it before ngIRCd
+  /// does, and ngIRCd then serves the other port alone. So ngIRCd's own log must say that it
+  /// listens on both, and a start whose port was taken is tried again with new ports.
   ///
   /// - Parameters:
   ///   - port: a fixed plain port (to restart a server where a test stopped one), or nil for a free one.
@@ -29,8 +34,6 @@ public final class IRCTestServer: @unchecked Sendable {
   ///   - password: the server password every client must give (PASS), or nil for none.
   public init(port: Int? = nil, tlsPort: Int? = nil, password: String? = nil) async throws {
     folder = try TemporaryDirectory(prefix: "pushnote-ngircd")
-    self.port = try port ?? Self.freePort()
-    self.tlsPort = try tlsPort ?? Self.freePort()
     let certificate = try await TestCertificate(in: folder)
     caFile = certificate.certificate
     let key = certificate.key
@@ -42,66 +45,97 @@ public final class IRCTestServer: @unchecked Sendable {
     chmod(dhFile, 0o644)
     chmod(key, 0o644)
     chmod(folder.path, 0o755)
-    let config = """
-      [Global]
-      Name = irc.pushnote.test
-      Info = pushnote test server
-      Listen = 127.0.0.1
-      Ports = \(self.port)
-      MotdPhrase = pushnote test
-      \(password.map { "Password = \($0)" } ?? "")
-      PidFile = \(folder.appending("ngircd.pid"))
-      ServerUID = \(getuid())
-      ServerGID = \(getgid())
-      [Limits]
-      MaxConnectionsIP = 0
-      MaxNickLength = 30
-      PingTimeout = 120
-      [Options]
-      Ident = no
-      PAM = no
-      DNS = no
-      RequireAuthPing = no
-      [SSL]
-      CertFile = \(caFile)
-      KeyFile = \(key)
-      DHFile = \(dhFile)
-      Ports = \(self.tlsPort)
-      [Channel]
-      Name = #push
-      Modes = n
-      [Channel]
-      Name = #locked
-      Modes = tn
-      [Channel]
-      Name = #other
-      Modes = n
-      [Channel]
-      Name = #keyed
-      Modes = nk
-      Key = sesame
+    for attempt in 1...5 {
+      let plain = try port ?? Self.freePort()
+      let tls = try tlsPort ?? Self.freePort()
+      let config = """
+        [Global]
+        Name = irc.pushnote.test
+        Info = pushnote test server
+        Listen = 127.0.0.1
+        Ports = \(plain)
+        MotdPhrase = pushnote test
+        \(password.map { "Password = \($0)" } ?? "")
+        PidFile = \(folder.appending("ngircd.pid"))
+        ServerUID = \(getuid())
+        ServerGID = \(getgid())
+        [Limits]
+        MaxConnectionsIP = 0
+        MaxNickLength = 30
+        PingTimeout = 120
+        [Options]
+        Ident = no
+        PAM = no
+        DNS = no
+        RequireAuthPing = no
+        [SSL]
+        CertFile = \(caFile)
+        KeyFile = \(key)
+        DHFile = \(dhFile)
+        Ports = \(tls)
+        [Channel]
+        Name = #push
+        Modes = n
+        [Channel]
+        Name = #locked
+        Modes = tn
+        [Channel]
+        Name = #other
+        Modes = n
+        [Channel]
+        Name = #keyed
+        Modes = nk
+        Key = sesame
 
-      """
-    let configPath = folder.appending("ngircd.conf")
-    try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: try Self.executable())
-    process.arguments = ["--nodaemon", "--config", configPath]
-    let log = folder.appending("ngircd.log")
-    FileManager.default.createFile(atPath: log, contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: log)
-    process.standardError = process.standardOutput
-    try process.run()
-    for _ in 0..<300 {
-      // The TLS port counts as ready once a handshake completes (a bare accept came too early once).
-      if Self.accepts(self.port), Self.acceptsTLS(self.tlsPort, caFile: caFile) { return }
-      try await Task.sleep(for: .milliseconds(50))
+        """
+      let configPath = folder.appending("ngircd.conf")
+      try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: try Self.executable())
+      process.arguments = ["--nodaemon", "--config", configPath]
+      let log = folder.appending("ngircd-\(attempt).log")
+      FileManager.default.createFile(atPath: log, contents: nil)
+      process.standardOutput = FileHandle(forWritingAtPath: log)
+      process.standardError = process.standardOutput
+      try process.run()
+      let start = await Self.waitUntilListening(on: [plain, tls], log: log, caFile: caFile, tlsPort: tls)
+      if case .listening = start {
+        self.port = plain
+        self.tlsPort = tls
+        self.process = process
+        return
+      }
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      if case .portTaken = start, port == nil, tlsPort == nil { continue }
+      // The start of the log says why a port is not served (a bind that failed, a certificate refused).
+      let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+      let head = output.split(separator: "\n").prefix(40).joined(separator: "\n")
+      throw IRCTestError.setup("ngircd did not start listening on \(plain) and \(tls): \(head)")
     }
-    stop()
-    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-    // The start of the log says why a port is not served (a bind that failed, a certificate refused).
-    let start = output.split(separator: "\n").prefix(40).joined(separator: "\n")
-    throw IRCTestError.setup("ngircd did not start listening on \(self.port) and \(self.tlsPort): \(start)")
+    throw IRCTestError.setup("ngircd found its ports taken five times over")
+  }
+
+  /// How a start of ngIRCd went.
+  private enum Start {
+    case listening
+    /// Another process had bound one of the ports first.
+    case portTaken
+    case failed
+  }
+
+  /// Waits up to 15 s until ngIRCd's log says it listens on every port and a TLS handshake completes.
+  private static func waitUntilListening(on ports: [Int], log: String, caFile: String, tlsPort: Int) async -> Start {
+    for _ in 0..<300 {
+      let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+      if ports.contains(where: { output.contains("Can't bind socket to address 127.0.0.1:\($0) ") }) { return .portTaken }
+      // The TLS port counts as ready once a handshake completes (a bare accept came too early once).
+      if ports.allSatisfy({ output.contains("Now listening on [127.0.0.1]:\($0) ") }), acceptsTLS(tlsPort, caFile: caFile) {
+        return .listening
+      }
+      try? await Task.sleep(for: .milliseconds(50))
+    }
+    return .failed
   }
 
   /// Stops the server and waits until it has gone.
@@ -135,21 +169,11 @@ public final class IRCTestServer: @unchecked Sendable {
     throw IRCTestError.setup("ngircd is not installed (scripts/setup-debian.sh installs it)")
   }
 
-  /// A port nothing listens on right now.
+  /// A port nothing listens on right now (another process may bind it the next moment).
   public static func freePort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-      }
-    }
-    guard bound else { throw IRCTestError.setup("no free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    let (descriptor, port) = try LoopbackPeer.boundSocket()
+    close(descriptor)
+    return port
   }
 
   private static func acceptsTLS(_ port: Int, caFile: String) -> Bool {
@@ -157,9 +181,6 @@ public final class IRCTestServer: @unchecked Sendable {
     return (try? connection.startTLS(host: "127.0.0.1", caFile: caFile)) != nil
   }
 
-  private static func accepts(_ port: Int) -> Bool {
-    (try? TCPConnection(host: "127.0.0.1", port: port, timeout: 0.2)) != nil
-  }
 }
 
 /// Why an IRC test fixture failed.

@@ -1,12 +1,18 @@
 import Foundation
 import PushnoteCore
 import PushnoteTestSupport
+import Synchronization
 import Testing
 
 @Suite struct ChatQueueTests {
+  /// Ports held closed for the rest of the run, so that no other test's server is handed one.
+  static let held = Mutex<[ClosedLoopbackPort]>([])
+
   /// A destination nothing listens on: every message is queued.
   static func down() throws -> ChatDestination {
-    ChatDestination(.irc(IRCAddress(host: "127.0.0.1", port: try IRCTestServer.freePort(), tls: false, channel: "#push", nick: "pushnote")))
+    let closed = try ClosedLoopbackPort()
+    held.withLock { $0.append(closed) }
+    return ChatDestination(.irc(IRCAddress(host: "127.0.0.1", port: closed.port, tls: false, channel: "#push", nick: "pushnote")))
   }
 
   @Test func theQueueIsKeptInOrderOutOfGitAndShownToStatus() async throws {

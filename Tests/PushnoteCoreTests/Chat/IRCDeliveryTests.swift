@@ -39,6 +39,15 @@ import Testing
 
     """
 
+  /// The fixture itself: a port another server holds is seen in ngIRCd's log, not taken for
+  /// ngIRCd's because something answers there (that once sent a test's client to another server).
+  @Test func aServerWhosePortIsTakenSaysSo() async throws {
+    let other = try LoopbackPeer(timeout: 30) { _ in }
+    let error = await #expect(throws: IRCTestError.self) { _ = try await IRCTestServer(port: other.port) }
+    #expect(error?.description.contains("Can't bind socket to address 127.0.0.1:\(other.port)") == true, "\(String(describing: error))")
+    withExtendedLifetime(other) {}
+  }
+
   @Test func postsEachEventToTheChannelOverTLS() async throws {
     let server = try await IRCTestServer()
     let listener = try await IRCListener.join(port: server.port, channels: ["#push"])

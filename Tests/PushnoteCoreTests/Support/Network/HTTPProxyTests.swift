@@ -55,7 +55,8 @@ import Testing
 
   @Test func aTunnelTheProxyCannotOpenIsARefusedConnection() async throws {
     let proxy = try await HTTPTestServer()
-    let closed = try IRCTestServer.freePort()
+    let closedPort = try ClosedLoopbackPort()
+    let closed = closedPort.port
     let transport = HTTPTransport(timeout: 10, environment: ["https_proxy": "http://127.0.0.1:\(proxy.port)", "no_proxy": ""])
     let request = HTTPTransport.Request(url: try #require(URL(string: "https://127.0.0.1:\(closed)/")))
     let failure = await HTTPTransportTests.failure(of: request, on: transport)
@@ -64,6 +65,7 @@ import Testing
       return
     }
     #expect(reason.contains("HTTP 502"), "\(reason)")
+    withExtendedLifetime(closedPort) {}
   }
 
   @Test func aProxyThatIsNotHTTPIsNamedWithoutItsPassword() async throws {
