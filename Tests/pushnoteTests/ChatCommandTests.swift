@@ -88,12 +88,15 @@ import Testing
   }
 
   @Test func sayQueuesWhileDownAndFlushDeliversOnce() async throws {
-    let port = try IRCTestServer.freePort()
+    // Held closed while the server is down, so that no other test's server is handed the port.
+    var closed: ClosedLoopbackPort? = try ClosedLoopbackPort()
+    let port = try #require(closed).port
     let tlsPort = try IRCTestServer.freePort()
     let fixture = try await fixture(chat: "  - {kind: irc, url: \"irc://127.0.0.1:\(port)/#push\", nick: pushnote}\n")
     let down = try await pushnote(["say", "the", "push", "is", "done", "--notebook", fixture.root])
     #expect(down.status == 75)
     #expect(down.stderr.contains("1 chat message queued") && down.stderr.contains("pushnote say --flush"))
+    closed = nil
     let server = try await IRCTestServer(port: port, tlsPort: tlsPort)
     let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let flushed = try await pushnote(["say", "--flush", "--notebook", fixture.root])
@@ -113,12 +116,14 @@ import Testing
   /// `time start` queues while the server is down; `sync`, which has no chat step of its own but
   /// goes to a server, sends it; `tag` then posts only its own message.
   @Test func aMessageQueuedWhileDownIsSentOnceByTheNextCommandThatGoesOut() async throws {
-    let port = try IRCTestServer.freePort()
+    var closed: ClosedLoopbackPort? = try ClosedLoopbackPort()
+    let port = try #require(closed).port
     let fixture = try await fixture(chat: "  - {kind: irc, url: \"irc://127.0.0.1:\(port)/#push\", nick: pushnote}\n")
     let down = try await pushnote(["time", "start", "--at", "11:02", "--note", "2026-12-01", "--notebook", fixture.root])
     #expect(down.status == 0, "\(down.stderr)")
     #expect(down.stderr.contains("1 message queued"), "\(down.stderr)")
     #expect(try ChatNotifier.queued(in: try fixture.notebook()).map(\.kind) == [.push])
+    closed = nil
     let server = try await IRCTestServer(port: port, tlsPort: try IRCTestServer.freePort())
     let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let pad = FakeEtherpad(auth: .apiKey("chat-key"))

@@ -149,7 +149,8 @@ import Testing
 
   @Test func theChatQueueIsListedWithEventAndDestination() async throws {
     let setup = try await Setup()
-    let port = try IRCTestServer.freePort()
+    let closed = try ClosedLoopbackPort()
+    let port = closed.port
     try "chat:\n  - {kind: irc, url: \"irc://127.0.0.1:\(port)/#push\", nick: pushnote}\n".write(
       toFile: setup.folder.appending("pushnote.yml"), atomically: true, encoding: .utf8)
     #expect(try await setup.run(["say", "the", "push", "waits"]).status == 75)
@@ -165,5 +166,6 @@ import Testing
     let queue = try #require(object["chat_queue"] as? [[String: Any]])
     #expect(queue.map { $0["event"] as? String } == ["say", "push"])
     #expect(queue.allSatisfy { $0["destination"] as? String == "irc irc://127.0.0.1:\(port)/#push" && ($0["attempts"] as? Int ?? 0) >= 1 })
+    withExtendedLifetime(closed) {}
   }
 }

@@ -33,11 +33,14 @@ import Testing
   /// packets would cost a whole connect timeout each time): even once it is up, a post that skips
   /// it leaves everything queued, attempts unchanged; the next post that tries it delivers both.
   @Test func aDestinationThatJustFailedIsSkippedAndItsMessagesKept() async throws {
-    let port = try IRCTestServer.freePort()
+    // Held closed while the server is down, so that no other test's server is handed the port.
+    var closed: ClosedLoopbackPort? = try ClosedLoopbackPort()
+    let port = try #require(closed).port
     let address = IRCAddress(host: "127.0.0.1", port: port, tls: false, channel: "#push", nick: "pushnote")
     let (_, notifier) = try IRCDeliveryTests.notifier([ChatDestination(.irc(address))])
     let first = await notifier.post([ChatEvent.say("first", id: "1")])
     let failed = try #require(first.failedDestinations["irc \(address)"])
+    closed = nil
     let server = try await IRCTestServer(port: port, tlsPort: try IRCTestServer.freePort())
     let listener = try await IRCListener.join(port: server.port, channels: ["#push"])
     let skipped = await notifier.post([ChatEvent.say("second", id: "2")], skipping: ["irc \(address)": failed])
