@@ -80,8 +80,11 @@ public struct LoopbackSocket: Sendable {
 
 extension LoopbackPeer {
   /// A TCP socket bound to 127.0.0.1 on a port the system picks, and the port.
+  ///
+  /// Closed on exec: a child process that another test starts meanwhile must not inherit it, or the
+  /// port stays bound in the child after this process closes it.
   static func boundSocket() throws -> (descriptor: Int32, port: Int) {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
