@@ -87,3 +87,21 @@ public enum GitRemotes {
     return command + "\n"
   }
 }
+
+/// A home in which git knows no identity, for tests of what pushnote does without one.
+public struct NoGitIdentity {
+  /// The home folder, whose `.gitconfig` forbids guessing a name from the machine.
+  public let home: TemporaryDirectory
+  /// The environment to run with: that home, no system config, and no name or address.
+  public let environment: [String: String]
+
+  /// Makes the home.
+  public init() throws {
+    home = try TemporaryDirectory()
+    try AtomicFile.write("[user]\n\tuseConfigOnly = true\n", to: home.appending(".gitconfig"))
+    environment = [
+      "HOME": home.path, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "", "GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_NAME": "",
+      "GIT_COMMITTER_EMAIL": "", "EMAIL": "", "XDG_CONFIG_HOME": home.path,
+    ]
+  }
+}

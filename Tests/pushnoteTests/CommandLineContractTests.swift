@@ -193,12 +193,8 @@ import Testing
 
   @Test func aMissingIdentityIsReportedBeforeAnythingChanges() async throws {
     let folder = try await notebook()
-    let home = try TemporaryDirectory()
-    try AtomicFile.write("[user]\n\tuseConfigOnly = true\n", to: home.appending(".gitconfig"))
-    let nobody = [
-      "HOME": home.path, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "", "GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_NAME": "",
-      "GIT_COMMITTER_EMAIL": "", "EMAIL": "", "XDG_CONFIG_HOME": home.path,
-    ]
+    let identityless = try NoGitIdentity()
+    let nobody = identityless.environment
     let before = try await Git(directory: folder.path).run(["rev-parse", "HEAD"])
     let result = try await run(["new", "--date", "2026-12-01", "-C", folder.path], environment: nobody)
     #expect(result.status == 78, "\(result.stderr)")

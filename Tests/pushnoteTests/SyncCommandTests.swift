@@ -115,12 +115,8 @@ import Glibc
   /// nothing to do works (and runs no git).
   @Test func identityIsNeededOnlyForASyncThatWrites() async throws {
     let setup = try await Setup()
-    let home = try TemporaryDirectory()
-    try AtomicFile.write("[user]\n\tuseConfigOnly = true\n", to: home.appending(".gitconfig"))
-    let nobody = [
-      "HOME": home.path, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "", "GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_NAME": "",
-      "GIT_COMMITTER_EMAIL": "", "EMAIL": "", "XDG_CONFIG_HOME": home.path,
-    ]
+    let identityless = try NoGitIdentity()
+    let nobody = identityless.environment
     let git = Git(directory: setup.folder.path)
     func forget() async throws { for key in ["user.name", "user.email"] { try await git.run(["config", "--unset", key]) } }
     let head = try await git.run(["rev-parse", "HEAD"])
