@@ -39,7 +39,7 @@ public struct WeekStatus: Sendable, Encodable {
   var notePath: String?
 
   /// A chat message in the queue, as the status shows it.
-  public struct WaitingMessage: Sendable, Encodable, Equatable {
+  public struct WaitingMessage: Sendable, JSONObject, Equatable {
     /// The event (`tag`, `push`, …).
     public var event: ChatEventKind
     /// Where it goes (``ChatDestination/description``, never a secret).
@@ -63,18 +63,14 @@ public struct WeekStatus: Sendable, Encodable {
       lastError = entry.lastError
     }
 
-    enum CodingKeys: String, CodingKey {
-      case event, destination, text, queuedAt, attempts, lastError
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(event, forKey: .event)
-      try container.encode(destination, forKey: .destination)
-      try container.encode(text, forKey: .text)
-      try container.encode(queuedAt, forKey: .queuedAt)
-      try container.encode(attempts, forKey: .attempts)
-      try container.encode(lastError, forKey: .lastError)
+    /// Every key, unknown values as `null`.
+    public func writeFields(to fields: inout JSONFields) {
+      fields.field("attempts", attempts)
+      fields.field("destination", destination)
+      fields.field("event", event.rawValue)
+      fields.field("last_error", lastError)
+      fields.field("queued_at", queuedAt)
+      fields.field("text", text)
     }
   }
 

@@ -37,6 +37,8 @@ public struct JSONFields {
   private var level = 0
   /// Whether the open object has no field yet.
   private var empty = true
+  /// The open object's last key, to check in debug builds that keys come in order.
+  private var lastKey: StaticString?
   private var sink: (([UInt8]) -> Void)?
   private var blockSize = Int.max
   /// The container the fields go to instead of bytes.
@@ -148,13 +150,14 @@ public struct JSONFields {
   /// Writes `{`, the value's fields and `}` as bytes.
   mutating func object(_ value: some JSONObject) {
     put(UInt8(ascii: "{"))
-    let outer = empty
+    let outer = (empty, lastKey)
     empty = true
+    lastKey = nil
     level += 1
     value.writeFields(to: &self)
     level -= 1
     close(UInt8(ascii: "}"), empty: empty)
-    empty = outer
+    (empty, lastKey) = outer
   }
 
   /// Writes one byte.
@@ -194,12 +197,20 @@ public struct JSONFields {
   }
 
   private mutating func key(_ key: StaticString) {
+    assert(lastKey.map { JSONFields.precedes($0, key) } ?? true, "JSON keys out of order: \(lastKey?.description ?? "") before \(key)")
+    lastKey = key
     if !empty { put(UInt8(ascii: ",")) }
     empty = false
     newLine()
     put(UInt8(ascii: "\""))
     put(key)
     put("\" : ")
+  }
+
+  /// Whether `first` sorts before `second`, byte by byte.
+  private static func precedes(_ first: StaticString, _ second: StaticString) -> Bool {
+    UnsafeBufferPointer(start: first.utf8Start, count: first.utf8CodeUnitCount).lexicographicallyPrecedes(
+      UnsafeBufferPointer(start: second.utf8Start, count: second.utf8CodeUnitCount))
   }
 
   /// A line ending and the indentation of the level.

@@ -5,7 +5,7 @@ import Foundation
 /// The file side is read from disk (the note against the base sync recorded); the pad side costs
 /// one request, `getRevisionsCount`, compared with the revision sync recorded with the base.
 /// Nothing is written, and a server that does not answer is a state, not an error.
-public struct PadStatus: Sendable, Encodable, Equatable {
+public struct PadStatus: Sendable, JSONObject, Equatable {
   /// Where the note and the pad stand.
   public enum State: String, Sendable, Encodable, Equatable {
     /// No pad server is configured.
@@ -47,21 +47,6 @@ public struct PadStatus: Sendable, Encodable, Equatable {
     self.padID = padID
     self.baseRevision = baseRevision
     self.message = message
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case state, padID, revision, baseRevision, message, requests
-  }
-
-  /// Writes every key, unknown values as `null`.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(state, forKey: .state)
-    try container.encode(padID, forKey: .padID)
-    try container.encode(revision, forKey: .revision)
-    try container.encode(baseRevision, forKey: .baseRevision)
-    try container.encode(message, forKey: .message)
-    try container.encode(requests, forKey: .requests)
   }
 
   /// The longest a status waits for the pad, seconds, unless `PUSHNOTE_PAD_TIMEOUT` says otherwise.
@@ -130,5 +115,17 @@ public struct PadStatus: Sendable, Encodable, Equatable {
       let sections = try? NoteSections(bytes: bytes, path: path, localOnly: localOnly)
     else { return true }
     return !sections.sections.allSatisfy(\.conflictBlocks.isEmpty) || SyncEngine.padFacingText(sections) != base
+  }
+}
+
+extension PadStatus {
+  /// Every key, unknown values as `null`.
+  public func writeFields(to fields: inout JSONFields) {
+    fields.field("base_revision", baseRevision)
+    fields.field("message", message)
+    fields.field("pad_id", padID)
+    fields.field("requests", requests)
+    fields.field("revision", revision)
+    fields.field("state", state.rawValue)
   }
 }
