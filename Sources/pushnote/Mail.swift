@@ -61,7 +61,8 @@ extension Pushnote {
         let identity = notebook.config.mail.from == nil ? try? await Git(directory: notebook.root).identity() : nil
         let fallbackFrom = identity.flatMap { try? MailAddress(name: $0.name, address: $0.email, field: "git identity") }
         let options = MailComposer.Options(kind: kind, force: force, now: now, fallbackFrom: fallbackFrom, attachDutyCalendar: true)
-        let composed = try MailComposer(notebook: notebook).compose(note: parsed.note, document: parsed.document, options: options)
+        let composed = try MailComposer(notebook: notebook).compose(
+          note: parsed.note, document: try MarkdownDocument(source: parsed.source), options: options)
         if !composed.gateMissing.isEmpty {
           Terminal.standardError.write(Terminal.standardError.styled("warning", .yellow) + ": rendered with --force; the gate is not met\n")
         }

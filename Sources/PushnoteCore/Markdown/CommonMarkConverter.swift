@@ -1,5 +1,4 @@
 internal import CCmark
-
 import Dispatch
 import Foundation
 
@@ -47,8 +46,30 @@ enum CommonMarkConverter {
     }
   }
 
-  /// Parses the source and returns every block, depth first, with the plain text of headings and
-  /// paragraphs in one buffer.
+  /// Parses the whole source and returns every block, depth first, with the plain text of headings
+  /// and paragraphs in one buffer: the pieces of ``convert(_:pieceSize:workers:transform:consume:)``
+  /// joined in order.
+  static func convert(
+    _ source: SourceText, pieceSize: Int? = nil, workers: Int? = nil
+  ) throws(MarkdownError) -> (blocks: [MarkdownBlock], plainText: [UInt8]) {
+    var blocks: [MarkdownBlock] = []
+    var plainText: [UInt8] = []
+    try convert(source, pieceSize: pieceSize, workers: workers, transform: { $0 }) { piece in
+      if blocks.isEmpty {
+        // A line starts at most a few blocks; memory reserved and never touched costs nothing.
+        blocks.reserveCapacity(piece.range.count == source.bytes.count ? piece.blocks.count : 2 * source.lineStarts.count)
+        plainText.reserveCapacity(piece.range.count == source.bytes.count ? piece.plainTextBytes.count : source.bytes.count)
+      }
+      let base = blocks.count
+      let textBase = plainText.count
+      for block in piece.blocks { blocks.append(block.moved(blocks: base, plainText: textBase)) }
+      plainText += piece.plainTextBytes
+    }
+    return (blocks, plainText)
+  }
+
+  /// Parses the source in pieces of whole top-level blocks, hands each piece to `transform` on the
+  /// thread that parsed it, and the results to `consume` in document order, on the calling thread.
   ///
   /// cmark strips a byte-order mark before counting columns and turns NUL into U+FFFD (three bytes),
   /// so the parser is given the bytes without the mark and with each NUL as a space; positions then
@@ -57,12 +78,12 @@ enum CommonMarkConverter {
   /// A big source is parsed in pieces of about `pieceSize` bytes, each cut where no block can go on
   /// past the cut (see ``nextCut(in:after:)``), so that cmark's tree never holds more than one piece
   /// a worker: for a note of 50 MB it would take 40 times the note's size. Up to `workers` pieces
-  /// are parsed at once, each on a thread of its own, and joined in order.
-  static func convert(
-    _ source: SourceText, pieceSize: Int? = nil, workers: Int? = nil
-  ) throws(MarkdownError) -> (
-    blocks: [MarkdownBlock], plainText: [UInt8], codes: [Int: MarkdownDocument.Code]
-  ) {
+  /// are parsed at once, each on a thread of its own. A piece's blocks are indexed from 0 and its
+  /// plain text is its own; what `transform` keeps of them is all that stays once it returns.
+  static func convert<Piece: Sendable>(
+    _ source: SourceText, pieceSize: Int? = nil, workers: Int? = nil,
+    transform: @escaping @Sendable (MarkdownDocument) -> Piece, consume: (Piece) -> Void
+  ) throws(MarkdownError) {
     let count = source.bytes.count
     // Asking for the cores reads the scheduler's and the cgroup's limits: only a big note asks.
     let workers = max(1, workers ?? (count <= smallestPiece ? 1 : cores))
@@ -70,13 +91,9 @@ enum CommonMarkConverter {
     let size = pieceSize ?? min(1 << 20, max(smallestPiece, count / (2 * workers)))
     // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
     if count <= size || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<count) != nil {
-      let whole = try convertGrowing(source, from: 0, pieceSize: count, in: ParseArena())
-      return (whole.piece.blocks, whole.piece.plainText, whole.piece.codes)
+      consume(transform(try convertGrowing(source, from: 0, pieceSize: count, in: ParseArena()).piece))
+      return
     }
-    var result = Converted()
-    result.plainText.reserveCapacity(count)
-    // A line starts at most a few blocks; memory reserved and never touched costs nothing.
-    result.blocks.reserveCapacity(2 * source.lineStarts.count)
     let arenas = (0..<workers).map { _ in ParseArena() }
     var start = 0
     while start < count {
@@ -87,21 +104,20 @@ enum CommonMarkConverter {
         wave.append(next..<end)
         next = end
       }
-      let pieces = try convertAtOnce(source, wave, in: arenas)
+      let pieces = try convertAtOnce(source, wave, in: arenas, transform: transform)
       for (range, piece) in zip(wave, pieces) {
         if let piece {
-          result.append(piece)
+          consume(piece)
           start = range.upperBound
           continue
         }
         // The piece ends in a code or HTML block that may go on past the cut: take in more, alone.
         let grown = try convertGrowing(source, from: range.lowerBound, pieceSize: size, in: arenas[0])
-        result.append(grown.piece)
+        consume(transform(grown.piece))
         start = grown.end
         break
       }
     }
-    return (result.blocks, result.plainText, result.codes)
   }
 
   /// The smallest piece parsed apart: a smaller note is parsed whole, on the calling thread.
@@ -110,52 +126,46 @@ enum CommonMarkConverter {
   /// The cores this process may use, asked once.
   static let cores = ProcessInfo.processInfo.activeProcessorCount
 
-  /// The blocks, plain text and code contents of a piece, or of the whole document.
-  private struct Converted {
-    var blocks: [MarkdownBlock] = []
-    var plainText: [UInt8] = []
-    var codes: [Int: MarkdownDocument.Code] = [:]
-
-    /// Appends the next piece, its indices moved on past what is here.
-    mutating func append(_ piece: Converted) {
-      let base = blocks.count
-      let textBase = plainText.count
-      for block in piece.blocks { blocks.append(block.moved(blocks: base, plainText: textBase)) }
-      plainText += piece.plainText
-      for (index, code) in piece.codes { codes[base + index] = code }
-    }
-  }
-
-  /// Parses the pieces at once, one thread each; nil for a piece that must grow.
-  private static func convertAtOnce(
-    _ source: SourceText, _ ranges: [Range<Int>], in arenas: [ParseArena]
-  ) throws(MarkdownError) -> [Converted?] {
-    guard ranges.count > 1 else { return [try convertAlone(source, ranges[0], in: arenas[0])] }
-    var results = [Result<Converted?, MarkdownError>](repeating: .success(nil), count: ranges.count)
+  /// Parses the pieces at once, one thread each, and transforms each on its thread; nil for a piece
+  /// that must grow.
+  private static func convertAtOnce<Piece: Sendable>(
+    _ source: SourceText, _ ranges: [Range<Int>], in arenas: [ParseArena], transform: @escaping @Sendable (MarkdownDocument) -> Piece
+  ) throws(MarkdownError) -> [Piece?] {
+    guard ranges.count > 1 else { return [try convertAlone(source, ranges[0], in: arenas[0]).map(transform)] }
+    var results = [Result<Piece?, MarkdownError>](repeating: .success(nil), count: ranges.count)
     results.withUnsafeMutableBufferPointer { buffer in
       // Each iteration writes its own element only.
       nonisolated(unsafe) let slots = buffer
       DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
-        slots[index] = Result { () throws(MarkdownError) in try convertAlone(source, ranges[index], in: arenas[index]) }
+        slots[index] = Result { () throws(MarkdownError) in
+          try convertAlone(source, ranges[index], in: arenas[index]).map(transform)
+        }
       }
     }
-    var pieces: [Converted?] = []
+    var pieces: [Piece?] = []
     for result in results { pieces.append(try result.get()) }
     return pieces
   }
 
   /// Parses one piece; nil when it ends in a block that may go on past it.
-  private static func convertAlone(_ source: SourceText, _ range: Range<Int>, in arena: ParseArena) throws(MarkdownError) -> Converted? {
+  private static func convertAlone(
+    _ source: SourceText, _ range: Range<Int>, in arena: ParseArena
+  ) throws(MarkdownError)
+    -> MarkdownDocument?
+  {
     // The tree lives in the arena, which is released as a whole: no node is freed one by one.
-    var piece = Converted()
-    let complete = try arena.withCurrent { () throws(MarkdownError) in try convertPiece(source, range, into: &piece) }
-    return complete ? piece : nil
+    var blocks: [MarkdownBlock] = []
+    var plainText: [UInt8] = []
+    let complete = try arena.withCurrent { () throws(MarkdownError) in
+      try convertPiece(source, range, blocks: &blocks, plainText: &plainText)
+    }
+    return complete ? MarkdownDocument(source: source, range: range, blocks: blocks, plainText: plainText) : nil
   }
 
   /// Parses from `start`, taking in more after each cut until the piece is complete.
   private static func convertGrowing(
     _ source: SourceText, from start: Int, pieceSize: Int, in arena: ParseArena
-  ) throws(MarkdownError) -> (piece: Converted, end: Int) {
+  ) throws(MarkdownError) -> (piece: MarkdownDocument, end: Int) {
     let count = source.bytes.count
     var end = start >= count - pieceSize ? count : nextCut(in: source.bytes, after: start + pieceSize) ?? count
     while true {
@@ -169,7 +179,7 @@ enum CommonMarkConverter {
   ///
   /// After a blank line, a line that starts so ends every list, block quote and paragraph before it
   /// and starts a new top-level block; only a top-level code block or HTML block could go on over
-  /// it, which ``convertPiece(_:_:into:)`` checks.
+  /// it, which ``convertPiece(_:_:blocks:plainText:)`` checks.
   static func nextCut(in bytes: [UInt8], after offset: Int) -> Int? {
     guard offset < bytes.count else { return nil }
     return bytes.withUnsafeBufferPointer { buffer in
@@ -186,13 +196,12 @@ enum CommonMarkConverter {
     }
   }
 
-  /// Parses the bytes of `range`, a whole number of lines, and appends their blocks; false, with
-  /// nothing appended, when the piece ends in a top-level code or HTML block that the cut may have split.
+  /// Parses the bytes of `range`, a whole number of lines, and appends their blocks and plain text;
+  /// false, with nothing appended, when the piece ends in a top-level code or HTML block that the
+  /// cut may have split.
   private static func convertPiece(
-    _ source: SourceText, _ range: Range<Int>, into result: inout Converted
-  ) throws(MarkdownError)
-    -> Bool
-  {
+    _ source: SourceText, _ range: Range<Int>, blocks: inout [MarkdownBlock], plainText: inout [UInt8]
+  ) throws(MarkdownError) -> Bool {
     let skip = range.lowerBound == 0 ? source.byteOrderMarkLength : 0
     let root: OpaquePointer?
     let piece = source.bytes[(range.lowerBound + skip)..<range.upperBound]
@@ -222,29 +231,25 @@ enum CommonMarkConverter {
       case .blockQuote, .list, .item, .paragraph, .heading, .customBlock:
         if event == CMARK_EVENT_EXIT {
           guard let index = open.popLast() else { continue }
-          result.blocks[index].end = result.blocks.count
+          blocks[index].end = blocks.count
           if type == .paragraph || type == .heading {
-            result.blocks[index].plainTextRange = result.blocks[index].plainTextRange.lowerBound..<result.plainText.count
+            blocks[index].plainTextRange = blocks[index].plainTextRange.lowerBound..<plainText.count
           }
         } else {
-          result.blocks.append(
+          blocks.append(
             block(
-              node, type, source, lineOffset: lineOffset, index: result.blocks.count, parent: open.last,
-              plainTextStart: result.plainText.count))
-          open.append(result.blocks.count - 1)
+              node, type, source, lineOffset: lineOffset, index: blocks.count, parent: open.last,
+              plainTextStart: plainText.count))
+          open.append(blocks.count - 1)
         }
       case .codeBlock, .htmlBlock, .thematicBreak:
-        if type != .thematicBreak {
-          let info = type == .codeBlock ? string(cmark_node_get_fence_info(node)) : ""
-          result.codes[result.blocks.count] = MarkdownDocument.Code(info: info, literal: string(cmark_node_get_literal(node)))
-        }
-        result.blocks.append(
+        blocks.append(
           block(
-            node, type, source, lineOffset: lineOffset, index: result.blocks.count, parent: open.last,
-            plainTextStart: result.plainText.count
+            node, type, source, lineOffset: lineOffset, index: blocks.count, parent: open.last,
+            plainTextStart: plainText.count
           ))
-      case .text, .code: appendLiteral(of: node, to: &result.plainText)
-      case .softBreak, .lineBreak: result.plainText.append(0x20)
+      case .text, .code: appendLiteral(of: node, to: &plainText)
+      case .softBreak, .lineBreak: plainText.append(0x20)
       case .htmlInline, .emphasis, .strong, .link, .image, .customInline, .document, .unknown: continue
       }
     }
@@ -314,11 +319,6 @@ enum CommonMarkConverter {
       end = min(end, source.lineRange(endLine).upperBound)
     }
     return start..<max(start, min(end, source.bytes.count))
-  }
-
-  private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
-    guard let pointer else { return "" }
-    return String(cString: pointer)
   }
 }
 

@@ -5,24 +5,16 @@
 public struct MarkdownDocument: Sendable {
   /// The bytes the document was parsed from.
   public let source: SourceText
+  /// The bytes its blocks cover: the whole source, or one piece of it (see ``NoteParser``).
+  public let range: Range<Int>
   /// Every block, depth first, parents before their children.
   public let blocks: [MarkdownBlock]
   /// The plain text of every heading and paragraph, one after another; a block's
   /// ``MarkdownBlock/plainTextRange`` points into it.
   let plainTextBytes: [UInt8]
-  /// The info strings and contents of code and HTML blocks, by block index.
-  let codes: [Int: Code]
 
   /// The largest document parsed: offsets are kept in 32 bits.
   public static let largestSize = Int(Int32.max)
-
-  /// A code or HTML block's content, as cmark reports it.
-  public struct Code: Sendable, Equatable {
-    /// A fenced code block's info string; empty when indented, and for HTML.
-    public var info: String
-    /// The content: the lines without the fences and the indentation.
-    public var literal: String
-  }
 
   /// Parses UTF-8 bytes with libcmark.
   ///
@@ -35,15 +27,26 @@ public struct MarkdownDocument: Sendable {
   ///
   /// - Throws: ``MarkdownError/tooLarge(path:size:)`` for a source over ``largestSize`` bytes.
   public init(source: SourceText) throws(MarkdownError) {
+    try MarkdownDocument.checkSize(of: source)
+    self.source = source
+    range = 0..<source.bytes.count
+    (blocks, plainTextBytes) = try CommonMarkConverter.convert(source)
+  }
+
+  /// A document of blocks already converted.
+  init(source: SourceText, range: Range<Int>, blocks: [MarkdownBlock], plainText: [UInt8]) {
+    self.source = source
+    self.range = range
+    self.blocks = blocks
+    self.plainTextBytes = plainText
+  }
+
+  /// Throws ``MarkdownError/tooLarge(path:size:)`` for a source over ``largestSize`` bytes.
+  static func checkSize(of source: SourceText) throws(MarkdownError) {
     guard source.bytes.count <= MarkdownDocument.largestSize else {
       throw .tooLarge(path: source.path, size: source.bytes.count)
     }
-    self.source = source
-    (blocks, plainTextBytes, codes) = try CommonMarkConverter.convert(source)
   }
-
-  /// The info string and content of the code or HTML block at `index`; nil for other blocks.
-  public func code(of index: Int) -> Code? { codes[index] }
 
   /// The indices of the top-level blocks, in order.
   public var topLevel: Children { Children(blocks: blocks, position: 0, end: blocks.count) }
@@ -97,10 +100,9 @@ public struct MarkdownBlock: Sendable, Hashable {
     case item
     /// A block quote.
     case blockQuote
-    /// A fenced or indented code block; its info string and content are
-    /// ``MarkdownDocument/code(of:)``.
+    /// A fenced or indented code block.
     case codeBlock
-    /// A raw HTML block; its content is ``MarkdownDocument/code(of:)``.
+    /// A raw HTML block.
     case htmlBlock
     /// A thematic break (`---`).
     case thematicBreak

@@ -22,11 +22,12 @@ enum LinkScanner {
     var range: Range<Int>
   }
 
-  /// Every compare and commit URL in `bytes`, in order.
-  static func links(in bytes: [UInt8]) -> [Link] {
+  /// Every compare and commit URL in `bytes` (whose `://` is in `range`, whole lines), in order.
+  static func links(in bytes: [UInt8], range: Range<Int>? = nil) -> [Link] {
     var result: [Link] = []
-    var index = 0
-    while let separator = nextSchemeSeparator(in: bytes, from: index) {
+    var index = range?.lowerBound ?? 0
+    let limit = range?.upperBound ?? bytes.count
+    while let separator = nextSchemeSeparator(in: bytes, from: index, limit: limit) {
       if let link = link(in: bytes, schemeEnd: separator) {
         result.append(link)
         index = link.range.upperBound
@@ -37,11 +38,11 @@ enum LinkScanner {
     return result
   }
 
-  /// The offset of the next `://` at or after `start`.
-  private static func nextSchemeSeparator(in bytes: [UInt8], from start: Int) -> Int? {
+  /// The offset of the next `://` at or after `start` and before `limit`.
+  private static func nextSchemeSeparator(in bytes: [UInt8], from start: Int, limit: Int) -> Int? {
     bytes.withUnsafeBufferPointer { buffer in
       var index = start
-      while let colon = ASCII.index(of: UInt8(ascii: ":"), in: buffer, index..<max(index, buffer.count - 2)) {
+      while let colon = ASCII.index(of: UInt8(ascii: ":"), in: buffer, index..<max(index, min(limit, buffer.count - 2))) {
         if buffer[colon + 1] == UInt8(ascii: "/"), buffer[colon + 2] == UInt8(ascii: "/") { return colon }
         index = colon + 1
       }

@@ -44,29 +44,29 @@ extension NoteParser {
   // MARK: Flags
 
   /// Waffle flags, switches and samples: list items (`- [x] switch `name` on`) and `waffle_switch NAME on`
-  /// commands anywhere (code blocks included).
-  func readFlags(into note: inout Note, outline: Outline) {
+  /// commands anywhere (code blocks included), in the piece.
+  func readFlags(into piece: inout Piece) {
     var flags: [(offset: Int, flag: Note.Flag)] = []
-    for item in outline.items where ASCII.containsAny(bytes, item.firstLine, Words.flagKinds) {
+    for item in piece.items where ASCII.containsAny(bytes, item.firstLine, Words.flagKinds) {
       // `waffle_switch …` commands are read below, wherever they are.
       guard !ASCII.contains(bytes, item.firstLine, Words.waffle), let found = flag(in: words(item.firstLine)) else { continue }
       let flag = Note.Flag(
         name: found.name, kind: found.kind, desired: found.desired, done: item.isDone, line: item.line, range: item.range)
       flags.append((item.range.lowerBound, flag))
     }
-    var searchFrom = 0
-    while let found = ASCII.firstIndex(of: Words.waffle, in: bytes, searchFrom..<bytes.count) {
+    var searchFrom = piece.range.lowerBound
+    while let found = ASCII.firstIndex(of: Words.waffle, in: bytes, searchFrom..<piece.range.upperBound) {
       searchFrom = found + 7
       let location = source.location(ofOffset: found)
       let lineRange = source.lineRange(location.line)
       guard let parsed = flag(in: words(found..<lineRange.upperBound)) else { continue }
-      let itemIndex = item(containing: found, in: outline.items)
+      let itemIndex = item(containing: found, in: piece.items)
       let flag = Note.Flag(
-        name: parsed.name, kind: parsed.kind, desired: parsed.desired, done: itemIndex.map { outline.items[$0].isDone } ?? false,
-        line: location.line, range: itemIndex.map { outline.items[$0].range } ?? lineRange)
+        name: parsed.name, kind: parsed.kind, desired: parsed.desired, done: itemIndex.map { piece.items[$0].isDone } ?? false,
+        line: location.line, range: itemIndex.map { piece.items[$0].range } ?? lineRange)
       flags.append((found, flag))
     }
-    note.flags = flags.sorted { $0.offset < $1.offset }.map(\.flag)
+    piece.flags = flags.sorted { $0.offset < $1.offset }.map(\.flag)
   }
 
   /// The words of some bytes, split at blanks.
@@ -133,11 +133,9 @@ extension NoteParser {
   // MARK: Migrations
 
   /// Items of a Migrations section, and items elsewhere that name migration files.
-  func readMigrations(into note: inout Note, outline: Outline) {
-    for item in outline.items where !item.text.isEmpty {
-      let inSection = item.section.map { outline.migrationSections[$0] } ?? false
-      let body = item.paragraphRange ?? item.range
-      guard inSection || Words.migrationFiles.contains(where: { ASCII.contains(bytes, body, $0) }) else { continue }
+  func readMigrations(_ items: [Item], migrationSections: [Bool], into note: inout Note) {
+    for item in items where !item.text.isEmpty {
+      guard item.namesMigrationFile || (item.section.map { migrationSections[$0] } ?? false) else { continue }
       note.migrations.append(
         Note.Migration(
           text: item.text, repo: repository(in: item.range, text: item.text), done: item.isDone, line: item.line, range: item.range))
@@ -168,9 +166,8 @@ extension NoteParser {
   // MARK: Sign-offs
 
   /// Checklist items (anywhere) and items of a Sign-offs section that start with a role: `QA: krupa 2026-12-01 12:10`.
-  func readSignoffs(into note: inout Note, outline: Outline) {
-    let signoffSections = outline.sections.indices.map { section($0, in: outline, mentions: Words.signoffSection) }
-    for item in outline.items where !item.firstLine.isEmpty {
+  func readSignoffs(_ items: [Item], signoffSections: [Bool], into note: inout Note) {
+    for item in items where !item.firstLine.isEmpty {
       let line = item.firstLine
       guard mayStartName(line, NoteParser.signoffFirstLetters),
         let colon = bytes[line.lowerBound..<min(line.upperBound, line.lowerBound + 41)].firstIndex(of: UInt8(ascii: ":")),

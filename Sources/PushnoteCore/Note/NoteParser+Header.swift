@@ -15,27 +15,34 @@ extension NoteParser {
   /// The sentence of AMO notes that names the release manager.
   static let pushHeroWords: ASCII.Needle = "push hero is "
 
-  /// Reads the header fields before the first `##`, the people, the date, the tag and the pad.
-  func readHeader(into note: inout Note, outline: Outline) {
-    var candidates: [(range: Range<Int>, line: Int)] = []
-    for item in outline.items where item.parent == nil && item.boxOffset == nil && item.range.lowerBound < outline.headerEnd {
-      candidates.append((item.firstLine, item.textLine))
-    }
-    for line in outline.lines where line.range.lowerBound < outline.headerEnd { candidates.append((line.range, line.line)) }
-    candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
-    note.headerFields = candidates.compactMap { headerField($0.range, line: $0.line) }
+  /// The header fields of the header's lines (items without a box and paragraph lines before the
+  /// first `##`), in order.
+  func headerFields(_ lines: [(range: Range<Int>, line: Int)]) -> [Note.HeaderField] {
+    lines.sorted { $0.range.lowerBound < $1.range.lowerBound }.compactMap { headerField($0.range, line: $0.line) }
+  }
 
-    func value(_ key: String) -> String? { note.headerFields.first { $0.key == key && !$0.value.isEmpty }?.value }
-    note.people.releaseManager = value("rm").flatMap(personName) ?? pushHero(candidates.map(\.range))
-    note.people.qa = value("qa").flatMap(personName)
-    note.people.ops = value("ops").flatMap(personName)
+  /// The push date the header fields give: `Date:`, else the date of `Tag:`.
+  func fieldDate(_ fields: [Note.HeaderField]) -> PushDate? {
+    value("date", in: fields).flatMap { PushDate($0) } ?? value("tag", in: fields).flatMap { PushTag($0) }?.date
+  }
 
-    let tagField = value("tag").flatMap { PushTag($0) }
-    note.date =
-      value("date").flatMap { PushDate($0) } ?? tagField?.date ?? note.title.flatMap(dateInText)
-      ?? path.flatMap(Notebook.date(fromPath:))
-    note.tag = tagField?.name ?? value("tag") ?? note.date.map { PushTag(date: $0).name }
-    if let pad = value("pad") {
+  /// The first non-empty value of a header field.
+  private func value(_ key: String, in fields: [Note.HeaderField]) -> String? {
+    fields.first { $0.key == key && !$0.value.isEmpty }?.value
+  }
+
+  /// Reads the header fields, the people, the date, the tag and the pad; the title must be read.
+  func readHeader(into note: inout Note, fields: [Note.HeaderField], lines: [(range: Range<Int>, line: Int)]) {
+    note.headerFields = fields
+    note.people.releaseManager =
+      value("rm", in: fields).flatMap(personName) ?? pushHero(lines.sorted { $0.range.lowerBound < $1.range.lowerBound }.map(\.range))
+    note.people.qa = value("qa", in: fields).flatMap(personName)
+    note.people.ops = value("ops", in: fields).flatMap(personName)
+
+    let tagField = value("tag", in: fields).flatMap { PushTag($0) }
+    note.date = fieldDate(fields) ?? note.title.flatMap(dateInText) ?? path.flatMap(Notebook.date(fromPath:))
+    note.tag = tagField?.name ?? value("tag", in: fields) ?? note.date.map { PushTag(date: $0).name }
+    if let pad = value("pad", in: fields) {
       note.pad = pad.split(separator: "/").last.map(String.init) ?? pad
     } else {
       note.pad = note.date.map { config.pad.prefix + $0.iso }

@@ -1,35 +1,32 @@
 extension NoteParser {
-  /// Compare links and cherry-picks (commit links), anywhere in the bytes.
-  func readLinks(into note: inout Note, outline: Outline) {
-    for link in LinkScanner.links(in: bytes) {
+  /// Compare links and cherry-picks (commit links), anywhere in the piece's bytes.
+  func readLinks(into piece: inout Piece) {
+    for link in LinkScanner.links(in: bytes, range: piece.range) {
       let line = source.location(ofOffset: link.range.lowerBound).line
       let url = source.string(link.range)
       switch link.kind {
       case .compare(let from, let to):
-        note.compare.append(Note.CompareLink(repo: link.repo, from: from, to: to, url: url, line: line, range: link.range))
+        piece.compare.append(Note.CompareLink(repo: link.repo, from: from, to: to, url: url, line: line, range: link.range))
       case .commit(let sha):
-        let itemIndex = item(containing: link.range.lowerBound, in: outline.items)
-        let done = itemIndex.map { outline.items[$0].isDone } == true || isStruckAround(link.range)
-        note.cherryPicks.append(
+        let itemIndex = item(containing: link.range.lowerBound, in: piece.items)
+        let done = itemIndex.map { piece.items[$0].isDone } == true || isStruckAround(link.range)
+        piece.cherryPicks.append(
           Note.CherryPick(
-            repo: link.repo, sha: sha, url: url, done: done, tag: tagNear(link.range, line: line, tags: outline.tags), line: line,
+            repo: link.repo, sha: sha, url: url, done: done, tag: tagNear(link.range, line: line, tags: piece.tags), line: line,
             range: link.range))
       }
     }
   }
 
   /// 1 plus the highest repeat number among this week's tags: compare links' newer ends, and tags of
-  /// the push date written anywhere.
-  func readPushes(into note: inout Note, outline: Outline) {
+  /// the push date written anywhere (whose highest repeat number is given).
+  func readPushes(into note: inout Note, highestRepeatOfTheDate: Int) {
     var highest = 0
     for link in note.compare {
       guard let tag = LinkScanner.pushTag(link.to), note.date == nil || tag.date == note.date else { continue }
       highest = max(highest, tag.repeatNumber)
     }
-    if let date = note.date {
-      for found in outline.tags where found.tag.date == date { highest = max(highest, found.tag.repeatNumber) }
-    }
-    note.pushes = 1 + highest
+    note.pushes = 1 + max(highest, highestRepeatOfTheDate)
   }
 
   /// Whether `~` marks stand right before and right after the bytes (`~~https://…~~`).

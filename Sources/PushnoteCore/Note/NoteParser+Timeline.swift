@@ -29,47 +29,40 @@ extension NoteParser {
     var mark: Note.TimelineEntry.Mark
   }
 
-  /// Reads the timeline and the push's duration.
+  /// Reads a piece's timeline entries, and where the push starts and ends.
   ///
   /// Entries are `start:`/`end:` lines anywhere, `TIME: text` lines anywhere, and `TIME text`
   /// lines or items in a Timeline or Stats section. The duration runs from the first start to the
   /// last end.
-  func readTimeline(into note: inout Note, outline: Outline) {
+  func readTimeline(_ piece: Piece, timelineSections: [Bool], state: inout TimelineState, into note: inout Note) {
     var pending: [PendingEntry] = []
-    let timelineSections = outline.sections.indices.map { section($0, in: outline, mentions: NoteParser.timelineSectionWords) }
-    for item in outline.items where !item.firstLine.isEmpty {
+    for item in piece.items where !item.firstLine.isEmpty {
       let inSection = { item.section.map { timelineSections[$0] } ?? false }
       if let entry = timelineEntry(item.firstLine, line: item.textLine, inSection: inSection, date: note.date) {
         pending.append(PendingEntry(event: entry.event, match: entry.match, line: entry.line, range: item.range, mark: entry.mark))
       }
     }
-    for line in outline.lines where !line.range.isEmpty {
+    for line in piece.lines where !line.range.isEmpty {
       let inSection = { line.section.map { timelineSections[$0] } ?? false }
       if let entry = timelineEntry(line.range, line: line.line, inSection: inSection, date: note.date) { pending.append(entry) }
     }
     pending.sort { $0.range.lowerBound < $1.range.lowerBound }
 
-    var previous: Date?
-    var starts: [Date] = []
-    var ends: [Date] = []
     for entry in pending {
       var at: Date?
       if let match = entry.match {
         var date = match.date
         // A time that falls more than 12 hours before the entry above it is on the next day (past midnight).
-        if !match.hasDate, let previous, date < previous.addingTimeInterval(-12 * 3600) { date.addTimeInterval(86_400) }
-        previous = date
+        if !match.hasDate, let previous = state.previous, date < previous.addingTimeInterval(-12 * 3600) { date.addTimeInterval(86_400) }
+        state.previous = date
         at = date
-        if entry.mark == .start { starts.append(date) }
-        if entry.mark == .end { ends.append(date) }
+        if entry.mark == .start { state.firstStart = min(state.firstStart ?? date, date) }
+        if entry.mark == .end { state.lastEnd = max(state.lastEnd ?? date, date) }
       }
       var timelineEntry = Note.TimelineEntry(
         event: entry.event, at: at.map { NoteTime.iso($0, in: config.timeZone) }, line: entry.line, range: entry.range, mark: entry.mark)
       timelineEntry.approximate = entry.match?.approximate ?? false
       note.timeline.append(timelineEntry)
-    }
-    if let first = starts.min(), let last = ends.max(), last >= first {
-      note.durationSeconds = Int(last.timeIntervalSince(first).rounded())
     }
   }
 

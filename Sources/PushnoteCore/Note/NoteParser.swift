@@ -1,43 +1,63 @@
 import Foundation
 
-/// Reads the note model out of a parsed Markdown document: sections, checklist items, header fields,
-/// compare and commit links, flags, migrations, sign-offs and the timeline.
+/// Reads the note model out of a note's bytes: sections, checklist items, header fields, compare
+/// and commit links, flags, migrations, sign-offs and the timeline.
 ///
 /// It is tolerant: it recognises what it can and never requires anything, so hand-written notes of the
 /// pad era read as well as notes made from the template. Everything it finds keeps its line and bytes.
-public struct NoteParser {
-  /// The document read.
-  public let document: MarkdownDocument
+///
+/// The note is read in the pieces ``CommonMarkConverter`` parses it in, each of whole top-level
+/// blocks. What a piece holds on its own (its items, lines, links, tags and flags) is read on the
+/// thread that parsed it, and its Markdown tree is dropped there; what depends on the note before it
+/// (sections, the header, the date, sign-offs, migrations and the timeline) is read in order by
+/// ``Reading``. So a note of millions of lines never holds a tree of itself, only its model.
+public struct NoteParser: Sendable {
+  /// The note's bytes, with their line index.
+  public let source: SourceText
   /// The notebook's configuration: its time zone, pad prefix and repositories.
   public let config: NotebookConfig
   /// The file's path, for the model and for a date taken from the file name.
   public let path: String?
 
-  /// The document's source text.
-  let source: SourceText
-  /// The document's bytes (stored: hot loops read them).
+  /// The note's bytes (stored: hot loops read them).
   let bytes: [UInt8]
 
-  /// A parser for one document.
-  public init(document: MarkdownDocument, config: NotebookConfig, path: String? = nil) {
-    self.document = document
-    self.source = document.source
-    self.bytes = document.source.bytes
+  /// A parser for one note.
+  public init(source: SourceText, config: NotebookConfig, path: String? = nil) {
+    self.source = source
+    self.bytes = source.bytes
     self.config = config
     self.path = path
   }
 
-  /// A list item of the document, with what the parser needs to know of it.
+  /// Parses the note into the model (problems are left to ``NoteLinter``).
   ///
-  /// Offsets, lines and indices are kept in 32 bits, as in ``MarkdownBlock``: a note of millions of
-  /// short lines holds an item for each.
-  struct Item {
+  /// - Throws: ``MarkdownError/tooLarge(path:size:)`` for a note over
+  ///   ``MarkdownDocument/largestSize`` bytes, ``MarkdownError/parserFailed(path:)`` when libcmark fails.
+  public func parse() throws(MarkdownError) -> Note { try parse(pieceSize: nil, workers: nil) }
+
+  /// Parses the note in pieces of about `pieceSize` bytes, `workers` at once (nil: chosen by size
+  /// and cores, as ``CommonMarkConverter/convert(_:pieceSize:workers:transform:consume:)`` does).
+  func parse(pieceSize: Int?, workers: Int?) throws(MarkdownError) -> Note {
+    try MarkdownDocument.checkSize(of: source)
+    var reading = Reading(parser: self)
+    try CommonMarkConverter.convert(source, pieceSize: pieceSize, workers: workers, transform: { [self] in piece(of: $0) }) {
+      reading.add($0)
+    }
+    return reading.finish()
+  }
+
+  /// A list item of the note, with what the parser needs to know of it.
+  ///
+  /// Offsets, lines and indices are kept in 32 bits, as in ``MarkdownBlock``: a piece of short
+  /// lines holds an item for each.
+  struct Item: Sendable {
     private let start: Int32
     private let stop: Int32
     private let startLine: Int32
     /// -1 when none, as for the section, the paragraph and the box.
     private let parentIndex: Int32
-    private let sectionIndex: Int32
+    private var sectionIndex: Int32 = -1
     private let paragraphStart: Int32
     private let paragraphEnd: Int32
     private let paragraphLine: Int32
@@ -46,19 +66,19 @@ public struct NoteParser {
     private let firstLineEnd: Int32
     /// Its checklist state; nil for a list item that is not a checklist item.
     let state: Note.ItemState?
-    /// The plain text of its first paragraph after the box; empty for an item that is neither a
-    /// checklist item nor a possible migration.
+    /// Whether its first paragraph names a migration file (`migrations/`, `.sql`).
+    let namesMigrationFile: Bool
+    /// The plain text of its first paragraph after the box; empty without one.
     let text: String
 
     init(
-      range: Range<Int>, line: Int, parent: Int?, section: Int?, paragraphRange: Range<Int>?, textLine: Int, boxOffset: Int?,
-      state: Note.ItemState?, text: String, firstLine: Range<Int>
+      range: Range<Int>, line: Int, parent: Int?, paragraphRange: Range<Int>?, textLine: Int, boxOffset: Int?,
+      state: Note.ItemState?, namesMigrationFile: Bool, text: String, firstLine: Range<Int>
     ) {
       start = Int32(range.lowerBound)
       stop = Int32(range.upperBound)
       startLine = Int32(line)
       parentIndex = Int32(parent ?? -1)
-      sectionIndex = Int32(section ?? -1)
       paragraphStart = Int32(paragraphRange?.lowerBound ?? -1)
       paragraphEnd = Int32(paragraphRange?.upperBound ?? -1)
       paragraphLine = Int32(textLine)
@@ -66,6 +86,7 @@ public struct NoteParser {
       firstLineStart = Int32(firstLine.lowerBound)
       firstLineEnd = Int32(firstLine.upperBound)
       self.state = state
+      self.namesMigrationFile = namesMigrationFile
       self.text = text
     }
 
@@ -73,10 +94,13 @@ public struct NoteParser {
     var range: Range<Int> { Int(start)..<Int(stop) }
     /// The item's 1-based line.
     var line: Int { Int(startLine) }
-    /// The index of the item it is nested in.
+    /// The index of the item it is nested in, among its piece's items.
     var parent: Int? { parentIndex < 0 ? nil : Int(parentIndex) }
-    /// The index of its section.
-    var section: Int? { sectionIndex < 0 ? nil : Int(sectionIndex) }
+    /// The index of its section, set when the note's sections up to it are known.
+    var section: Int? {
+      get { sectionIndex < 0 ? nil : Int(sectionIndex) }
+      set { sectionIndex = Int32(newValue ?? -1) }
+    }
     /// The bytes of its first paragraph, if the item starts with one.
     var paragraphRange: Range<Int>? { paragraphStart < 0 ? nil : Int(paragraphStart)..<Int(paragraphEnd) }
     /// The line its text starts on (its first paragraph's).
@@ -92,79 +116,74 @@ public struct NoteParser {
 
   /// A line of a paragraph that is not an item's first line: where timeline entries and header
   /// fields written as plain text are found.
-  struct TextLine {
+  struct TextLine: Sendable {
     /// The line's bytes without leading blanks (and quote markers) or its line ending.
     var range: Range<Int>
     /// The 1-based line number.
     var line: Int
-    /// The index of its section.
+    /// Where its paragraph starts: its section is the paragraph's.
+    var paragraphStart: Int
+    /// The index of its section, set when the note's sections up to it are known.
     var section: Int?
   }
 
-  /// Everything found in one walk over the tree.
-  struct Outline {
-    var sections: [Note.Section] = []
-    /// The sections' titles as bytes, to match words against.
-    var sectionKeys: [[UInt8]] = []
-    /// Whether each section's title mentions migrations.
-    var migrationSections: [Bool] = []
+  /// What one piece of the note holds, read without anything before it: made on the thread that
+  /// parsed the piece, whose Markdown tree is dropped after.
+  struct Piece: Sendable {
+    /// The bytes it covers, whole lines.
+    var range: Range<Int>
+    /// Its top-level headings.
+    var headings: [SectionStart] = []
+    /// Its top-level paragraphs, for pad-era titles (read only in a note without `##` headings).
+    var paragraphs: [MarkdownBlock] = []
+    /// Its list items, in order, each with the item it is nested in.
     var items: [Item] = []
+    /// The lines of its paragraphs, but for items' first lines.
     var lines: [TextLine] = []
-    /// The push tags written anywhere, in order.
+    /// The push tags written in it, in order.
     var tags: [(tag: PushTag, range: Range<Int>)] = []
-    /// Where the header ends: the first section that is not the title.
-    var headerEnd = 0
+    /// Its compare links.
+    var compare: [Note.CompareLink] = []
+    /// Its commit links.
+    var cherryPicks: [Note.CherryPick] = []
+    /// Its flags, switches and samples.
+    var flags: [Note.Flag] = []
   }
 
-  /// Parses the document into the note model (problems are left to ``NoteLinter``).
-  public func parse() -> Note {
-    var note = Note()
-    note.file = path
-    let outline = makeOutline()
-    note.sections = outline.sections
-    let title = document.topLevel.first { document.blocks[$0].kind == .heading(level: 1) }
-    note.title = title.map { document.plainText(of: document.blocks[$0]) }
-    readHeader(into: &note, outline: outline)
-    readLinks(into: &note, outline: outline)
-    readFlags(into: &note, outline: outline)
-    readMigrations(into: &note, outline: outline)
-    readSignoffs(into: &note, outline: outline)
-    readTimeline(into: &note, outline: outline)
-    readPushes(into: &note, outline: outline)
-    return note
-  }
+  /// Where a section begins: a heading, or a pad-era title (level 0).
+  typealias SectionStart = NoteOutline.Heading
 
-  // MARK: Sections and items
-
-  /// The sections, the items with their sections, and the paragraph lines.
-  func makeOutline() -> Outline {
-    var outline = Outline()
-    let starts = sectionStarts()
-    let extentEnds = NoteParser.extentEnds(of: starts, fileEnd: bytes.count)
-    var identities = SectionIdentities(localOnly: config.pad.localOnly)
-    for (index, start) in starts.enumerated() {
-      let end = index + 1 < starts.count ? starts[index + 1].offset : bytes.count
-      var section = Note.Section(title: start.title, level: start.level, line: start.line, items: [], range: start.offset..<end)
-      section.extent = start.offset..<(start.level == 0 ? end : extentEnds[index])
-      (section.key, section.isLocalOnly) = identities.next(title: start.title, level: start.level)
-      outline.sections.append(section)
-      outline.sectionKeys.append(Array(start.title.utf8))
+  /// Reads what a piece holds on its own: its items (each with the item it is nested in), the lines
+  /// of its paragraphs, its headings, tags, links and flags.
+  func piece(of document: MarkdownDocument) -> Piece {
+    var piece = Piece(range: document.range)
+    piece.headings = NoteOutline.headings(in: document)
+    for index in document.topLevel where document.blocks[index].kind == .paragraph {
+      piece.paragraphs.append(document.blocks[index])
     }
-    outline.migrationSections = outline.sections.indices.map { section($0, in: outline, mentions: Words.migrationSection) }
-    outline.headerEnd = starts.first { $0.level != 1 }?.offset ?? bytes.count
-    let sectionOffsets = starts.map(\.offset)
-    collect(sectionOffsets: sectionOffsets, into: &outline)
-    outline.tags = LinkScanner.tags(in: bytes, range: 0..<bytes.count)
-    var checklistCounts = [Int](repeating: 0, count: outline.sections.count)
-    for item in outline.items where item.state != nil { item.section.map { checklistCounts[$0] += 1 } }
-    for (index, count) in checklistCounts.enumerated() where count > 0 { outline.sections[index].items.reserveCapacity(count) }
-    for item in outline.items {
-      guard item.state != nil, let section = item.section else { continue }
-      outline.sections[section].items.append(
-        Note.ChecklistItem(text: item.text, state: item.state ?? .open, line: item.line, boxOffset: item.boxOffset, range: item.range))
+    let blocks = document.blocks
+    // For each block, the index in `piece.items` of the innermost item holding it, or -1.
+    var enclosingItem = [Int32](repeating: -1, count: blocks.count)
+    piece.items.reserveCapacity(blocks.count / 2)
+    for (index, block) in blocks.enumerated() {
+      let parentItem = block.parent.flatMap { enclosingItem[$0] < 0 ? nil : Int(enclosingItem[$0]) }
+      switch block.kind {
+      case .item:
+        piece.items.append(makeItem(at: index, in: document, parent: parentItem))
+        enclosingItem[index] = Int32(piece.items.count - 1)
+      case .paragraph:
+        // An item's first paragraph is read with the item.
+        let itemFirstParagraph = block.parent.map { blocks[$0].kind == .item && $0 + 1 == index } ?? false
+        appendLines(of: block, skipFirst: itemFirstParagraph, to: &piece.lines)
+        enclosingItem[index] = Int32(parentItem ?? -1)
+      default:
+        enclosingItem[index] = Int32(parentItem ?? -1)
+      }
     }
-    for index in outline.sections.indices { outline.sections[index].progress = Note.Progress(outline.sections[index].items) }
-    return outline
+    piece.tags = LinkScanner.tags(in: bytes, range: piece.range)
+    readLinks(into: &piece)
+    readFlags(into: &piece)
+    return piece
   }
 
   /// For each section, where the next heading of the same or a higher level starts (the file's end
@@ -181,27 +200,12 @@ public struct NoteParser {
     return result
   }
 
-  /// Where a section begins: a heading, or a pad-era title (level 0).
-  typealias SectionStart = NoteOutline.Heading
-
-  /// Headings at the top level; in a note without `##` headings, also pad-era `Title:` lines.
-  func sectionStarts() -> [SectionStart] {
-    let headings = NoteOutline.headings(in: document)
-    guard !headings.contains(where: { $0.level >= 2 }) else { return headings }
-    var starts: [SectionStart] = []
-    var next = 0
-    for block in document.topLevel.lazy.map({ document.blocks[$0] }) {
-      switch block.kind {
-      case .heading:
-        starts.append(headings[next])
-        next += 1
-      case .paragraph:
-        starts.append(contentsOf: padTitles(in: block))
-      default:
-        continue
-      }
-    }
-    return starts
+  /// The headings of a piece, and in a note without `##` headings its pad-era `Title:` lines, in order.
+  func sectionStarts(of piece: Piece, headingsOnly: Bool) -> [SectionStart] {
+    guard !headingsOnly, !piece.paragraphs.isEmpty else { return piece.headings }
+    var starts = piece.headings
+    for paragraph in piece.paragraphs { starts.append(contentsOf: padTitles(in: paragraph)) }
+    return starts.sorted { $0.offset < $1.offset }
   }
 
   /// Pad-era titles: lines of a paragraph ending with a colon (`Pushing:`).
@@ -234,14 +238,11 @@ public struct NoteParser {
     return NoteParser.headerKeys[name] != nil || NoteParser.timelineLabels[name] != nil
   }
 
-  /// Appends the lines of a paragraph that `keep` accepts: the first from the paragraph's start, the
-  /// others without their indent.
+  /// Appends the lines of a paragraph: the first from the paragraph's start, the others without
+  /// their indent.
   ///
   /// `skipFirst` leaves out the first line (an item's, read with the item).
-  func appendLines(
-    of paragraph: MarkdownBlock, section: Int? = nil, skipFirst: Bool = false, to result: inout [TextLine],
-    keep: (Range<Int>) -> Bool = { _ in true }
-  ) {
+  func appendLines(of paragraph: MarkdownBlock, skipFirst: Bool = false, to result: inout [TextLine]) {
     guard !paragraph.range.isEmpty else { return }
     let lastLine = source.location(ofOffset: paragraph.range.upperBound - 1, nearLine: paragraph.line).line
     let firstLine = paragraph.line + (skipFirst ? 1 : 0)
@@ -251,7 +252,7 @@ public struct NoteParser {
       var start = number == paragraph.line ? paragraph.range.lowerBound : full.lowerBound
       while start < full.upperBound, ASCII.isBlank(bytes[start]) || bytes[start] == UInt8(ascii: ">") { start += 1 }
       let range = start..<max(start, min(full.upperBound, paragraph.range.upperBound))
-      if keep(range) { result.append(TextLine(range: range, line: number, section: section)) }
+      result.append(TextLine(range: range, line: number, paragraphStart: paragraph.range.lowerBound))
     }
   }
 
@@ -264,44 +265,14 @@ public struct NoteParser {
       || lowered == UInt8(ascii: "p")
   }
 
-  /// Walks every block once, collecting items (each with the item it is nested in) and paragraph lines.
-  private func collect(sectionOffsets: [Int], into outline: inout Outline) {
-    let blocks = document.blocks
-    // For each block, the index in `outline.items` of the innermost item holding it, or -1.
-    var enclosingItem = [Int32](repeating: -1, count: blocks.count)
-    outline.items.reserveCapacity(blocks.count / 2)
-    for (index, block) in blocks.enumerated() {
-      let parentItem = block.parent.flatMap { enclosingItem[$0] < 0 ? nil : Int(enclosingItem[$0]) }
-      let section = NoteParser.lastIndex(in: sectionOffsets, atOrBefore: block.range.lowerBound) { $0 }
-      switch block.kind {
-      case .item:
-        let migrationSection = section.map { outline.migrationSections[$0] } ?? false
-        outline.items.append(makeItem(at: index, parent: parentItem, section: section, migrationSection: migrationSection))
-        enclosingItem[index] = Int32(outline.items.count - 1)
-      case .paragraph:
-        // An item's first paragraph is read with the item.
-        let itemFirstParagraph = block.parent.map { blocks[$0].kind == .item && $0 + 1 == index } ?? false
-        let headerEnd = outline.headerEnd
-        appendLines(of: block, section: section, skipFirst: itemFirstParagraph, to: &outline.lines) { range in
-          range.lowerBound < headerEnd || mayHoldTimelineEntry(range)
-        }
-        enclosingItem[index] = Int32(parentItem ?? -1)
-      default:
-        enclosingItem[index] = Int32(parentItem ?? -1)
-      }
-    }
-  }
-
   /// An item: its box, state, text and first line.
-  ///
-  /// The text is read for checklist items and possible migrations only: nothing else uses it.
-  private func makeItem(at index: Int, parent: Int?, section: Int?, migrationSection: Bool) -> Item {
+  private func makeItem(at index: Int, in document: MarkdownDocument, parent: Int?) -> Item {
     let block = document.blocks[index]
     guard block.end > index + 1, case let paragraph = document.blocks[index + 1], paragraph.kind == .paragraph else {
       let empty = block.range.lowerBound..<block.range.lowerBound
       return Item(
-        range: block.range, line: block.line, parent: parent, section: section, paragraphRange: nil, textLine: block.line, boxOffset: nil,
-        state: nil, text: "", firstLine: empty)
+        range: block.range, line: block.line, parent: parent, paragraphRange: nil, textLine: block.line, boxOffset: nil, state: nil,
+        namesMigrationFile: false, text: "", firstLine: empty)
     }
     let start = paragraph.range.lowerBound
     let box = ChecklistSyntax.box(bytes, at: start)
@@ -312,18 +283,18 @@ public struct NoteParser {
     let body = textStart..<paragraph.range.upperBound
     if ChecklistSyntax.isStruck(bytes, body), state != .notApplicable { state = .done }
     let lineEnd = min(source.lineRange(paragraph.line).upperBound, paragraph.range.upperBound)
-    let needsText =
-      state != nil || migrationSection || NoteParser.Words.migrationFiles.contains { ASCII.contains(bytes, paragraph.range, $0) }
     return Item(
-      range: block.range, line: block.line, parent: parent, section: section, paragraphRange: paragraph.range, textLine: paragraph.line,
-      boxOffset: boxOffset, state: state, text: needsText ? itemText(paragraph, box: boxOffset.map { bytes[$0] }) : "",
+      range: block.range, line: block.line, parent: parent, paragraphRange: paragraph.range, textLine: paragraph.line,
+      boxOffset: boxOffset, state: state,
+      namesMigrationFile: NoteParser.Words.migrationFiles.contains { ASCII.contains(bytes, paragraph.range, $0) },
+      text: itemText(paragraph, in: document, box: boxOffset.map { bytes[$0] }),
       firstLine: ASCII.trimmed(bytes, textStart..<max(textStart, lineEnd)))
   }
 
   /// The plain text of a first paragraph without its box.
   ///
   /// A `[x]` that a link definition `[x]: /url` turned into a link reads as `x`.
-  private func itemText(_ paragraph: MarkdownBlock, box: UInt8?) -> String {
+  private func itemText(_ paragraph: MarkdownBlock, in document: MarkdownDocument, box: UInt8?) -> String {
     let text = document.plainTextBytes[paragraph.plainTextRange]
     var start = text.startIndex
     let end = text.endIndex
@@ -409,12 +380,5 @@ public struct NoteParser {
     var index = range.lowerBound
     while index < range.upperBound, bytes[index] == 0x2A || bytes[index] == 0x5F || bytes[index] == 0x60 { index += 1 }
     return index < range.upperBound && table[Int(bytes[index])]
-  }
-
-  /// Whether the section of an index has a title that mentions one of the words (lowercase).
-  func section(_ index: Int?, in outline: Outline, mentions words: [ASCII.Needle]) -> Bool {
-    guard let index else { return false }
-    let title = outline.sectionKeys[index]
-    return words.contains { ASCII.firstIndex(of: $0, in: title, 0..<title.count) != nil }
   }
 }

@@ -1,10 +1,10 @@
-/// A note read from bytes: its source, its Markdown tree and its model, with lint's findings in
-/// `note.problems`.
+/// A note read from bytes: its source and its model, with lint's findings in `note.problems`.
+///
+/// No Markdown tree is kept: the parser drops each piece's tree once it has read it (see
+/// ``NoteParser``); ``MarkdownDocument/init(source:)`` parses the source again where one is needed.
 public struct ParsedNote: Sendable {
   /// The exact bytes, with their line index.
   public let source: SourceText
-  /// The Markdown tree libcmark made of them.
-  public let document: MarkdownDocument
   /// The note model.
   public var note: Note
 
@@ -17,17 +17,18 @@ public struct ParsedNote: Sendable {
   ///   - bytes: the file's content.
   ///   - path: where it came from: shown in messages, and the note's date when nothing inside gives it.
   ///   - config: the notebook's configuration (time zone, pad prefix, repositories).
-  /// - Throws: ``MarkdownError/invalidUTF8(path:offset:location:)`` for bytes that are not UTF-8.
+  /// - Throws: ``MarkdownError/invalidUTF8(path:offset:location:)`` for bytes that are not UTF-8,
+  ///   ``MarkdownError/tooLarge(path:size:)`` for a note over ``MarkdownDocument/largestSize`` bytes.
   public init(bytes: [UInt8], path: String? = nil, config: NotebookConfig = NotebookConfig()) throws(MarkdownError) {
-    let document = try MarkdownDocument(bytes: bytes, path: path)
-    self.init(document: document, path: path, config: config)
+    try self.init(source: SourceText(bytes: bytes, path: path), config: config)
   }
 
-  /// Reads the model out of an already parsed document.
-  public init(document: MarkdownDocument, path: String? = nil, config: NotebookConfig = NotebookConfig()) {
-    self.source = document.source
-    self.document = document
-    self.note = NoteParser(document: document, config: config, path: path).parse()
+  /// Parses a note's checked source text.
+  ///
+  /// - Throws: ``MarkdownError/tooLarge(path:size:)`` for a note over ``MarkdownDocument/largestSize`` bytes.
+  public init(source: SourceText, config: NotebookConfig = NotebookConfig()) throws(MarkdownError) {
+    self.source = source
+    self.note = try NoteParser(source: source, config: config, path: source.path).parse()
     self.note.problems = NoteLinter().lint(self, config: config)
   }
 

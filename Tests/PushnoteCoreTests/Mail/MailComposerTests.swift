@@ -292,7 +292,8 @@ import Testing
     config.pad.localOnly = ["Private notes"]
     let parsed = try ParsedNote(bytes: Array(text.utf8), config: config)
     let model = try MailModel(
-      note: parsed.note, document: parsed.document, notebook: MailFixtures.notebook(folder, config: config), date: MailFixtures.date)
+      note: parsed.note, document: try MarkdownDocument(source: parsed.source), notebook: MailFixtures.notebook(folder, config: config),
+      date: MailFixtures.date)
     #expect(model.shipped == ["Search by developer name", "Faster app pages"])
     #expect(model.followUps == [.init(text: "Already handled", done: true), .init(text: "Fix the flaky test (follow-up)", done: false)])
     #expect(model.openFollowUps == ["Fix the flaky test (follow-up)"])

@@ -70,9 +70,7 @@ import Testing
       + "*a* `b` <span>c</span>\\\nd &amp; e\n"
     let document = try parse(text)
     #expect(document.blocks[1].kind == .codeBlock)
-    #expect(document.code(of: 1)?.info == "")
-    #expect(document.code(of: 1)?.literal == "https://github.com/a/b/compare/1...2\n")
-    #expect(document.code(of: 0) == nil)
+    #expect(document.source.string(document.blocks[1].range) == "https://github.com/a/b/compare/1...2")
     #expect(document.plainText(of: document.blocks[1]).isEmpty)
     #expect(document.plainText(of: document.blocks[2]) == "x and https://auto.example a b c d & e")
   }
@@ -123,6 +121,7 @@ import Testing
     for (index, paragraph) in paragraphs.enumerated() {
       #expect(document.plainText(of: document.blocks[index]) == paragraph)
     }
-    #expect(document.code(of: 4)?.literal == code + "\n")
+    #expect(document.blocks[4].kind == .codeBlock)
+    #expect(document.source.string(document.blocks[4].range) == "```\n" + code + "\n```")
   }
 }

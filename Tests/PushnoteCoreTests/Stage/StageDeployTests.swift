@@ -153,7 +153,8 @@ import Testing
           == "- [x] Stage deploy failed: bazaar-stage-payments 2026.12.01 FAILURE, \(jenkins.url)/job/bazaar-stage-payments/1/")
       let reread = try ParsedNote.read(path: book.notePath, config: book.notebook().config)
       let model = try MailModel(
-        note: reread.note, document: reread.document, notebook: book.notebook(), date: try #require(PushDate("2026-12-01")))
+        note: reread.note, document: try MarkdownDocument(source: reread.source), notebook: book.notebook(),
+        date: try #require(PushDate("2026-12-01")))
       #expect(model.blockers.isEmpty, "a stage failure the resumed deploy fixed is not a blocker of the announcement")
     }
   }

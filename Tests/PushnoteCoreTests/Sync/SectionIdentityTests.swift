@@ -115,7 +115,8 @@ import Testing
   @Test func theMailHidesWhatSyncKeepsOffThePad() throws {
     let text = "# Push\n\n## Notable things shipping\n\n- search\n\n## Private notes:\n\n- [ ] secret follow-up\n"
     let parsed = try ParsedNote(bytes: Array(text.utf8))
-    let listed = MailModel.sectionItems(note: parsed.note, document: parsed.document, localOnly: ["Private notes"])
+    let listed = MailModel.sectionItems(
+      note: parsed.note, document: try MarkdownDocument(source: parsed.source), localOnly: ["Private notes"])
     #expect(listed.map(\.item.text) == ["search"])
   }
 
