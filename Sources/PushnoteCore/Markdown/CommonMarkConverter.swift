@@ -86,9 +86,8 @@ enum CommonMarkConverter {
   ) throws(MarkdownError) {
     let count = source.bytes.count
     // Asking for the cores reads the scheduler's and the cgroup's limits: only a big note asks.
-    let workers = max(1, workers ?? (count <= smallestPiece ? 1 : cores))
-    // Pieces small enough that every worker has two, and large enough that each is worth a thread.
-    let size = pieceSize ?? min(1 << 20, max(smallestPiece, count / (2 * workers)))
+    let workers = max(1, workers ?? (count <= defaultPieceSize ? 1 : cores))
+    let size = pieceSize ?? defaultPieceSize
     // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
     if count <= size || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<count) != nil {
       consume(transform(try convertGrowing(source, from: 0, pieceSize: count, in: ParseArena()).piece))
@@ -120,8 +119,12 @@ enum CommonMarkConverter {
     }
   }
 
-  /// The smallest piece parsed apart: a smaller note is parsed whole, on the calling thread.
-  static let smallestPiece = 1 << 16
+  /// The size of a piece; a smaller note is parsed whole, on the calling thread.
+  ///
+  /// Small enough that
+  /// cmark's tree of a piece (up to 40 times its size, for short lines) stays a few megabytes a
+  /// worker, and large enough that a piece is worth handing to a thread.
+  static let defaultPieceSize = 1 << 16
 
   /// The cores this process may use, asked once.
   static let cores = ProcessInfo.processInfo.activeProcessorCount

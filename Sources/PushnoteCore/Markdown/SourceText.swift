@@ -10,12 +10,29 @@ public struct SourceText: Sendable, Hashable {
   /// The number of bytes of a leading UTF-8 byte-order mark: 3 or 0.
   public let byteOrderMarkLength: Int
   /// The byte offset at which each line starts; `lineStarts[0]` is the first line.
-  public let lineStarts: [Int]
+  public let lineStarts: LineStarts
+
+  /// The largest text indexed: line starts are kept in 32 bits.
+  public static let largestSize = Int(UInt32.max)
+
+  /// The byte offsets at which lines start, kept in 32 bits: a file of millions of short lines
+  /// takes 4 bytes a line.
+  public struct LineStarts: RandomAccessCollection, Sendable, Hashable {
+    fileprivate let offsets: [UInt32]
+    /// 0.
+    public var startIndex: Int { 0 }
+    /// The number of lines started.
+    public var endIndex: Int { offsets.count }
+    /// The offset at which line `index + 1` starts.
+    public subscript(index: Int) -> Int { Int(offsets[index]) }
+  }
 
   /// Checks that `bytes` are UTF-8 and indexes their lines.
   ///
-  /// - Throws: ``MarkdownError/invalidUTF8(path:offset:location:)`` naming the first bad byte.
+  /// - Throws: ``MarkdownError/invalidUTF8(path:offset:location:)`` naming the first bad byte,
+  ///   ``MarkdownError/tooLarge(path:size:)`` for more than ``largestSize`` bytes.
   public init(bytes: [UInt8], path: String? = nil) throws(MarkdownError) {
+    guard bytes.count <= SourceText.largestSize else { throw .tooLarge(path: path, size: bytes.count) }
     self.path = path
     self.bytes = bytes
     self.byteOrderMarkLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -25,8 +42,10 @@ public struct SourceText: Sendable, Hashable {
     }
   }
 
-  /// Indexes a string, which is always valid UTF-8.
+  /// Indexes a string, which is always valid UTF-8; it must hold at most ``largestSize`` bytes
+  /// (a file's bytes go through ``init(bytes:path:)``, which checks).
   public init(_ text: String, path: String? = nil) {
+    precondition(text.utf8.count <= SourceText.largestSize, "a text of over 4 GiB indexed as source text")
     self.path = path
     self.bytes = Array(text.utf8)
     self.byteOrderMarkLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -99,22 +118,37 @@ public struct SourceText: Sendable, Hashable {
     return end >= 2 && bytes[end - 2] == 0x0D && bytes[end - 1] == 0x0A ? "\r\n" : "\n"
   }
 
-  private static func indexLines(_ bytes: [UInt8]) -> [Int] {
-    var starts = [0]
-    starts.reserveCapacity(bytes.count / 32 + 1)
-    var index = 0
-    let count = bytes.count
-    while index < count {
-      let byte = bytes[index]
-      if byte == 0x0A {
-        starts.append(index + 1)
-      } else if byte == 0x0D {
-        if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
-        starts.append(index + 1)
+  /// Where each line starts, in an array of exactly that size: the line endings are counted first,
+  /// so that a file of millions of short lines holds one offset a line and no more.
+  private static func indexLines(_ bytes: [UInt8]) -> LineStarts {
+    bytes.withUnsafeBufferPointer { buffer in
+      let count = buffer.count
+      /// Calls `body` with the start of each line after the first.
+      func forEachLineStart(_ body: (Int) -> Void) {
+        var index = 0
+        while index < count {
+          let byte = buffer[index]
+          if byte == 0x0A {
+            body(index + 1)
+          } else if byte == 0x0D {
+            if index + 1 < count, buffer[index + 1] == 0x0A { index += 1 }
+            body(index + 1)
+          }
+          index += 1
+        }
       }
-      index += 1
+      var lines = 1
+      forEachLineStart { _ in lines += 1 }
+      let offsets = [UInt32](unsafeUninitializedCapacity: lines) { starts, initialized in
+        starts[0] = 0
+        initialized = 1
+        forEachLineStart { start in
+          starts[initialized] = UInt32(start)
+          initialized += 1
+        }
+      }
+      return LineStarts(offsets: offsets)
     }
-    return starts
   }
 
   /// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629), or nil.

@@ -156,30 +156,59 @@ public struct Note: Sendable, Equatable, Codable {
   }
 
   /// A checklist item: a list item whose first paragraph starts with `[ ]`, `[x]`, `[X]` or `[-]`.
+  ///
+  /// Its line and offsets are stored in 32 bits (a note is at most ``MarkdownDocument/largestSize``
+  /// bytes), so that a note of millions of items takes 40 bytes an item.
   public struct ChecklistItem: Sendable, Equatable, Codable {
     /// The item's text after the box.
     public var text: String
+    private var start: Int32
+    private var stop: Int32
+    private var startLine: Int32
+    /// -1 without a box.
+    private var box: Int32
     /// Its state.
     public var state: ItemState
+
     /// Its 1-based line.
-    public var line: Int
+    public var line: Int {
+      get { Int(startLine) }
+      set { startLine = Int32(newValue) }
+    }
     /// The byte offset of the character inside the box (the space, `x` or `-`); nil when the item
     /// has no box and is done by strike-through.
-    public var boxOffset: Int?
+    public var boxOffset: Int? {
+      get { box < 0 ? nil : Int(box) }
+      set { box = Int32(newValue ?? -1) }
+    }
     /// The item's bytes.
-    public var range: Range<Int> = 0..<0
+    public var range: Range<Int> {
+      get { Int(start)..<Int(stop) }
+      set {
+        start = Int32(newValue.lowerBound)
+        stop = Int32(newValue.upperBound)
+      }
+    }
 
     enum CodingKeys: String, CodingKey { case line, state, text }
 
     /// Creates an item.
-    public init(text: String, state: ItemState, line: Int, boxOffset: Int?, range: Range<Int>) {
+    public init(text: String, state: ItemState, line: Int, boxOffset: Int?, range: Range<Int> = 0..<0) {
       self.text = text
       self.state = state
-      self.line = line
-      self.boxOffset = boxOffset
-      self.range = range
+      startLine = Int32(line)
+      box = Int32(boxOffset ?? -1)
+      start = Int32(range.lowerBound)
+      stop = Int32(range.upperBound)
     }
 
+    /// Reads an item back from the JSON of `pushnote show --json` (which has no offsets).
+    public init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      self.init(
+        text: try container.decode(String.self, forKey: .text), state: try container.decode(ItemState.self, forKey: .state),
+        line: try container.decode(Int.self, forKey: .line), boxOffset: nil)
+    }
   }
 
   /// The state of a checklist item.
