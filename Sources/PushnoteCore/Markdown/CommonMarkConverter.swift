@@ -121,9 +121,8 @@ enum CommonMarkConverter {
 
   /// The size of a piece; a smaller note is parsed whole, on the calling thread.
   ///
-  /// Small enough that
-  /// cmark's tree of a piece (up to 40 times its size, for short lines) stays a few megabytes a
-  /// worker, and large enough that a piece is worth handing to a thread.
+  /// Small enough that cmark's tree of a piece (up to 40 times its size, for short lines) stays a
+  /// few megabytes a worker, and large enough that a piece is worth handing to a thread.
   static let defaultPieceSize = 1 << 16
 
   /// The cores this process may use, asked once.
