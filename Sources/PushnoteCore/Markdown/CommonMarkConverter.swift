@@ -94,6 +94,12 @@ enum CommonMarkConverter {
       return
     }
     let arenas = (0..<workers).map { _ in ParseArena() }
+    // The pieces of the wave before, handed to `consume` while the next wave is parsed.
+    var parsed: [Piece] = []
+    func consumeParsed() {
+      for piece in parsed { consume(piece) }
+      parsed.removeAll()
+    }
     var start = 0
     while start < count {
       var wave: [Range<Int>] = []
@@ -103,20 +109,24 @@ enum CommonMarkConverter {
         wave.append(next..<end)
         next = end
       }
-      let pieces = try convertAtOnce(source, wave, in: arenas, transform: transform)
+      let pieces = try withoutActuallyEscaping(consumeParsed) { alongside throws(MarkdownError) in
+        try convertAtOnce(source, wave, in: arenas, transform: transform, alongside: alongside)
+      }
       for (range, piece) in zip(wave, pieces) {
         if let piece {
-          consume(piece)
+          parsed.append(piece)
           start = range.upperBound
           continue
         }
         // The piece ends in a code or HTML block that may go on past the cut: take in more, alone.
+        consumeParsed()
         let grown = try convertGrowing(source, from: range.lowerBound, pieceSize: size, in: arenas[0])
         consume(transform(grown.piece))
         start = grown.end
         break
       }
     }
+    consumeParsed()
   }
 
   /// The size of a piece; a smaller note is parsed whole, on the calling thread.
@@ -128,17 +138,22 @@ enum CommonMarkConverter {
   /// The cores this process may use, asked once.
   static let cores = ProcessInfo.processInfo.activeProcessorCount
 
-  /// Parses the pieces at once, one thread each, and transforms each on its thread; nil for a piece
-  /// that must grow.
+  /// Parses the pieces at once, one thread each, and transforms each on its thread, while
+  /// `alongside` runs on one more; nil for a piece that must grow.
+  ///
+  /// `alongside` reads the wave before (its pieces are in order, and the caller waits for both), so
+  /// that the reading of one wave takes no time of its own beside the parsing of the next.
   private static func convertAtOnce<Piece: Sendable>(
-    _ source: SourceText, _ ranges: [Range<Int>], in arenas: [ParseArena], transform: @escaping @Sendable (MarkdownDocument) -> Piece
+    _ source: SourceText, _ ranges: [Range<Int>], in arenas: [ParseArena], transform: @escaping @Sendable (MarkdownDocument) -> Piece,
+    alongside: () -> Void
   ) throws(MarkdownError) -> [Piece?] {
-    guard ranges.count > 1 else { return [try convertAlone(source, ranges[0], in: arenas[0]).map(transform)] }
     var results = [Result<Piece?, MarkdownError>](repeating: .success(nil), count: ranges.count)
     results.withUnsafeMutableBufferPointer { buffer in
-      // Each iteration writes its own element only.
+      // Each iteration writes its own element only; the last one alone runs `alongside`.
       nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+      nonisolated(unsafe) let alongside = alongside
+      DispatchQueue.concurrentPerform(iterations: ranges.count + 1) { index in
+        guard index < ranges.count else { return alongside() }
         slots[index] = Result { () throws(MarkdownError) in
           try convertAlone(source, ranges[index], in: arenas[index]).map(transform)
         }

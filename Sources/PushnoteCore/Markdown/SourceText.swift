@@ -125,6 +125,15 @@ public struct SourceText: Sendable, Hashable {
       let count = buffer.count
       /// Calls `body` with the start of each line after the first.
       func forEachLineStart(_ body: (Int) -> Void) {
+        guard ASCII.index(of: 0x0D, in: buffer, 0..<count) != nil else {
+          // Only `\n` ends lines (the common case): each is found with `memchr`.
+          var from = 0
+          while let newline = ASCII.index(of: 0x0A, in: buffer, from..<count) {
+            from = newline + 1
+            body(from)
+          }
+          return
+        }
         var index = 0
         while index < count {
           let byte = buffer[index]
@@ -151,6 +160,17 @@ public struct SourceText: Sendable, Hashable {
     }
   }
 
+  /// The offset of the first byte at or after `start` that is not ASCII, or the end; eight bytes
+  /// at a time, as most of a note is ASCII.
+  private static func endOfASCII(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+    var index = start
+    while index + 8 <= bytes.count, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+      index += 8
+    }
+    while index < bytes.count, bytes[index] < 0x80 { index += 1 }
+    return index
+  }
+
   /// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629), or nil.
   static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
     var index = 0
@@ -158,7 +178,7 @@ public struct SourceText: Sendable, Hashable {
     while index < count {
       let lead = bytes[index]
       if lead < 0x80 {
-        index += 1
+        index = bytes.withUnsafeBytes { SourceText.endOfASCII(in: $0, from: index + 1) }
         continue
       }
       let length: Int

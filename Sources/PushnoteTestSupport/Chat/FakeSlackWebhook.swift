@@ -26,7 +26,8 @@ public final class FakeSlackWebhook: Sendable {
     self.state = state
     self.secret = secret
     task = Task { try await server.run() }
-    try await server.waitUntilListening()
+    // A bound for a machine under load, as for the other fake servers; a server that listens returns at once.
+    try await server.waitUntilListening(timeout: 60)
     guard case .ip4(_, let port) = await server.listeningAddress else { throw SocketError.unsupportedAddress }
     url = "http://127.0.0.1:\(port)/services/T0PUSH/B0NOTE/\(secret)"
   }
