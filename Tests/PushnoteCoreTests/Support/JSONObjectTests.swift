@@ -1,4 +1,5 @@
 import Foundation
+import PushnoteTestSupport
 import Testing
 
 @testable import PushnoteCore
@@ -12,9 +13,7 @@ import Testing
 
   /// Checks that the writer, its blocks and Foundation's encoder all give `expected`.
   private func check(_ value: some Encodable, is expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-    #expect(try JSONWriter.text(value) == expected, sourceLocation: sourceLocation)
-    #expect(try JSONOracle.streamed(value, blockSize: 1).text == expected, sourceLocation: sourceLocation)
-    #expect(try JSONOracle.text(value, snakeCase: true) == expected, sourceLocation: sourceLocation)
+    for (way, text) in try JSONOracle.writings(of: value) { #expect(text == expected, "\(way)", sourceLocation: sourceLocation) }
   }
 
   // MARK: status
