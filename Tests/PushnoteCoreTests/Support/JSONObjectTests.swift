@@ -134,6 +134,10 @@ import Testing
     let report = Release.CherryPickReport(
       note: "2026/mkt-2026-12-01.md", dryRun: true, outcome: outcome, noteUpdated: false, committed: false)
     try check(report, is: Self.cherryPickJSON)
+    let pushed = CherryPicker.Outcome(
+      repository: "acme/api", baseTag: "2026.12.01", tag: "2026.12.01-1", commit: "079037420d7190b9fd8b532cfbfe083c784f7e64",
+      picked: [], pushed: true)
+    try check(pushed, is: Self.pushedOutcomeJSON)
   }
 
   @Test func aSummaryCountsItsCommitsAndListsEachAuthorOnce() throws {
@@ -446,6 +450,20 @@ extension JSONObjectTests {
         "repository" : "acme/api",
         "tag" : "2026.12.01-1"
       }
+    }
+
+    """#
+
+  static let pushedOutcomeJSON = #"""
+    {
+      "base_tag" : "2026.12.01",
+      "commit" : "079037420d7190b9fd8b532cfbfe083c784f7e64",
+      "picked" : [
+
+      ],
+      "pushed" : true,
+      "repository" : "acme/api",
+      "tag" : "2026.12.01-1"
     }
 
     """#
