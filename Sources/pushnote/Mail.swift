@@ -124,7 +124,7 @@ extension Pushnote {
     }
 
     /// The message and its envelope, as `--json` prints them (docs/json.md).
-    struct Rendered: Encodable {
+    struct Rendered: JSONObject {
       var from: String
       var recipients: [String]
       var subject: String
@@ -132,18 +132,13 @@ extension Pushnote {
       var message: String
       var transport: String?
 
-      enum CodingKeys: String, CodingKey {
-        case from, recipients, subject, messageID, message, transport
-      }
-
-      func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(from, forKey: .from)
-        try container.encode(recipients, forKey: .recipients)
-        try container.encode(subject, forKey: .subject)
-        try container.encode(messageID, forKey: .messageID)
-        try container.encode(message, forKey: .message)
-        try container.encode(transport, forKey: .transport)
+      func writeFields(to fields: inout JSONFields) {
+        fields.field("from", from)
+        fields.field("message", message)
+        fields.field("message_id", messageID)
+        fields.field("recipients", recipients)
+        fields.field("subject", subject)
+        fields.field("transport", transport)
       }
     }
 

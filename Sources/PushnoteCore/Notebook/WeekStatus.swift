@@ -2,7 +2,7 @@ import Foundation
 
 /// This week at a glance, as `pushnote status` shows it: where the note is, how far it got, and
 /// the one command to run next.
-public struct WeekStatus: Sendable, Encodable {
+public struct WeekStatus: Sendable, JSONObject {
   /// The push date of this week.
   public var date: PushDate
   /// The note, relative to the notebook; nil before `pushnote new`.
@@ -74,29 +74,24 @@ public struct WeekStatus: Sendable, Encodable {
     }
   }
 
-  enum CodingKeys: String, CodingKey {
-    case date, file, done, total, openItems, tag, pushes, signedOff, started, ended, mailSent, handoverSent, nextStep, pad, chatQueue,
-      chatQueueError
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(date, forKey: .date)
-    try container.encode(file, forKey: .file)
-    try container.encode(done, forKey: .done)
-    try container.encode(total, forKey: .total)
-    try container.encode(openItems, forKey: .openItems)
-    try container.encode(tag, forKey: .tag)
-    try container.encode(pushes, forKey: .pushes)
-    try container.encode(signedOff, forKey: .signedOff)
-    try container.encode(started, forKey: .started)
-    try container.encode(ended, forKey: .ended)
-    try container.encode(mailSent, forKey: .mailSent)
-    try container.encode(handoverSent, forKey: .handoverSent)
-    try container.encode(nextStep, forKey: .nextStep)
-    try container.encode(pad, forKey: .pad)
-    try container.encode(chatQueue, forKey: .chatQueue)
-    try container.encode(chatQueueError, forKey: .chatQueueError)
+  /// Every key, unknown values as `null`.
+  public func writeFields(to fields: inout JSONFields) {
+    fields.field("chat_queue", chatQueue)
+    fields.field("chat_queue_error", chatQueueError)
+    fields.field("date", date.iso)
+    fields.field("done", done)
+    fields.field("ended", ended)
+    fields.field("file", file)
+    fields.field("handover_sent", handoverSent)
+    fields.field("mail_sent", mailSent)
+    fields.field("next_step", nextStep)
+    fields.field("open_items", openItems)
+    fields.field("pad", pad)
+    fields.field("pushes", pushes)
+    fields.field("signed_off", signedOff)
+    fields.field("started", started)
+    fields.field("tag", tag)
+    fields.field("total", total)
   }
 
   /// Adds the pad's state (at most one request to the pad, bounded; see ``PadStatus``) and the

@@ -2,15 +2,21 @@ import Foundation
 
 /// What goes out in one repository: the commits between the previous tag and the new one, and the
 /// migration files among the files they change.
-public struct ChangeSummary: Sendable, Equatable, Encodable {
+public struct ChangeSummary: Sendable, Equatable, JSONObject {
   /// One commit.
-  public struct Commit: Sendable, Equatable, Encodable {
+  public struct Commit: Sendable, Equatable, JSONObject {
     /// The full SHA.
     public var sha: String
     /// The author's name.
     public var author: String
     /// The subject line.
     public var subject: String
+
+    public func writeFields(to fields: inout JSONFields) {
+      fields.field("author", author)
+      fields.field("sha", sha)
+      fields.field("subject", subject)
+    }
   }
 
   /// The commits, newest first.
@@ -24,15 +30,12 @@ public struct ChangeSummary: Sendable, Equatable, Encodable {
     return commits.map(\.author).filter { seen.insert($0).inserted }
   }
 
-  enum CodingKeys: String, CodingKey { case count, authors, commits, migrations }
-
   /// Writes the count and the authors too, for readers of `--json`.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(commits.count, forKey: .count)
-    try container.encode(authors, forKey: .authors)
-    try container.encode(commits, forKey: .commits)
-    try container.encode(migrations, forKey: .migrations)
+  public func writeFields(to fields: inout JSONFields) {
+    fields.field("authors", authors)
+    fields.field("commits", commits)
+    fields.field("count", commits.count)
+    fields.field("migrations", migrations)
   }
 
   /// Creates a summary.

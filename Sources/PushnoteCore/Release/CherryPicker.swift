@@ -21,7 +21,7 @@ public struct CherryPicker: Sendable {
   public var identity: [String: String] = [:]
 
   /// What the cherry-pick did.
-  public struct Outcome: Sendable, Equatable, Encodable {
+  public struct Outcome: Sendable, Equatable, JSONObject {
     /// `OWNER/NAME`.
     public var repository: String
     /// The tag the commits went onto.
@@ -35,10 +35,14 @@ public struct CherryPicker: Sendable {
     /// Whether the tag was pushed (false in a dry run).
     public var pushed: Bool
 
-    enum CodingKeys: String, CodingKey {
-      case repository
-      case baseTag = "base_tag"
-      case tag, commit, picked, pushed
+    /// Every key; `commit` only when there is one, as docs/json.md allows.
+    public func writeFields(to fields: inout JSONFields) {
+      fields.field("base_tag", baseTag)
+      if let commit { fields.field("commit", commit) }
+      fields.field("picked", picked)
+      fields.field("pushed", pushed)
+      fields.field("repository", repository)
+      fields.field("tag", tag)
     }
   }
 

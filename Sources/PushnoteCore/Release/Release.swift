@@ -27,7 +27,7 @@ public struct Release: Sendable {
   }
 
   /// What `pushnote tag` did.
-  public struct TagReport: Sendable, Encodable {
+  public struct TagReport: Sendable, JSONObject {
     /// The note, relative to the notebook.
     public var note: String
     /// The tag.
@@ -41,12 +41,13 @@ public struct Release: Sendable {
     /// Whether the change was committed to the notebook.
     public var committed: Bool
 
-    enum CodingKeys: String, CodingKey {
-      case note, tag
-      case dryRun = "dry_run"
-      case repositories
-      case noteUpdated = "note_updated"
-      case committed
+    public func writeFields(to fields: inout JSONFields) {
+      fields.field("committed", committed)
+      fields.field("dry_run", dryRun)
+      fields.field("note", note)
+      fields.field("note_updated", noteUpdated)
+      fields.field("repositories", repositories)
+      fields.field("tag", tag)
     }
 
     /// The error the command ends with when some repositories failed.
@@ -57,7 +58,7 @@ public struct Release: Sendable {
   }
 
   /// What `pushnote cherry-pick` did.
-  public struct CherryPickReport: Sendable, Encodable {
+  public struct CherryPickReport: Sendable, JSONObject {
     /// The note, relative to the notebook.
     public var note: String
     /// Whether this was a dry run.
@@ -69,12 +70,12 @@ public struct Release: Sendable {
     /// Whether the change was committed to the notebook.
     public var committed: Bool
 
-    enum CodingKeys: String, CodingKey {
-      case note
-      case dryRun = "dry_run"
-      case outcome
-      case noteUpdated = "note_updated"
-      case committed
+    public func writeFields(to fields: inout JSONFields) {
+      fields.field("committed", committed)
+      fields.field("dry_run", dryRun)
+      fields.field("note", note)
+      fields.field("note_updated", noteUpdated)
+      fields.field("outcome", outcome)
     }
   }
 

@@ -1,7 +1,7 @@
 /// What `pushnote tag` or `pushnote cherry-pick` did, or would do, in one repository.
-public struct ReleaseOutcome: Sendable, Equatable, Encodable {
+public struct ReleaseOutcome: Sendable, Equatable, JSONObject {
   /// What happened to the tag.
-  public enum Action: String, Sendable, Encodable {
+  public enum Action: String, Sendable {
     /// The tag was created and pushed.
     case created
     /// The remote already had the tag at the same commit; nothing was done.
@@ -39,14 +39,6 @@ public struct ReleaseOutcome: Sendable, Equatable, Encodable {
   /// For a ``Action/kept`` tag: the branch head that was not tagged.
   public var branchHead: String?
 
-  enum CodingKeys: String, CodingKey {
-    case repository, tag, action, commit
-    case previousTag = "previous_tag"
-    case changes, error
-    case newestTag = "newest_tag"
-    case branchHead = "branch_head"
-  }
-
   /// Creates an outcome.
   public init(
     repository: String, tag: String, action: Action, commit: String? = nil, previousTag: String? = nil,
@@ -64,17 +56,17 @@ public struct ReleaseOutcome: Sendable, Equatable, Encodable {
   /// Whether the remote has (or, in a dry run, would have) the tag at the commit.
   public var succeeded: Bool { action != .failed }
 
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(repository, forKey: .repository)
-    try container.encode(tag, forKey: .tag)
-    try container.encode(action, forKey: .action)
-    try container.encodeIfPresent(commit, forKey: .commit)
-    try container.encodeIfPresent(previousTag, forKey: .previousTag)
-    try container.encodeIfPresent(changes, forKey: .changes)
-    try container.encodeIfPresent(error?.description, forKey: .error)
-    try container.encodeIfPresent(newestTag, forKey: .newestTag)
-    try container.encodeIfPresent(branchHead, forKey: .branchHead)
+  /// The keys docs/json.md gives, those of unknown values left out.
+  public func writeFields(to fields: inout JSONFields) {
+    fields.field("action", action.rawValue)
+    if let branchHead { fields.field("branch_head", branchHead) }
+    if let changes { fields.field("changes", changes) }
+    if let commit { fields.field("commit", commit) }
+    if let error { fields.field("error", error.description) }
+    if let newestTag { fields.field("newest_tag", newestTag) }
+    if let previousTag { fields.field("previous_tag", previousTag) }
+    fields.field("repository", repository)
+    fields.field("tag", tag)
   }
 
   /// The tag the push's compare links and what goes out end at: the newest repeat tag, else ``tag``.

@@ -91,21 +91,7 @@ public struct JSONFields {
     guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
     guard let value else { return put("null") }
-    var text = value
-    // Most strings need no escape: then their bytes go as they are.
-    let plain = text.withUTF8 { utf8 in
-      guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
-      room(utf8.count + 2)
-      base[count] = UInt8(ascii: "\"")
-      if let start = utf8.baseAddress { (base + count + 1).update(from: start, count: utf8.count) }
-      base[count + 1 + utf8.count] = UInt8(ascii: "\"")
-      count += utf8.count + 2
-      return true
-    }
-    guard !plain else { return }
-    var escaped: [UInt8] = []
-    JSONWriter.writeString(value, into: &escaped)
-    escaped.withUnsafeBufferPointer { put($0) }
+    string(value)
   }
 
   /// An integer, or `null`.
@@ -124,27 +110,62 @@ public struct JSONFields {
     put(value ? "true" : "false")
   }
 
-  /// A nested object.
-  public mutating func field<Value: JSONObject>(_ key: StaticString, _ value: Value) {
+  /// A nested object, or `null`.
+  public mutating func field<Value: JSONObject>(_ key: StaticString, _ value: Value?) {
     guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
+    guard let value else { return put("null") }
     object(value)
+  }
+
+  /// An array of strings, or `null`.
+  public mutating func field(_ key: StaticString, _ values: [String]?) {
+    guard container == nil else { return encode(key) { try $0.encode(values, forKey: $1) } }
+    self.key(key)
+    guard let values else { return put("null") }
+    array(values.count) { $0.string(values[$1]) }
   }
 
   /// An array of objects.
   public mutating func field<Element: JSONObject>(_ key: StaticString, _ values: [Element]) {
     guard container == nil else { return encode(key) { try $0.encode(values, forKey: $1) } }
     self.key(key)
+    array(values.count) { $0.object(values[$1]) }
+  }
+
+  /// Writes a string in quotes, escaped as ``JSONWriter`` escapes it.
+  private mutating func string(_ value: String) {
+    var text = value
+    // Most strings need no escape: then their bytes go as they are.
+    let plain = text.withUTF8 { utf8 in
+      guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+      room(utf8.count + 2)
+      base[count] = UInt8(ascii: "\"")
+      if let start = utf8.baseAddress { (base + count + 1).update(from: start, count: utf8.count) }
+      base[count + 1 + utf8.count] = UInt8(ascii: "\"")
+      count += utf8.count + 2
+      return true
+    }
+    guard !plain else { return }
+    var escaped: [UInt8] = []
+    JSONWriter.writeString(value, into: &escaped)
+    escaped.withUnsafeBufferPointer { put($0) }
+  }
+
+  /// Writes `[`, `elements` elements each on its own line and `]`, handing the bytes to the sink
+  /// between elements once they fill a block.
+  @inline(__always)
+  private mutating func array(_ elements: Int, _ element: (inout JSONFields, Int) -> Void) {
     put(UInt8(ascii: "["))
     level += 1
-    for index in values.indices {
+    for index in 0..<elements {
       if index > 0 { put(UInt8(ascii: ",")) }
       newLine()
-      object(values[index])
+      element(&self, index)
       if let sink, count >= blockSize { sink(take()) }
     }
     level -= 1
-    close(UInt8(ascii: "]"), empty: values.isEmpty)
+    close(UInt8(ascii: "]"), empty: elements == 0)
   }
 
   /// Writes `{`, the value's fields and `}` as bytes.

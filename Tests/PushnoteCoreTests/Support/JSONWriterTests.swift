@@ -1,19 +1,11 @@
 import Foundation
 import PushnoteCore
 import PushnoteTestSupport
-import Synchronization
 import Testing
 
 /// The one JSON writer: the bytes Foundation's JSONEncoder gave (pretty, sorted, slashes unescaped),
 /// with snake_case keys.
 @Suite struct JSONWriterTests {
-  /// Foundation's encoder as the earlier versions used it: the oracle for the layout.
-  private func oracle(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-  }
-
   private struct Sample: Encodable {
     var empty: [Int] = []
     var emptyObject: [String: Int] = [:]
@@ -35,19 +27,19 @@ import Testing
 
   @Test func writesWhatJSONEncoderWrote() throws {
     let sample = Sample()
-    let expected = try oracle(sample).replacingOccurrences(of: "emptyObject", with: "empty_object")
+    let expected = try JSONOracle.text(sample).replacingOccurrences(of: "emptyObject", with: "empty_object")
     #expect(try JSONWriter.text(sample) == expected)
   }
 
   @Test func escapesEveryControlCharacterAsJSONEncoderDid() throws {
     let text = String(decoding: (0..<0x20).map { UInt8($0) }, as: UTF8.self)
-    #expect(try JSONWriter.text([text]) == (try oracle([text])))
+    #expect(try JSONWriter.text([text]) == (try JSONOracle.text([text])))
   }
 
   @Test func theNotesOfTheCorpusComeOutAsJSONEncoderWroteThem() throws {
     for name in ["mkt-2026-12-01.md", "mkt-2026-12-08.md"] {
       let note = try ParsedNote(bytes: AtomicFile.read(Fixtures.fixture("notes/" + name))).note
-      #expect(note.json() == (try oracle(note)), "\(name)")
+      #expect(note.json() == (try JSONOracle.text(note)), "\(name)")
     }
   }
 
@@ -97,8 +89,8 @@ import Testing
   }
 
   @Test func keysOutOfOrderAndContainersFilledLateComeOutAsJSONEncoderWroteThem() throws {
-    #expect(try JSONWriter.text(Unusual()) == (try oracle(Unusual())))
-    #expect(try JSONWriter.text([Unusual(), Unusual()]) == (try oracle([Unusual(), Unusual()])))
+    #expect(try JSONWriter.text(Unusual()) == (try JSONOracle.text(Unusual())))
+    #expect(try JSONWriter.text([Unusual(), Unusual()]) == (try JSONOracle.text([Unusual(), Unusual()])))
   }
 
   @Test func aNoteWrittenFieldByFieldEscapesAndCountsAsJSONEncoderDid() throws {
@@ -112,23 +104,15 @@ import Testing
         items: [Note.ChecklistItem(text: "\n", state: .notApplicable, line: 0, boxOffset: nil, range: 0..<0)],
         range: 0..<0)
     ]
-    let expected = try oracle(note)
+    let expected = try JSONOracle.text(note)
     #expect(note.json() == expected)
-    #expect(try streamed(note, blockSize: 1).text == expected)
+    #expect(try JSONOracle.streamed(note, blockSize: 1).text == expected)
   }
 
   @Test func aNoteOfManyItemsComesOutAsJSONEncoderWroteIt() throws {
     let bytes = GeneratedNotes.shortLines(bytes: 60_000, seed: 3)
     let note = try ParsedNote(bytes: bytes, path: "2026/mkt-2026-12-01.md").note
-    #expect(note.json() == (try oracle(note)))
-  }
-
-  /// The blocks `write` hands out, joined.
-  private func streamed(_ value: some Encodable, blockSize: Int) throws -> (text: String, blocks: Int) {
-    let blocks = Mutex<[[UInt8]]>([])
-    try JSONWriter.write(value, blockSize: blockSize) { block in blocks.withLock { $0.append(block) } }
-    let all = blocks.withLock { $0 }
-    return (String(decoding: all.flatMap { $0 }, as: UTF8.self), all.count)
+    #expect(note.json() == (try JSONOracle.text(note)))
   }
 
   @Test func aBigNoteGoesOutInBlocksThatJoinToTheSameBytes() throws {
@@ -136,7 +120,7 @@ import Testing
     let note = try ParsedNote(bytes: bytes, path: "2026/mkt-2026-12-01.md").note
     let whole = note.json()
     for blockSize in [1, 100, 4096] {
-      let (text, blocks) = try streamed(note, blockSize: blockSize)
+      let (text, blocks) = try JSONOracle.streamed(note, blockSize: blockSize)
       #expect(text == whole, "blocks of \(blockSize)")
       #expect(blocks > whole.utf8.count / max(blockSize, 2_000) / 2, "blocks of \(blockSize): \(blocks)")
     }
@@ -144,7 +128,7 @@ import Testing
 
   @Test func valuesWhoseKeysMayMoveStayWholeUntilTheyAreDone() throws {
     let values = [Unusual(), Unusual(), Unusual()]
-    #expect(try streamed(values, blockSize: 1).text == (try oracle(values)))
-    #expect(try streamed(Sample(), blockSize: 1).text == (try JSONWriter.text(Sample())))
+    #expect(try JSONOracle.streamed(values, blockSize: 1).text == (try JSONOracle.text(values)))
+    #expect(try JSONOracle.streamed(Sample(), blockSize: 1).text == (try JSONWriter.text(Sample())))
   }
 }

@@ -1,5 +1,7 @@
 /// What a stage deploy did (or, with `--dry-run`, would do): what `pushnote stage --json` prints.
-public struct StageReport: Sendable, Equatable, Codable {
+///
+/// Decodable from the keys it writes, so that a printed report can be read back.
+public struct StageReport: Sendable, Equatable, Decodable, JSONObject {
   /// The note, relative to the notebook.
   public var note: String
   /// The Jenkins server.
@@ -14,7 +16,7 @@ public struct StageReport: Sendable, Equatable, Codable {
   public var commits = 0
 
   /// One job's part in the run.
-  public struct Job: Sendable, Equatable, Codable {
+  public struct Job: Sendable, Equatable, Decodable, JSONObject {
     /// The job as pushnote.yml names it.
     public var name: String
     /// The repository whose tag it deploys.
@@ -34,6 +36,7 @@ public struct StageReport: Sendable, Equatable, Codable {
     /// The last lines of the console of a failed build.
     public var consoleTail: [String]?
 
+    /// The keys it is read back with.
     enum CodingKeys: String, CodingKey {
       case name, repository, tag, trigger, status, result
       case buildURL = "build_url"
@@ -41,23 +44,22 @@ public struct StageReport: Sendable, Equatable, Codable {
       case consoleTail = "console_tail"
     }
 
-    /// Writes every key, unknown values as `null`.
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(name, forKey: .name)
-      try container.encode(repository, forKey: .repository)
-      try container.encode(tag, forKey: .tag)
-      try container.encode(trigger, forKey: .trigger)
-      try container.encode(status, forKey: .status)
-      try container.encode(result, forKey: .result)
-      try container.encode(buildURL, forKey: .buildURL)
-      try container.encode(durationSeconds, forKey: .durationSeconds)
-      try container.encode(consoleTail, forKey: .consoleTail)
+    /// Every key, unknown values as `null`.
+    public func writeFields(to fields: inout JSONFields) {
+      fields.field("build_url", buildURL)
+      fields.field("console_tail", consoleTail)
+      fields.field("duration_seconds", durationSeconds)
+      fields.field("name", name)
+      fields.field("repository", repository)
+      fields.field("result", result?.rawValue)
+      fields.field("status", status.rawValue)
+      fields.field("tag", tag)
+      fields.field("trigger", trigger)
     }
   }
 
   /// What happened to a job.
-  public enum Status: String, Sendable, Codable {
+  public enum Status: String, Sendable, Decodable {
     /// `--dry-run`: it would be triggered.
     case planned
     /// `--resume`: the note already records this tag as deployed by it.
@@ -70,12 +72,13 @@ public struct StageReport: Sendable, Equatable, Codable {
     case notRun = "not_run"
   }
 
+  /// The keys it is read back with.
   enum CodingKeys: String, CodingKey {
     case note, jenkins
     case dryRun = "dry_run"
     case jobs
     case checklistItemTicked = "checklist_item_ticked"
-    case commits, succeeded
+    case commits
   }
 
   /// Creates a report.
@@ -102,15 +105,14 @@ public struct StageReport: Sendable, Equatable, Codable {
     commits = try container.decode(Int.self, forKey: .commits)
   }
 
-  /// Writes every key, with `succeeded` for scripts.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(note, forKey: .note)
-    try container.encode(jenkins, forKey: .jenkins)
-    try container.encode(dryRun, forKey: .dryRun)
-    try container.encode(jobs, forKey: .jobs)
-    try container.encode(checklistItemTicked, forKey: .checklistItemTicked)
-    try container.encode(commits, forKey: .commits)
-    try container.encode(succeeded, forKey: .succeeded)
+  /// Every key, with `succeeded` for scripts.
+  public func writeFields(to fields: inout JSONFields) {
+    fields.field("checklist_item_ticked", checklistItemTicked)
+    fields.field("commits", commits)
+    fields.field("dry_run", dryRun)
+    fields.field("jenkins", jenkins)
+    fields.field("jobs", jobs)
+    fields.field("note", note)
+    fields.field("succeeded", succeeded)
   }
 }
