@@ -43,6 +43,8 @@ public struct JSONFields {
   private var blockSize = Int.max
   /// The container the fields go to instead of bytes.
   private var container: KeyedEncodingContainer<Key>?
+  /// Whether the fields go to `container`: a stored flag, as testing the optional container copies it.
+  private var toContainer = false
   /// The first error of the container; the fields after it are skipped.
   fileprivate(set) var failure: (any Error)?
 
@@ -78,6 +80,7 @@ public struct JSONFields {
     storage = Storage(capacity: 0)
     base = storage.base
     self.container = container
+    toContainer = true
   }
 
   /// The bytes written and not handed out, which the fields then forget.
@@ -88,7 +91,7 @@ public struct JSONFields {
 
   /// A string, or `null`.
   public mutating func field(_ key: StaticString, _ value: String?) {
-    guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
+    guard !toContainer else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
     guard let value else { return put("null") }
     string(value)
@@ -96,7 +99,7 @@ public struct JSONFields {
 
   /// An integer, or `null`.
   public mutating func field(_ key: StaticString, _ value: Int?) {
-    guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
+    guard !toContainer else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
     guard let value else { return put("null") }
     room(JSONWriter.largestInteger)
@@ -105,14 +108,14 @@ public struct JSONFields {
 
   /// `true` or `false`.
   public mutating func field(_ key: StaticString, _ value: Bool) {
-    guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
+    guard !toContainer else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
     put(value ? "true" : "false")
   }
 
   /// A nested object, or `null`.
   public mutating func field<Value: JSONObject>(_ key: StaticString, _ value: Value?) {
-    guard container == nil else { return encode(key) { try $0.encode(value, forKey: $1) } }
+    guard !toContainer else { return encode(key) { try $0.encode(value, forKey: $1) } }
     self.key(key)
     guard let value else { return put("null") }
     object(value)
@@ -120,7 +123,7 @@ public struct JSONFields {
 
   /// An array of strings, or `null`.
   public mutating func field(_ key: StaticString, _ values: [String]?) {
-    guard container == nil else { return encode(key) { try $0.encode(values, forKey: $1) } }
+    guard !toContainer else { return encode(key) { try $0.encode(values, forKey: $1) } }
     self.key(key)
     guard let values else { return put("null") }
     array(values.count) { $0.string(values[$1]) }
@@ -128,7 +131,7 @@ public struct JSONFields {
 
   /// An array of objects.
   public mutating func field<Element: JSONObject>(_ key: StaticString, _ values: [Element]) {
-    guard container == nil else { return encode(key) { try $0.encode(values, forKey: $1) } }
+    guard !toContainer else { return encode(key) { try $0.encode(values, forKey: $1) } }
     self.key(key)
     array(values.count) { $0.object(values[$1]) }
   }
