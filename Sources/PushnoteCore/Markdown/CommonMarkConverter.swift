@@ -80,8 +80,14 @@ enum CommonMarkConverter {
   /// a worker: for a note of 50 MB it would take 40 times the note's size. Up to `workers` pieces
   /// are parsed at once, each on a thread of its own. A piece's blocks are indexed from 0 and its
   /// plain text is its own; what `transform` keeps of them is all that stays once it returns.
+  ///
+  /// With `splitsLists`, a piece may also end before a top-level bullet item (see
+  /// ``nextCut(in:after:splitsLists:)``): a list long enough to be cut then comes in several lists,
+  /// with every item, paragraph and heading as in the whole (a fenced code block in an item that
+  /// the next item ends may end a line earlier than cmark says in the whole). The note model, which
+  /// reads items and not lists, asks for it, so that a note made of one long list is not parsed whole.
   static func convert<Piece: Sendable>(
-    _ source: SourceText, pieceSize: Int? = nil, workers: Int? = nil,
+    _ source: SourceText, pieceSize: Int? = nil, workers: Int? = nil, splitsLists: Bool = false,
     transform: @escaping @Sendable (MarkdownDocument) -> Piece, consume: (Piece) -> Void
   ) throws(MarkdownError) {
     let count = source.bytes.count
@@ -90,7 +96,7 @@ enum CommonMarkConverter {
     let size = pieceSize ?? defaultPieceSize
     // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
     if count <= size || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<count) != nil {
-      consume(transform(try convertGrowing(source, from: 0, pieceSize: count, in: ParseArena()).piece))
+      consume(transform(try convertGrowing(source, from: 0, pieceSize: count, splitsLists: false, in: ParseArena()).piece))
       return
     }
     let arenas = (0..<workers).map { _ in ParseArena() }
@@ -105,7 +111,7 @@ enum CommonMarkConverter {
       var wave: [Range<Int>] = []
       var next = start
       while wave.count < workers, next < count {
-        let end = nextCut(in: source.bytes, after: next + size) ?? count
+        let end = nextCut(in: source.bytes, after: next + size, splitsLists: splitsLists) ?? count
         wave.append(next..<end)
         next = end
       }
@@ -120,7 +126,7 @@ enum CommonMarkConverter {
         }
         // The piece ends in a code or HTML block that may go on past the cut: take in more, alone.
         consumeParsed()
-        let grown = try convertGrowing(source, from: range.lowerBound, pieceSize: size, in: arenas[0])
+        let grown = try convertGrowing(source, from: range.lowerBound, pieceSize: size, splitsLists: splitsLists, in: arenas[0])
         consume(transform(grown.piece))
         start = grown.end
         break
@@ -181,29 +187,35 @@ enum CommonMarkConverter {
 
   /// Parses from `start`, taking in more after each cut until the piece is complete.
   private static func convertGrowing(
-    _ source: SourceText, from start: Int, pieceSize: Int, in arena: ParseArena
+    _ source: SourceText, from start: Int, pieceSize: Int, splitsLists: Bool, in arena: ParseArena
   ) throws(MarkdownError) -> (piece: MarkdownDocument, end: Int) {
     let count = source.bytes.count
-    var end = start >= count - pieceSize ? count : nextCut(in: source.bytes, after: start + pieceSize) ?? count
+    var end = start >= count - pieceSize ? count : nextCut(in: source.bytes, after: start + pieceSize, splitsLists: splitsLists) ?? count
     while true {
       if let piece = try convertAlone(source, start..<end, in: arena) { return (piece, end) }
-      end = nextCut(in: source.bytes, after: end + pieceSize) ?? count
+      end = nextCut(in: source.bytes, after: end + pieceSize, splitsLists: splitsLists) ?? count
     }
   }
 
   /// The first line start at or after `offset` where a piece may end: the line before it is blank
-  /// and it starts with a letter or `#` in the first column.
+  /// and it starts with a letter or `#` in the first column; with `splitsLists`, also a line that
+  /// starts a bullet item in the first column (`- `, `* ` or `+ ` and then text).
   ///
   /// After a blank line, a line that starts so ends every list, block quote and paragraph before it
   /// and starts a new top-level block; only a top-level code block or HTML block could go on over
-  /// it, which ``convertPiece(_:_:blocks:plainText:)`` checks.
-  static func nextCut(in bytes: [UInt8], after offset: Int) -> Int? {
+  /// it, which ``convertPiece(_:_:blocks:plainText:)`` checks. A bullet item in the first column
+  /// likewise ends every block before it (an item with text interrupts a paragraph, and is no lazy
+  /// line of one) but for such a code or HTML block, and starts a sibling item, or a list: cut
+  /// there, the list goes on as another list.
+  static func nextCut(in bytes: [UInt8], after offset: Int, splitsLists: Bool = false) -> Int? {
     guard offset < bytes.count else { return nil }
     return bytes.withUnsafeBufferPointer { buffer in
       var index = offset
       while let newline = ASCII.index(of: 0x0A, in: buffer, index..<buffer.count) {
         index = newline + 1
-        guard index < buffer.count, ASCII.isLetter(buffer[index]) || buffer[index] == UInt8(ascii: "#") else { continue }
+        guard index < buffer.count else { return nil }
+        if splitsLists, isBulletItemStart(buffer, at: index) { return index }
+        guard ASCII.isLetter(buffer[index]) || buffer[index] == UInt8(ascii: "#") else { continue }
         // The line before is blank when only blanks (and a carriage return) stand between its start and its end.
         var before = newline
         while before > 0, buffer[before - 1] == 0x20 || buffer[before - 1] == 0x09 || buffer[before - 1] == 0x0D { before -= 1 }
@@ -211,6 +223,19 @@ enum CommonMarkConverter {
       }
       return nil
     }
+  }
+
+  /// Whether a bullet item with text starts at `index`: `-`, `*` or `+`, one space, and a byte that
+  /// is neither a blank nor one of `-*_` (so that a thematic break such as `- - -` is not one).
+  private static func isBulletItemStart(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+    guard index + 2 < buffer.count else { return false }
+    let marker = buffer[index]
+    guard marker == UInt8(ascii: "-") || marker == UInt8(ascii: "*") || marker == UInt8(ascii: "+"), buffer[index + 1] == 0x20 else {
+      return false
+    }
+    let first = buffer[index + 2]
+    return !ASCII.isBlank(first) && first != 0x0A && first != 0x0D && first != UInt8(ascii: "-") && first != UInt8(ascii: "*")
+      && first != UInt8(ascii: "_")
   }
 
   /// Parses the bytes of `range`, a whole number of lines, and appends their blocks and plain text;

@@ -41,7 +41,10 @@ public struct NoteParser: Sendable {
   func parse(pieceSize: Int?, workers: Int?) throws(MarkdownError) -> Note {
     try MarkdownDocument.checkSize(of: source)
     var reading = Reading(parser: self)
-    try CommonMarkConverter.convert(source, pieceSize: pieceSize, workers: workers, transform: { [self] in piece(of: $0) }) {
+    // Lists may be cut: the model reads items, not lists.
+    try CommonMarkConverter.convert(
+      source, pieceSize: pieceSize, workers: workers, splitsLists: true, transform: { [self] in piece(of: $0) }
+    ) {
       reading.add($0)
     }
     return reading.finish()

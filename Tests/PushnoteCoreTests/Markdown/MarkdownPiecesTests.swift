@@ -28,6 +28,27 @@ import Testing
     try CommonMarkConverter.convert(SourceText(bytes: bytes), pieceSize: pieceSize, workers: workers)
   }
 
+  /// Every block but lists, code and HTML, as the whole and the pieces cut in lists must both have
+  /// them: kind, bytes, line, column and plain text.
+  ///
+  /// A fenced code block in an item that the next item ends has, in the whole, an end position in
+  /// that next line (cmark's, not CommonMark's, which ends it with its item); nothing reads the
+  /// ranges of code and HTML blocks.
+  private func blocksButLists(_ bytes: [UInt8], pieceSize: Int, workers: Int = 2) throws -> [String] {
+    let source = try SourceText(bytes: bytes)
+    var result: [String] = []
+    try CommonMarkConverter.convert(source, pieceSize: pieceSize, workers: workers, splitsLists: true, transform: { $0 }) { piece in
+      for block in piece.blocks {
+        switch block.kind {
+        case .list, .codeBlock, .htmlBlock: continue
+        default: break
+        }
+        result.append("\(block.kind) \(block.range) \(block.line):\(block.column) \(piece.plainText(of: block))")
+      }
+    }
+    return result
+  }
+
   @Test func theCorpusIsThere() {
     #expect(Self.notes.count >= 28)
   }
@@ -45,6 +66,35 @@ import Testing
       }
     }
   }
+
+  @Test(arguments: notes.map(\.0) + ["one long list"]) func piecesCutInListsGiveEveryOtherBlockOfTheWhole(name: String) throws {
+    let bytes = name == "one long list" ? Self.longList : try #require(Self.notes.first { $0.0 == name }).1
+    let whole = try blocksButLists(bytes, pieceSize: .max)
+    for pieceSize in [1, 64, 4096] {
+      #expect(try blocksButLists(bytes, pieceSize: pieceSize, workers: 3) == whole, "\(name), pieces of \(pieceSize)")
+    }
+  }
+
+  /// A note that is one list, with nested items, lazy lines, code, quotes and HTML in its items,
+  /// and what only looks like a bullet item.
+  static let longList: [UInt8] = {
+    var text = "# One list\n\n"
+    for index in 0..<300 {
+      switch index % 10 {
+      case 0: text += "- [x] step \(index)\n  - nested \(index)\n    - deeper\n"
+      case 1: text += "- item \(index)\nlazy line of it\n"
+      case 2: text += "- item \(index)\n\n  ```\n- not an item: in the code\n  ```\n"
+      case 3: text += "* other marker \(index)\n+ and another\n"
+      case 4: text += "- quote \(index)\n  > quoted\n> lazy quote\n"
+      case 5: text += "- - -\n- * *\n-  two spaces \(index)\n"
+      case 6: text += "- <div>\n- html \(index)\n\n"
+      case 7: text += "```\n- in a top-level fence \(index)\n\n- still\n```\n"
+      case 8: text += "<pre>\n- inside pre \(index)\n\n- still\n</pre>\n"
+      default: text += "- loose \(index)\n\n- [ ] after a blank \(index)\nText \(index)\n- 11:02: event \(index)\n"
+      }
+    }
+    return Array(text.utf8)
+  }()
 
   @Test func aCutNeverFallsInsideWhatGoesOnOverABlankLine() throws {
     let text = """
