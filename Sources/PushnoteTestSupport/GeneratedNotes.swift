@@ -77,3 +77,31 @@ public enum GeneratedNotes {
     return text
   }
 }
+
+extension GeneratedNotes {
+  /// One note of about `bytes` bytes that is a single list under one heading, with no blank line.
+  ///
+  /// Checklist items, timeline entries, nested items and now and then a compare link, as in a
+  /// generated log pasted into a note: without a blank line, only item starts can cut it.
+  ///
+  /// The lines are drawn from `seed`, so the same seed gives the same note.
+  public static func oneList(bytes: Int, seed: UInt64) -> [UInt8] {
+    var random = SeededRandom(seed: seed)
+    var text = Array("# Marketplace push 2026-12-01\n\n- Release manager: ddurst\n- Tag: 2026.12.01\n\n## Log\n\n".utf8)
+    text.reserveCapacity(bytes + 100)
+    var line = 0
+    while text.count < bytes {
+      line += 1
+      let entry: String
+      switch random.below(100) {
+      case 0..<40: entry = "- [ ] step \(line)\n"
+      case 40..<60: entry = "- [x] step \(line)\n"
+      case 60..<90: entry = "- 11:\(10 + random.below(50)): event \(line)\n"
+      case 90..<99: entry = "  - detail \(line)\n"
+      default: entry = "- https://github.com/mozilla/zamboni/compare/2026.11.24...2026.12.01\n"
+      }
+      text += Array(entry.utf8)
+    }
+    return text
+  }
+}
