@@ -81,8 +81,9 @@ public enum GeneratedNotes {
 extension GeneratedNotes {
   /// One note of about `bytes` bytes that is a single list under one heading, with no blank line.
   ///
-  /// Checklist items, timeline entries, nested items and now and then a compare link, as in a
-  /// generated log pasted into a note: without a blank line, only item starts can cut it.
+  /// The mix of ``shortLines(bytes:seed:)`` (checklist items, times, now and then a compare link),
+  /// with nested items for its text and blank lines, as in a log pasted into a note: without a
+  /// blank line, only item starts can cut it.
   ///
   /// The lines are drawn from `seed`, so the same seed gives the same note.
   public static func oneList(bytes: Int, seed: UInt64) -> [UInt8] {
@@ -93,11 +94,12 @@ extension GeneratedNotes {
     while text.count < bytes {
       line += 1
       let entry: String
+      // The mix of the short lines' note, its text and blank lines as nested items.
       switch random.below(100) {
-      case 0..<40: entry = "- [ ] step \(line)\n"
-      case 40..<60: entry = "- [x] step \(line)\n"
-      case 60..<90: entry = "- 11:\(10 + random.below(50)): event \(line)\n"
-      case 90..<99: entry = "  - detail \(line)\n"
+      case 0..<35: entry = "- [ ] step \(line)\n"
+      case 35..<55: entry = "- [x] step \(line)\n"
+      case 55..<65: entry = "- 11:\(10 + random.below(50)) event \(line)\n"
+      case 65..<99: entry = "  - detail \(line)\n"
       default: entry = "- https://github.com/mozilla/zamboni/compare/2026.11.24...2026.12.01\n"
       }
       text += Array(entry.utf8)

@@ -128,10 +128,16 @@ extension NoteParser {
         piece.lines[index].section = section(at: piece.lines[index].paragraphStart)
         if piece.lines[index].range.lowerBound < headerEnd { headerLines.append((piece.lines[index].range, piece.lines[index].line)) }
       }
-      // Each section's list grows once a piece to what the piece adds, not by doubling.
+      // A section's list grows once a piece to what the piece adds, not by doubling; one already
+      // long grows by half again, so that a section of millions of items is not copied every piece.
       var added: [Int: Int] = [:]
       for item in piece.items where item.state != nil { item.section.map { added[$0, default: 0] += 1 } }
-      for (section, count) in added { note.sections[section].items.reserveCapacity(note.sections[section].items.count + count) }
+      for (section, count) in added {
+        let items = note.sections[section].items
+        let needed = items.count + count
+        guard needed > items.capacity else { continue }
+        note.sections[section].items.reserveCapacity(needed < 4096 ? needed : max(needed, items.capacity + items.capacity / 2))
+      }
       for item in piece.items {
         guard let state = item.state, let section = item.section else { continue }
         note.sections[section].items.append(
