@@ -92,7 +92,7 @@ enum CommonMarkConverter {
   ) throws(MarkdownError) {
     let count = source.bytes.count
     // Asking for the cores reads the scheduler's and the cgroup's limits: only a big note asks.
-    let workers = max(1, workers ?? (count <= defaultPieceSize ? 1 : cores))
+    let workers = max(1, workers ?? (count <= defaultPieceSize ? 1 : Processors.available))
     let size = pieceSize ?? defaultPieceSize
     // A link reference definition (`[x]: /url`) applies to the whole document: no pieces then.
     if count <= size || ASCII.firstIndex(of: "]:", in: source.bytes, 0..<count) != nil {
@@ -140,9 +140,6 @@ enum CommonMarkConverter {
   /// Small enough that cmark's tree of a piece (up to 40 times its size, for short lines) stays a
   /// few megabytes a worker, and large enough that a piece is worth handing to a thread.
   static let defaultPieceSize = 1 << 16
-
-  /// The cores this process may use, asked once.
-  static let cores = ProcessInfo.processInfo.activeProcessorCount
 
   /// Parses the pieces at once, one thread each, and transforms each on its thread, while
   /// `alongside` runs on one more; nil for a piece that must grow.

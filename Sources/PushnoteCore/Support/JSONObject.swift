@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A model whose JSON object is written field by field, keys in the order the JSON has them
 /// (sorted, snake_case): the one definition of its JSON.
 ///
@@ -135,6 +137,51 @@ public struct JSONFields {
     self.key(key)
     array(values.count) { $0.object(values[$1]) }
   }
+
+  /// An array of objects that may be read on other threads: a long one going to a sink is written
+  /// in runs of elements, several at once, each into bytes of its own, handed on in order.
+  ///
+  /// The bytes are those of one writer; a run is sized from the runs before to about 256 KiB, so
+  /// that a wave of them holds little.
+  public mutating func field<Element: JSONObject & Sendable>(_ key: StaticString, _ values: [Element]) {
+    guard !toContainer else { return encode(key) { try $0.encode(values, forKey: $1) } }
+    self.key(key)
+    let workers = values.count < JSONFields.longArray ? 1 : Processors.available
+    guard let sink, workers > 1 else { return array(values.count) { $0.object(values[$1]) } }
+    put(UInt8(ascii: "["))
+    level += 1
+    let elementLevel = level
+    var start = 0
+    var run = 64
+    while start < values.count {
+      let runs = (0..<workers).map { min(values.count, start + $0 * run)..<min(values.count, start + ($0 + 1) * run) }
+      var written = [[UInt8]](repeating: [], count: runs.count)
+      written.withUnsafeMutableBufferPointer { buffer in
+        // Each iteration writes its own element only.
+        nonisolated(unsafe) let slots = buffer
+        DispatchQueue.concurrentPerform(iterations: runs.count) { index in
+          var fields = JSONFields(level: elementLevel)
+          for element in runs[index] {
+            if element > 0 { fields.put(UInt8(ascii: ",")) }
+            fields.newLine()
+            fields.object(values[element])
+          }
+          slots[index] = fields.take()
+        }
+      }
+      if count > 0 { sink(take()) }
+      for bytes in written where !bytes.isEmpty { sink(bytes) }
+      let bytes = written.reduce(0) { $0 + $1.count }
+      let elements = (runs.last?.upperBound ?? values.count) - start
+      run = max(1, min(64 * run, (256 << 10) * elements / max(1, bytes)))
+      start += elements
+    }
+    level -= 1
+    close(UInt8(ascii: "]"), empty: values.isEmpty)
+  }
+
+  /// The length from which an array going to a sink is written on several threads.
+  static let longArray = 4096
 
   /// Writes a string in quotes, escaped as ``JSONWriter`` escapes it.
   private mutating func string(_ value: String) {

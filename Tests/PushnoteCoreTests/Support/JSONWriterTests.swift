@@ -1,7 +1,8 @@
 import Foundation
-import PushnoteCore
 import PushnoteTestSupport
 import Testing
+
+@testable import PushnoteCore
 
 /// The one JSON writer: the bytes Foundation's JSONEncoder gave (pretty, sorted, slashes unescaped),
 /// with snake_case keys.
@@ -123,6 +124,27 @@ import Testing
       let (text, blocks) = try JSONOracle.streamed(note, blockSize: blockSize)
       #expect(text == whole, "blocks of \(blockSize)")
       #expect(blocks > whole.utf8.count / max(blockSize, 2_000) / 2, "blocks of \(blockSize): \(blocks)")
+    }
+  }
+
+  /// Arrays of at least ``JSONFields/longArray`` elements going to a sink are written in runs on
+  /// several threads: a section of many items, and many sections of few.
+  @Test func longArraysWrittenInRunsComeOutAsJSONEncoderWroteThem() throws {
+    let list = try ParsedNote(bytes: GeneratedNotes.oneList(bytes: 300_000, seed: 4), path: "mkt-2026-12-01.md").note
+    #expect((list.sections.map(\.items.count).max() ?? 0) > 2 * JSONFields.longArray)
+    var sections = Note()
+    sections.sections = (0..<(JSONFields.longArray + 300)).map { index in
+      Note.Section(
+        title: "Section \(index) \u{201C}quoted\u{201D}", level: 2, line: index + 1,
+        items: index % 3 == 0 ? [] : [Note.ChecklistItem(text: "step \(index)", state: .open, line: index + 2, boxOffset: nil)],
+        range: 0..<0)
+    }
+    for note in [list, sections] {
+      let expected = try JSONOracle.text(note)
+      for blockSize in [1, 1 << 20] {
+        #expect(try JSONOracle.streamed(note, blockSize: blockSize).text == expected, "blocks of \(blockSize)")
+      }
+      #expect(note.json() == expected)
     }
   }
 
