@@ -141,8 +141,9 @@ public struct JSONFields {
   /// An array of objects that may be read on other threads: a long one going to a sink is written
   /// in runs of elements, several at once, each into bytes of its own, handed on in order.
   ///
-  /// The bytes are those of one writer; a run is sized from the runs before to about 256 KiB, so
-  /// that a wave of them holds little.
+  /// The bytes are those of one writer. The first runs are of one element; later ones are sized
+  /// from them to about 256 KiB (or the block size, when smaller), so that a wave of them holds
+  /// little whatever an element's size.
   public mutating func field<Element: JSONObject & Sendable>(_ key: StaticString, _ values: [Element]) {
     guard !toContainer else { return encode(key) { try $0.encode(values, forKey: $1) } }
     self.key(key)
@@ -152,7 +153,7 @@ public struct JSONFields {
     level += 1
     let elementLevel = level
     var start = 0
-    var run = 64
+    var run = 1
     while start < values.count {
       let runs = (0..<workers).map { min(values.count, start + $0 * run)..<min(values.count, start + ($0 + 1) * run) }
       var written = [[UInt8]](repeating: [], count: runs.count)
@@ -173,7 +174,7 @@ public struct JSONFields {
       for bytes in written where !bytes.isEmpty { sink(bytes) }
       let bytes = written.reduce(0) { $0 + $1.count }
       let elements = (runs.last?.upperBound ?? values.count) - start
-      run = max(1, min(64 * run, (256 << 10) * elements / max(1, bytes)))
+      run = max(1, min(64 * run, min(256 << 10, blockSize) * elements / max(1, bytes)))
       start += elements
     }
     level -= 1
@@ -181,7 +182,7 @@ public struct JSONFields {
   }
 
   /// The length from which an array going to a sink is written on several threads.
-  static let longArray = 4096
+  static let longArray = 16
 
   /// Writes a string in quotes, escaped as ``JSONWriter`` escapes it.
   private mutating func string(_ value: String) {
