@@ -13,8 +13,9 @@ public struct MarkdownDocument: Sendable {
   /// ``MarkdownBlock/plainTextRange`` points into it.
   let plainTextBytes: [UInt8]
 
-  /// The largest document parsed: offsets are kept in 32 bits.
-  public static let largestSize = Int(Int32.max)
+  /// The largest document parsed, 1 GiB: offsets are kept in 32 bits, and a checklist item keeps
+  /// its line in 30 (``Note/ChecklistItem``).
+  public static let largestSize = 1 << 30
 
   /// Parses UTF-8 bytes with libcmark.
   ///

@@ -2,7 +2,7 @@
 public enum MarkdownError: PushnoteError, Equatable {
   /// The bytes are not valid UTF-8; `offset` is the 0-based byte offset of the first bad byte.
   case invalidUTF8(path: String?, offset: Int, location: SourceLocation)
-  /// The document is over ``MarkdownDocument/largestSize`` bytes (2 GiB), or a text file over
+  /// The document is over ``MarkdownDocument/largestSize`` bytes (1 GiB), or a text file over
   /// ``SourceText/largestSize`` (4 GiB); `size` is its size.
   case tooLarge(path: String?, size: Int)
   /// cmark could not parse the document (it only fails when out of memory).

@@ -157,23 +157,28 @@ public struct Note: Sendable, Equatable, Codable {
 
   /// A checklist item: a list item whose first paragraph starts with `[ ]`, `[x]`, `[X]` or `[-]`.
   ///
-  /// Its line and offsets are stored in 32 bits (a note is at most ``MarkdownDocument/largestSize``
-  /// bytes), so that a note of millions of items takes 40 bytes an item.
+  /// Its offsets are stored in 32 bits and its line in 30, beside its state (a note is at most
+  /// ``MarkdownDocument/largestSize`` bytes, so it has fewer lines), so that a note of millions of
+  /// items takes 32 bytes an item.
   public struct ChecklistItem: Sendable, Equatable, Codable {
     /// The item's text after the box.
     public var text: String
     private var start: Int32
     private var stop: Int32
-    private var startLine: Int32
     /// -1 without a box.
     private var box: Int32
-    /// Its state.
-    public var state: ItemState
+    /// The line in the low 30 bits, the state's ``ItemState/code`` in the top 2.
+    private var lineAndState: UInt32
 
+    /// Its state.
+    public var state: ItemState {
+      get { ItemState(code: lineAndState >> 30) }
+      set { lineAndState = lineAndState & ChecklistItem.lineMask | newValue.code << 30 }
+    }
     /// Its 1-based line.
     public var line: Int {
-      get { Int(startLine) }
-      set { startLine = Int32(newValue) }
+      get { Int(lineAndState & ChecklistItem.lineMask) }
+      set { lineAndState = lineAndState & ~ChecklistItem.lineMask | UInt32(newValue) & ChecklistItem.lineMask }
     }
     /// The byte offset of the character inside the box (the space, `x` or `-`); nil when the item
     /// has no box and is done by strike-through.
@@ -190,16 +195,20 @@ public struct Note: Sendable, Equatable, Codable {
       }
     }
 
+    /// The bits of `lineAndState` that hold the line.
+    private static let lineMask: UInt32 = (1 << 30) - 1
+
     enum CodingKeys: String, CodingKey { case line, state, text }
 
-    /// Creates an item.
+    /// Creates an item; `line` must be below 2^30, as every line of a note is.
     public init(text: String, state: ItemState, line: Int, boxOffset: Int?, range: Range<Int> = 0..<0) {
       self.text = text
-      self.state = state
-      startLine = Int32(line)
+      lineAndState = 0
       box = Int32(boxOffset ?? -1)
       start = Int32(range.lowerBound)
       stop = Int32(range.upperBound)
+      self.line = line
+      self.state = state
     }
 
     /// Reads an item back from the JSON of `pushnote show --json` (which has no offsets).
@@ -219,6 +228,24 @@ public struct Note: Sendable, Equatable, Codable {
     case open
     /// `[-]`: does not apply this week.
     case notApplicable = "na"
+
+    /// The state in two bits, as ``ChecklistItem`` keeps it.
+    var code: UInt32 {
+      switch self {
+      case .open: 0
+      case .done: 1
+      case .notApplicable: 2
+      }
+    }
+
+    /// The state of a ``code``.
+    init(code: UInt32) {
+      switch code {
+      case 1: self = .done
+      case 2: self = .notApplicable
+      default: self = .open
+      }
+    }
   }
 
   /// A compare link: `https://github.com/OWNER/REPO/compare/FROM...TO` (also `..` and GitLab's `/-/compare/`).

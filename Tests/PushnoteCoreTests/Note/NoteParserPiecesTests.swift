@@ -64,6 +64,23 @@ import Testing
     }
   }
 
+  /// A checklist item keeps its line, state, box and bytes in 32 bytes beside its text: the model
+  /// of a note of millions of items is what a big note holds.
+  @Test func aChecklistItemIsSmallAndKeepsWhatItIsGiven() {
+    #expect(MemoryLayout<Note.ChecklistItem>.stride == 32)
+    let largestLine = MarkdownDocument.largestSize - 1
+    for state in [Note.ItemState.open, .done, .notApplicable] {
+      for line in [1, 2, 65_536, largestLine] {
+        var item = Note.ChecklistItem(text: "t", state: state, line: line, boxOffset: line % 2 == 0 ? nil : 7, range: 3..<(line % 1000 + 4))
+        #expect(item.state == state && item.line == line && item.range == 3..<(line % 1000 + 4))
+        #expect(item.boxOffset == (line % 2 == 0 ? nil : 7))
+        item.state = .done
+        item.line = 5
+        #expect(item.state == .done && item.line == 5 && item.text == "t")
+      }
+    }
+  }
+
   @Test func theNotesThatWaitReadAsTheyShould() throws {
     func parse(_ name: String) throws -> Note {
       let bytes = try #require(Self.notes.first { $0.0 == name }).1
