@@ -18,6 +18,21 @@ public enum Fixtures {
     try String(contentsOfFile: fixture(relative), encoding: .utf8)
   }
 
+  /// The Markdown notes under the fixture folders, by `folder/path`, in order: the sample corpus
+  /// of real notes (`amo`) and the template-made ones (`notes`) unless told otherwise.
+  public static func notes(in folders: [String] = ["amo", "notes"]) -> [(name: String, bytes: [UInt8])] {
+    var notes: [(name: String, bytes: [UInt8])] = []
+    for folder in folders {
+      let root = fixture(folder)
+      let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".md") }.sorted()
+      for file in files {
+        guard let data = FileManager.default.contents(atPath: (root as NSString).appendingPathComponent(file)) else { continue }
+        notes.append((folder + "/" + file, Array(data)))
+      }
+    }
+    return notes
+  }
+
   /// A product built beside the running test binary (`pushnote`, `pushnote-bench`).
   public static func builtExecutable(_ name: String) -> String {
     let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()

@@ -55,52 +55,35 @@ public enum GeneratedNotes {
   /// blank lines, now and then a compare link, and a `##` section every 2,000 lines.
   ///
   /// The lines are drawn from `seed`, so the same seed gives the same note.
-  public static func shortLines(bytes: Int, seed: UInt64) -> [UInt8] {
-    var random = SeededRandom(seed: seed)
-    var text = Array("# Marketplace push 2026-12-01\n\n- Release manager: ddurst\n- Tag: 2026.12.01\n\n".utf8)
-    text.reserveCapacity(bytes + 100)
-    var line = 0
-    while text.count < bytes {
-      if line % 2000 == 0 { text += Array("\n## Section \(line / 2000)\n\n".utf8) }
-      line += 1
-      let entry: String
-      switch random.below(100) {
-      case 0..<35: entry = "- [ ] step \(line)\n"
-      case 35..<55: entry = "- [x] step \(line)\n"
-      case 55..<65: entry = "- 11:\(10 + random.below(50)) event \(line)\n"
-      case 65..<80: entry = "text \(line)\n"
-      case 80: entry = "- https://github.com/mozilla/zamboni/compare/2026.11.24...2026.12.01\n"
-      default: entry = "\n"
-      }
-      text += Array(entry.utf8)
-    }
-    return text
-  }
-}
+  public static func shortLines(bytes: Int, seed: UInt64) -> [UInt8] { lines(bytes: bytes, seed: seed, asOneList: false) }
 
-extension GeneratedNotes {
   /// One note of about `bytes` bytes that is a single list under one heading, with no blank line.
   ///
-  /// The mix of ``shortLines(bytes:seed:)`` (checklist items, times, now and then a compare link),
-  /// with nested items for its text and blank lines, as in a log pasted into a note: without a
-  /// blank line, only item starts can cut it.
+  /// The mix of ``shortLines(bytes:seed:)``, with nested items for its text and blank lines and
+  /// no `##` sections, as in a log pasted into a note: without a blank line, only item starts can
+  /// cut it.
   ///
   /// The lines are drawn from `seed`, so the same seed gives the same note.
-  public static func oneList(bytes: Int, seed: UInt64) -> [UInt8] {
+  public static func oneList(bytes: Int, seed: UInt64) -> [UInt8] { lines(bytes: bytes, seed: seed, asOneList: true) }
+
+  /// The short lines of either note.
+  private static func lines(bytes: Int, seed: UInt64, asOneList: Bool) -> [UInt8] {
     var random = SeededRandom(seed: seed)
-    var text = Array("# Marketplace push 2026-12-01\n\n- Release manager: ddurst\n- Tag: 2026.12.01\n\n## Log\n\n".utf8)
+    var text = Array("# Marketplace push 2026-12-01\n\n- Release manager: ddurst\n- Tag: 2026.12.01\n\n".utf8)
+    if asOneList { text += Array("## Log\n\n".utf8) }
     text.reserveCapacity(bytes + 100)
     var line = 0
     while text.count < bytes {
+      if !asOneList, line % 2000 == 0 { text += Array("\n## Section \(line / 2000)\n\n".utf8) }
       line += 1
       let entry: String
-      // The mix of the short lines' note, its text and blank lines as nested items.
       switch random.below(100) {
       case 0..<35: entry = "- [ ] step \(line)\n"
       case 35..<55: entry = "- [x] step \(line)\n"
       case 55..<65: entry = "- 11:\(10 + random.below(50)) event \(line)\n"
-      case 65..<99: entry = "  - detail \(line)\n"
-      default: entry = "- https://github.com/mozilla/zamboni/compare/2026.11.24...2026.12.01\n"
+      case 65..<80: entry = asOneList ? "  - detail \(line)\n" : "text \(line)\n"
+      case 80: entry = "- https://github.com/mozilla/zamboni/compare/2026.11.24...2026.12.01\n"
+      default: entry = asOneList ? "  - detail \(line)\n" : "\n"
       }
       text += Array(entry.utf8)
     }

@@ -8,15 +8,7 @@ import Testing
 @Suite struct MarkdownPiecesTests {
   /// The sample corpus's notes, and generated ones.
   static let notes: [(String, [UInt8])] = {
-    var notes: [(String, [UInt8])] = []
-    for folder in ["amo", "notes"] {
-      let root = Fixtures.fixture(folder)
-      let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".md") }.sorted()
-      for file in files {
-        guard let data = FileManager.default.contents(atPath: (root as NSString).appendingPathComponent(file)) else { continue }
-        notes.append((folder + "/" + file, Array(data)))
-      }
-    }
+    var notes = Fixtures.notes().map { ($0.name, $0.bytes) }
     notes.append(("weeks", GeneratedNotes.weeks(bytes: 200_000).flatMap { $0 }))
     notes.append(("short lines", GeneratedNotes.shortLines(bytes: 200_000, seed: 5)))
     return notes
