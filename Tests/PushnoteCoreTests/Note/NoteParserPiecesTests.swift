@@ -15,6 +15,11 @@ import Testing
     notes.append(("short lines", GeneratedNotes.shortLines(bytes: 60_000, seed: 7)))
     notes.append(("one long list", MarkdownPiecesTests.longList))
     notes.append(("generated list", GeneratedNotes.oneList(bytes: 60_000, seed: 3)))
+    // A byte-order mark, CRLF line endings, NUL bytes and sections of the same title, in a list cut anywhere.
+    let odd = (0..<400).map {
+      "## Checks\r\n\r\n- [x] step \($0)\u{0}\r\n- [ ] QA: krupa 12:\($0 % 50 + 10)\r\n* 11:0\($0 % 10): event\r\n"
+    }
+    notes.append(("odd bytes", [0xEF, 0xBB, 0xBF] + Array(("# Push 2026-12-01\r\n\r\n" + odd.joined()).utf8)))
     let filler = (1...40).map { "Paragraph \($0) of text before anything.\n\n- [x] step \($0)\n- 11:\(10 + $0): event \($0)\n\n" }.joined()
     let sections =
       "## Timeline\n\n- 11:02 push started\n- 12:30 done\n\n## Sign-offs\n\n- [x] QA: krupa 12:10\n\nStart: 11:00\nEnd: 13:00\n"
@@ -36,7 +41,7 @@ import Testing
   }()
 
   @Test func theCorpusIsThere() {
-    #expect(Self.notes.count >= 36)
+    #expect(Self.notes.count >= 37)
   }
 
   @Test(arguments: notes.map(\.0)) func piecesGiveTheModelOfTheWhole(name: String) throws {
